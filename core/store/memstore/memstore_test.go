@@ -1,0 +1,13 @@
+package memstore_test
+
+import (
+	"testing"
+
+	"github.com/sxweb/sxweb/core/store"
+	"github.com/sxweb/sxweb/core/store/memstore"
+	"github.com/sxweb/sxweb/core/store/storetest"
+)
+
+func TestConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) store.Store { return memstore.New() })
+}

@@ -1,0 +1,97 @@
+// Package store is the storage contract of the core: an ordered key-value
+// store with atomic batches. The agent and the chat layer keep all their
+// state in it (connections, queues, ratchet state, outbox, seen ids,
+// profiles, contacts, groups, members, messages), each under its own
+// buckets, and commit what belongs together in one Batch.
+//
+// Layer: the bottom of core; it imports nothing of the project.
+// Implementations: memstore (tests, native tools) and idbstore (IndexedDB
+// in the browser). Both pass the conformance suite in storetest.
+//
+// Why a key-value contract and not typed tables: IndexedDB transactions
+// auto-commit as soon as no request is pending, so the core reads what it
+// needs first, computes in Go, and then writes everything in one short
+// transaction. A Batch of puts and deletes is exactly that write, and the
+// typed records live with the packages that own them.
+//
+// Concurrency: implementations are safe for concurrent use. Apply is atomic
+// (all of a Batch or none of it is visible, also after a crash) and
+// batches are applied in the order Apply is called. Reads see every batch
+// whose Apply has returned.
+package store
+
+import (
+	"context"
+	"errors"
+)
+
+// ErrNotFound is returned by Get when the key does not exist.
+var ErrNotFound = errors.New("store: not found")
+
+// ErrQuota is returned (wrapped) by Apply when the storage is full; nothing
+// of the batch was written.
+var ErrQuota = errors.New("store: storage quota exceeded")
+
+// ErrClosed is returned after Close.
+var ErrClosed = errors.New("store: closed")
+
+// KV is one record.
+type KV struct {
+	Key   string
+	Value []byte
+}
+
+// Store is the contract every store implements.
+//
+// Buckets are short ASCII names ("conn", "msg", ...); keys are arbitrary
+// strings compared bytewise (callers that need numeric order encode numbers
+// as fixed-width big-endian hex or similar). Values are opaque bytes; a
+// store must return a copy the caller may keep.
+type Store interface {
+	// Get returns the value of key in bucket, or ErrNotFound.
+	Get(ctx context.Context, bucket, key string) ([]byte, error)
+	// List returns the records of bucket whose key starts with prefix,
+	// ordered by key. An empty prefix lists the whole bucket.
+	List(ctx context.Context, bucket, prefix string) ([]KV, error)
+	// Apply writes the batch atomically. An empty batch is a no-op.
+	Apply(ctx context.Context, b *Batch) error
+	// Close releases the store; later calls return ErrClosed.
+	Close() error
+}
+
+// Op is one write of a Batch.
+type Op struct {
+	Bucket string
+	Key    string
+	Value  []byte // nil means delete
+}
+
+// Batch collects writes that must land together. Later writes to the same
+// key win. The zero value is an empty batch, ready to use.
+type Batch struct {
+	Ops []Op
+}
+
+// Put records a write of value under bucket/key. The batch keeps value as
+// given: do not modify it afterwards.
+func (b *Batch) Put(bucket, key string, value []byte) {
+	if value == nil {
+		value = []byte{}
+	}
+	b.Ops = append(b.Ops, Op{Bucket: bucket, Key: key, Value: value})
+}
+
+// Delete records the removal of bucket/key (no error if it is absent).
+func (b *Batch) Delete(bucket, key string) {
+	b.Ops = append(b.Ops, Op{Bucket: bucket, Key: key})
+}
+
+// Len is the number of writes recorded.
+func (b *Batch) Len() int { return len(b.Ops) }
+
+// Append adds all writes of other after those of b.
+func (b *Batch) Append(other *Batch) {
+	if other != nil {
+		b.Ops = append(b.Ops, other.Ops...)
+	}
+}
