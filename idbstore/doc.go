@@ -1,0 +1,32 @@
+// Package idbstore is the core's storage contract (core/store.Store) on the
+// browser's IndexedDB, reached through github.com/hack-pad/safejs.
+//
+// Layer: beside core/store, below wasm/; it imports core/store and nothing
+// else of the project. Only the js/wasm build has code; natively the package
+// is empty (only this comment and the key codec).
+//
+// Schema (version 1): one object store "kv" with out-of-line keys
+// [bucket, key] (an array key) and Uint8Array values. One store, not one
+// per bucket, because buckets are created by the core at run time and a new
+// object store needs a versionchange transaction (a reopen, blocked by other
+// tabs); array keys order by bucket first, then by key, so List is a key
+// range on [bucket, prefix]. Keys are arbitrary Go bytes: each byte becomes
+// one UTF-16 code unit (0..255), so IndexedDB's code-unit order is the
+// bytewise order the contract asks for and no byte sequence is lost to UTF-8
+// decoding. Upgrades run in the open's upgradeneeded step, one function per
+// version, from the database's old version to SchemaVersion.
+//
+// Transactions: Get and List use one readonly transaction each (List issues
+// getAll and getAllKeys together). Apply issues every put and delete of the
+// batch in ONE readwrite transaction without awaiting anything in between
+// (the batch needs no reads), then waits for complete or abort: either all
+// of the batch lands or none of it. A transaction aborted with
+// QuotaExceededError returns an error wrapping store.ErrQuota; any other
+// abort returns a *TxError. Nothing is half-written in either case.
+//
+// Concurrency: safe for concurrent use by goroutines. Readwrite transactions
+// on the same object store run in the order they were created, and Apply
+// creates its transaction before it first blocks, so batches land in the
+// order Apply was called. Never call these methods from inside a js.FuncOf
+// callback: they wait for IndexedDB events, which need the event loop.
+package idbstore

@@ -1,0 +1,34 @@
+//go:build js && wasm
+
+package idbstore
+
+import (
+	"fmt"
+
+	"github.com/hack-pad/safejs"
+)
+
+// SchemaVersion is the IndexedDB version this package opens with.
+const SchemaVersion = 1
+
+// kvStore is the one object store: out-of-line keys [bucket, key].
+const kvStore = "kv"
+
+// upgrades[v] turns a database of version v-1 into version v. It runs
+// inside the versionchange transaction and must not wait for anything.
+var upgrades = [SchemaVersion + 1]func(db, tx safejs.Value) error{
+	1: func(db, _ safejs.Value) error {
+		_, err := db.Call("createObjectStore", kvStore)
+		return err
+	},
+}
+
+// upgrade runs the steps from oldVersion+1 to SchemaVersion.
+func upgrade(db, tx safejs.Value, oldVersion int) error {
+	for v := oldVersion + 1; v <= SchemaVersion; v++ {
+		if err := upgrades[v](db, tx); err != nil {
+			return fmt.Errorf("to version %d: %w", v, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,134 @@
+//go:build js && wasm
+
+package idbstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync/atomic"
+	"testing"
+
+	"github.com/hack-pad/safejs"
+	"github.com/sxweb/sxweb/core/store"
+	"github.com/sxweb/sxweb/core/store/storetest"
+)
+
+var dbSeq atomic.Int64
+
+// openFresh opens a new, empty database and deletes it when t ends.
+func openFresh(t *testing.T) (*Store, string) {
+	t.Helper()
+	name := fmt.Sprintf("idbstore-test-%d", dbSeq.Add(1))
+	s, err := Open(context.Background(), name)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() {
+		s.Close()
+		if err := DeleteDatabase(context.Background(), name); err != nil {
+			t.Errorf("DeleteDatabase: %v", err)
+		}
+	})
+	return s, name
+}
+
+func TestConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) store.Store {
+		s, _ := openFresh(t)
+		return s
+	})
+}
+
+func TestReopenKeepsData(t *testing.T) {
+	ctx := context.Background()
+	s, name := openFresh(t)
+	var b store.Batch
+	b.Put("c.msg", "0001", []byte("hello"))
+	if err := s.Apply(ctx, &b); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s2, err := Open(ctx, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	if v, err := s2.Get(ctx, "c.msg", "0001"); err != nil || string(v) != "hello" {
+		t.Fatalf("after reopen: %q, %v", v, err)
+	}
+}
+
+func TestNewerSchemaRefused(t *testing.T) {
+	ctx := context.Background()
+	name := fmt.Sprintf("idbstore-newer-%d", dbSeq.Add(1))
+	idb := safejs.MustGetGlobal("indexedDB")
+	req, err := idb.Call("open", name, SchemaVersion+1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := awaitRequests(ctx, "open", req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res[0].Call("close")
+	defer DeleteDatabase(ctx, name)
+	if _, err := Open(ctx, name); !errors.Is(err, ErrSchemaTooNew) {
+		t.Fatalf("Open of a newer database = %v, want ErrSchemaTooNew", err)
+	}
+}
+
+func TestReopenHasSchema(t *testing.T) {
+	ctx := context.Background()
+	s, name := openFresh(t)
+	s.Close()
+	s2, err := Open(ctx, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	names, _ := s2.db.Get("objectStoreNames")
+	if n, _ := names.Length(); n != 1 {
+		t.Fatalf("object stores after reopen: %d", n)
+	}
+	v, _ := s2.db.Get("version")
+	if got, _ := v.Int(); got != SchemaVersion {
+		t.Fatalf("version = %d", got)
+	}
+}
+
+func TestConcurrentApplies(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openFresh(t)
+	const n = 20
+	errs := make(chan error, n)
+	for i := 0; i < n; i++ {
+		var b store.Batch
+		b.Put("b", "k", []byte{byte(i)})
+		b.Put("b", fmt.Sprintf("k%02d", i), []byte{byte(i)})
+		go func() { errs <- s.Apply(ctx, &b) }()
+	}
+	for i := 0; i < n; i++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	kvs, err := s.List(ctx, "b", "k")
+	if err != nil || len(kvs) != n+1 {
+		t.Fatalf("List = %d records, %v", len(kvs), err)
+	}
+}
+
+func TestCanceledApplyWritesNothing(t *testing.T) {
+	s, _ := openFresh(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var b store.Batch
+	b.Put("b", "k", []byte("v"))
+	if err := s.Apply(ctx, &b); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Apply with canceled ctx = %v", err)
+	}
+	if _, err := s.Get(context.Background(), "b", "k"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("Get after canceled Apply = %v", err)
+	}
+}
