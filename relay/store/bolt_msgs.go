@@ -1,0 +1,132 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// A message record is id (24) ‖ timestamp (8, BE) ‖ body.
+const msgIDLen = 24
+
+func encodeMsg(m Message) []byte {
+	b := make([]byte, 0, msgIDLen+8+len(m.Body))
+	b = append(b, m.ID...)
+	b = binary.BigEndian.AppendUint64(b, uint64(m.Timestamp))
+	return append(b, m.Body...)
+}
+
+func decodeMsg(v []byte) (Message, error) {
+	if len(v) < msgIDLen+8 {
+		return Message{}, errCorrupt
+	}
+	return Message{ID: clone(v[:msgIDLen]), Timestamp: int64(binary.BigEndian.Uint64(v[msgIDLen:])),
+		Body: clone(v[msgIDLen+8:])}, nil
+}
+
+func (s *Bolt) Put(ctx context.Context, rid []byte, m Message, quota int) error {
+	if len(m.ID) != msgIDLen {
+		return errCorrupt
+	}
+	v := encodeMsg(m)
+	return s.update(ctx, rid, func(tx *bolt.Tx, r *record) error {
+		if r.q.Suspended {
+			return ErrSuspended
+		}
+		if r.full || int(r.count) >= quota {
+			if !r.full {
+				r.full = true
+				putQueue(tx, r) // remember "full" even though this Put fails
+			}
+			return ErrQuota
+		}
+		r.seq++
+		r.count++
+		return tx.Bucket(bktMsgs).Put(msgKey(r.q.RecipientID, r.seq), v)
+	})
+}
+
+func (s *Bolt) Peek(_ context.Context, rid []byte, notBefore int64) (m Message, err error) {
+	err = s.view(func(tx *bolt.Tx) error {
+		if tx.Bucket(bktQueues).Get(rid) == nil {
+			return ErrNotFound
+		}
+		c := tx.Bucket(bktMsgs).Cursor()
+		for k, v := c.Seek(rid); k != nil && bytes.HasPrefix(k, rid); k, v = c.Next() {
+			x, err := decodeMsg(v)
+			if err != nil {
+				return err
+			}
+			if x.Timestamp >= notBefore {
+				m = x
+				return nil
+			}
+		}
+		return ErrNoMsg
+	})
+	return m, err
+}
+
+func (s *Bolt) Ack(ctx context.Context, rid, msgID []byte) error {
+	msgID = clone(msgID)
+	if len(msgID) != msgIDLen {
+		return ErrNoMsg
+	}
+	return s.update(ctx, rid, func(tx *bolt.Tx, r *record) error {
+		if err := deleteMsgs(tx, r.q.RecipientID, msgID); err != nil {
+			return err
+		}
+		r.count = uint32(countMsgs(tx, r.q.RecipientID))
+		if r.count == 0 {
+			r.full = false
+		}
+		return nil
+	})
+}
+
+func countMsgs(tx *bolt.Tx, rid []byte) int {
+	n := 0
+	c := tx.Bucket(bktMsgs).Cursor()
+	for k, _ := c.Seek(rid); k != nil && bytes.HasPrefix(k, rid); k, _ = c.Next() {
+		n++
+	}
+	return n
+}
+
+// Expire scans every message; it runs rarely (hourly) so a full scan is fine.
+func (s *Bolt) Expire(ctx context.Context, before int64) (int, error) {
+	n := 0
+	err := s.write(ctx, func(tx *bolt.Tx) error {
+		n = 0
+		var keys [][]byte
+		touched := map[string]bool{}
+		c := tx.Bucket(bktMsgs).Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			if len(v) >= msgIDLen+8 && int64(binary.BigEndian.Uint64(v[msgIDLen:])) < before {
+				keys = append(keys, clone(k))
+				touched[string(k[:len(k)-8])] = true
+			}
+		}
+		for _, k := range keys {
+			if err := tx.Bucket(bktMsgs).Delete(k); err != nil {
+				return err
+			}
+		}
+		for rid := range touched {
+			r, err := getQueue(tx, []byte(rid))
+			if err != nil {
+				continue
+			}
+			r.count = uint32(countMsgs(tx, r.q.RecipientID))
+			r.full = r.full && r.count > 0
+			if err := putQueue(tx, r); err != nil {
+				return err
+			}
+		}
+		n = len(keys)
+		return nil
+	})
+	return n, err
+}

@@ -1,0 +1,71 @@
+package store
+
+import (
+	"context"
+	"errors"
+)
+
+// Errors with stable meaning; the relay maps them to protocol errors.
+var (
+	ErrNotFound  = errors.New("store: queue not found")
+	ErrDuplicate = errors.New("store: queue id already exists")
+	ErrAuth      = errors.New("store: queue already secured with another key")
+	ErrQuota     = errors.New("store: queue full")
+	ErrSuspended = errors.New("store: queue suspended")
+	ErrNoMsg     = errors.New("store: no such message")
+	ErrClosed    = errors.New("store: closed")
+)
+
+// Queue is one queue's record. Byte slices are owned by the caller after a
+// read (implementations return copies).
+type Queue struct {
+	RecipientID  []byte // 24 bytes
+	SenderID     []byte // 24 bytes
+	RecipientKey []byte // recipient's X25519 auth public key
+	RecipientMAC []byte // authenticator key derived from it and the relay's auth key
+	SenderKey    []byte // sender's X25519 auth public key; nil until SKEY
+	SenderMAC    []byte
+	BoxKey       []byte // precomputed NaCl box key for re-encrypting deliveries
+	Suspended    bool   // OFF: no more sends accepted
+}
+
+// Secured reports whether the sender has installed its key.
+func (q *Queue) Secured() bool { return len(q.SenderKey) > 0 }
+
+// Message is one stored message: the sender's ciphertext as received.
+type Message struct {
+	ID        []byte // 24 random bytes
+	Timestamp int64  // unix milliseconds when the relay accepted it
+	Body      []byte
+}
+
+// Store is what the relay engine needs from storage. Every method is atomic
+// with respect to one queue.
+type Store interface {
+	// Create adds a queue; ErrDuplicate if either id is taken.
+	Create(ctx context.Context, q Queue) error
+	// ByRecipient and BySender look a queue up by one of its ids (ErrNotFound).
+	ByRecipient(ctx context.Context, rid []byte) (Queue, error)
+	BySender(ctx context.Context, sid []byte) (Queue, error)
+	// Secure installs the sender key once. Installing the same key again is
+	// a no-op (a retried SKEY); another key gives ErrAuth.
+	Secure(ctx context.Context, rid, senderKey, senderMAC []byte) error
+	// Suspend stops further Puts (ErrSuspended) but keeps the messages.
+	Suspend(ctx context.Context, rid []byte) error
+	// Delete removes the queue and its messages.
+	Delete(ctx context.Context, rid []byte) error
+	// Put appends a message. ErrQuota when the queue holds quota messages;
+	// once that happened the queue stays full until it is empty again.
+	Put(ctx context.Context, rid []byte, m Message, quota int) error
+	// Peek returns the oldest message with Timestamp >= notBefore (older
+	// ones are expired and skipped), or ErrNoMsg.
+	Peek(ctx context.Context, rid []byte, notBefore int64) (Message, error)
+	// Ack deletes the message msgID and every message before it (already
+	// delivered or expired); ErrNoMsg if msgID is not in the queue.
+	Ack(ctx context.Context, rid, msgID []byte) error
+	// Expire deletes every message with Timestamp < before and returns
+	// how many it deleted.
+	Expire(ctx context.Context, before int64) (int, error)
+	// Close releases the store; later calls return ErrClosed.
+	Close() error
+}

@@ -1,0 +1,78 @@
+package store_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/sxweb/sxweb/relay/store"
+	"github.com/sxweb/sxweb/relay/store/storetest"
+)
+
+func TestMem(t *testing.T) {
+	storetest.Run(t, func(*testing.T) store.Store { return store.NewMem() })
+}
+
+func TestBolt(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) store.Store {
+		s, err := store.OpenBolt(filepath.Join(t.TempDir(), "relay.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	})
+}
+
+func TestBoltReopenKeepsEverything(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "relay.db")
+	s, err := store.OpenBolt(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := storetest.NewQueue()
+	if err := s.Create(ctx, q); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for i := 0; i < 50; i++ { // concurrent writers share group commits
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			id := bytes.Repeat([]byte{byte(i)}, 24)
+			if err := s.Put(ctx, q.RecipientID, store.Message{ID: id, Timestamp: int64(i), Body: []byte("secret-ciphertext")}, 128); err != nil {
+				t.Error(err)
+			}
+		}(i)
+	}
+	wg.Wait()
+	s.Close()
+	if s.Stats.Commits >= 50 {
+		t.Logf("no grouping happened: %d commits for 50 puts", s.Stats.Commits)
+	}
+	s, err = store.OpenBolt(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	n := 0
+	for {
+		m, err := s.Peek(ctx, q.RecipientID, 0)
+		if err != nil {
+			break
+		}
+		n++
+		if err := s.Ack(ctx, q.RecipientID, m.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n != 50 {
+		t.Fatalf("%d messages after reopen, want 50", n)
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Fatal(err)
+	}
+}
