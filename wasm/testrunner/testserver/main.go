@@ -1,0 +1,79 @@
+//go:build !js
+
+// Command testserver is the native peer of the browser transport tests: a
+// WebSocket server on 127.0.0.1 (random port) that echoes binary frames at
+// /echo, sends one text frame at /text, and closes with 4000 "bye" at
+// /close. It prints its base URL (ws://127.0.0.1:PORT) on the first line of
+// stdout and serves until stdin closes or it is killed.
+//
+// Run through wasm/testrunner/withservers.sh, which sets SXWEB_TEST_WS.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"os"
+
+	"github.com/coder/websocket"
+)
+
+func main() {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		log.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/echo", echo)
+	mux.HandleFunc("/text", text)
+	mux.HandleFunc("/close", closer)
+	fmt.Printf("ws://%s\n", ln.Addr())
+	go func() { _, _ = io.Copy(io.Discard, os.Stdin); os.Exit(0) }()
+	log.Fatal(http.Serve(ln, mux))
+}
+
+func accept(w http.ResponseWriter, r *http.Request) *websocket.Conn {
+	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{InsecureSkipVerify: true})
+	if err != nil {
+		log.Print(err)
+		return nil
+	}
+	c.SetReadLimit(1 << 20)
+	return c
+}
+
+func echo(w http.ResponseWriter, r *http.Request) {
+	c := accept(w, r)
+	if c == nil {
+		return
+	}
+	defer c.CloseNow()
+	ctx := context.Background()
+	for {
+		typ, b, err := c.Read(ctx)
+		if err != nil {
+			return
+		}
+		if err := c.Write(ctx, typ, b); err != nil {
+			return
+		}
+	}
+}
+
+func text(w http.ResponseWriter, r *http.Request) {
+	if c := accept(w, r); c != nil {
+		defer c.CloseNow()
+		_ = c.Write(context.Background(), websocket.MessageText, []byte("hello"))
+		_, _, _ = c.Read(context.Background())
+	}
+}
+
+func closer(w http.ResponseWriter, r *http.Request) {
+	if c := accept(w, r); c != nil {
+		_ = c.Write(context.Background(), websocket.MessageBinary, []byte("last"))
+		_ = c.Close(4000, "bye")
+	}
+}
