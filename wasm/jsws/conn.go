@@ -232,4 +232,3 @@ func (c *Conn) Close() error {
 	c.markClosed(ErrClosed)
 	return err
 }
-
