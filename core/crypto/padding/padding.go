@@ -9,9 +9,11 @@ const Overhead = 2
 // within the relay's 16,384-byte limit (relayclient.MaxBody), for the
 // ratchet's Overhead (85 bytes) and 427 bytes of agent envelope; see
 // docs/crypto.md for the measurements behind the choice.
-var Buckets = [...]int{256, 512, 2048, 8192, MaxPadded}
+var Buckets = [...]int{256, 512, 1024, 2048, 4096, 8192, MaxPadded}
 
-// MaxPadded is the largest bucket: 16,384 - 512.
+// MaxPadded is the largest bucket: 16,384 - 512, leaving 512 bytes of the
+// relay's 16,384-byte limit (relayclient.MaxBody) for the layers outside
+// the padding (the agent's box envelope is 42 bytes; see docs/crypto.md).
 const MaxPadded = 15872
 
 // MaxPayload is the longest message Pad accepts.

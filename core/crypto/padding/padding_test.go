@@ -7,8 +7,9 @@ import (
 )
 
 func TestPadPicksSmallestBucket(t *testing.T) {
-	cases := map[int]int{0: 256, 100: 256, 254: 256, 255: 512, 510: 512, 511: 2048,
-		2046: 2048, 2047: 8192, 8190: 8192, 8191: MaxPadded, MaxPayload: MaxPadded}
+	cases := map[int]int{0: 256, 100: 256, 254: 256, 255: 512, 510: 512, 511: 1024,
+		1022: 1024, 1023: 2048, 2046: 2048, 2047: 4096, 4094: 4096, 4095: 8192,
+		8190: 8192, 8191: MaxPadded, MaxPayload: MaxPadded}
 	for n, want := range cases {
 		msg := bytes.Repeat([]byte{0xA5}, n)
 		p, err := Pad(msg)
