@@ -1,0 +1,16 @@
+//go:build js && wasm
+
+package main
+
+// APIMethods are the JS API names of issue 4, in README order. The handle
+// has exactly these plus setEventSink; close is provided by the bridge.
+var APIMethods = []string{
+	"setProfile", "getProfile",
+	"createInvitation", "connect", "contacts",
+	"createGroup", "groups", "createGroupLink", "joinGroup",
+	"inviteToGroup", "acceptGroupInvitation", "members",
+	"sendGroupMessage", "messages",
+	"startDirectChat", "acceptDirectChat", "sendDirectMessage",
+	"deleteContact", "setGroupPreferences", "removeMember", "leaveGroup", "deleteGroup",
+	"stats",
+}
