@@ -167,3 +167,66 @@ func TestErrorCodes(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// Each public value of the handshake is bound to the keys: altering the
+// KEM ciphertext or the joiner's ratchet key in transit breaks the session
+// instead of producing a related one.
+func TestHelloTamperingBreaksSession(t *testing.T) {
+	for _, field := range []string{"kem", "ratchet", "dh1"} {
+		sec, keys, err := NewInvitation()
+		if err != nil {
+			t.Fatal(err)
+		}
+		j, hello, err := InitJoiner(keys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch field {
+		case "kem":
+			hello.KEMCiphertext[0] ^= 1
+		case "ratchet":
+			hello.RatchetKey[0] ^= 1
+		case "dh1":
+			hello.DH1[0] ^= 1
+		}
+		i, err := InitInviter(sec, hello)
+		if err != nil {
+			continue // also acceptable: refused outright
+		}
+		if _, err := i.Decrypt(enc(t, j, "x"), []byte("ad")); !errors.Is(err, ErrDecrypt) {
+			t.Errorf("%s altered: got %v, want ErrDecrypt", field, err)
+		}
+	}
+}
+
+func TestExhausted(t *testing.T) {
+	j, _ := pair(t)
+	j.st.ns = 1<<32 - 1
+	if _, err := j.Encrypt([]byte("x"), nil); !errors.Is(err, ErrExhausted) {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestBadEncodingsRejected(t *testing.T) {
+	var k InvitationKeys
+	var h JoinerHello
+	var s InvitationSecret
+	var r Ratchet
+	for _, b := range [][]byte{nil, {1}, make([]byte, InvitationKeysSize), make([]byte, JoinerHelloSize)} {
+		for name, err := range map[string]error{
+			"keys": k.UnmarshalBinary(b), "hello": h.UnmarshalBinary(b),
+			"secret": s.UnmarshalBinary(b), "state": r.UnmarshalBinary(b),
+		} {
+			if !errors.Is(err, ErrBadEncoding) {
+				t.Errorf("%s of %d bytes: got %v", name, len(b), err)
+			}
+		}
+	}
+	// An encapsulation key with a coefficient ≥ q is rejected.
+	_, keys, _ := NewInvitation()
+	b, _ := keys.MarshalBinary()
+	b[65], b[66] = 0xff, 0xff
+	if err := k.UnmarshalBinary(b); !errors.Is(err, ErrBadEncoding) {
+		t.Errorf("bad KEM key: got %v", err)
+	}
+}
