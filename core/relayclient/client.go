@@ -1,0 +1,237 @@
+package relayclient
+
+import (
+	"context"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/sxweb/sxweb/relay/wire"
+)
+
+// Client is the connection to one relay, shared by all its queues.
+type Client struct {
+	url  string
+	dial Dialer
+	opts Options
+
+	ctx    context.Context
+	cancel context.CancelFunc
+	done   chan struct{}
+	events *eventQueue
+	first  chan struct{} // closed after the first connection attempt
+
+	mu       sync.Mutex
+	cur      *session
+	queues   map[string]RecipientQueue // remembered subscriptions by recipient id
+	keyCache map[string]*keys          // by recipient id, for the current relay key
+	macCache map[string][]byte         // string(private key) → authenticator key
+	relayPub []byte                    // relay auth key the caches are for
+}
+
+// New returns a Client for url; it starts connecting at once and keeps
+// reconnecting with backoff until Close.
+func New(url string, dial Dialer, opts Options) *Client {
+	if opts.MinBackoff <= 0 {
+		opts.MinBackoff = 100 * time.Millisecond
+	}
+	if opts.MaxBackoff <= 0 {
+		opts.MaxBackoff = 10 * time.Second
+	}
+	if opts.PingInterval <= 0 {
+		opts.PingInterval = 30 * time.Second
+	}
+	if opts.Logf == nil {
+		opts.Logf = func(string, ...any) {}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	c := &Client{url: url, dial: dial, opts: opts, ctx: ctx, cancel: cancel, done: make(chan struct{}),
+		events: newEventQueue(), first: make(chan struct{}), queues: map[string]RecipientQueue{},
+		keyCache: map[string]*keys{}, macCache: map[string][]byte{}}
+	go c.run()
+	return c
+}
+
+// URL is the relay URL this client connects to.
+func (c *Client) URL() string { return c.url }
+
+// Events returns the event channel; it is closed after Close.
+func (c *Client) Events() <-chan Event { return c.events.out }
+
+// Close drops the connection and stops reconnecting.
+func (c *Client) Close() error {
+	c.cancel()
+	<-c.done
+	c.events.close()
+	return nil
+}
+
+func (c *Client) run() {
+	defer close(c.done)
+	backoff := c.opts.MinBackoff
+	firstDone := false
+	for c.ctx.Err() == nil {
+		s, err := c.connect()
+		if !firstDone {
+			firstDone = true
+			close(c.first)
+		}
+		if err != nil {
+			c.opts.Logf("relayclient: connect %s: %v", c.url, err)
+			d := backoff/2 + rand.N(backoff/2+1)
+			backoff = min(backoff*2, c.opts.MaxBackoff)
+			select {
+			case <-time.After(d):
+			case <-c.ctx.Done():
+			}
+			continue
+		}
+		backoff = c.opts.MinBackoff
+		go s.pingLoop()
+		c.resubscribe(s)
+		<-s.done
+		c.mu.Lock()
+		if c.cur == s {
+			c.cur = nil
+		}
+		c.mu.Unlock()
+		s.failAll()
+		c.events.push(Down{Server: c.url, Err: s.err})
+	}
+}
+
+// connect dials, exchanges hellos and starts the session's loops.
+func (c *Client) connect() (*session, error) {
+	ctx, cancel := context.WithTimeout(c.ctx, 30*time.Second)
+	defer cancel()
+	conn, err := c.dial(ctx, c.url)
+	if err != nil {
+		return nil, err
+	}
+	f, err := conn.Read(ctx)
+	if err != nil {
+		conn.Close()
+		return nil, err
+	}
+	h, err := wire.ParseServerHello(f)
+	if err == nil && (h.MinVersion > wire.MaxVersion || h.MaxVersion < wire.MinVersion) {
+		err = ErrProtocol
+	}
+	if err == nil {
+		err = conn.Write(ctx, wire.AppendClientHello(nil, min(h.MaxVersion, wire.MaxVersion)))
+	}
+	if err != nil {
+		conn.Close()
+		return nil, err
+	}
+	s := newSession(c, conn, h)
+	c.mu.Lock()
+	if c.relayPub == nil || string(c.relayPub) != string(h.AuthKey[:]) {
+		c.relayPub = h.AuthKey[:]
+		c.macCache = map[string][]byte{}
+		c.keyCache = map[string]*keys{}
+	}
+	c.cur = s
+	c.mu.Unlock()
+	go s.readLoop()
+	go s.writeLoop()
+	return s, nil
+}
+
+// current returns the live session, waiting for the first connection
+// attempt if it has not finished yet.
+func (c *Client) current(ctx context.Context) (*session, error) {
+	select {
+	case <-c.first:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.ctx.Err() != nil {
+		return nil, ErrClosed
+	}
+	if c.cur == nil {
+		return nil, ErrNotConnected
+	}
+	return c.cur, nil
+}
+
+// macKey returns the cached authenticator key of priv for the relay.
+func (c *Client) macKey(priv, relayPub []byte) ([]byte, error) {
+	c.mu.Lock()
+	k, ok := c.macCache[string(priv)]
+	c.mu.Unlock()
+	if ok {
+		return k, nil
+	}
+	k, err := wire.MACKey(priv, relayPub)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if string(c.relayPub) == string(relayPub) {
+		c.macCache[string(priv)] = k
+	}
+	c.mu.Unlock()
+	return k, nil
+}
+
+// queueKeys returns the derived keys of q (cached while remembered).
+func (c *Client) queueKeys(q RecipientQueue, relayPub []byte) (*keys, error) {
+	c.mu.Lock()
+	k, ok := c.keyCache[string(q.RecipientID)]
+	c.mu.Unlock()
+	if ok && string(k.q.AuthKey) == string(q.AuthKey) {
+		return k, nil
+	}
+	k, err := c.deriveKeys(q, relayPub)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if string(c.relayPub) == string(relayPub) {
+		c.keyCache[string(q.RecipientID)] = k
+	}
+	c.mu.Unlock()
+	return k, nil
+}
+
+func (c *Client) remember(q RecipientQueue) {
+	c.mu.Lock()
+	c.queues[string(q.RecipientID)] = q
+	c.mu.Unlock()
+}
+
+func (c *Client) forget(rid []byte) {
+	c.mu.Lock()
+	delete(c.queues, string(rid))
+	delete(c.keyCache, string(rid))
+	c.mu.Unlock()
+}
+
+func (c *Client) remembered(rid []byte) (RecipientQueue, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	q, ok := c.queues[string(rid)]
+	return q, ok
+}
+
+// resubscribe SUBs every remembered queue on s (batched by the writer)
+// and then reports Up.
+func (c *Client) resubscribe(s *session) {
+	c.mu.Lock()
+	qs := make([]RecipientQueue, 0, len(c.queues))
+	for _, q := range c.queues {
+		qs = append(qs, q)
+	}
+	c.mu.Unlock()
+	errs := c.subscribeOn(c.ctx, s, qs)
+	failed := 0
+	for _, err := range errs {
+		if err != nil {
+			failed++
+		}
+	}
+	c.events.push(Up{Server: c.url, Resubscribed: len(qs) - failed, Failed: failed})
+}

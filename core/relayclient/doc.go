@@ -1,0 +1,15 @@
+// Package relayclient is the client side of the relay protocol
+// (docs/relay-protocol.md): one Client per relay URL multiplexes every
+// queue of that relay on one connection, correlates responses, packs
+// commands issued close together into one frame, reconnects with backoff
+// and re-subscribes every remembered queue in large batched frames.
+//
+// Layer: core; imports relay/wire (the shared codec) and nothing else of
+// relay/. It must not import net/http or syscall/js: the transport is an
+// injected Dialer (wsdial for native builds, a browser WebSocket in wasm/).
+//
+// Concurrency: every Client method is safe for concurrent use. Events are
+// delivered in order on one channel, which never blocks the connection
+// (events queue up in memory; at most one MSG per subscribed queue is
+// outstanding, so the queue is bounded by the number of queues).
+package relayclient

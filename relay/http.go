@@ -1,0 +1,167 @@
+package relay
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/sxweb/sxweb/relay/wire"
+)
+
+// httpTokenTTL is how long an HTTP session id (from a plain GET) is valid.
+const httpTokenTTL = time.Hour
+
+// ServeHTTP serves the relay on any path it is mounted under:
+//   - GET with "Upgrade: websocket": a WebSocket session (binary frames);
+//   - plain GET: a server hello frame whose session id is a signed token for POSTs;
+//   - POST: one HTTP batch frame in, one batch frame out (no SUB, no pushes).
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch {
+	case r.Method == http.MethodGet && strings.EqualFold(r.Header.Get("Upgrade"), "websocket"):
+		s.serveWS(w, r)
+	case r.Method == http.MethodGet:
+		ss := s.newSession(false)
+		ss.id = s.newToken()
+		writeFrame(w, ss.Hello())
+	case r.Method == http.MethodPost:
+		s.servePost(w, r)
+	default:
+		http.Error(w, "relay: GET or POST", http.StatusMethodNotAllowed)
+	}
+}
+
+func writeFrame(w http.ResponseWriter, f []byte) {
+	w.Header().Set("Content-Type", "application/octet-stream")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write(f)
+}
+
+func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
+	// Any origin: nothing is authorized by cookies, every command by its own key.
+	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{InsecureSkipVerify: true})
+	if err != nil {
+		return
+	}
+	c.SetReadLimit(wire.MaxFrame)
+	ss := s.NewSession()
+	ctx, cancel := context.WithCancel(context.Background())
+	s.connMu.Lock()
+	select {
+	case <-s.stop:
+		s.connMu.Unlock()
+		cancel()
+		c.CloseNow()
+		return
+	default:
+	}
+	s.conns[ss] = func() { c.CloseNow() }
+	s.connMu.Unlock()
+	defer func() {
+		cancel()
+		ss.Close()
+		c.CloseNow()
+		s.connMu.Lock()
+		delete(s.conns, ss)
+		s.connMu.Unlock()
+	}()
+	if err := c.Write(ctx, websocket.MessageBinary, ss.Hello()); err != nil {
+		return
+	}
+	rctx, rcancel := context.WithTimeout(ctx, s.cfg.IdleTimeout)
+	typ, f, err := c.Read(rctx)
+	rcancel()
+	if err != nil {
+		return
+	}
+	if v, err := wire.ParseClientHello(f); err != nil || typ != websocket.MessageBinary || v < wire.MinVersion || v > wire.MaxVersion {
+		c.Close(websocket.StatusProtocolError, "bad client hello")
+		return
+	}
+	go s.writeLoop(ctx, cancel, c, ss)
+	for {
+		rctx, rcancel := context.WithTimeout(ctx, s.cfg.IdleTimeout)
+		typ, f, err := c.Read(rctx)
+		rcancel()
+		if err != nil {
+			return // closed, idle or too large (coder/websocket closes with 1009)
+		}
+		if typ != websocket.MessageBinary {
+			ss.sendErr(nil, nil, wire.ErrCMD_SYNTAX)
+			continue
+		}
+		ss.HandleFrame(ctx, f)
+	}
+}
+
+func (s *Server) writeLoop(ctx context.Context, cancel context.CancelFunc, c *websocket.Conn, ss *Session) {
+	defer cancel()
+	for {
+		f, err := ss.NextFrame(ctx)
+		if err != nil {
+			if errors.Is(err, ErrSessionClosed) {
+				c.Close(websocket.StatusPolicyViolation, "output not read")
+			}
+			return
+		}
+		wctx, wcancel := context.WithTimeout(ctx, s.cfg.IdleTimeout)
+		err = c.Write(wctx, websocket.MessageBinary, f)
+		wcancel()
+		if err != nil {
+			return
+		}
+	}
+}
+
+func (s *Server) servePost(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, wire.MaxFrame))
+	if err != nil {
+		http.Error(w, "relay: body larger than one frame", http.StatusRequestEntityTooLarge)
+		return
+	}
+	ss := s.newSession(false)
+	v, sid, rest, err := wire.ParseHTTPHeader(body)
+	switch {
+	case err != nil, v < wire.MinVersion, v > wire.MaxVersion:
+		ss.sendErr(nil, nil, wire.ErrCMD_SYNTAX)
+	case !s.validToken(sid):
+		ss.sendErr(nil, nil, wire.ErrAUTH) // expired or forged session id: GET a new hello
+	default:
+		copy(ss.id[:], sid)
+		ss.handleBody(r.Context(), rest)
+	}
+	f, _ := ss.takeFrame(-1)
+	if f == nil {
+		f = wire.AppendBatchHeader(nil)
+	}
+	writeFrame(w, f)
+}
+
+// newToken returns an HTTP session id: expiry (8 bytes, unix seconds) ‖
+// 8 random bytes ‖ HMAC-SHA256(tokenKey, the first 16)[:16].
+func (s *Server) newToken() [wire.SessionIDLen]byte {
+	var t [wire.SessionIDLen]byte
+	binary.BigEndian.PutUint64(t[:], uint64(time.Now().Add(httpTokenTTL).Unix()))
+	rand.Read(t[8:16])
+	m := hmac.New(sha256.New, s.tokenKey)
+	m.Write(t[:16])
+	copy(t[16:], m.Sum(nil))
+	return t
+}
+
+func (s *Server) validToken(t []byte) bool {
+	m := hmac.New(sha256.New, s.tokenKey)
+	m.Write(t[:16])
+	if !hmac.Equal(m.Sum(nil)[:16], t[16:]) {
+		return false
+	}
+	return int64(binary.BigEndian.Uint64(t)) > time.Now().Unix()
+}

@@ -1,0 +1,163 @@
+package relaytest
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+// binary builds cmd/relay once per test binary (into a temp dir) and
+// returns its path.
+func binary() (string, error) {
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "relaytest-bin-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "relay")
+		out, err := exec.Command("go", "build", "-o", binPath, "github.com/sxweb/sxweb/cmd/relay").CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("relaytest: go build cmd/relay: %v\n%s", err, out)
+		}
+	})
+	return binPath, buildErr
+}
+
+// Process is cmd/relay running as a separate OS process.
+type Process struct {
+	URL  string // ws://127.0.0.1:port/
+	Addr string
+	Dir  string
+	Args []string // extra flags (e.g. -quota 10)
+
+	t      testing.TB
+	mu     sync.Mutex
+	cmd    *exec.Cmd
+	stderr *lockedWriter
+}
+
+// StartProcess builds (once) and starts cmd/relay on a free 127.0.0.1 port
+// with a temp data dir; extra flags are passed through.
+func StartProcess(t testing.TB, args ...string) *Process {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	p := &Process{t: t, Addr: addr, URL: "ws://" + addr + "/", Dir: t.TempDir(), Args: args}
+	if err := p.start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(p.Kill)
+	return p
+}
+
+func (p *Process) start() error {
+	bin, err := binary()
+	if err != nil {
+		return err
+	}
+	args := append([]string{"-addr", p.Addr, "-data", p.Dir}, p.Args...)
+	cmd := exec.Command(bin, args...)
+	stderr := &lockedWriter{w: &bytes.Buffer{}}
+	cmd.Stderr = stderr
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	p.mu.Lock()
+	p.cmd, p.stderr = cmd, stderr
+	p.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := waitReady(ctx, p.Addr); err != nil {
+		cmd.Process.Kill()
+		cmd.Wait()
+		return fmt.Errorf("%w\nrelay stderr:\n%s", err, stderr.String())
+	}
+	return nil
+}
+
+// Pid is the process id of the running relay (0 when stopped).
+func (p *Process) Pid() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.cmd == nil {
+		return 0
+	}
+	return p.cmd.Process.Pid
+}
+
+// Kill sends SIGKILL (kill -9) and waits for the process to exit. Idempotent.
+func (p *Process) Kill() {
+	p.mu.Lock()
+	cmd := p.cmd
+	p.cmd = nil
+	p.mu.Unlock()
+	if cmd == nil {
+		return
+	}
+	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Wait()
+}
+
+// Restart starts the relay again on the same port and data dir (after Kill,
+// or kills it first).
+func (p *Process) Restart() {
+	p.t.Helper()
+	p.Kill()
+	if err := p.start(); err != nil {
+		p.t.Fatal(err)
+	}
+}
+
+// Stderr returns what the relay logged so far.
+func (p *Process) Stderr() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.stderr == nil {
+		return ""
+	}
+	return p.stderr.String()
+}
+
+// Port is the TCP port the relay listens on.
+func (p *Process) Port() int {
+	_, port, _ := net.SplitHostPort(p.Addr)
+	n, _ := strconv.Atoi(port)
+	return n
+}
+
+type lockedWriter struct {
+	mu sync.Mutex
+	w  *bytes.Buffer
+}
+
+func (l *lockedWriter) Write(b []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(b)
+}
+
+func (l *lockedWriter) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.String()
+}

@@ -1,0 +1,175 @@
+package relay
+
+import (
+	"context"
+	"crypto/hkdf"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/sxweb/sxweb/relay/store"
+	"github.com/sxweb/sxweb/relay/wire"
+)
+
+// Defaults of Config.
+const (
+	DefaultQuota       = 128
+	DefaultMaxMsgSize  = 16384
+	DefaultExpiry      = 21 * 24 * time.Hour
+	DefaultIdleTimeout = 5 * time.Minute
+	maxOutbox          = 64 << 20 // bytes queued for one session before it is dropped
+)
+
+// Config configures a Server. Zero values take the defaults.
+type Config struct {
+	Store       store.Store
+	AuthKey     []byte        // relay's long-term X25519 private key (32 bytes)
+	Quota       int           // messages per queue
+	MaxMsgSize  int           // largest SEND body
+	Expiry      time.Duration // messages older than this are dropped
+	IdleTimeout time.Duration // a WebSocket session that sends nothing this long is closed
+	Logger      *slog.Logger
+}
+
+// Server is the relay engine and its HTTP transport.
+type Server struct {
+	cfg      Config
+	authPub  []byte
+	tokenKey []byte // keys HTTP session tokens
+	subs     subTable
+	log      *slog.Logger
+	stop     chan struct{}
+	wg       sync.WaitGroup
+	once     sync.Once
+
+	connMu sync.Mutex
+	conns  map[*Session]func() // open WebSocket sessions → close func
+}
+
+// New returns a Server on cfg.Store (which it closes on Close).
+func New(cfg Config) (*Server, error) {
+	if cfg.Store == nil {
+		return nil, errors.New("relay: no store")
+	}
+	if cfg.Quota <= 0 {
+		cfg.Quota = DefaultQuota
+	}
+	if cfg.MaxMsgSize <= 0 {
+		cfg.MaxMsgSize = DefaultMaxMsgSize
+	}
+	if cfg.Expiry <= 0 {
+		cfg.Expiry = DefaultExpiry
+	}
+	if cfg.IdleTimeout <= 0 {
+		cfg.IdleTimeout = DefaultIdleTimeout
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	pub, err := wire.PublicKey(cfg.AuthKey)
+	if err != nil {
+		return nil, fmt.Errorf("relay: auth key: %w", err)
+	}
+	tk, err := hkdf.Key(sha256.New, cfg.AuthKey, nil, "sxweb relay http session", 32)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, authPub: pub, tokenKey: tk, log: cfg.Logger, stop: make(chan struct{}),
+		conns: map[*Session]func(){}}
+	s.subs.init()
+	s.wg.Add(1)
+	go s.expireLoop()
+	return s, nil
+}
+
+// Open starts a Server whose state lives in dir: the bbolt store
+// (relay.db) and the auth key (auth.key, created on first start).
+// cfg.Store and cfg.AuthKey are ignored.
+func Open(dir string, cfg Config) (*Server, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	key, err := LoadOrCreateKey(filepath.Join(dir, "auth.key"))
+	if err != nil {
+		return nil, err
+	}
+	st, err := store.OpenBolt(filepath.Join(dir, "relay.db"))
+	if err != nil {
+		return nil, err
+	}
+	cfg.Store, cfg.AuthKey = st, key
+	s, err := New(cfg)
+	if err != nil {
+		st.Close()
+	}
+	return s, err
+}
+
+// LoadOrCreateKey reads a 32-byte X25519 private key from path, creating
+// it (mode 0600) if the file does not exist.
+func LoadOrCreateKey(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if err == nil {
+		if len(b) != wire.KeyLen {
+			return nil, fmt.Errorf("relay: %s: not a %d-byte key", path, wire.KeyLen)
+		}
+		return b, nil
+	}
+	if !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
+	priv, _ := wire.NewKeyPair()
+	if err := os.WriteFile(path, priv, 0o600); err != nil {
+		return nil, err
+	}
+	return priv, nil
+}
+
+// AuthPublicKey returns the relay's long-term X25519 public key.
+func (s *Server) AuthPublicKey() []byte { return s.authPub }
+
+// Close closes every WebSocket session, stops background work and closes
+// the store.
+func (s *Server) Close() error {
+	var err error
+	s.once.Do(func() {
+		close(s.stop)
+		s.connMu.Lock()
+		for _, f := range s.conns {
+			f()
+		}
+		s.connMu.Unlock()
+		s.wg.Wait()
+		err = s.cfg.Store.Close()
+	})
+	return err
+}
+
+func (s *Server) now() int64 { return time.Now().UnixMilli() }
+
+// notBefore is the oldest timestamp that has not expired.
+func (s *Server) notBefore() int64 { return s.now() - s.cfg.Expiry.Milliseconds() }
+
+func (s *Server) expireLoop() {
+	defer s.wg.Done()
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		n, err := s.cfg.Store.Expire(context.Background(), s.notBefore())
+		if err != nil && !errors.Is(err, store.ErrClosed) {
+			s.log.Warn("expire", "err", err)
+		} else if n > 0 {
+			s.log.Info("expired messages", "n", n)
+		}
+		select {
+		case <-t.C:
+		case <-s.stop:
+			return
+		}
+	}
+}

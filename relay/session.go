@@ -1,0 +1,149 @@
+package relay
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"sync"
+
+	"github.com/sxweb/sxweb/relay/wire"
+)
+
+// ErrSessionClosed is returned by NextFrame after Close (or when the
+// session was dropped for not reading its output).
+var ErrSessionClosed = errors.New("relay: session closed")
+
+// Session is one client session: its id (bound into every authenticator),
+// its subscriptions and its queue of outgoing transmissions.
+type Session struct {
+	srv       *Server
+	id        [wire.SessionIDLen]byte
+	pushAllow bool // false for HTTP POST sessions: no SUB, no pushed events
+
+	mu       sync.Mutex
+	out      [][]byte // encoded, length-prefixed transmissions waiting to be sent
+	outBytes int
+	closed   bool
+	notify   chan struct{}
+	subs     map[string]struct{} // recipient ids this session holds a subscription on
+}
+
+// NewSession starts a WebSocket-style session with a fresh random id.
+func (s *Server) NewSession() *Session {
+	ss := s.newSession(true)
+	rand.Read(ss.id[:])
+	return ss
+}
+
+func (s *Server) newSession(push bool) *Session {
+	return &Session{srv: s, pushAllow: push, notify: make(chan struct{}, 1), subs: map[string]struct{}{}}
+}
+
+// Hello returns the server hello frame of this session.
+func (ss *Session) Hello() []byte {
+	h := wire.ServerHello{MinVersion: wire.MinVersion, MaxVersion: wire.MaxVersion, SessionID: ss.id}
+	copy(h.AuthKey[:], ss.srv.authPub)
+	return h.Append(nil)
+}
+
+// send queues one transmission for the client.
+func (ss *Session) send(t *wire.Transmission) {
+	b := wire.AppendTransmission(make([]byte, 0, t.EncodedLen()), t, nil)
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	if ss.closed {
+		return
+	}
+	ss.out = append(ss.out, b)
+	ss.outBytes += len(b)
+	if ss.outBytes > maxOutbox {
+		ss.srv.log.Warn("dropping session that does not read", "queued", ss.outBytes)
+		ss.closeLocked()
+		return
+	}
+	select {
+	case ss.notify <- struct{}{}:
+	default:
+	}
+}
+
+// NextFrame waits for queued output and returns it as one batch frame of at
+// most wire.MaxFrame bytes.
+func (ss *Session) NextFrame(ctx context.Context) ([]byte, error) {
+	for {
+		if f, closed := ss.takeFrame(wire.MaxFrame); f != nil || closed {
+			if f == nil {
+				return nil, ErrSessionClosed
+			}
+			return f, nil
+		}
+		select {
+		case <-ss.notify:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+}
+
+// takeFrame packs queued transmissions into one frame of at most max bytes
+// (max < 0: everything). It returns nil when nothing is queued.
+func (ss *Session) takeFrame(max int) ([]byte, bool) {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	if len(ss.out) == 0 {
+		return nil, ss.closed
+	}
+	f := wire.AppendBatchHeader(make([]byte, 0, min(ss.outBytes+1, wire.MaxFrame)))
+	n := 0
+	for n < len(ss.out) && (max < 0 || n == 0 || len(f)+len(ss.out[n]) <= max) {
+		f = append(f, ss.out[n]...)
+		ss.outBytes -= len(ss.out[n])
+		n++
+	}
+	ss.out = ss.out[n:]
+	if len(ss.out) == 0 {
+		ss.out = nil
+	}
+	return f, false
+}
+
+// Close ends the session and releases its subscriptions.
+func (ss *Session) Close() {
+	ss.mu.Lock()
+	ss.closeLocked()
+	subs := ss.subs
+	ss.subs = map[string]struct{}{}
+	ss.mu.Unlock()
+	for rid := range subs {
+		ss.srv.subs.unsubscribe(rid, ss)
+	}
+}
+
+func (ss *Session) closeLocked() {
+	if !ss.closed {
+		ss.closed = true
+		select {
+		case ss.notify <- struct{}{}:
+		default:
+		}
+	}
+}
+
+func (ss *Session) addSub(rid string) {
+	ss.mu.Lock()
+	ss.subs[rid] = struct{}{}
+	ss.mu.Unlock()
+}
+
+func (ss *Session) dropSub(rid string) {
+	ss.mu.Lock()
+	delete(ss.subs, rid)
+	ss.mu.Unlock()
+}
+
+func (ss *Session) holds(rid string) bool {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	_, ok := ss.subs[rid]
+	return ok
+}
