@@ -217,3 +217,6 @@ func orNull(b json.RawMessage) []byte {
 	}
 	return b
 }
+
+// Equal compares ids.
+func (b Bytes) Equal(o Bytes) bool { return string(b) == string(o) }

@@ -1,0 +1,49 @@
+package chat
+
+import (
+	"context"
+
+	"github.com/sxweb/sxweb/core/store"
+)
+
+// Agent is what the chat layer needs of the connection agent. *agent.Agent
+// satisfies it; fakeagent implements it in memory for tests.
+type Agent interface {
+	CreateInvitation(ctx context.Context) (connID, link string, err error)
+	CreateAddress(ctx context.Context) (connID, link string, err error)
+	Join(ctx context.Context, link string, connInfo []byte) (connID string, err error)
+	Allow(ctx context.Context, connID, confID string, connInfo []byte) error
+	AcceptRequest(ctx context.Context, addressConnID, reqID string, connInfo []byte) (connID string, err error)
+	Send(ctx context.Context, connID string, body []byte) (msgNum uint64, err error)
+	// SendTx queues body in the outbox as part of b (inside an event handler).
+	SendTx(b *store.Batch, connID string, body []byte) (msgNum uint64, err error)
+	Delete(ctx context.Context, connID string) error
+}
+
+// AgentEventKind names the agent events the chat layer handles.
+type AgentEventKind int
+
+// Agent event kinds.
+const (
+	AgentConfirmation AgentEventKind = iota + 1 // the peer joined my invitation: allow it
+	AgentRequest                                // a request to my address (group link)
+	AgentConnected                              // the connection is up
+	AgentMessage                                // a message arrived
+	AgentSent                                   // my message left for the relay
+	AgentDelivered                              // the peer confirmed my message
+	AgentDeleted                                // the connection is gone
+	AgentOther                                  // integrity, relay up/down: recorded only
+)
+
+// AgentEvent is one agent event in the chat layer's terms (the adapter
+// converts the agent's typed events).
+type AgentEvent struct {
+	Kind     AgentEventKind
+	ConnID   string
+	ConfID   string // Confirmation
+	ReqID    string // Request
+	ConnInfo []byte // Confirmation, Request, Connected (may be empty)
+	MsgNum   uint64 // Message, Sent, Delivered
+	Body     []byte // Message
+	Detail   string // Other
+}

@@ -1,0 +1,266 @@
+package chat
+
+import (
+	"context"
+
+	"github.com/sxweb/sxweb/core/chat/proto"
+)
+
+func prefsFrom(dm, role string, direct bool, directMax int) (*proto.GroupPreferences, error) {
+	if dm == "" {
+		dm = proto.Off
+	}
+	if dm != proto.On && dm != proto.Off {
+		return nil, newErr(CodeBadRequest, "directMessages must be on or off")
+	}
+	if role != "" && !proto.Role(role).Known() {
+		return nil, newErr(CodeBadRequest, "unknown role %q", role)
+	}
+	p := &proto.GroupPreferences{DirectMessages: &proto.RolePreference{Enable: dm, Role: proto.Role(role)}}
+	if direct {
+		p.DirectConnections = &proto.DirectConnPreference{Enable: proto.On, MaxMembers: directMax}
+	}
+	return p, nil
+}
+
+// CreateGroup creates a group with me as its owner.
+func (c *Client) CreateGroup(ctx context.Context, s GroupSettings) (string, error) {
+	if s.DisplayName == "" {
+		return "", newErr(CodeBadRequest, "displayName is required")
+	}
+	prefs, err := prefsFrom(s.DirectMessages, s.DirectMessagesRole, s.DirectConnections, s.DirectConnectionsMax)
+	if err != nil {
+		return "", err
+	}
+	g := &groupRec{ID: newID(8), Profile: proto.GroupProfile{DisplayName: s.DisplayName, FullName: s.FullName, GroupPreferences: prefs},
+		Status: gsActive, MyID: newMemberID(), MyRole: proto.RoleOwner, Created: c.now()}
+	err = c.update(ctx, func(t *tx) error {
+		t.putGroup(g)
+		c.emitGroup(t, g)
+		return nil
+	})
+	return g.ID, err
+}
+
+// Groups lists the groups.
+func (c *Client) Groups(ctx context.Context) ([]Group, error) {
+	var out []Group
+	err := c.view(ctx, func(t *tx) error {
+		gs, err := listJSON[groupRec](t, bGroup, "")
+		for i := range gs {
+			n, err := t.activeCount(gs[i].ID)
+			if err != nil {
+				return err
+			}
+			out = append(out, groupView(&gs[i], n))
+		}
+		return err
+	})
+	return out, err
+}
+
+// Members lists the other members of a group.
+func (c *Client) Members(ctx context.Context, groupID string) ([]Member, error) {
+	var out []Member
+	err := c.view(ctx, func(t *tx) error {
+		if _, err := t.group(groupID); err != nil {
+			return err
+		}
+		ms, err := t.members(groupID)
+		for _, m := range ms {
+			out = append(out, memberView(m))
+		}
+		return err
+	})
+	return out, err
+}
+
+func (t *tx) activeGroup(id string) (*groupRec, error) {
+	g, err := t.group(id)
+	if err != nil {
+		return nil, err
+	}
+	if g.Status != gsActive {
+		return nil, newErr(CodeNotAllowed, "group is %s", g.Status)
+	}
+	return g, nil
+}
+
+// CreateGroupLink makes (or returns) the group's link; admins and owners only.
+func (c *Client) CreateGroupLink(ctx context.Context, groupID string) (string, error) {
+	var link string
+	err := c.update(ctx, func(t *tx) error {
+		g, err := t.activeGroup(groupID)
+		if err != nil {
+			return err
+		}
+		if !g.MyRole.AtLeast(proto.RoleAdmin) {
+			return newErr(CodeNotAllowed, "only admins make group links")
+		}
+		if g.Link != "" {
+			link = g.Link
+			return nil
+		}
+		connID, l, err := c.ag.CreateAddress(ctx)
+		if err != nil {
+			return wrapErr(CodeAgent, err, "create address")
+		}
+		g.LinkConnID, g.Link, link = connID, l, l
+		t.putGroup(g)
+		t.setRef(connID, connRef{Kind: refGLink, GroupID: g.ID})
+		return nil
+	})
+	return link, err
+}
+
+// JoinGroup follows a group link.
+func (c *Client) JoinGroup(ctx context.Context, link string, o JoinOptions) (string, error) {
+	g := &groupRec{ID: newID(8), Status: gsJoining, Incognito: o.Incognito, Created: c.now()}
+	if o.Incognito {
+		g.MyProfile = incognitoProfile()
+	}
+	err := c.update(ctx, func(t *tx) error {
+		p, err := t.myProfile(g)
+		if err != nil {
+			return err
+		}
+		connID, err := c.ag.Join(ctx, link, encode(&proto.Contact{Profile: p}))
+		if err != nil {
+			return &Error{Code: CodeBadLink, Detail: "join group", Err: err}
+		}
+		host := &memberRec{GroupID: g.ID, ID: newMemberID(), Role: proto.RoleAdmin, Status: msIntroduced, ConnID: connID}
+		t.putMember(host)
+		t.setRef(connID, connRef{Kind: refMember, GroupID: g.ID, MemberID: host.ID})
+		t.putGroup(g)
+		c.emitGroup(t, g)
+		return nil
+	})
+	return g.ID, err
+}
+
+// InviteToGroup invites a connected contact as a member of the given role.
+func (c *Client) InviteToGroup(ctx context.Context, groupID, contactID, role string) error {
+	if role == "" {
+		role = string(proto.RoleMember)
+	}
+	r := proto.Role(role)
+	return c.update(ctx, func(t *tx) error {
+		g, err := t.activeGroup(groupID)
+		if err != nil {
+			return err
+		}
+		ct, err := t.contact(contactID)
+		if err != nil {
+			return err
+		}
+		switch {
+		case !g.MyRole.AtLeast(proto.RoleAdmin) || !r.Known() || r.Rank() > g.MyRole.Rank():
+			return newErr(CodeNotAllowed, "cannot invite as %s", role)
+		case g.Incognito:
+			return newErr(CodeNotAllowed, "cannot invite contacts while incognito in the group")
+		case ct.Status != csConnected:
+			return newErr(CodeNotConnected, "contact is %s", ct.Status)
+		}
+		connID, link, err := c.ag.CreateInvitation(ctx)
+		if err != nil {
+			return wrapErr(CodeAgent, err, "create invitation")
+		}
+		m := &memberRec{GroupID: g.ID, ID: newMemberID(), Role: r, Profile: ct.Profile, V: proto.Current,
+			Status: msInvited, ConnID: connID, Invitee: true}
+		t.putMember(m)
+		t.setRef(connID, connRef{Kind: refMember, GroupID: g.ID, MemberID: m.ID})
+		n, err := t.activeCount(g.ID)
+		if err != nil {
+			return err
+		}
+		inv := &proto.GrpInv{GroupInvitation: proto.GroupInvitation{
+			FromMember: proto.MemberIDRole{MemberID: g.MyID, MemberRole: g.MyRole}, InvitedMember: proto.MemberIDRole{MemberID: m.ID, MemberRole: r},
+			ConnRequest: link, GroupProfile: g.Profile, GroupSize: &n}}
+		if _, err := c.send(t, ct.ConnID, encode(inv)); err != nil {
+			return err
+		}
+		c.emitMember(m)
+		return nil
+	})
+}
+
+// AcceptGroupInvitation joins a group I was invited to.
+func (c *Client) AcceptGroupInvitation(ctx context.Context, groupID string, o JoinOptions) error {
+	return c.update(ctx, func(t *tx) error {
+		g, err := t.group(groupID)
+		if err != nil {
+			return err
+		}
+		if g.Status != gsInvited || g.Inv == nil {
+			return newErr(CodeNotAllowed, "no pending invitation (group is %s)", g.Status)
+		}
+		acpt := &proto.GrpAcpt{MemberID: g.MyID}
+		if o.Incognito {
+			g.Incognito, g.MyProfile = true, incognitoProfile()
+			acpt.Profile = g.MyProfile
+		}
+		connID, err := c.ag.Join(ctx, g.Inv.ConnRequest, encode(acpt))
+		if err != nil {
+			return &Error{Code: CodeBadLink, Detail: "accept group invitation", Err: err}
+		}
+		var hostProfile proto.Profile
+		if ct, err := t.contact(g.InvContact); err == nil {
+			hostProfile = ct.Profile
+		}
+		host := &memberRec{GroupID: g.ID, ID: g.HostID, Role: g.Inv.FromMember.MemberRole, Profile: hostProfile,
+			V: proto.Current, Status: msIntroduced, ConnID: connID}
+		t.putMember(host)
+		t.setRef(connID, connRef{Kind: refMember, GroupID: g.ID, MemberID: host.ID})
+		g.Status, g.Inv = gsJoining, nil
+		t.putGroup(g)
+		c.emitGroup(t, g)
+		return nil
+	})
+}
+
+// SetGroupPreferences changes the preferences (owner only) and sends
+// x.grp.info to every member.
+func (c *Client) SetGroupPreferences(ctx context.Context, groupID string, p Preferences) error {
+	prefs, err := prefsFrom(p.DirectMessages, p.Role, p.DirectConnections, p.DirectConnectionsMax)
+	if err != nil {
+		return err
+	}
+	return c.update(ctx, func(t *tx) error {
+		g, err := t.activeGroup(groupID)
+		if err != nil {
+			return err
+		}
+		if g.MyRole != proto.RoleOwner {
+			return newErr(CodeNotAllowed, "only owners change preferences")
+		}
+		g.Profile.GroupPreferences = prefs
+		t.putGroup(g)
+		c.emitGroup(t, g)
+		return c.broadcast(t, g, &proto.GrpInfo{GroupProfile: g.Profile}, false)
+	})
+}
+
+// broadcast sends one event to every active member.
+func (c *Client) broadcast(t *tx, g *groupRec, p proto.Params, deleteAfter bool) error {
+	ms, err := t.members(g.ID)
+	if err != nil {
+		return err
+	}
+	body := encode(p)
+	for _, m := range ms {
+		if !active(m) || m.Status == msInvited {
+			continue
+		}
+		n, err := c.sendMember(t, m, body)
+		if err != nil {
+			return err
+		}
+		if deleteAfter && m.ConnID != "" {
+			t.put(bDlv, m.ConnID+"/"+seqKey(n), dlvRec{DeleteAfter: true})
+			t.del(bConn, m.ConnID)
+			m.ConnID = ""
+			t.putMember(m)
+		}
+	}
+	return nil
+}

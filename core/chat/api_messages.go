@@ -1,0 +1,169 @@
+package chat
+
+import (
+	"context"
+	"strings"
+
+	"github.com/sxweb/sxweb/core/chat/proto"
+)
+
+// SendGroupMessage sends text to every member: directly to the members
+// connected with me, through their host to the others.
+func (c *Client) SendGroupMessage(ctx context.Context, groupID, text string) (string, error) {
+	var id string
+	err := c.update(ctx, func(t *tx) error {
+		g, err := t.activeGroup(groupID)
+		if err != nil {
+			return err
+		}
+		if g.MyRole.Rank() < proto.RoleAuthor.Rank() {
+			return newErr(CodeNotAllowed, "observers cannot send")
+		}
+		ms, err := t.members(g.ID)
+		if err != nil {
+			return err
+		}
+		m := &msgRec{ID: newID(8), Chat: groupChat(g.ID), Seq: c.nextSeq(t), Text: text, Sender: "me", Ts: c.now(),
+			Status: "sending", Deliv: map[string]string{}}
+		viaHost := map[string][]string{} // host memberID -> members it forwards to
+		for _, mb := range ms {
+			if !active(mb) || mb.Status == msInvited || mb.Status == msAccepted {
+				continue
+			}
+			if mb.Status == msConnected {
+				m.Deliv[mb.ID.String()] = "pending"
+			} else if len(mb.IntroBy) > 0 {
+				m.Deliv[mb.ID.String()] = "via-host"
+				viaHost[mb.IntroBy.String()] = append(viaHost[mb.IntroBy.String()], mb.ID.String())
+			}
+		}
+		body := encode(&proto.MsgNew{Content: *proto.Text(text)})
+		for _, mb := range ms {
+			if m.Deliv[mb.ID.String()] != "pending" {
+				continue
+			}
+			n, err := c.send(t, mb.ConnID, body)
+			if err != nil {
+				return err
+			}
+			covered := append([]string{mb.ID.String()}, viaHost[mb.ID.String()]...)
+			t.put(bDlv, mb.ConnID+"/"+seqKey(n), dlvRec{MsgKey: m.Chat + "/" + seqKey(m.Seq), Members: covered})
+		}
+		c.putMsg(t, m)
+		c.emit(MessageEvent{Chat: ChatRef{GroupID: g.ID}, Message: msgView(m)})
+		id = m.ID
+		return nil
+	})
+	return id, err
+}
+
+// Messages lists the messages of a group or a contact, oldest first.
+func (c *Client) Messages(ctx context.Context, ref ChatRef) ([]Message, error) {
+	var out []Message
+	err := c.view(ctx, func(t *tx) error {
+		var chat string
+		switch {
+		case ref.GroupID != "":
+			if _, err := t.group(ref.GroupID); err != nil {
+				return err
+			}
+			chat = groupChat(ref.GroupID)
+		case ref.ContactID != "":
+			if _, err := t.contact(ref.ContactID); err != nil {
+				return err
+			}
+			chat = contactChat(ref.ContactID)
+		default:
+			return newErr(CodeBadRequest, "groupId or contactId")
+		}
+		ms, err := listJSON[msgRec](t, bMsg, chat+"/")
+		for i := range ms {
+			out = append(out, msgView(&ms[i]))
+		}
+		return err
+	})
+	return out, err
+}
+
+// RemoveMember removes a member (admins and owners, not above their role).
+func (c *Client) RemoveMember(ctx context.Context, groupID, memberID string) error {
+	id, err := proto.ParseBytes(memberID)
+	if err != nil {
+		return newErr(CodeBadRequest, "memberId")
+	}
+	return c.update(ctx, func(t *tx) error {
+		g, err := t.activeGroup(groupID)
+		if err != nil {
+			return err
+		}
+		m, err := t.member(g.ID, id)
+		if err != nil {
+			return err
+		}
+		if m == nil || !active(m) {
+			return newErr(CodeNotFound, "member %s", memberID)
+		}
+		if !g.MyRole.AtLeast(proto.RoleAdmin) || m.Role.Rank() > g.MyRole.Rank() {
+			return newErr(CodeNotAllowed, "cannot remove a %s", m.Role)
+		}
+		if err := c.broadcast(t, g, &proto.GrpMemDel{MemberID: m.ID}, false); err != nil {
+			return err
+		}
+		if m, err = t.member(g.ID, id); err != nil {
+			return err
+		}
+		if m.ConnID != "" { // delete its connection once the removal has left
+			var n uint64
+			if n, err = c.send(t, m.ConnID, encode(&proto.OK{})); err != nil {
+				return err
+			}
+			t.put(bDlv, m.ConnID+"/"+seqKey(n), dlvRec{DeleteAfter: true})
+			t.del(bConn, m.ConnID)
+			m.ConnID = ""
+		}
+		m.Status = msRemoved
+		t.putMember(m)
+		c.emitMember(m)
+		return nil
+	})
+}
+
+// LeaveGroup leaves a group.
+func (c *Client) LeaveGroup(ctx context.Context, groupID string) error {
+	return c.update(ctx, func(t *tx) error {
+		g, err := t.activeGroup(groupID)
+		if err != nil {
+			return err
+		}
+		if err := c.broadcast(t, g, &proto.GrpLeave{}, true); err != nil {
+			return err
+		}
+		return c.endGroup(t, g, gsLeft)
+	})
+}
+
+// DeleteGroup deletes a group for everyone (owner only).
+func (c *Client) DeleteGroup(ctx context.Context, groupID string) error {
+	return c.update(ctx, func(t *tx) error {
+		g, err := t.group(groupID)
+		if err != nil {
+			return err
+		}
+		if g.Status == gsActive {
+			if g.MyRole != proto.RoleOwner {
+				return newErr(CodeNotAllowed, "only owners delete a group")
+			}
+			if err := c.broadcast(t, g, &proto.GrpDel{}, true); err != nil {
+				return err
+			}
+		}
+		return c.endGroup(t, g, gsDeleted)
+	})
+}
+
+func chatRefOf(chat string) ChatRef {
+	if strings.HasPrefix(chat, "c") {
+		return ChatRef{ContactID: chat[1:]}
+	}
+	return ChatRef{GroupID: strings.TrimPrefix(chat, "g")}
+}

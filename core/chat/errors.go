@@ -1,0 +1,70 @@
+package chat
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Stable error codes (the JS API exposes them as Error.code).
+const (
+	CodeNotFound          = "NOT_FOUND"
+	CodeNotAllowed        = "NOT_ALLOWED"
+	CodeDirectMessagesOff = "DIRECT_MESSAGES_OFF"
+	CodeBadLink           = "BAD_LINK"
+	CodeBadRequest        = "BAD_REQUEST"
+	CodeContactExists     = "CONTACT_EXISTS"
+	CodeNotConnected      = "NOT_CONNECTED"
+	CodeAgent             = "AGENT"
+	CodeStore             = "STORE"
+	CodeClosed            = "CLOSED"
+	// Codes of recorded (skipped) incoming events, in ErrorEvent.
+	CodeUnknownEvent  = "UNKNOWN_EVENT"
+	CodeUnknownMember = "UNKNOWN_MEMBER"
+	CodeProhibited    = "PROHIBITED"
+	CodeBadMessage    = "BAD_MESSAGE"
+)
+
+// Error is every error the Client returns.
+type Error struct {
+	Code   string
+	Detail string
+	Err    error
+}
+
+func (e *Error) Error() string {
+	s := "chat: " + e.Code
+	if e.Detail != "" {
+		s += ": " + e.Detail
+	}
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	return s
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+func newErr(code string, format string, args ...any) *Error {
+	return &Error{Code: code, Detail: fmt.Sprintf(format, args...)}
+}
+
+func wrapErr(code string, err error, what string) error {
+	var ce *Error
+	if errors.As(err, &ce) {
+		return err
+	}
+	return &Error{Code: code, Detail: what, Err: err}
+}
+
+// ErrorCode returns the code of a chat error, or "" for nil, or AGENT for
+// other errors.
+func ErrorCode(err error) string {
+	if err == nil {
+		return ""
+	}
+	var ce *Error
+	if errors.As(err, &ce) {
+		return ce.Code
+	}
+	return CodeAgent
+}

@@ -1,0 +1,213 @@
+// Package fakeagent is an in-memory stand-in for core/agent, connecting
+// several chat clients in one process: invitations, addresses, the
+// confirmation/allow handshake, requests, ordered messages, Sent and
+// Delivered events, and SendTx inside handlers committing with the
+// handler's batch. It exists for fast unit tests of core/chat.
+//
+// Layer: test support beside core/chat (it implements chat.Agent).
+// Concurrency: safe for concurrent use; each Agent calls its handler from
+// one goroutine, in order, never holding a lock while doing so.
+package fakeagent
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/sxweb/sxweb/core/chat"
+	"github.com/sxweb/sxweb/core/store"
+)
+
+// ErrBadLink is returned by Join for an unknown or used link.
+var ErrBadLink = errors.New("fakeagent: bad link")
+
+// ErrNoConn is returned for an unknown connection.
+var ErrNoConn = errors.New("fakeagent: no such connection")
+
+// Handler is the chat layer's event handler.
+type Handler func(ctx context.Context, ev chat.AgentEvent, b *store.Batch) error
+
+// Network connects agents.
+type Network struct {
+	mu    sync.Mutex
+	seq   int
+	links map[string]endpoint // one-time invitations and addresses
+	reqs  map[string]endpoint // request id -> joiner
+	// Messages counts messages carried (for benchmarks).
+	Messages int
+}
+
+type endpoint struct {
+	a    *Agent
+	conn string
+}
+
+// NewNetwork returns an empty network.
+func NewNetwork() *Network {
+	return &Network{links: map[string]endpoint{}, reqs: map[string]endpoint{}}
+}
+
+type conn struct {
+	id        string
+	address   bool
+	peer      *Agent
+	peerConn  string
+	connected bool
+	deleted   bool
+	nextMsg   uint64
+	outbox    []outMsg // while not connected
+}
+
+type outMsg struct {
+	num  uint64
+	body []byte
+}
+
+// Agent is one user's fake agent.
+type Agent struct {
+	net     *Network
+	name    string
+	st      store.Store
+	mu      sync.Mutex
+	cond    *sync.Cond
+	conns   map[string]*conn
+	queue   []chat.AgentEvent
+	handler Handler
+	paused  bool
+	closed  bool
+	txSends []txSend // SendTx of the running handler
+	done    chan struct{}
+}
+
+type txSend struct {
+	conn string
+	msg  outMsg
+}
+
+// NewAgent adds an agent; its handler's batches are applied to st.
+func (n *Network) NewAgent(name string, st store.Store) *Agent {
+	a := &Agent{net: n, name: name, st: st, conns: map[string]*conn{}, done: make(chan struct{})}
+	a.cond = sync.NewCond(&a.mu)
+	return a
+}
+
+// SetHandler sets the event handler and starts delivering events.
+func (a *Agent) SetHandler(h Handler) {
+	a.mu.Lock()
+	a.handler = h
+	a.mu.Unlock()
+	go a.loop()
+}
+
+// Pause stops event delivery to this agent (the user is offline);
+// Resume restarts it. Events queue meanwhile.
+func (a *Agent) Pause() { a.mu.Lock(); a.paused = true; a.mu.Unlock() }
+
+// Resume restarts event delivery.
+func (a *Agent) Resume() { a.mu.Lock(); a.paused = false; a.mu.Unlock(); a.cond.Broadcast() }
+
+// Close stops the agent's event loop.
+func (a *Agent) Close() {
+	a.mu.Lock()
+	if !a.closed {
+		a.closed = true
+		close(a.done)
+	}
+	a.mu.Unlock()
+	a.cond.Broadcast()
+}
+
+// Conns is the number of live connections (not counting addresses).
+func (a *Agent) Conns() int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	n := 0
+	for _, c := range a.conns {
+		if !c.deleted && !c.address {
+			n++
+		}
+	}
+	return n
+}
+
+func (n *Network) id(prefix string) string {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.seq++
+	return fmt.Sprintf("%s%d", prefix, n.seq)
+}
+
+func (a *Agent) push(ev chat.AgentEvent) {
+	a.mu.Lock()
+	a.queue = append(a.queue, ev)
+	a.mu.Unlock()
+	a.cond.Broadcast()
+}
+
+func (a *Agent) loop() {
+	for {
+		a.mu.Lock()
+		for !a.closed && (a.paused || len(a.queue) == 0) {
+			a.cond.Wait()
+		}
+		if a.closed {
+			a.mu.Unlock()
+			return
+		}
+		ev := a.queue[0]
+		h := a.handler
+		a.mu.Unlock()
+		if !a.handle(h, ev) {
+			select {
+			case <-a.done:
+				return
+			case <-time.After(5 * time.Millisecond):
+			}
+			continue // retry the same event
+		}
+		a.mu.Lock()
+		a.queue = a.queue[1:]
+		a.mu.Unlock()
+	}
+}
+
+// handle runs the handler for ev and commits its batch; false: retry.
+func (a *Agent) handle(h Handler, ev chat.AgentEvent) bool {
+	b := &store.Batch{}
+	a.mu.Lock()
+	a.txSends = nil
+	a.mu.Unlock()
+	if err := h(context.Background(), ev, b); err != nil {
+		return false
+	}
+	if err := a.st.Apply(context.Background(), b); err != nil {
+		return false
+	}
+	a.mu.Lock()
+	sends := a.txSends
+	a.txSends = nil
+	a.mu.Unlock()
+	for _, s := range sends {
+		a.transmit(s.conn, s.msg)
+	}
+	if ev.Kind == chat.AgentMessage {
+		a.ackTo(ev.ConnID, ev.MsgNum)
+	}
+	return true
+}
+
+// ackTo tells the sender of a message that it was delivered.
+func (a *Agent) ackTo(connID string, num uint64) {
+	a.mu.Lock()
+	c := a.conns[connID]
+	a.mu.Unlock()
+	if c == nil || c.peer == nil {
+		return
+	}
+	c.peer.push(chat.AgentEvent{Kind: chat.AgentDelivered, ConnID: c.peerConn, MsgNum: num})
+}
+
+func parseLink(link string) bool { return strings.HasPrefix(link, "fake:") }

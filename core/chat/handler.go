@@ -1,0 +1,235 @@
+package chat
+
+import (
+	"github.com/sxweb/sxweb/core/chat/proto"
+)
+
+func (c *Client) dispatch(t *tx, ev AgentEvent) error {
+	switch ev.Kind {
+	case AgentSent, AgentDelivered:
+		return c.onDelivery(t, ev)
+	case AgentOther, AgentDeleted:
+		return nil
+	}
+	r, err := t.ref(ev.ConnID)
+	if err != nil {
+		return err
+	}
+	if r == nil {
+		if ev.Kind == AgentMessage {
+			c.record(t, errRec{Code: CodeUnknownMember, Detail: "message on an unknown connection"})
+		}
+		return nil
+	}
+	switch r.Kind {
+	case refGLink:
+		if ev.Kind == AgentRequest {
+			return c.onLinkRequest(t, r, ev)
+		}
+	case refContact:
+		return c.onContactEvent(t, r, ev)
+	case refMember:
+		return c.onMemberEvent(t, r, ev)
+	}
+	return nil
+}
+
+// decodeInfo decodes connection info; nil when absent or not parseable.
+func decodeInfo(info []byte) *proto.Message {
+	if len(info) == 0 {
+		return nil
+	}
+	m, err := proto.DecodeOne(info)
+	if err != nil {
+		return nil
+	}
+	return m
+}
+
+func (c *Client) onMemberEvent(t *tx, r *connRef, ev AgentEvent) error {
+	g, err := t.group(r.GroupID)
+	if err != nil {
+		return ignoreNotFound(err)
+	}
+	m, err := t.member(r.GroupID, r.MemberID)
+	if err != nil {
+		return err
+	}
+	if m == nil {
+		c.record(t, errRec{Code: CodeUnknownMember, Detail: "event on a removed member's connection", GroupID: g.ID})
+		return nil
+	}
+	switch ev.Kind {
+	case AgentConfirmation:
+		return c.onMemberConfirmation(t, g, m, ev)
+	case AgentConnected:
+		if info := decodeInfo(ev.ConnInfo); info != nil {
+			if m, err = c.onMemberInfo(t, g, m, ev.ConnID, info); err != nil || m == nil {
+				return err
+			}
+		}
+		return c.onMemberUp(t, g, m)
+	case AgentMessage:
+		msgs, err := proto.Decode(ev.Body)
+		if err != nil {
+			c.record(t, errRec{Code: CodeBadMessage, Detail: err.Error(), GroupID: g.ID, MemberID: m.ID.String()})
+			return nil
+		}
+		for _, msg := range msgs {
+			if err := c.onGroupMsg(t, g, m, msg, nil); err != nil {
+				return err
+			}
+			// reload: the message may have changed the group or the member
+			if g, err = t.group(g.ID); err != nil {
+				return ignoreNotFound(err)
+			}
+			if m, err = t.member(g.ID, r.MemberID); err != nil || m == nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func ignoreNotFound(err error) error {
+	if ErrorCode(err) == CodeNotFound {
+		return nil
+	}
+	return err
+}
+
+// onMemberConfirmation: a member joined a group invitation of mine.
+func (c *Client) onMemberConfirmation(t *tx, g *groupRec, m *memberRec, ev AgentEvent) error {
+	info := decodeInfo(ev.ConnInfo)
+	var reply []byte
+	switch p := paramsOf(info).(type) {
+	case *proto.GrpAcpt: // my invitee accepts x.grp.inv
+		if !m.Invitee || !p.MemberID.Equal(m.ID) {
+			c.record(t, errRec{Code: CodeProhibited, Detail: "x.grp.acpt for another member", GroupID: g.ID})
+			return nil
+		}
+		if p.Profile != nil {
+			m.Profile = *p.Profile
+		}
+		m.Status = msAccepted
+		t.putMember(m)
+		reply = encode(&proto.OK{})
+	case *proto.GrpMemInfo: // an introduced member joins my intro invitation
+		if !p.MemberID.Equal(m.ID) {
+			c.record(t, errRec{Code: CodeProhibited, Detail: "x.grp.mem.info for another member", GroupID: g.ID})
+			return nil
+		}
+		m.Profile = p.Profile
+		t.putMember(m)
+		mp, err := t.myProfile(g)
+		if err != nil {
+			return err
+		}
+		reply = encode(&proto.GrpMemInfo{MemberID: g.MyID, Profile: mp})
+	default:
+		if _, err := c.onMemberInfo(t, g, m, ev.ConnID, info); err != nil {
+			return err
+		}
+		reply = encode(&proto.OK{})
+	}
+	c.addTask(t, taskRec{Op: opAllow, ConnID: ev.ConnID, ConfID: ev.ConfID, Info: reply, GroupID: g.ID})
+	return nil
+}
+
+func paramsOf(m *proto.Message) proto.Params {
+	if m == nil {
+		return nil
+	}
+	return m.Params
+}
+
+// onMemberInfo handles the peer's connection info on the joining side;
+// it returns the (possibly renamed) member, nil if the info is refused.
+func (c *Client) onMemberInfo(t *tx, g *groupRec, m *memberRec, connID string, info *proto.Message) (*memberRec, error) {
+	switch p := info.Params.(type) {
+	case *proto.GrpLinkInv: // the host of a group link I followed
+		if g.Status != gsJoining || len(g.HostID) != 0 {
+			return m, nil
+		}
+		li := p.GroupLinkInvitation
+		t.del(bMember, memberKey(g.ID, m.ID))
+		m.ID, m.Role = li.FromMember.MemberID, li.FromMember.MemberRole
+		m.Profile.DisplayName = li.FromMemberName
+		t.putMember(m)
+		t.setRef(connID, connRef{Kind: refMember, GroupID: g.ID, MemberID: m.ID})
+		g.Profile, g.MyID, g.MyRole, g.HostID = li.GroupProfile, li.InvitedMember.MemberID, li.InvitedMember.MemberRole, m.ID
+		if li.GroupSize != nil {
+			g.Size = *li.GroupSize
+		}
+		t.putGroup(g)
+	case *proto.GrpMemInfo:
+		if !p.MemberID.Equal(m.ID) {
+			c.record(t, errRec{Code: CodeProhibited, Detail: "x.grp.mem.info for another member", GroupID: g.ID})
+			return nil, nil
+		}
+		m.Profile = p.Profile
+		t.putMember(m)
+	}
+	return m, nil
+}
+
+// onMemberUp: our group connection with m is up.
+func (c *Client) onMemberUp(t *tx, g *groupRec, m *memberRec) error {
+	if m.Status == msConnected || !active(m) {
+		return nil
+	}
+	wasInvitee := m.Invitee && (m.Status == msAccepted || m.Status == msInvited)
+	m.Status = msConnected
+	t.putMember(m)
+	c.emitMember(m)
+	switch {
+	case wasInvitee:
+		return c.introduce(t, g, m)
+	case m.ID.Equal(g.HostID) && g.Status == gsJoining:
+		g.Status = gsActive
+		t.putGroup(g)
+		c.emitGroup(t, g)
+	case len(m.IntroBy) > 0 && !m.IntroBy.Equal(g.MyID):
+		host, err := t.member(g.ID, m.IntroBy)
+		if err != nil || host == nil || !active(host) {
+			return err
+		}
+		_, err = c.sendMember(t, host, encode(&proto.GrpMemCon{MemberID: m.ID}))
+		return err
+	}
+	return nil
+}
+
+// introduce (host): announce the new member b to every member and
+// introduce every member to b, recording the pairs to forward between.
+func (c *Client) introduce(t *tx, g *groupRec, b *memberRec) error {
+	if b.ViaLink {
+		mp, err := t.myProfile(g)
+		if err != nil {
+			return err
+		}
+		if _, err := c.sendMember(t, b, encode(&proto.GrpLinkMem{Profile: mp})); err != nil {
+			return err
+		}
+	}
+	ms, err := t.members(g.ID)
+	if err != nil {
+		return err
+	}
+	var intros []proto.Params
+	for _, a := range ms {
+		if a.ID.Equal(b.ID) || !active(a) || a.Status == msInvited || a.Status == msAccepted {
+			continue
+		}
+		if _, err := c.sendMember(t, a, encode(&proto.GrpMemNew{MemberInfo: memberInfo(b)})); err != nil {
+			return err
+		}
+		intros = append(intros, &proto.GrpMemIntro{MemberInfo: memberInfo(a)})
+		t.put(bIntro, g.ID+"/"+b.ID.String()+"/"+a.ID.String(), introRec{})
+		t.put(bIntro, g.ID+"/"+a.ID.String()+"/"+b.ID.String(), introRec{})
+	}
+	if len(intros) == 0 {
+		return nil
+	}
+	return c.sendBatch(t, b, intros)
+}

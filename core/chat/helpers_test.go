@@ -1,0 +1,163 @@
+package chat_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/sxweb/sxweb/core/chat"
+	"github.com/sxweb/sxweb/core/chat/fakeagent"
+	"github.com/sxweb/sxweb/core/store/memstore"
+)
+
+var ctx = context.Background()
+
+type user struct {
+	*chat.Client
+	name string
+	ag   *fakeagent.Agent
+}
+
+func newUsers(t testing.TB, net *fakeagent.Network, auto bool, names ...string) []*user {
+	t.Helper()
+	var out []*user
+	for _, n := range names {
+		st := memstore.New()
+		ag := net.NewAgent(n, st)
+		c, err := chat.New(chat.Config{Store: st, Agent: ag, AutoAcceptMemberContacts: auto})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ag.SetHandler(c.HandleAgentEvent)
+		if err := c.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.SetProfile(ctx, chat.Profile{DisplayName: n, FullName: n + " Full"}); err != nil {
+			t.Fatal(err)
+		}
+		u := &user{Client: c, name: n, ag: ag}
+		t.Cleanup(func() { ag.Close(); c.Close() })
+		out = append(out, u)
+	}
+	return out
+}
+
+// waitFor polls cond until it holds (a generous limit, not a timing assertion).
+func waitFor(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+func must[T any](t testing.TB) func(T, error) T {
+	return func(v T, err error) T {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+}
+
+// connect makes a contact between a and b; it returns their contact ids.
+func connect(t testing.TB, a, b *user) (string, string) {
+	t.Helper()
+	inv := must[chat.Invitation](t)(a.CreateInvitation(ctx))
+	bc := must[string](t)(b.Connect(ctx, inv.Link))
+	waitFor(t, "contact connected", func() bool {
+		return contactStatus(a, inv.ContactID) == "connected" && contactStatus(b, bc) == "connected"
+	})
+	return inv.ContactID, bc
+}
+
+func contactStatus(u *user, id string) string {
+	cs, _ := u.Contacts(ctx)
+	for _, c := range cs {
+		if c.ContactID == id {
+			return c.Status
+		}
+	}
+	return ""
+}
+
+func contactOf(u *user, id string) (chat.Contact, bool) {
+	cs, _ := u.Contacts(ctx)
+	for _, c := range cs {
+		if c.ContactID == id {
+			return c, true
+		}
+	}
+	return chat.Contact{}, false
+}
+
+func groupOf(u *user, id string) chat.Group {
+	gs, _ := u.Groups(ctx)
+	for _, g := range gs {
+		if g.GroupID == id {
+			return g
+		}
+	}
+	return chat.Group{}
+}
+
+// inviteJoin: owner invites u (a contact) into g; returns u's group id.
+func inviteJoin(t testing.TB, owner, u *user, groupID string, opts chat.JoinOptions) string {
+	t.Helper()
+	oc, _ := connect(t, owner, u)
+	before := len(must[[]chat.Group](t)(u.Groups(ctx)))
+	if err := owner.InviteToGroup(ctx, groupID, oc, "member"); err != nil {
+		t.Fatal(err)
+	}
+	var gid string
+	waitFor(t, "invitation received", func() bool {
+		gs, _ := u.Groups(ctx)
+		if len(gs) > before {
+			for _, g := range gs {
+				if g.Status == "invited" {
+					gid = g.GroupID
+					return true
+				}
+			}
+		}
+		return false
+	})
+	if err := u.AcceptGroupInvitation(ctx, gid, opts); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "joined", func() bool { return groupOf(u, gid).Status == "active" })
+	return gid
+}
+
+// connectedCount is the number of members u is directly connected with.
+func connectedCount(u *user, gid string) int {
+	ms, _ := u.Members(ctx, gid)
+	n := 0
+	for _, m := range ms {
+		if m.Connection == "direct" {
+			n++
+		}
+	}
+	return n
+}
+
+func texts(ms []chat.Message) []string {
+	var out []string
+	for _, m := range ms {
+		out = append(out, m.Text)
+	}
+	return out
+}
+
+func names(n int) []string {
+	var out []string
+	for i := 0; i < n; i++ {
+		out = append(out, fmt.Sprintf("u%d", i))
+	}
+	return out
+}

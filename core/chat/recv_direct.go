@@ -1,0 +1,210 @@
+package chat
+
+import (
+	"github.com/sxweb/sxweb/core/chat/proto"
+)
+
+// recvDirectInv (receiver R of a member contact invitation from S).
+func (c *Client) recvDirectInv(t *tx, g *groupRec, s *memberRec, p *proto.GrpDirectInv, rec func(string, string) error) error {
+	if s.Role.Rank() <= proto.RoleObserver.Rank() {
+		return rec(CodeProhibited, "x.grp.direct.inv from an observer")
+	}
+	if !g.Profile.GroupPreferences.DirectMessagesAllowed(s.Role) {
+		return rec(CodeDirectMessagesOff, "the group does not allow direct messages for "+string(s.Role))
+	}
+	var ct *contactRec
+	if s.ContactID != "" {
+		old, err := t.contact(s.ContactID)
+		if err != nil && ErrorCode(err) != CodeNotFound {
+			return err
+		}
+		ct = old
+	}
+	simultaneous := ct != nil && ct.Mine && ct.Status == csPending
+	if ct == nil {
+		ct = &contactRec{ID: newID(8), Profile: s.Profile, MyProfile: g.MyProfile, GroupID: g.ID, MemberID: s.ID, Incognito: g.Incognito}
+		s.ContactID = ct.ID
+		t.putMember(s)
+	}
+	if p.Content != nil {
+		c.storeIncoming(t, contactChat(ct.ID), ChatRef{ContactID: ct.ID}, ct.ID, p.Content.Text)
+	}
+	if simultaneous && p.ConnReq < ct.ConnReq {
+		t.putContact(ct)
+		return nil // simultaneous invitations: S received the greater one and joins mine
+	}
+	c.dropContactConn(t, ct) // mine (the smaller), or a stale contact: replaced
+	ct.ConnReq, ct.Status, ct.Mine = p.ConnReq, csRequest, false
+	ct.Profile = s.Profile
+	t.putContact(ct)
+	if c.cfg.AutoAcceptMemberContacts || simultaneous {
+		return c.acceptContact(t, ct)
+	}
+	c.emit(ContactEvent{Contact: contactView(ct)})
+	return nil
+}
+
+// acceptContact joins a member's invitation with the profile I use in the group.
+func (c *Client) acceptContact(t *tx, ct *contactRec) error {
+	p, err := c.contactProfile(t, ct)
+	if err != nil {
+		return err
+	}
+	ct.Status = csConnecting
+	t.putContact(ct)
+	c.addTask(t, taskRec{Op: opJoinContact, Link: ct.ConnReq, Info: encode(&proto.Info{Profile: p}), ContactID: ct.ID})
+	c.emit(ContactEvent{Contact: contactView(ct)})
+	return nil
+}
+
+func (c *Client) contactProfile(t *tx, ct *contactRec) (proto.Profile, error) {
+	if ct.MyProfile != nil {
+		return *ct.MyProfile, nil
+	}
+	return t.userProfile()
+}
+
+func (c *Client) dropContactConn(t *tx, ct *contactRec) {
+	if ct.ConnID != "" {
+		t.del(bConn, ct.ConnID)
+		c.addTask(t, taskRec{Op: opDelete, ConnID: ct.ConnID})
+		ct.ConnID = ""
+	}
+}
+
+func (c *Client) onContactEvent(t *tx, r *connRef, ev AgentEvent) error {
+	ct, err := t.contact(r.ContactID)
+	if err != nil {
+		return ignoreNotFound(err)
+	}
+	switch ev.Kind {
+	case AgentConfirmation:
+		if info, ok := paramsOf(decodeInfo(ev.ConnInfo)).(*proto.Info); ok {
+			ct.Profile = info.Profile
+		}
+		p, err := c.contactProfile(t, ct)
+		if err != nil {
+			return err
+		}
+		ct.Status = csConnecting
+		t.putContact(ct)
+		c.addTask(t, taskRec{Op: opAllow, ConnID: ev.ConnID, ConfID: ev.ConfID, Info: encode(&proto.Info{Profile: p}), ContactID: ct.ID})
+	case AgentConnected:
+		if info, ok := paramsOf(decodeInfo(ev.ConnInfo)).(*proto.Info); ok {
+			ct.Profile = info.Profile
+		}
+		if ct.Status == csConnected {
+			return nil
+		}
+		ct.Status = csConnected
+		t.putContact(ct)
+		c.emit(ContactEvent{Contact: contactView(ct)})
+		return c.flushContact(t, ct)
+	case AgentMessage:
+		return c.onContactMessage(t, ct, ev.Body)
+	}
+	return nil
+}
+
+// flushContact sends, in order, what I wrote while the contact was pending.
+func (c *Client) flushContact(t *tx, ct *contactRec) error {
+	ms, err := listJSON[msgRec](t, bMsg, contactChat(ct.ID)+"/")
+	if err != nil {
+		return err
+	}
+	for i := range ms {
+		m := &ms[i]
+		if m.Status != "pending" || len(m.Body) == 0 {
+			continue
+		}
+		n, err := c.send(t, ct.ConnID, m.Body)
+		if err != nil {
+			return err
+		}
+		m.Body, m.Status = nil, "sending"
+		c.putMsg(t, m)
+		t.put(bDlv, ct.ConnID+"/"+seqKey(n), dlvRec{MsgKey: m.Chat + "/" + seqKey(m.Seq), Members: []string{ct.ID}})
+	}
+	return nil
+}
+
+func (c *Client) onContactMessage(t *tx, ct *contactRec, body []byte) error {
+	msgs, err := proto.Decode(body)
+	if err != nil {
+		c.record(t, errRec{Code: CodeBadMessage, Detail: err.Error(), ContactID: ct.ID})
+		return nil
+	}
+	for _, msg := range msgs {
+		switch p := msg.Params.(type) {
+		case *proto.MsgNew:
+			c.storeIncoming(t, contactChat(ct.ID), ChatRef{ContactID: ct.ID}, ct.ID, p.Content.Text)
+		case *proto.Info:
+			ct.Profile = p.Profile
+			t.putContact(ct)
+			c.emit(ContactEvent{Contact: contactView(ct)})
+		case *proto.GrpInv:
+			if err := c.recvGroupInv(t, ct, p.GroupInvitation); err != nil {
+				return err
+			}
+		case *proto.OK, *proto.InfoProbe, *proto.InfoProbeCheck, *proto.InfoProbeOK:
+		default:
+			c.record(t, errRec{Code: CodeUnknownEvent, Detail: msg.Event() + " on a contact connection", ContactID: ct.ID})
+		}
+	}
+	return nil
+}
+
+// recvGroupInv: a contact invites me into a group (x.grp.inv).
+func (c *Client) recvGroupInv(t *tx, ct *contactRec, inv proto.GroupInvitation) error {
+	if !inv.FromMember.MemberRole.AtLeast(proto.RoleAdmin) {
+		c.record(t, errRec{Code: CodeProhibited, Detail: "x.grp.inv from a non-admin", ContactID: ct.ID})
+		return nil
+	}
+	g := &groupRec{ID: newID(8), Profile: inv.GroupProfile, Status: gsInvited, MyID: inv.InvitedMember.MemberID,
+		MyRole: inv.InvitedMember.MemberRole, HostID: inv.FromMember.MemberID, Inv: &inv, InvContact: ct.ID, Created: c.now()}
+	if inv.GroupSize != nil {
+		g.Size = *inv.GroupSize
+	}
+	t.putGroup(g)
+	c.emitGroup(t, g)
+	return nil
+}
+
+// onLinkRequest (host): someone follows my group link.
+func (c *Client) onLinkRequest(t *tx, r *connRef, ev AgentEvent) error {
+	g, err := t.group(r.GroupID)
+	if err != nil {
+		return ignoreNotFound(err)
+	}
+	if g.Status != gsActive || !g.MyRole.AtLeast(proto.RoleAdmin) {
+		c.record(t, errRec{Code: CodeNotAllowed, Detail: "group link request while not an active admin", GroupID: g.ID})
+		return nil
+	}
+	var prof proto.Profile
+	switch p := paramsOf(decodeInfo(ev.ConnInfo)).(type) {
+	case *proto.Contact:
+		prof = p.Profile
+	case *proto.Info:
+		prof = p.Profile
+	default:
+		c.record(t, errRec{Code: CodeBadMessage, Detail: "group link request without a profile", GroupID: g.ID})
+		return nil
+	}
+	b := &memberRec{GroupID: g.ID, ID: newMemberID(), Role: proto.RoleMember, Profile: prof, V: proto.Current,
+		Status: msAccepted, Invitee: true, ViaLink: true}
+	t.putMember(b)
+	n, err := t.activeCount(g.ID)
+	if err != nil {
+		return err
+	}
+	mp, err := t.myProfile(g)
+	if err != nil {
+		return err
+	}
+	inv := &proto.GrpLinkInv{GroupLinkInvitation: proto.GroupLinkInvitation{
+		FromMember: proto.MemberIDRole{MemberID: g.MyID, MemberRole: g.MyRole}, FromMemberName: mp.DisplayName,
+		InvitedMember: proto.MemberIDRole{MemberID: b.ID, MemberRole: b.Role}, GroupProfile: g.Profile, GroupSize: &n}}
+	c.addTask(t, taskRec{Op: opAcceptMember, ConnID: ev.ConnID, ReqID: ev.ReqID, Info: encode(inv), GroupID: g.ID, MemberID: b.ID})
+	c.emitMember(b)
+	return nil
+}

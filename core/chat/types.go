@@ -1,0 +1,153 @@
+package chat
+
+import "time"
+
+// Profile is the user's profile.
+type Profile struct {
+	DisplayName string `json:"displayName"`
+	FullName    string `json:"fullName"`
+}
+
+// Contact is a contact as contacts() shows it.
+type Contact struct {
+	ContactID   string `json:"contactId"`
+	DisplayName string `json:"displayName"`
+	FullName    string `json:"fullName"`
+	Status      string `json:"status"` // pending, request, connecting, connected
+	GroupID     string `json:"groupId,omitempty"`
+	MemberID    string `json:"memberId,omitempty"`
+	Incognito   bool   `json:"incognito"`
+}
+
+// GroupSettings create a group.
+type GroupSettings struct {
+	DisplayName    string `json:"displayName"`
+	FullName       string `json:"fullName"`
+	DirectMessages string `json:"directMessages"` // "on" or "off" (default)
+	// DirectMessagesRole is the lowest role allowed direct messages ("" = all).
+	DirectMessagesRole string `json:"directMessagesRole,omitempty"`
+	// DirectConnections turns on the RFC's third solution: while the group has
+	// at most DirectConnectionsMax members (0 = no limit), new members also
+	// make direct connections during their introduction.
+	DirectConnections    bool `json:"directConnections,omitempty"`
+	DirectConnectionsMax int  `json:"directConnectionsMax,omitempty"`
+}
+
+// Preferences change a group's preferences (owner only).
+type Preferences struct {
+	DirectMessages       string `json:"directMessages"` // "on" / "off"
+	Role                 string `json:"role,omitempty"` // lowest role allowed
+	DirectConnections    bool   `json:"directConnections,omitempty"`
+	DirectConnectionsMax int    `json:"directConnectionsMax,omitempty"`
+}
+
+// Group is a group as groups() shows it.
+type Group struct {
+	GroupID            string `json:"groupId"`
+	DisplayName        string `json:"displayName"`
+	FullName           string `json:"fullName"`
+	Role               string `json:"role"`
+	MemberCount        int    `json:"memberCount"` // including me
+	DirectMessages     string `json:"directMessages"`
+	DirectMessagesRole string `json:"directMessagesRole,omitempty"`
+	Status             string `json:"status"` // invited, joining, active, left, removed, deleted
+	Incognito          bool   `json:"incognito"`
+	MemberID           string `json:"memberId"` // mine
+}
+
+// JoinOptions join or accept a group.
+type JoinOptions struct {
+	Incognito bool `json:"incognito"`
+}
+
+// Member is another member of a group.
+type Member struct {
+	MemberID    string `json:"memberId"`
+	DisplayName string `json:"displayName"`
+	Role        string `json:"role"`
+	// Status is "connected" once this client has a working connection with
+	// the member or the host forwards for it; else invited, connecting,
+	// left, removed.
+	Status string `json:"status"`
+	// Connection is "direct" (our group connection is up), "via-host"
+	// (forwarded by the host meanwhile) or "none".
+	Connection string `json:"connection"`
+	ContactID  string `json:"contactId,omitempty"`
+}
+
+// Message is one message of a chat.
+type Message struct {
+	MessageID string    `json:"messageId"`
+	Text      string    `json:"text"`
+	Sender    string    `json:"sender"` // "me", a memberId (group) or the contactId (direct)
+	Ts        time.Time `json:"ts"`
+	// Status: pending (queued), sent, delivered (all), received.
+	Status    string `json:"status"`
+	Delivered int    `json:"delivered"` // members (or 1 for a contact) that confirmed
+	Total     int    `json:"total"`
+}
+
+// ChatRef names a chat: a group or a contact.
+type ChatRef struct {
+	GroupID   string `json:"groupId,omitempty"`
+	ContactID string `json:"contactId,omitempty"`
+}
+
+// Stats counts connections (for the connections panel and benchmarks).
+type Stats struct {
+	Connections       int `json:"connections"`
+	GroupConnections  int `json:"groupConnections"`
+	DirectConnections int `json:"directConnections"`
+	// Subscriptions: receive queues to subscribe after a reconnect (one per
+	// connection and one per group link address).
+	Subscriptions     int `json:"subscriptions"`
+	PendingDeliveries int `json:"pendingDeliveries"`
+}
+
+// Event is one of MessageEvent, MemberEvent, ContactEvent, GroupEvent,
+// DeliveryEvent, ErrorEvent.
+type Event interface{ Type() string }
+
+// MessageEvent: a message arrived (or one of mine was stored).
+type MessageEvent struct {
+	Chat    ChatRef
+	Message Message
+}
+
+// MemberEvent: a member joined, connected, changed role, left or was removed.
+type MemberEvent struct {
+	GroupID string
+	Member  Member
+}
+
+// ContactEvent: a contact was created, requested, connected or replaced.
+type ContactEvent struct{ Contact Contact }
+
+// GroupEvent: a group was created, invited to, joined, changed, left, deleted.
+type GroupEvent struct{ Group Group }
+
+// DeliveryEvent: a message of mine was sent or delivered to a member.
+type DeliveryEvent struct {
+	Chat      ChatRef
+	MessageID string
+	MemberID  string
+	Status    string
+	Delivered int
+	Total     int
+}
+
+// ErrorEvent: an incoming event was recorded and skipped.
+type ErrorEvent struct {
+	Code      string
+	Detail    string
+	GroupID   string
+	ContactID string
+	MemberID  string
+}
+
+func (MessageEvent) Type() string  { return "message" }
+func (MemberEvent) Type() string   { return "member" }
+func (ContactEvent) Type() string  { return "contact" }
+func (GroupEvent) Type() string    { return "group" }
+func (DeliveryEvent) Type() string { return "delivery" }
+func (ErrorEvent) Type() string    { return "error" }

@@ -1,0 +1,201 @@
+package chat
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/sxweb/sxweb/core/chat/proto"
+	"github.com/sxweb/sxweb/core/store"
+)
+
+// Task operations: agent calls that reach the network, run by the worker
+// after the event that asked for them has committed.
+const (
+	opAllow        = "allow"         // Allow(ConnID, ConfID, Info)
+	opJoinMember   = "join-member"   // Join(Link, Info) for member MemberID of GroupID
+	opJoinContact  = "join-contact"  // Join(Link, Info) for contact ContactID
+	opAcceptMember = "accept-member" // AcceptRequest(ConnID, ReqID, Info) for a link joiner
+	opIntroInv     = "intro-inv"     // CreateInvitation for member MemberID, then x.grp.mem.inv
+	opDelete       = "delete"        // Delete(ConnID)
+)
+
+type taskRec struct {
+	Op        string      `json:"op"`
+	ConnID    string      `json:"connId,omitempty"`
+	ConfID    string      `json:"confId,omitempty"`
+	ReqID     string      `json:"reqId,omitempty"`
+	Link      string      `json:"link,omitempty"`
+	Info      []byte      `json:"info,omitempty"`
+	GroupID   string      `json:"groupId,omitempty"`
+	MemberID  proto.Bytes `json:"memberId,omitempty"`
+	ContactID string      `json:"contactId,omitempty"`
+	Direct    bool        `json:"direct,omitempty"`
+	Attempts  int         `json:"attempts,omitempty"`
+}
+
+const maxAttempts = 5
+
+func (c *Client) addTask(t *tx, task taskRec) {
+	k := seqKey(c.nextSeq(t))
+	t.put(bTask, k, task)
+	c.newTasks = append(c.newTasks, k)
+}
+
+func (c *Client) worker() {
+	defer c.wg.Done()
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	for {
+		var want []string
+		select {
+		case <-c.done:
+			return
+		case want = <-c.wake:
+		case <-tick.C:
+		}
+		c.waitVisible(want)
+		c.runTasks()
+	}
+}
+
+// waitVisible waits (briefly) until the tasks an event wrote have been
+// committed by the agent, which happens right after the handler returns.
+func (c *Client) waitVisible(keys []string) {
+	for _, k := range keys {
+		for i := 0; i < 200; i++ {
+			if _, err := c.st.Get(bg, bTask, k); err == nil {
+				break
+			}
+			select {
+			case <-c.done:
+				return
+			case <-time.After(time.Millisecond):
+			}
+		}
+	}
+}
+
+func (c *Client) runTasks() {
+	kvs, err := c.st.List(bg, bTask, "")
+	if err != nil {
+		return
+	}
+	for _, kv := range kvs {
+		select {
+		case <-c.done:
+			return
+		default:
+		}
+		var task taskRec
+		if json.Unmarshal(kv.Value, &task) != nil {
+			continue
+		}
+		c.runTask(kv.Key, task)
+	}
+}
+
+func (c *Client) runTask(key string, task taskRec) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return
+	}
+	if _, err := c.st.Get(bg, bTask, key); err != nil {
+		return // done meanwhile
+	}
+	c.evs, c.newTasks = nil, nil
+	t := newTx(bg, c.st, &store.Batch{})
+	if err := c.doTask(t, task); err != nil {
+		t = newTx(bg, c.st, &store.Batch{})
+		c.evs = nil
+		task.Attempts++
+		if task.Attempts >= maxAttempts || ErrorCode(err) == CodeBadLink {
+			t.del(bTask, key)
+			c.record(t, errRec{Code: ErrorCode(err), Detail: task.Op + ": " + err.Error(), GroupID: task.GroupID, ContactID: task.ContactID})
+		} else {
+			t.put(bTask, key, task)
+		}
+	} else {
+		t.del(bTask, key)
+	}
+	if err := c.st.Apply(bg, t.b); err != nil {
+		c.evs, c.newTasks = nil, nil
+		return
+	}
+	c.finish()
+}
+
+func (c *Client) doTask(t *tx, task taskRec) error {
+	ctx := t.ctx
+	switch task.Op {
+	case opAllow:
+		return c.ag.Allow(ctx, task.ConnID, task.ConfID, task.Info)
+	case opDelete:
+		return c.ag.Delete(ctx, task.ConnID)
+	case opJoinMember:
+		connID, err := c.ag.Join(ctx, task.Link, task.Info)
+		if err != nil {
+			return &Error{Code: CodeBadLink, Detail: "join member", Err: err}
+		}
+		return c.memberConnected(t, task.GroupID, task.MemberID, connID)
+	case opAcceptMember:
+		connID, err := c.ag.AcceptRequest(ctx, task.ConnID, task.ReqID, task.Info)
+		if err != nil {
+			return wrapErr(CodeAgent, err, "accept request")
+		}
+		return c.memberConnected(t, task.GroupID, task.MemberID, connID)
+	case opJoinContact:
+		connID, err := c.ag.Join(ctx, task.Link, task.Info)
+		if err != nil {
+			return &Error{Code: CodeBadLink, Detail: "join contact", Err: err}
+		}
+		ct, err := t.contact(task.ContactID)
+		if err != nil {
+			_ = c.ag.Delete(ctx, connID)
+			return nil // deleted meanwhile
+		}
+		ct.ConnID, ct.Status = connID, csConnecting
+		t.putContact(ct)
+		t.setRef(connID, connRef{Kind: refContact, ContactID: ct.ID})
+		c.emit(ContactEvent{Contact: contactView(ct)})
+		return nil
+	case opIntroInv:
+		return c.doIntroInv(t, task)
+	}
+	return nil
+}
+
+// memberConnected records the group connection of a member (pending until
+// the agent says Connected) and sends what was queued for it.
+func (c *Client) memberConnected(t *tx, groupID string, id proto.Bytes, connID string) error {
+	m, err := t.member(groupID, id)
+	if err != nil {
+		return err
+	}
+	if m == nil || !active(m) {
+		_ = c.ag.Delete(t.ctx, connID)
+		return nil
+	}
+	m.ConnID = connID
+	if m.Status == msAnnounced {
+		m.Status = msIntroduced
+	}
+	t.putMember(m)
+	t.setRef(connID, connRef{Kind: refMember, GroupID: groupID, MemberID: id})
+	return c.flushMQ(t, m)
+}
+
+// flushMQ sends the messages queued for a member that had no connection.
+func (c *Client) flushMQ(t *tx, m *memberRec) error {
+	kvs, err := t.list(bMQ, memberKey(m.GroupID, m.ID)+"/")
+	if err != nil {
+		return err
+	}
+	for _, kv := range kvs {
+		if _, err := c.send(t, m.ConnID, kv.Value); err != nil {
+			return err
+		}
+		t.del(bMQ, kv.Key)
+	}
+	return nil
+}
