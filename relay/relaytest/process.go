@@ -47,6 +47,7 @@ type Process struct {
 	Args []string // extra flags (e.g. -quota 10)
 
 	t      testing.TB
+	killMu sync.Mutex // held for a whole Kill, so a second Kill waits for the first
 	mu     sync.Mutex
 	cmd    *exec.Cmd
 	stderr *lockedWriter
@@ -107,6 +108,8 @@ func (p *Process) Pid() int {
 
 // Kill sends SIGKILL (kill -9) and waits for the process to exit. Idempotent.
 func (p *Process) Kill() {
+	p.killMu.Lock()
+	defer p.killMu.Unlock()
 	p.mu.Lock()
 	cmd := p.cmd
 	p.cmd = nil
