@@ -3,6 +3,7 @@
 package idbstore
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 
@@ -59,7 +60,7 @@ func (s *Store) List(ctx context.Context, bucket, prefix string) ([]store.KV, er
 	if err != nil {
 		return nil, err
 	}
-	return decodeList(res[1], res[0])
+	return decodeList(bucket, res[1], res[0])
 }
 
 func prefixRange(bucket, prefix string) (safejs.Value, error) {
@@ -71,61 +72,68 @@ func prefixRange(bucket, prefix string) (safejs.Value, error) {
 	return kr.Call("bound", []any{b, p}, []any{b, prefixEnd(p)}, false, true)
 }
 
-func decodeList(keys, vals safejs.Value) ([]store.KV, error) {
+// decodeList turns the results of getAllKeys and getAll on one bucket into
+// records. Per-element calls into JS cost microseconds each, so both arrays
+// cross over as one string each: the values (byte strings) joined with sep,
+// the keys through Array.prototype.join, which writes each [bucket, key]
+// array as "bucket,key" (the bucket is known, so its prefix is cut).
+func decodeList(bucket string, keys, vals safejs.Value) ([]store.KV, error) {
 	n, err := keys.Length()
 	if err != nil {
 		return nil, err
 	}
-	out := make([]store.KV, 0, n)
-	for i := 0; i < n; i++ {
-		k, err := keys.Index(i)
-		if err == nil {
-			k, err = k.Index(1)
+	if m, err := vals.Length(); err != nil || m != n {
+		return nil, fmt.Errorf("idbstore: list: %d keys, %d values", n, m)
+	}
+	kparts, err := joined(keys, n)
+	if err != nil {
+		return nil, fmt.Errorf("idbstore: list keys: %w", err)
+	}
+	vparts, err := joined(vals, n)
+	if err != nil {
+		return nil, fmt.Errorf("idbstore: list values: %w", err)
+	}
+	head := []byte(bucket + ",")
+	out := make([]store.KV, n)
+	for i := range out {
+		k, ok := bytes.CutPrefix(kparts[i], head)
+		if !ok {
+			return nil, fmt.Errorf("idbstore: list: key %d outside bucket %q", i, bucket)
 		}
-		var ks string
-		if err == nil {
-			ks, err = k.String()
-		}
-		if err == nil {
-			ks, err = decodeKey(ks)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("idbstore: list key %d: %w", i, err)
-		}
-		v, err := vals.Index(i)
-		if err != nil {
-			return nil, err
-		}
-		b, err := bytesFromJS(v)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, store.KV{Key: ks, Value: b})
+		out[i] = store.KV{Key: string(k), Value: vparts[i]}
 	}
 	return out, nil
 }
 
-var uint8Array = safejs.MustGetGlobal("Uint8Array")
-
-func bytesToJS(b []byte) (safejs.Value, error) {
-	a, err := uint8Array.New(len(b))
-	if err != nil {
-		return a, err
+// joined fetches arr.join(sep) as bytes and splits it into n parts.
+func joined(arr safejs.Value, n int) ([][]byte, error) {
+	if n == 0 {
+		return nil, nil
 	}
-	_, err = safejs.CopyBytesToJS(a, b)
-	return a, err
+	j, err := arr.Call("join", sep)
+	if err != nil {
+		return nil, err
+	}
+	str, err := j.String()
+	if err != nil {
+		return nil, err
+	}
+	return splitJoined([]byte(str), n)
 }
 
+// bytesToJS is the byte string of b (see keys.go).
+func bytesToJS(b []byte) (safejs.Value, error) { return safejs.ValueOf(toUnits(b)) }
+
+// bytesFromJS reads a stored value (a byte string).
 func bytesFromJS(v safejs.Value) ([]byte, error) {
-	n, err := v.Length()
+	if v.Type() != safejs.TypeString {
+		return nil, fmt.Errorf("idbstore: stored value is a %s, not a byte string", v.Type())
+	}
+	str, err := v.String()
 	if err != nil {
-		return nil, fmt.Errorf("idbstore: stored value is not bytes: %w", err)
+		return nil, err
 	}
-	b := make([]byte, n)
-	if _, err := safejs.CopyBytesToGo(b, v); err != nil {
-		return nil, fmt.Errorf("idbstore: stored value is not bytes: %w", err)
-	}
-	return b, nil
+	return fromUnits([]byte(str))
 }
 
 // Apply writes the batch in one readwrite transaction: every put and delete
