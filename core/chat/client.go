@@ -30,8 +30,9 @@ type Client struct {
 
 	mu       sync.Mutex
 	seq      uint64
-	evs      []Event  // events of the current operation, emitted after it
-	newTasks []string // task keys written by the current operation
+	evs      []Event         // events of the current operation, emitted after it
+	newTasks []string        // task keys written by the current operation
+	ran      map[string]bool // tasks the worker has done (recently)
 
 	pump    *pump
 	wake    chan []string
@@ -51,7 +52,7 @@ func New(cfg Config) (*Client, error) {
 		cfg.Now = time.Now
 	}
 	c := &Client{cfg: cfg, st: cfg.Store, ag: cfg.Agent, pump: newPump(),
-		wake: make(chan []string, 64), done: make(chan struct{})}
+		wake: make(chan []string, 64), done: make(chan struct{}), ran: map[string]bool{}}
 	return c, nil
 }
 

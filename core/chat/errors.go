@@ -49,6 +49,9 @@ func newErr(code string, format string, args ...any) *Error {
 }
 
 func wrapErr(code string, err error, what string) error {
+	if err == nil {
+		return nil
+	}
 	var ce *Error
 	if errors.As(err, &ce) {
 		return err

@@ -40,6 +40,8 @@ func newUsers(t testing.TB, net *fakeagent.Network, auto bool, names ...string) 
 		t.Cleanup(func() { ag.Close(); c.Close() })
 		out = append(out, u)
 	}
+	allUsers = append(allUsers, out...)
+	t.Cleanup(func() { allUsers = nil })
 	return out
 }
 
@@ -49,6 +51,7 @@ func waitFor(t testing.TB, what string, cond func() bool) {
 	deadline := time.Now().Add(20 * time.Second)
 	for !cond() {
 		if time.Now().After(deadline) {
+			dump(t)
 			t.Fatalf("timed out waiting for %s", what)
 		}
 		time.Sleep(2 * time.Millisecond)
@@ -160,4 +163,18 @@ func names(n int) []string {
 		out = append(out, fmt.Sprintf("u%d", i))
 	}
 	return out
+}
+
+var allUsers []*user
+
+func dump(t testing.TB) {
+	for _, u := range allUsers {
+		s, _ := u.Skipped(ctx)
+		gs, _ := u.Groups(ctx)
+		t.Logf("%s: skipped %+v", u.name, s)
+		for _, g := range gs {
+			ms, _ := u.Members(ctx, g.GroupID)
+			t.Logf("   group %+v members %+v", g, ms)
+		}
+	}
 }

@@ -63,6 +63,12 @@ func (c *Client) worker() {
 func (c *Client) waitVisible(keys []string) {
 	for _, k := range keys {
 		for i := 0; i < 200; i++ {
+			c.mu.Lock()
+			ran := c.ran[k]
+			c.mu.Unlock()
+			if ran {
+				break
+			}
 			if _, err := c.st.Get(bg, bTask, k); err == nil {
 				break
 			}
@@ -117,6 +123,10 @@ func (c *Client) runTask(key string, task taskRec) {
 		}
 	} else {
 		t.del(bTask, key)
+		if len(c.ran) > 10000 {
+			c.ran = map[string]bool{}
+		}
+		c.ran[key] = true
 	}
 	if err := c.st.Apply(bg, t.b); err != nil {
 		c.evs, c.newTasks = nil, nil
