@@ -1,0 +1,255 @@
+package agent
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/sxweb/sxweb/core/agent/envelope"
+	"github.com/sxweb/sxweb/core/store"
+)
+
+// Handler receives every event, in order, from one goroutine. What it
+// puts in b commits atomically with the agent's own state change for the
+// event; an error means "transient, retry the same event later".
+type Handler func(ctx context.Context, ev Event, b *store.Batch) error
+
+// Config configures an Agent.
+type Config struct {
+	Store  store.Store
+	Relays []string // relays where our queues are created (the first one)
+	// NewRelay makes the client of one relay. Nil: NewRelayClient over Dial.
+	NewRelay func(server string) RelayClient
+	// LinkBase is the app URL links are made under (link.DefaultBase if empty).
+	LinkBase string
+	// ReceiptDelay is how long receipts wait for an outgoing message to ride
+	// on before they go alone (default 50ms).
+	ReceiptDelay time.Duration
+	// RetryMin and RetryMax bound the outbox's exponential backoff
+	// (defaults 100ms and 5s).
+	RetryMin, RetryMax time.Duration
+	// Logf receives diagnostics (default: discard).
+	Logf func(format string, args ...any)
+}
+
+// Stats is a snapshot of the agent's load.
+type Stats struct {
+	Connections   int // connections and addresses
+	Subscriptions int // queues subscribed on their relays
+	PendingOutbox int // outbox entries not yet accepted by a relay
+}
+
+// Agent runs duplex connections. Create with New, SetHandler, Start.
+type Agent struct {
+	cfg     Config
+	st      store.Store
+	handler Handler
+
+	mu         sync.Mutex // guards everything below
+	conns      map[string]*conn
+	queues     map[string]*queue
+	reqs       map[string]*request
+	outbox     map[string][]*outItem // by connID, in Seq order
+	nextSeq    uint64
+	shared     map[string]*envelope.SharedKey // derived keys, by key material
+	subscribed map[string]bool
+
+	rmu     sync.Mutex // guards relays (taken without or inside mu)
+	relays  map[string]*relay
+	started atomic.Bool
+
+	curTx atomic.Pointer[tx] // the batch of the running handler
+	work  workQueue
+	stats struct{ conns, subs, outbox atomic.Int64 }
+
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+// relay is one relay's client and outbox worker.
+type relay struct {
+	server string
+	c      RelayClient
+	kick   chan struct{}
+}
+
+// New checks cfg and returns an agent that is not started yet.
+func New(cfg Config) (*Agent, error) {
+	if cfg.Store == nil {
+		return nil, errf(CodeStore, "Config.Store is nil")
+	}
+	if len(cfg.Relays) == 0 {
+		return nil, &Error{Code: CodeNoRelay}
+	}
+	if cfg.ReceiptDelay <= 0 {
+		cfg.ReceiptDelay = 50 * time.Millisecond
+	}
+	if cfg.RetryMin <= 0 {
+		cfg.RetryMin = 100 * time.Millisecond
+	}
+	if cfg.RetryMax <= 0 {
+		cfg.RetryMax = 5 * time.Second
+	}
+	if cfg.NewRelay == nil {
+		cfg.NewRelay = defaultRelay(cfg)
+	}
+	if cfg.NewRelay == nil {
+		return nil, errf(CodeNoRelay, "no relay client factory")
+	}
+	a := &Agent{cfg: cfg, st: cfg.Store,
+		conns: map[string]*conn{}, queues: map[string]*queue{}, reqs: map[string]*request{},
+		outbox: map[string][]*outItem{}, shared: map[string]*envelope.SharedKey{},
+		relays: map[string]*relay{}, subscribed: map[string]bool{}}
+	a.work.signal = make(chan struct{}, 1)
+	return a, nil
+}
+
+// SetHandler sets the event handler; call it before Start.
+func (a *Agent) SetHandler(h Handler) { a.handler = h }
+
+// Start loads the agent's state, subscribes every queue (all queues of a
+// relay in one batched call) and runs the outbox. Goroutines run until
+// Close.
+func (a *Agent) Start(ctx context.Context) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.started.Load() {
+		return errf(CodeBadState, "already started")
+	}
+	if err := a.load(ctx); err != nil {
+		return err
+	}
+	a.ctx, a.cancel = context.WithCancel(context.Background())
+	a.started.Store(true)
+	a.wg.Add(2)
+	go a.eventLoop()
+	go a.receiptLoop()
+	byServer := map[string][]Queue{}
+	for _, q := range a.queues {
+		byServer[q.Q.Server] = append(byServer[q.Q.Server], q.Q)
+	}
+	for srv, qs := range byServer {
+		r := a.relay(srv)
+		a.wg.Add(1)
+		go a.subscribe(r, qs)
+	}
+	for _, list := range a.outbox {
+		for _, it := range list {
+			if it.Server != "" {
+				a.relay(it.Server)
+			}
+		}
+	}
+	for _, c := range a.conns {
+		if c.Snd != nil {
+			a.relay(c.Snd.Server)
+		}
+	}
+	a.updateStats()
+	a.kickAll()
+	return nil
+}
+
+func (a *Agent) subscribe(r *relay, qs []Queue) {
+	defer a.wg.Done()
+	errs := r.c.Subscribe(a.ctx, qs)
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for i, q := range qs {
+		if i < len(errs) && errs[i] != nil {
+			a.logf("agent: subscribe %s: %v", r.server, errs[i])
+			continue
+		}
+		a.subscribed[qkey(q.RecipientID)] = true
+	}
+	a.updateStats()
+}
+
+// Close stops the agent's goroutines and relay clients; the store stays open.
+func (a *Agent) Close() error {
+	if !a.started.CompareAndSwap(true, false) {
+		return nil
+	}
+	a.cancel()
+	a.rmu.Lock()
+	for _, r := range a.relays {
+		r.c.Close()
+	}
+	a.rmu.Unlock()
+	a.wg.Wait()
+	return nil
+}
+
+// Stats returns counters; safe to call anywhere, also inside a Handler.
+func (a *Agent) Stats() Stats {
+	return Stats{Connections: int(a.stats.conns.Load()), Subscriptions: int(a.stats.subs.Load()),
+		PendingOutbox: int(a.stats.outbox.Load())}
+}
+
+func (a *Agent) updateStats() {
+	n := 0
+	for _, l := range a.outbox {
+		n += len(l)
+	}
+	a.stats.conns.Store(int64(len(a.conns)))
+	a.stats.subs.Store(int64(len(a.subscribed)))
+	a.stats.outbox.Store(int64(n))
+}
+
+// relay returns the client of server, creating it (and its reader and
+// outbox worker) on first use. Safe with or without a.mu held.
+func (a *Agent) relay(server string) *relay {
+	a.rmu.Lock()
+	defer a.rmu.Unlock()
+	if r := a.relays[server]; r != nil {
+		return r
+	}
+	r := &relay{server: server, c: a.cfg.NewRelay(server), kick: make(chan struct{}, 1)}
+	a.relays[server] = r
+	a.wg.Add(2)
+	go a.reader(r)
+	go a.worker(r)
+	return r
+}
+
+func (a *Agent) kickAll() {
+	a.rmu.Lock()
+	defer a.rmu.Unlock()
+	for _, r := range a.relays {
+		select {
+		case r.kick <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// reader turns a relay's events into work for the event loop.
+func (a *Agent) reader(r *relay) {
+	defer a.wg.Done()
+	for {
+		select {
+		case <-a.ctx.Done():
+			return
+		case ev, ok := <-r.c.Events():
+			if !ok {
+				return
+			}
+			a.work.push(work{kind: wRelay, server: r.server, ev: ev})
+		}
+	}
+}
+
+func (a *Agent) logf(format string, args ...any) {
+	if a.cfg.Logf != nil {
+		a.cfg.Logf(format, args...)
+	}
+}
+
+func (a *Agent) checkStarted() error {
+	if !a.started.Load() {
+		return &Error{Code: CodeNotStarted}
+	}
+	return nil
+}

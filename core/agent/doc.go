@@ -1,0 +1,25 @@
+// Package agent is the connection layer: duplex end-to-end encrypted
+// connections built from two one-way relay queues. It makes and parses
+// links (invitations and contact addresses), runs the fast duplex
+// handshake, encrypts with the double ratchet (core/crypto/ratchet) above a
+// per-queue NaCl box envelope (core/agent/envelope), numbers and chains
+// messages to detect duplicates, gaps and bad messages, sends batched
+// delivery receipts, keeps a persisted outbox that retries until the relay
+// accepts, and resubscribes every queue after a (re)start.
+//
+// Layer: above core/relayclient (the relay protocol client, used through
+// the small RelayClient interface declared here), core/crypto and
+// core/store; below core/chat. The wire formats are in
+// docs/agent-protocol.md.
+//
+// Concurrency: all methods are safe for concurrent use. Events reach the
+// Handler from one goroutine, in order. A Handler runs while the agent
+// holds its state lock: inside it call only the ...Tx methods (SendTx,
+// AllowTx, JoinTx, AcceptRequestTx) and Stats, never Send, Join, Allow or
+// AcceptRequest (they would wait for the handler to return).
+//
+// Atomicity: processing one received message (ratchet step, dedup record,
+// state change, and the handler's writes to its *store.Batch) is committed
+// in one store.Apply; the relay message is acknowledged only after that
+// commit. In-memory state changes only after a successful commit.
+package agent

@@ -1,0 +1,89 @@
+package agent
+
+// Event is one of the typed events below, delivered to the Handler.
+type Event interface{ agentEvent() }
+
+// Confirmation: someone joined our invitation; call Allow (or AllowTx).
+type Confirmation struct {
+	ConnID, ConfID string
+	ConnInfo       []byte // the joiner's connInfo
+}
+
+// Request: someone sent a connection request to our contact address;
+// call AcceptRequest (or AcceptRequestTx).
+type Request struct {
+	ConnID, ReqID string // ConnID is the address connection
+	ConnInfo      []byte
+}
+
+// Connected: the duplex connection works; ConnInfo is the peer's.
+type Connected struct {
+	ConnID   string
+	ConnInfo []byte
+}
+
+// Message: an application message, in order, exactly once.
+type Message struct {
+	ConnID string
+	MsgNum uint64 // the peer's message number (gaps reported by Integrity)
+	Body   []byte
+}
+
+// Sent: the relay accepted message MsgNum (as returned by Send).
+type Sent struct {
+	ConnID string
+	MsgNum uint64
+}
+
+// Delivered: the peer's agent received message MsgNum (receipt).
+type Delivered struct {
+	ConnID string
+	MsgNum uint64
+}
+
+// SendFailed: the relay permanently refused message MsgNum (0 for a
+// handshake message); Code is the relay's error code.
+type SendFailed struct {
+	ConnID string
+	MsgNum uint64
+	Code   string
+}
+
+// Integrity kinds.
+const (
+	IntegritySkipped    = "skipped"     // messages FromNum..ToNum never arrived
+	IntegrityDuplicate  = "duplicate"   // the previous message again (not delivered)
+	IntegrityBadID      = "bad_id"      // a number at or below the last one (not delivered)
+	IntegrityBadHash    = "bad_hash"    // previous-message hash differs (delivered)
+	IntegrityBadMessage = "bad_message" // undecryptable or malformed (not delivered)
+)
+
+// Integrity reports a problem with received messages.
+type Integrity struct {
+	ConnID         string
+	Kind           string
+	MsgNum         uint64 // the received message number, when known
+	FromNum, ToNum uint64 // IntegritySkipped: the missing range
+	Reason         string // detail for logs (not stable)
+}
+
+// RelayUp and RelayDown report a relay connection's state.
+type RelayUp struct{ Server string }
+
+// RelayDown: see RelayUp.
+type RelayDown struct{ Server string }
+
+// Deleted: the connection was deleted; no more events for it.
+type Deleted struct{ ConnID string }
+
+func (Confirmation) agentEvent() {}
+func (Request) agentEvent()      {}
+func (Connected) agentEvent()    {}
+func (Message) agentEvent()      {}
+func (Sent) agentEvent()         {}
+func (Delivered) agentEvent()    {}
+func (SendFailed) agentEvent()   {}
+func (Integrity) agentEvent()    {}
+func (RelayUp) agentEvent()      {}
+func (RelayDown) agentEvent()    {}
+func (Deleted) agentEvent()      {}

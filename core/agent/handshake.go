@@ -1,0 +1,143 @@
+package agent
+
+import (
+	"context"
+	"errors"
+
+	"github.com/sxweb/sxweb/core/agent/envelope"
+	"github.com/sxweb/sxweb/core/crypto/ratchet"
+	"github.com/sxweb/sxweb/core/store"
+)
+
+// receiveConfirmation handles the joiner's confirmation on our invitation
+// queue: key agreement, its reply queue and connInfo.
+func (a *Agent) receiveConfirmation(t *tx, c *conn, q *queue, env *envelope.Envelope) ([]Event, error) {
+	if env.SenderKey == nil {
+		return nil, errors.New("confirmation without sender key")
+	}
+	in, err := a.open(q.E2EPriv, env.SenderKey, env)
+	if err != nil {
+		return nil, err
+	}
+	if in.Tag != envelope.InnerHello {
+		return nil, errors.New("not a confirmation")
+	}
+	var hello ratchet.JoinerHello
+	if err := hello.UnmarshalBinary(in.Hello); err != nil {
+		return nil, err
+	}
+	var secret ratchet.InvitationSecret
+	if err := secret.UnmarshalBinary(c.InvSecret); err != nil {
+		return nil, err
+	}
+	r, err := ratchet.InitInviter(&secret, hello)
+	if err != nil {
+		return nil, err
+	}
+	pt, err := r.Decrypt(in.Body, ratchetAD)
+	if err != nil {
+		return nil, err
+	}
+	m, err := envelope.DecodeAgentMessage(pt)
+	if err != nil {
+		return nil, err
+	}
+	if m.Kind != envelope.KindConfirmation || m.MsgNum != 1 {
+		return nil, errors.New("first message is not a confirmation")
+	}
+	st, err := r.MarshalBinary()
+	if err != nil {
+		return nil, err
+	}
+	spub, spriv, err := envelope.GenerateKey()
+	if err != nil {
+		return nil, err
+	}
+	t.setRatchet(c, st)
+	q.PeerKey = env.SenderKey
+	c.State, c.InvSecret, c.PeerInfo, c.ConfID = stConfirmed, nil, m.Body, randomID()
+	c.RcvWire, c.RcvHash = 1, envelope.Hash(pt)
+	c.Snd = &sndQueue{Server: m.Reply.Server, SenderID: m.Reply.SenderID, AuthKey: randomKey(),
+		E2EPriv: spriv, E2EPub: spub, E2EPeer: m.Reply.E2EKey}
+	if c.AutoAllow {
+		return nil, a.allow(t, c, c.ConfID, c.OwnInfo)
+	}
+	return []Event{Confirmation{ConnID: c.ID, ConfID: c.ConfID, ConnInfo: m.Body}}, nil
+}
+
+// Allow accepts a Confirmation: it secures the joiner's reply queue and
+// sends our connInfo there. Connected follows when the relay accepts it.
+func (a *Agent) Allow(ctx context.Context, connID, confID string, connInfo []byte) error {
+	if err := a.checkStarted(); err != nil {
+		return err
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	t := a.newTx(nil)
+	c := a.txConn(t, connID)
+	if c == nil {
+		return &Error{Code: CodeNotFound}
+	}
+	if err := a.allow(t, c, confID, connInfo); err != nil {
+		return err
+	}
+	return a.commit(ctx, t)
+}
+
+// AllowTx is Allow inside a Handler, committed with its batch.
+func (a *Agent) AllowTx(b *store.Batch, connID, confID string, connInfo []byte) error {
+	t, err := a.inTx(b)
+	if err != nil {
+		return err
+	}
+	c := a.txConn(t, connID)
+	if c == nil {
+		return &Error{Code: CodeNotFound}
+	}
+	return a.allow(t, c, confID, connInfo)
+}
+
+func (a *Agent) allow(t *tx, c *conn, confID string, connInfo []byte) error {
+	if c.State != stConfirmed || c.ConfID != confID || confID == "" {
+		if c.ConfID != confID {
+			return &Error{Code: CodeNotFound, Err: errNoConf}
+		}
+		return errf(CodeBadState, "connection is %s", c.State)
+	}
+	if len(connInfo) > MaxMessage {
+		return &Error{Code: CodeLargeMsg}
+	}
+	c.State, c.ConfID, c.OwnInfo = stAllowed, "", nil
+	s := c.Snd
+	a.relay(s.Server)
+	a.addOut(t, &outItem{ConnID: c.ID, Kind: outSecure, Server: s.Server, SenderID: s.SenderID, AuthKey: s.AuthKey})
+	a.addOut(t, &outItem{ConnID: c.ID, Kind: outInfo, Body: connInfo})
+	return nil
+}
+
+// AcceptRequest accepts a Request on a contact address: it joins the
+// requester's invitation with connInfo and returns the new connection.
+func (a *Agent) AcceptRequest(ctx context.Context, addressConnID, reqID string, connInfo []byte) (string, error) {
+	a.mu.Lock()
+	r := a.reqs[reqID]
+	a.mu.Unlock()
+	if r == nil || r.ConnID != addressConnID {
+		return "", &Error{Code: CodeNotFound}
+	}
+	id, err := a.join(ctx, nil, r.Link, connInfo, reqID)
+	return id, err
+}
+
+// AcceptRequestTx is AcceptRequest inside a Handler (also for a Request
+// delivered in this same batch). It creates a queue on the relay.
+func (a *Agent) AcceptRequestTx(b *store.Batch, addressConnID, reqID string, connInfo []byte) (string, error) {
+	t, err := a.inTx(b)
+	if err != nil {
+		return "", err
+	}
+	r := a.txReq(t, reqID)
+	if r == nil || r.ConnID != addressConnID {
+		return "", &Error{Code: CodeNotFound}
+	}
+	return a.join(a.ctx, t, r.Link, connInfo, reqID)
+}

@@ -1,0 +1,223 @@
+package agent
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/sxweb/sxweb/core/agent/envelope"
+	"github.com/sxweb/sxweb/core/store"
+)
+
+// Buckets of the agent in the store (values are JSON, ratchet state raw).
+const (
+	bConn    = "a.conn"    // connID → conn
+	bQueue   = "a.queue"   // hex(recipient id) → queue
+	bRatchet = "a.ratchet" // connID → ratchet state
+	bOutbox  = "a.outbox"  // %016x seq → outItem
+	bReq     = "a.req"     // reqID → request
+)
+
+// Connection roles and states.
+const (
+	roleInviter = "inviter" // made the invitation (also a requester's side)
+	roleJoiner  = "joiner"  // joined an invitation
+	roleAddress = "address" // a contact address: receives requests only
+
+	stNew       = "new"       // inviter: waiting for a confirmation
+	stConfirmed = "confirmed" // inviter: confirmation received, not yet allowed
+	stAllowed   = "allowed"   // inviter: allowed, its info not yet accepted by the relay
+	stJoined    = "joined"    // joiner: confirmation queued, waiting for the inviter's info
+	stConnected = "connected"
+)
+
+// sndQueue is the peer's queue we send to.
+type sndQueue struct {
+	Server   string
+	SenderID []byte
+	AuthKey  []byte // our sender auth key (SKEY)
+	E2EPriv  []byte // our X25519 key for the per-queue box
+	E2EPub   []byte
+	E2EPeer  []byte // the recipient's X25519 public key
+}
+
+// conn is one connection's state. Ratchet is stored in bRatchet.
+type conn struct {
+	ID        string
+	Role      string
+	State     string
+	RcvQueue  string // hex recipient id of our queue
+	Link      string `json:",omitempty"`
+	InvSecret []byte `json:",omitempty"`
+	Snd       *sndQueue
+	AutoAllow bool   `json:",omitempty"`
+	OwnInfo   []byte `json:",omitempty"`
+	PeerInfo  []byte `json:",omitempty"`
+	ConfID    string `json:",omitempty"`
+	NextAPI   uint64 // last message number returned by Send
+	SndWire   uint64 // last agent message number sent
+	SndHash   [32]byte
+	RcvWire   uint64 // last agent message number received
+	RcvHash   [32]byte
+	Rcpts     []envelope.Range  `json:",omitempty"` // receipts to send
+	Sent      map[uint64]uint64 `json:",omitempty"` // wire number → API number, until delivered
+	Ratchet   []byte            `json:"-"`
+}
+
+func (c *conn) clone() *conn {
+	n := *c
+	n.Rcpts = slices.Clone(c.Rcpts)
+	n.Sent = maps.Clone(c.Sent)
+	if c.Snd != nil {
+		s := *c.Snd
+		n.Snd = &s
+	}
+	return &n
+}
+
+// queue is one of our receive queues.
+type queue struct {
+	Key     string // hex recipient id
+	Q       Queue
+	ConnID  string
+	E2EPriv []byte
+	PeerKey []byte   `json:",omitempty"` // the sender's X25519 key once known
+	Seen    [][]byte `json:",omitempty"` // hashes of the last processed bodies
+}
+
+const seenRing = 8
+
+func (q *queue) clone() *queue {
+	n := *q
+	n.Seen = slices.Clone(q.Seen)
+	return &n
+}
+
+func (q *queue) seen(h []byte) bool {
+	for _, s := range q.Seen {
+		if string(s) == string(h) {
+			return true
+		}
+	}
+	return false
+}
+
+func (q *queue) addSeen(h []byte) {
+	q.Seen = append(q.Seen, h)
+	if len(q.Seen) > seenRing {
+		q.Seen = q.Seen[len(q.Seen)-seenRing:]
+	}
+}
+
+// Outbox item kinds.
+const (
+	outSecure = "secure" // SKEY on the peer's queue
+	outEnv    = "env"    // a ready envelope (confirmation, request)
+	outInfo   = "info"   // inviter's connInfo, sealed at send time
+	outMsg    = "msg"    // application message, sealed at send time
+	outRcpt   = "rcpt"   // receipts only, sealed at send time
+)
+
+// outItem is one outbox entry. Body is plaintext until Sealed.
+type outItem struct {
+	Seq      uint64
+	ConnID   string
+	Kind     string
+	API      uint64 `json:",omitempty"`
+	Server   string `json:",omitempty"`
+	SenderID []byte `json:",omitempty"`
+	AuthKey  []byte `json:",omitempty"`
+	Body     []byte `json:",omitempty"`
+	Sealed   bool   `json:",omitempty"`
+	Wire     uint64 `json:",omitempty"`
+
+	// memory only, guarded by Agent.mu
+	inflight bool
+	sent     bool // the relay accepted; completion pending in the event loop
+	done     bool // removed from the outbox
+	attempts int
+	retryAt  time.Time
+}
+
+func (it *outItem) key() string { return fmt.Sprintf("%016x", it.Seq) }
+
+// request is a connection request received on a contact address.
+type request struct {
+	ID     string
+	ConnID string
+	Link   string
+	Info   []byte
+}
+
+func qkey(rid []byte) string { return hex.EncodeToString(rid) }
+
+func randomID() string {
+	b := make([]byte, 12)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func randomKey() []byte {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return b
+}
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err) // only plain structs are encoded
+	}
+	return b
+}
+
+// load reads every agent record into memory (Start).
+func (a *Agent) load(ctx context.Context) error {
+	if err := loadJSON(ctx, a.st, bConn, func(k string, c *conn) { a.conns[k] = c }); err != nil {
+		return err
+	}
+	rs, err := a.st.List(ctx, bRatchet, "")
+	if err != nil {
+		return wrap(CodeStore, err)
+	}
+	for _, kv := range rs {
+		if c := a.conns[kv.Key]; c != nil {
+			c.Ratchet = kv.Value
+		}
+	}
+	if err := loadJSON(ctx, a.st, bQueue, func(k string, q *queue) { a.queues[k] = q }); err != nil {
+		return err
+	}
+	if err := loadJSON(ctx, a.st, bReq, func(k string, r *request) { a.reqs[k] = r }); err != nil {
+		return err
+	}
+	return loadJSON(ctx, a.st, bOutbox, func(_ string, it *outItem) {
+		a.outbox[it.ConnID] = append(a.outbox[it.ConnID], it)
+		a.nextSeq = max(a.nextSeq, it.Seq)
+	})
+}
+
+func loadJSON[T any](ctx context.Context, st store.Store, bucket string, f func(string, *T)) error {
+	kvs, err := st.List(ctx, bucket, "")
+	if err != nil {
+		return wrap(CodeStore, err)
+	}
+	for _, kv := range kvs {
+		v := new(T)
+		if err := json.Unmarshal(kv.Value, v); err != nil {
+			return errf(CodeStore, "%s/%s: %v", bucket, kv.Key, err)
+		}
+		f(kv.Key, v)
+	}
+	return nil
+}

@@ -1,0 +1,68 @@
+package agent
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Queue is everything the recipient keeps for one of its queues
+// (mirrors relayclient.RecipientQueue).
+type Queue struct {
+	Server      string
+	RecipientID []byte
+	SenderID    []byte
+	AuthKey     []byte
+	ServerDHKey []byte
+	DHKey       []byte
+}
+
+// RelayEventKind tells what a RelayEvent is.
+type RelayEventKind int
+
+// Relay event kinds.
+const (
+	RelayMsg RelayEventKind = iota + 1
+	RelayEnd                // another client subscribed the queue
+	RelayQueueDeleted
+	RelayConnUp
+	RelayConnDown
+)
+
+// RelayEvent is one event of a relay connection.
+type RelayEvent struct {
+	Kind        RelayEventKind
+	RecipientID []byte
+	MsgID       []byte
+	Timestamp   time.Time
+	Body        []byte // RelayMsg: the sender's SEND body
+}
+
+// RelayClient is what the agent needs of a relay protocol client (one per
+// relay URL, reconnecting by itself, resubscribing remembered queues after
+// a reconnect). NewRelayClient adapts core/relayclient.
+type RelayClient interface {
+	Events() <-chan RelayEvent
+	CreateQueue(ctx context.Context) (Queue, error) // creates and subscribes
+	Subscribe(ctx context.Context, qs []Queue) []error
+	Ack(ctx context.Context, q Queue, msgID []byte) error
+	Secure(ctx context.Context, senderID, senderAuthKey []byte) error
+	Send(ctx context.Context, senderID, senderAuthKey, body []byte) error
+	Delete(ctx context.Context, q Queue) error
+	Close() error
+}
+
+// RelayError is a refusal by the relay, with the relay's error code.
+// Codes other than QUOTA are permanent for the command that got them.
+type RelayError struct{ Code string }
+
+func (e *RelayError) Error() string { return "relay: " + e.Code }
+
+// permanent reports whether a relay error means "do not retry".
+func permanent(err error) (string, bool) {
+	var re *RelayError
+	if errors.As(err, &re) && re.Code != "QUOTA" && re.Code != "INTERNAL" {
+		return re.Code, true
+	}
+	return "", false
+}
