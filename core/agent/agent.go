@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/sxweb/sxweb/core/agent/envelope"
+	"github.com/sxweb/sxweb/core/relayclient"
 	"github.com/sxweb/sxweb/core/store"
 )
 
@@ -19,7 +20,10 @@ type Handler func(ctx context.Context, ev Event, b *store.Batch) error
 type Config struct {
 	Store  store.Store
 	Relays []string // relays where our queues are created (the first one)
-	// NewRelay makes the client of one relay. Nil: NewRelayClient over Dial.
+	// Dial opens connections to relays (wsdial.Dial natively, the browser's
+	// WebSocket in wasm). Used when NewRelay is nil.
+	Dial relayclient.Dialer
+	// NewRelay makes the client of one relay; nil: relayclient.New over Dial.
 	NewRelay func(server string) RelayClient
 	// LinkBase is the app URL links are made under (link.DefaultBase if empty).
 	LinkBase string

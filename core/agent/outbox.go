@@ -10,7 +10,7 @@ import (
 )
 
 // MaxMessage is the largest application body (and connInfo) Send accepts.
-const MaxMessage = 15 * 1024
+const MaxMessage = 13 * 1024
 
 // Send queues body on the connection and returns its message number. The
 // message is persisted before this returns and goes out, in order, once

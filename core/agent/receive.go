@@ -157,7 +157,7 @@ func (a *Agent) receiveAgentMessage(t *tx, c *conn, m *envelope.AgentMessage, pt
 }
 
 // maxRcptRanges bounds the receipts carried by one message.
-const maxRcptRanges = 64
+const maxRcptRanges = 16
 
 func (c *conn) addRcpt(n uint64) {
 	if k := len(c.Rcpts); k > 0 && c.Rcpts[k-1].To+1 == n {

@@ -1,23 +1,27 @@
 package envelope
 
-import "encoding/binary"
+import (
+	"errors"
 
-// Interim padding until core/crypto/padding lands: 2-byte length prefix,
-// zero fill to a multiple of 256.
+	"github.com/sxweb/sxweb/core/crypto/padding"
+)
+
+// MaxPlaintext is the largest inner payload Seal accepts.
+const MaxPlaintext = padding.MaxPayload
+
+// pad pads to the bucket sizes of core/crypto/padding.
 func pad(msg []byte) ([]byte, error) {
-	if len(msg) > 16000 {
-		return nil, &Error{Code: CodeTooLarge, Reason: "plaintext too large"}
+	b, err := padding.Pad(msg)
+	if errors.Is(err, padding.ErrTooLarge) {
+		return nil, &Error{Code: CodeTooLarge, Reason: err.Error()}
 	}
-	n := (len(msg) + 2 + 255) / 256 * 256
-	out := make([]byte, n)
-	binary.BigEndian.PutUint16(out, uint16(len(msg)))
-	copy(out[2:], msg)
-	return out, nil
+	return b, err
 }
 
 func unpad(b []byte) ([]byte, error) {
-	if len(b) < 2 || int(binary.BigEndian.Uint16(b)) > len(b)-2 {
-		return nil, bad("bad padding")
+	m, err := padding.Unpad(b)
+	if err != nil {
+		return nil, bad("%v", err)
 	}
-	return b[2 : 2+int(binary.BigEndian.Uint16(b))], nil
+	return append([]byte{}, m...), nil
 }
