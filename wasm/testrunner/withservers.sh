@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs a command with the native test servers of the browser tests up:
 #   wasm/testrunner/withservers.sh go test -exec "$PWD/wasm/testrunner/chromium.sh" ./wasm/jsws/
-# Sets SXWEB_TEST_WS (ws://127.0.0.1:PORT with /echo, /text, /close).
+# Sets SXWEB_TEST_WS (ws://127.0.0.1:PORT with /echo, /text, /close and a real relay at /relay).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 bin="$(mktemp -d)"

@@ -3,7 +3,8 @@
 // Command testserver is the native peer of the browser transport tests: a
 // WebSocket server on 127.0.0.1 (random port) that echoes binary frames at
 // /echo, sends one text frame at /text, and closes with 4000 "bye" at
-// /close. It prints its base URL (ws://127.0.0.1:PORT) on the first line of
+// /close, and runs a real relay (relay.Open in a temp dir) at /relay. It
+// prints its base URL (ws://127.0.0.1:PORT) on the first line of
 // stdout and serves until stdin closes or it is killed.
 //
 // Run through wasm/testrunner/withservers.sh, which sets SXWEB_TEST_WS.
@@ -19,6 +20,7 @@ import (
 	"os"
 
 	"github.com/coder/websocket"
+	"github.com/sxweb/sxweb/relay"
 )
 
 func main() {
@@ -30,8 +32,23 @@ func main() {
 	mux.HandleFunc("/echo", echo)
 	mux.HandleFunc("/text", text)
 	mux.HandleFunc("/close", closer)
+	dir, err := os.MkdirTemp("", "sxweb-testrelay-")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	rl, err := relay.Open(dir, relay.Config{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	mux.Handle("/relay", rl)
 	fmt.Printf("ws://%s\n", ln.Addr())
-	go func() { _, _ = io.Copy(io.Discard, os.Stdin); os.Exit(0) }()
+	go func() {
+		_, _ = io.Copy(io.Discard, os.Stdin)
+		rl.Close()
+		os.RemoveAll(dir)
+		os.Exit(0)
+	}()
 	log.Fatal(http.Serve(ln, mux))
 }
 
