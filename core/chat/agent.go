@@ -6,6 +6,11 @@ import (
 	"github.com/sxweb/sxweb/core/store"
 )
 
+// Agent is what the chat layer needs of the connection agent. The agent
+// holds its own lock while it calls the handler, so the chat layer never
+// calls a non-Tx method while holding its mutex (see Client.unlocked), and
+// inside a handler it uses only the Tx forms.
+//
 // Agent is what the chat layer needs of the connection agent. *agent.Agent
 // satisfies it; fakeagent implements it in memory for tests.
 type Agent interface {
@@ -15,8 +20,11 @@ type Agent interface {
 	Allow(ctx context.Context, connID, confID string, connInfo []byte) error
 	AcceptRequest(ctx context.Context, addressConnID, reqID string, connInfo []byte) (connID string, err error)
 	Send(ctx context.Context, connID string, body []byte) (msgNum uint64, err error)
-	// SendTx queues body in the outbox as part of b (inside an event handler).
+	// The Tx forms run inside an event handler and commit with its batch b.
 	SendTx(b *store.Batch, connID string, body []byte) (msgNum uint64, err error)
+	JoinTx(b *store.Batch, link string, connInfo []byte) (connID string, err error)
+	AllowTx(b *store.Batch, connID, confID string, connInfo []byte) error
+	AcceptRequestTx(b *store.Batch, addressConnID, reqID string, connInfo []byte) (connID string, err error)
 	Delete(ctx context.Context, connID string) error
 }
 

@@ -34,14 +34,14 @@ type Invitation struct {
 func (c *Client) CreateInvitation(ctx context.Context) (Invitation, error) {
 	var inv Invitation
 	err := c.update(ctx, func(t *tx) error {
-		connID, link, err := c.ag.CreateInvitation(ctx)
+		connID, link, err := c.createInvitation(t)
 		if err != nil {
-			return wrapErr(CodeAgent, err, "create invitation")
+			return err
 		}
 		ct := &contactRec{ID: newID(8), ConnID: connID, Status: csPending, ConnReq: link, Mine: true}
 		t.putContact(ct)
 		t.setRef(connID, connRef{Kind: refContact, ContactID: ct.ID})
-		c.emit(ContactEvent{Contact: contactView(ct)})
+		t.emit(ContactEvent{Contact: contactView(ct)})
 		inv = Invitation{Link: link, ContactID: ct.ID}
 		return nil
 	})
@@ -56,14 +56,14 @@ func (c *Client) Connect(ctx context.Context, link string) (string, error) {
 		if err != nil {
 			return err
 		}
-		connID, err := c.ag.Join(ctx, link, encode(&proto.Info{Profile: p}))
+		connID, err := c.join(t, link, encode(&proto.Info{Profile: p}))
 		if err != nil {
-			return &Error{Code: CodeBadLink, Detail: "connect", Err: err}
+			return err
 		}
 		ct := &contactRec{ID: newID(8), ConnID: connID, Status: csConnecting}
 		t.putContact(ct)
 		t.setRef(connID, connRef{Kind: refContact, ContactID: ct.ID})
-		c.emit(ContactEvent{Contact: contactView(ct)})
+		t.emit(ContactEvent{Contact: contactView(ct)})
 		id = ct.ID
 		return nil
 	})

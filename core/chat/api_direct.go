@@ -39,9 +39,13 @@ func (c *Client) StartDirectChat(ctx context.Context, groupID, memberID, text st
 				return newErr(CodeContactExists, "contact %s", m.ContactID)
 			}
 		}
-		connID, link, err := c.ag.CreateInvitation(ctx)
+		connID, link, err := c.createInvitation(t)
 		if err != nil {
-			return wrapErr(CodeAgent, err, "create invitation")
+			return err
+		}
+		if m, err = t.member(g.ID, id); err != nil || m == nil || m.ConnID == "" {
+			_ = c.unlocked(func() error { return c.ag.Delete(t.ctx, connID) })
+			return newErr(CodeNotFound, "member %s", memberID)
 		}
 		ct := &contactRec{ID: newID(8), ConnID: connID, Status: csPending, Profile: m.Profile, MyProfile: g.MyProfile,
 			GroupID: g.ID, MemberID: m.ID, Incognito: g.Incognito, ConnReq: link, Mine: true}
@@ -61,7 +65,7 @@ func (c *Client) StartDirectChat(ctx context.Context, groupID, memberID, text st
 				Status: "sent", Deliv: map[string]string{ct.ID: "sent"}}
 			c.putMsg(t, msg)
 		}
-		c.emit(ContactEvent{Contact: contactView(ct)})
+		t.emit(ContactEvent{Contact: contactView(ct)})
 		contactID = ct.ID
 		return nil
 	})
@@ -95,17 +99,20 @@ func (c *Client) SendDirectMessage(ctx context.Context, contactID, text string) 
 		m := &msgRec{ID: newID(8), Chat: contactChat(ct.ID), Seq: c.nextSeq(t), Text: text, Sender: "me", Ts: c.now(),
 			Status: "pending", Deliv: map[string]string{ct.ID: "pending"}}
 		if ct.Status == csConnected {
+			m.Status = "sending"
+			c.putMsg(t, m)
 			n, err := c.send(t, ct.ConnID, body)
 			if err != nil {
 				return err
 			}
-			m.Status = "sending"
-			t.put(bDlv, ct.ConnID+"/"+seqKey(n), dlvRec{MsgKey: m.Chat + "/" + seqKey(m.Seq), Members: []string{ct.ID}})
+			if err := c.track(t, ct.ConnID, n, dlvRec{MsgKey: m.Chat + "/" + seqKey(m.Seq), Members: []string{ct.ID}}); err != nil {
+				return err
+			}
 		} else {
 			m.Body = body
+			c.putMsg(t, m)
 		}
-		c.putMsg(t, m)
-		c.emit(MessageEvent{Chat: ChatRef{ContactID: ct.ID}, Message: msgView(m)})
+		t.emit(MessageEvent{Chat: ChatRef{ContactID: ct.ID}, Message: msgView(m)})
 		id = m.ID
 		return nil
 	})

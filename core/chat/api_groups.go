@@ -36,7 +36,7 @@ func (c *Client) CreateGroup(ctx context.Context, s GroupSettings) (string, erro
 		Status: gsActive, MyID: newMemberID(), MyRole: proto.RoleOwner, Created: c.now()}
 	err = c.update(ctx, func(t *tx) error {
 		t.putGroup(g)
-		c.emitGroup(t, g)
+		t.emitGroup(g)
 		return nil
 	})
 	return g.ID, err
@@ -101,9 +101,12 @@ func (c *Client) CreateGroupLink(ctx context.Context, groupID string) (string, e
 			link = g.Link
 			return nil
 		}
-		connID, l, err := c.ag.CreateAddress(ctx)
+		connID, l, err := c.createAddress(t)
 		if err != nil {
-			return wrapErr(CodeAgent, err, "create address")
+			return err
+		}
+		if g, err = t.activeGroup(groupID); err != nil {
+			return err
 		}
 		g.LinkConnID, g.Link, link = connID, l, l
 		t.putGroup(g)
@@ -124,15 +127,15 @@ func (c *Client) JoinGroup(ctx context.Context, link string, o JoinOptions) (str
 		if err != nil {
 			return err
 		}
-		connID, err := c.ag.Join(ctx, link, encode(&proto.Contact{Profile: p}))
+		connID, err := c.join(t, link, encode(&proto.Contact{Profile: p}))
 		if err != nil {
-			return &Error{Code: CodeBadLink, Detail: "join group", Err: err}
+			return err
 		}
 		host := &memberRec{GroupID: g.ID, ID: newMemberID(), Role: proto.RoleAdmin, Status: msIntroduced, ConnID: connID}
 		t.putMember(host)
 		t.setRef(connID, connRef{Kind: refMember, GroupID: g.ID, MemberID: host.ID})
 		t.putGroup(g)
-		c.emitGroup(t, g)
+		t.emitGroup(g)
 		return nil
 	})
 	return g.ID, err
@@ -161,9 +164,12 @@ func (c *Client) InviteToGroup(ctx context.Context, groupID, contactID, role str
 		case ct.Status != csConnected:
 			return newErr(CodeNotConnected, "contact is %s", ct.Status)
 		}
-		connID, link, err := c.ag.CreateInvitation(ctx)
+		connID, link, err := c.createInvitation(t)
 		if err != nil {
-			return wrapErr(CodeAgent, err, "create invitation")
+			return err
+		}
+		if g, err = t.activeGroup(groupID); err != nil {
+			return err
 		}
 		m := &memberRec{GroupID: g.ID, ID: newMemberID(), Role: r, Profile: ct.Profile, V: proto.Current,
 			Status: msInvited, ConnID: connID, Invitee: true}
@@ -179,7 +185,7 @@ func (c *Client) InviteToGroup(ctx context.Context, groupID, contactID, role str
 		if _, err := c.send(t, ct.ConnID, encode(inv)); err != nil {
 			return err
 		}
-		c.emitMember(m)
+		t.emitMember(m)
 		return nil
 	})
 }
@@ -199,9 +205,9 @@ func (c *Client) AcceptGroupInvitation(ctx context.Context, groupID string, o Jo
 			g.Incognito, g.MyProfile = true, incognitoProfile()
 			acpt.Profile = g.MyProfile
 		}
-		connID, err := c.ag.Join(ctx, g.Inv.ConnRequest, encode(acpt))
+		connID, err := c.join(t, g.Inv.ConnRequest, encode(acpt))
 		if err != nil {
-			return &Error{Code: CodeBadLink, Detail: "accept group invitation", Err: err}
+			return err
 		}
 		var hostProfile proto.Profile
 		if ct, err := t.contact(g.InvContact); err == nil {
@@ -213,7 +219,7 @@ func (c *Client) AcceptGroupInvitation(ctx context.Context, groupID string, o Jo
 		t.setRef(connID, connRef{Kind: refMember, GroupID: g.ID, MemberID: host.ID})
 		g.Status, g.Inv = gsJoining, nil
 		t.putGroup(g)
-		c.emitGroup(t, g)
+		t.emitGroup(g)
 		return nil
 	})
 }
@@ -235,7 +241,7 @@ func (c *Client) SetGroupPreferences(ctx context.Context, groupID string, p Pref
 		}
 		g.Profile.GroupPreferences = prefs
 		t.putGroup(g)
-		c.emitGroup(t, g)
+		t.emitGroup(g)
 		return c.broadcast(t, g, &proto.GrpInfo{GroupProfile: g.Profile}, false)
 	})
 }
@@ -256,7 +262,9 @@ func (c *Client) broadcast(t *tx, g *groupRec, p proto.Params, deleteAfter bool)
 			return err
 		}
 		if deleteAfter && m.ConnID != "" {
-			t.put(bDlv, m.ConnID+"/"+seqKey(n), dlvRec{DeleteAfter: true})
+			if err := c.track(t, m.ConnID, n, dlvRec{DeleteAfter: true}); err != nil {
+				return err
+			}
 			t.del(bConn, m.ConnID)
 			m.ConnID = ""
 			t.putMember(m)

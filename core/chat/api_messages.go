@@ -38,6 +38,7 @@ func (c *Client) SendGroupMessage(ctx context.Context, groupID, text string) (st
 			}
 		}
 		body := encode(&proto.MsgNew{Content: *proto.Text(text)})
+		c.putMsg(t, m)
 		for _, mb := range ms {
 			if m.Deliv[mb.ID.String()] != "pending" {
 				continue
@@ -47,10 +48,11 @@ func (c *Client) SendGroupMessage(ctx context.Context, groupID, text string) (st
 				return err
 			}
 			covered := append([]string{mb.ID.String()}, viaHost[mb.ID.String()]...)
-			t.put(bDlv, mb.ConnID+"/"+seqKey(n), dlvRec{MsgKey: m.Chat + "/" + seqKey(m.Seq), Members: covered})
+			if err := c.track(t, mb.ConnID, n, dlvRec{MsgKey: m.Chat + "/" + seqKey(m.Seq), Members: covered}); err != nil {
+				return err
+			}
 		}
-		c.putMsg(t, m)
-		c.emit(MessageEvent{Chat: ChatRef{GroupID: g.ID}, Message: msgView(m)})
+		t.emit(MessageEvent{Chat: ChatRef{GroupID: g.ID}, Message: msgView(m)})
 		id = m.ID
 		return nil
 	})
@@ -117,13 +119,15 @@ func (c *Client) RemoveMember(ctx context.Context, groupID, memberID string) err
 			if n, err = c.send(t, m.ConnID, encode(&proto.OK{})); err != nil {
 				return err
 			}
-			t.put(bDlv, m.ConnID+"/"+seqKey(n), dlvRec{DeleteAfter: true})
+			if err := c.track(t, m.ConnID, n, dlvRec{DeleteAfter: true}); err != nil {
+				return err
+			}
 			t.del(bConn, m.ConnID)
 			m.ConnID = ""
 		}
 		m.Status = msRemoved
 		t.putMember(m)
-		c.emitMember(m)
+		t.emitMember(m)
 		return nil
 	})
 }

@@ -30,9 +30,9 @@ type Client struct {
 
 	mu       sync.Mutex
 	seq      uint64
-	evs      []Event         // events of the current operation, emitted after it
-	newTasks []string        // task keys written by the current operation
-	ran      map[string]bool // tasks the worker has done (recently)
+	ran      map[string]bool             // tasks the worker has done (recently)
+	inflight int                         // agent calls running without mu (see unlocked)
+	early    map[string][]AgentEventKind // Sent/Delivered seen before their record
 
 	pump    *pump
 	wake    chan []string
@@ -52,7 +52,7 @@ func New(cfg Config) (*Client, error) {
 		cfg.Now = time.Now
 	}
 	c := &Client{cfg: cfg, st: cfg.Store, ag: cfg.Agent, pump: newPump(),
-		wake: make(chan []string, 64), done: make(chan struct{}), ran: map[string]bool{}}
+		wake: make(chan []string, 64), done: make(chan struct{}), ran: map[string]bool{}, early: map[string][]AgentEventKind{}}
 	return c, nil
 }
 
@@ -104,8 +104,6 @@ func (c *Client) nextSeq(t *tx) uint64 {
 	return c.seq
 }
 
-func (c *Client) emit(ev Event) { c.evs = append(c.evs, ev) }
-
 // update runs fn in a new tx and applies it (API calls).
 func (c *Client) update(ctx context.Context, fn func(t *tx) error) error {
 	c.mu.Lock()
@@ -113,17 +111,14 @@ func (c *Client) update(ctx context.Context, fn func(t *tx) error) error {
 	if c.closed {
 		return newErr(CodeClosed, "client closed")
 	}
-	c.evs, c.newTasks = nil, nil
 	t := newTx(ctx, c.st, &store.Batch{})
 	if err := fn(t); err != nil {
-		c.evs, c.newTasks = nil, nil
 		return err
 	}
 	if err := c.st.Apply(ctx, t.b); err != nil {
-		c.evs, c.newTasks = nil, nil
 		return wrapErr(CodeStore, err, "apply")
 	}
-	c.finish()
+	c.finish(t)
 	return nil
 }
 
@@ -134,18 +129,16 @@ func (c *Client) view(ctx context.Context, fn func(t *tx) error) error {
 	return fn(newTx(ctx, c.st, &store.Batch{}))
 }
 
-func (c *Client) finish() {
-	for _, ev := range c.evs {
+func (c *Client) finish(t *tx) {
+	for _, ev := range t.evs {
 		c.pump.push(ev)
 	}
-	c.evs = nil
-	if len(c.newTasks) > 0 && !c.closed {
+	if len(t.tasks) > 0 && !c.closed {
 		select {
-		case c.wake <- c.newTasks:
+		case c.wake <- t.tasks:
 		default:
 		}
 	}
-	c.newTasks = nil
 }
 
 // HandleAgentEvent is the agent's handler: what it writes goes in b and
@@ -153,14 +146,12 @@ func (c *Client) finish() {
 func (c *Client) HandleAgentEvent(ctx context.Context, ev AgentEvent, b *store.Batch) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.evs, c.newTasks = nil, nil
 	t := newTx(ctx, c.st, b)
 	t.handler = true
 	if err := c.dispatch(t, ev); err != nil {
-		c.evs, c.newTasks = nil, nil
 		return err
 	}
-	c.finish()
+	c.finish(t)
 	return nil
 }
 
@@ -168,7 +159,7 @@ func (c *Client) HandleAgentEvent(ctx context.Context, ev AgentEvent, b *store.B
 func (c *Client) record(t *tx, e errRec) {
 	e.Ts = c.now()
 	t.put(bErr, seqKey(c.nextSeq(t)), e)
-	c.emit(ErrorEvent{Code: e.Code, Detail: e.Detail, GroupID: e.GroupID, ContactID: e.ContactID, MemberID: e.MemberID})
+	t.emit(ErrorEvent{Code: e.Code, Detail: e.Detail, GroupID: e.GroupID, ContactID: e.ContactID, MemberID: e.MemberID})
 }
 
 // Skipped lists the incoming events recorded and skipped, oldest first.

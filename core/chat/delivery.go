@@ -7,8 +7,14 @@ func (c *Client) onDelivery(t *tx, ev AgentEvent) error {
 	k := ev.ConnID + "/" + seqKey(ev.MsgNum)
 	var d dlvRec
 	ok, err := t.getJSON(bDlv, k, &d)
-	if err != nil || !ok {
+	if err != nil {
 		return err
+	}
+	if !ok {
+		if c.inflight > 0 && len(c.early) < 100000 { // a Send returning right now
+			c.early[k] = append(c.early[k], ev.Kind)
+		}
+		return nil
 	}
 	status := "sent"
 	if ev.Kind == AgentSent {
@@ -52,7 +58,7 @@ func (c *Client) onDelivery(t *tx, ev AgentEvent) error {
 		ref = ChatRef{ContactID: m.Chat[1:]}
 	}
 	for _, id := range d.Members {
-		c.emit(DeliveryEvent{Chat: ref, MessageID: m.ID, MemberID: id, Status: status, Delivered: v.Delivered, Total: v.Total})
+		t.emit(DeliveryEvent{Chat: ref, MessageID: m.ID, MemberID: id, Status: status, Delivered: v.Delivered, Total: v.Total})
 	}
 	return nil
 }

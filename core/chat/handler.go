@@ -16,6 +16,9 @@ func (c *Client) dispatch(t *tx, ev AgentEvent) error {
 		return err
 	}
 	if r == nil {
+		if c.inflight > 0 {
+			return errRetry // an agent call is about to record this connection
+		}
 		if ev.Kind == AgentMessage {
 			c.record(t, errRec{Code: CodeUnknownMember, Detail: "message on an unknown connection"})
 		}
@@ -132,7 +135,9 @@ func (c *Client) onMemberConfirmation(t *tx, g *groupRec, m *memberRec, ev Agent
 		}
 		reply = encode(&proto.OK{})
 	}
-	c.addTask(t, taskRec{Op: opAllow, ConnID: ev.ConnID, ConfID: ev.ConfID, Info: reply, GroupID: g.ID})
+	if err := c.ag.AllowTx(t.b, ev.ConnID, ev.ConfID, reply); err != nil {
+		c.record(t, errRec{Code: CodeAgent, Detail: "allow: " + err.Error(), GroupID: g.ID})
+	}
 	return nil
 }
 
@@ -181,14 +186,14 @@ func (c *Client) onMemberUp(t *tx, g *groupRec, m *memberRec) error {
 	wasInvitee := m.Invitee && (m.Status == msAccepted || m.Status == msInvited)
 	m.Status = msConnected
 	t.putMember(m)
-	c.emitMember(m)
+	t.emitMember(m)
 	switch {
 	case wasInvitee:
 		return c.introduce(t, g, m)
 	case m.ID.Equal(g.HostID) && g.Status == gsJoining:
 		g.Status = gsActive
 		t.putGroup(g)
-		c.emitGroup(t, g)
+		t.emitGroup(g)
 	case len(m.IntroBy) > 0 && !m.IntroBy.Equal(g.MyID):
 		host, err := t.member(g.ID, m.IntroBy)
 		if err != nil || host == nil || !active(host) {

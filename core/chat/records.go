@@ -154,11 +154,13 @@ func memberIDString(b proto.Bytes) string {
 	return b.String()
 }
 
-func (c *Client) emitGroup(t *tx, g *groupRec) {
+func (t *tx) emitGroup(g *groupRec) {
 	n, _ := t.activeCount(g.ID)
-	c.emit(GroupEvent{Group: groupView(g, n)})
+	t.emit(GroupEvent{Group: groupView(g, n)})
 }
 
-func (c *Client) emitMember(m *memberRec) {
-	c.emit(MemberEvent{GroupID: m.GroupID, Member: memberView(m)})
+func (t *tx) emitMember(m *memberRec) {
+	t.emit(MemberEvent{GroupID: m.GroupID, Member: memberView(m)})
 }
+
+func (t *tx) emit(ev Event) { t.evs = append(t.evs, ev) }

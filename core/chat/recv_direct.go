@@ -40,7 +40,7 @@ func (c *Client) recvDirectInv(t *tx, g *groupRec, s *memberRec, p *proto.GrpDir
 	if c.cfg.AutoAcceptMemberContacts || simultaneous {
 		return c.acceptContact(t, ct)
 	}
-	c.emit(ContactEvent{Contact: contactView(ct)})
+	t.emit(ContactEvent{Contact: contactView(ct)})
 	return nil
 }
 
@@ -50,10 +50,26 @@ func (c *Client) acceptContact(t *tx, ct *contactRec) error {
 	if err != nil {
 		return err
 	}
-	ct.Status = csConnecting
+	return c.joinContact(t, ct, p)
+}
+
+// joinContact joins ct.ConnReq showing profile p.
+func (c *Client) joinContact(t *tx, ct *contactRec, p proto.Profile) error {
+	connID, err := c.join(t, ct.ConnReq, encode(&proto.Info{Profile: p}))
+	if err != nil {
+		if t.handler {
+			c.record(t, errRec{Code: ErrorCode(err), Detail: err.Error(), ContactID: ct.ID})
+			return nil
+		}
+		return err
+	}
+	if fresh, err := t.contact(ct.ID); err == nil {
+		ct = fresh // re-read: the join ran without the lock
+	}
+	ct.ConnID, ct.Status = connID, csConnecting
 	t.putContact(ct)
-	c.addTask(t, taskRec{Op: opJoinContact, Link: ct.ConnReq, Info: encode(&proto.Info{Profile: p}), ContactID: ct.ID})
-	c.emit(ContactEvent{Contact: contactView(ct)})
+	t.setRef(connID, connRef{Kind: refContact, ContactID: ct.ID})
+	t.emit(ContactEvent{Contact: contactView(ct)})
 	return nil
 }
 
@@ -88,7 +104,9 @@ func (c *Client) onContactEvent(t *tx, r *connRef, ev AgentEvent) error {
 		}
 		ct.Status = csConnecting
 		t.putContact(ct)
-		c.addTask(t, taskRec{Op: opAllow, ConnID: ev.ConnID, ConfID: ev.ConfID, Info: encode(&proto.Info{Profile: p}), ContactID: ct.ID})
+		if err := c.ag.AllowTx(t.b, ev.ConnID, ev.ConfID, encode(&proto.Info{Profile: p})); err != nil {
+			c.record(t, errRec{Code: CodeAgent, Detail: "allow: " + err.Error(), ContactID: ct.ID})
+		}
 	case AgentConnected:
 		if info, ok := paramsOf(decodeInfo(ev.ConnInfo)).(*proto.Info); ok {
 			ct.Profile = info.Profile
@@ -98,7 +116,7 @@ func (c *Client) onContactEvent(t *tx, r *connRef, ev AgentEvent) error {
 		}
 		ct.Status = csConnected
 		t.putContact(ct)
-		c.emit(ContactEvent{Contact: contactView(ct)})
+		t.emit(ContactEvent{Contact: contactView(ct)})
 		return c.flushContact(t, ct)
 	case AgentMessage:
 		return c.onContactMessage(t, ct, ev.Body)
@@ -123,7 +141,9 @@ func (c *Client) flushContact(t *tx, ct *contactRec) error {
 		}
 		m.Body, m.Status = nil, "sending"
 		c.putMsg(t, m)
-		t.put(bDlv, ct.ConnID+"/"+seqKey(n), dlvRec{MsgKey: m.Chat + "/" + seqKey(m.Seq), Members: []string{ct.ID}})
+		if err := c.track(t, ct.ConnID, n, dlvRec{MsgKey: m.Chat + "/" + seqKey(m.Seq), Members: []string{ct.ID}}); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -141,7 +161,7 @@ func (c *Client) onContactMessage(t *tx, ct *contactRec, body []byte) error {
 		case *proto.Info:
 			ct.Profile = p.Profile
 			t.putContact(ct)
-			c.emit(ContactEvent{Contact: contactView(ct)})
+			t.emit(ContactEvent{Contact: contactView(ct)})
 		case *proto.GrpInv:
 			if err := c.recvGroupInv(t, ct, p.GroupInvitation); err != nil {
 				return err
@@ -166,7 +186,7 @@ func (c *Client) recvGroupInv(t *tx, ct *contactRec, inv proto.GroupInvitation) 
 		g.Size = *inv.GroupSize
 	}
 	t.putGroup(g)
-	c.emitGroup(t, g)
+	t.emitGroup(g)
 	return nil
 }
 
@@ -204,7 +224,11 @@ func (c *Client) onLinkRequest(t *tx, r *connRef, ev AgentEvent) error {
 	inv := &proto.GrpLinkInv{GroupLinkInvitation: proto.GroupLinkInvitation{
 		FromMember: proto.MemberIDRole{MemberID: g.MyID, MemberRole: g.MyRole}, FromMemberName: mp.DisplayName,
 		InvitedMember: proto.MemberIDRole{MemberID: b.ID, MemberRole: b.Role}, GroupProfile: g.Profile, GroupSize: &n}}
-	c.addTask(t, taskRec{Op: opAcceptMember, ConnID: ev.ConnID, ReqID: ev.ReqID, Info: encode(inv), GroupID: g.ID, MemberID: b.ID})
-	c.emitMember(b)
-	return nil
+	t.emitMember(b)
+	connID, err := c.ag.AcceptRequestTx(t.b, ev.ConnID, ev.ReqID, encode(inv))
+	if err != nil {
+		c.record(t, errRec{Code: CodeAgent, Detail: "accept request: " + err.Error(), GroupID: g.ID})
+		return nil
+	}
+	return c.memberConnected(t, g.ID, b.ID, connID)
 }

@@ -72,7 +72,7 @@ func (c *Client) onGroupEvent(t *tx, g *groupRec, from *memberRec, msg *proto.Me
 		from.Status = msLeft
 		t.putMember(from)
 		c.dropMemberConn(t, from)
-		c.emitMember(from)
+		t.emitMember(from)
 		return true, nil
 	case *proto.GrpDel:
 		if from.Role != proto.RoleOwner {
@@ -85,7 +85,7 @@ func (c *Client) onGroupEvent(t *tx, g *groupRec, from *memberRec, msg *proto.Me
 		}
 		g.Profile = p.GroupProfile
 		t.putGroup(g)
-		c.emitGroup(t, g)
+		t.emitGroup(g)
 		return true, nil
 	case *proto.GrpDirectInv:
 		if fwdBy != nil {
@@ -95,13 +95,13 @@ func (c *Client) onGroupEvent(t *tx, g *groupRec, from *memberRec, msg *proto.Me
 	case *proto.Info:
 		from.Profile = p.Profile
 		t.putMember(from)
-		c.emitMember(from)
+		t.emitMember(from)
 		return true, nil
 	case *proto.GrpLinkMem:
 		if from.ID.Equal(g.HostID) {
 			from.Profile = p.Profile
 			t.putMember(from)
-			c.emitMember(from)
+			t.emitMember(from)
 		}
 		return true, nil
 	}
@@ -175,7 +175,7 @@ func (c *Client) recvGroupMsgNew(t *tx, g *groupRec, from *memberRec, msg *proto
 func (c *Client) storeIncoming(t *tx, chat string, ref ChatRef, sender, text string) {
 	m := &msgRec{ID: newID(8), Chat: chat, Seq: c.nextSeq(t), Text: text, Sender: sender, Ts: c.now(), Status: "received"}
 	c.putMsg(t, m)
-	c.emit(MessageEvent{Chat: ref, Message: msgView(m)})
+	t.emit(MessageEvent{Chat: ref, Message: msgView(m)})
 }
 
 func (c *Client) putMsg(t *tx, m *msgRec) {

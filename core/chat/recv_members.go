@@ -22,7 +22,7 @@ func (c *Client) recvMemNew(t *tx, g *groupRec, from *memberRec, info proto.Memb
 	}
 	m, created, err := c.knownMember(t, g, from, info)
 	if err == nil && created {
-		c.emitMember(m)
+		t.emitMember(m)
 	}
 	return err
 }
@@ -41,7 +41,7 @@ func (c *Client) recvMemIntro(t *tx, g *groupRec, host *memberRec, info proto.Me
 	}
 	a.IntroBy = host.ID
 	t.putMember(a)
-	c.emitMember(a)
+	t.emitMember(a)
 	n := g.Size
 	if n == 0 {
 		if n, err = t.activeCount(g.ID); err != nil {
@@ -99,19 +99,22 @@ func (c *Client) recvMemFwd(t *tx, g *groupRec, host *memberRec, p *proto.GrpMem
 	}
 	if p.MemberIntro.DirectConnReq != "" && b.ContactID == "" {
 		ct := &contactRec{ID: newID(8), Status: csConnecting, Profile: b.Profile, MyProfile: g.MyProfile,
-			GroupID: g.ID, MemberID: b.ID, Incognito: g.Incognito}
-		t.putContact(ct)
+			GroupID: g.ID, MemberID: b.ID, Incognito: g.Incognito, ConnReq: p.MemberIntro.DirectConnReq}
+		if err := c.joinContact(t, ct, mp); err != nil {
+			return err
+		}
 		b.ContactID = ct.ID
-		c.addTask(t, taskRec{Op: opJoinContact, Link: p.MemberIntro.DirectConnReq, Info: encode(&proto.Info{Profile: mp}), ContactID: ct.ID})
-		c.emit(ContactEvent{Contact: contactView(ct)})
 	}
 	t.putMember(b)
 	if created {
-		c.emitMember(b)
+		t.emitMember(b)
 	}
-	c.addTask(t, taskRec{Op: opJoinMember, Link: p.MemberIntro.GroupConnReq, GroupID: g.ID, MemberID: b.ID,
-		Info: encode(&proto.GrpMemInfo{MemberID: g.MyID, Profile: mp})})
-	return nil
+	connID, err := c.join(t, p.MemberIntro.GroupConnReq, encode(&proto.GrpMemInfo{MemberID: g.MyID, Profile: mp}))
+	if err != nil {
+		c.record(t, errRec{Code: ErrorCode(err), Detail: err.Error(), GroupID: g.ID, MemberID: b.ID.String()})
+		return nil
+	}
+	return c.memberConnected(t, g.ID, b.ID, connID)
 }
 
 // recvMemCon (host): from is now connected to member id; stop forwarding
@@ -157,12 +160,12 @@ func (c *Client) recvMemRole(t *tx, g *groupRec, from *memberRec, p *proto.GrpMe
 	if target == nil {
 		g.MyRole = p.Role
 		t.putGroup(g)
-		c.emitGroup(t, g)
+		t.emitGroup(g)
 		return true, nil
 	}
 	target.Role = p.Role
 	t.putMember(target)
-	c.emitMember(target)
+	t.emitMember(target)
 	return true, nil
 }
 
@@ -186,7 +189,7 @@ func (c *Client) recvMemDel(t *tx, g *groupRec, from *memberRec, p *proto.GrpMem
 	target.Status = msRemoved
 	t.putMember(target)
 	c.dropMemberConn(t, target)
-	c.emitMember(target)
+	t.emitMember(target)
 	return true, nil
 }
 
@@ -222,6 +225,6 @@ func (c *Client) endGroup(t *tx, g *groupRec, status string) error {
 		g.LinkConnID, g.Link = "", ""
 		t.putGroup(g)
 	}
-	c.emitGroup(t, g)
+	t.emitGroup(g)
 	return nil
 }

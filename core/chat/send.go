@@ -8,20 +8,6 @@ import (
 
 var bg = context.Background()
 
-// send queues body on connID: inside an event handler through SendTx (so it
-// commits with the event), elsewhere through Send.
-func (c *Client) send(t *tx, connID string, body []byte) (uint64, error) {
-	if t.handler {
-		n, err := c.ag.SendTx(t.b, connID, body)
-		return n, wrapErr(CodeAgent, err, "send")
-	}
-	n, err := c.ag.Send(t.ctx, connID, body)
-	if err != nil {
-		return 0, wrapErr(CodeAgent, err, "send")
-	}
-	return n, nil
-}
-
 // sendMember sends to a member, or queues the message until the member has
 // a connection (a member announced but not yet introduced to me).
 func (c *Client) sendMember(t *tx, m *memberRec, body []byte) (uint64, error) {
@@ -50,33 +36,47 @@ func (c *Client) sendBatch(t *tx, m *memberRec, msgs []proto.Params) error {
 	return nil
 }
 
-// doIntroInv (new member): create my group connection request for member A
-// (and a direct one when the group's opt-in rule allows), then tell the host.
+// doIntroInv (new member, in the worker): create my group connection
+// request for member A (and a direct one when the group's opt-in rule
+// allows), then send x.grp.mem.inv to the host.
 func (c *Client) doIntroInv(t *tx, task taskRec) error {
+	if a, err := t.member(task.GroupID, task.MemberID); err != nil || a == nil || !active(a) || a.ConnID != "" {
+		return err
+	}
+	connID, link, err := c.createInvitation(t)
+	if err != nil {
+		return err
+	}
+	var dID, dLink string
+	if task.Direct {
+		if dID, dLink, err = c.createInvitation(t); err != nil {
+			return err
+		}
+	}
+	// re-read: the agent calls ran without the lock
 	g, err := t.group(task.GroupID)
 	if err != nil {
 		return nil
 	}
 	a, err := t.member(task.GroupID, task.MemberID)
-	if err != nil || a == nil || !active(a) || a.ConnID != "" {
+	if err != nil {
 		return err
 	}
 	host, err := t.member(g.ID, g.HostID)
-	if err != nil || host == nil {
+	if err != nil {
 		return err
 	}
-	connID, link, err := c.ag.CreateInvitation(t.ctx)
-	if err != nil {
-		return wrapErr(CodeAgent, err, "create invitation")
+	if a == nil || !active(a) || a.ConnID != "" || host == nil {
+		c.addTask(t, taskRec{Op: opDelete, ConnID: connID})
+		if dID != "" {
+			c.addTask(t, taskRec{Op: opDelete, ConnID: dID})
+		}
+		return nil
 	}
 	intro := proto.IntroInvitation{GroupConnReq: link}
 	a.ConnID, a.Status = connID, msIntroduced
 	t.setRef(connID, connRef{Kind: refMember, GroupID: g.ID, MemberID: a.ID})
-	if task.Direct && a.ContactID == "" {
-		dID, dLink, err := c.ag.CreateInvitation(t.ctx)
-		if err != nil {
-			return wrapErr(CodeAgent, err, "create direct invitation")
-		}
+	if dID != "" && a.ContactID == "" {
 		ct := &contactRec{ID: newID(8), ConnID: dID, Status: csPending, Profile: a.Profile, MyProfile: g.MyProfile,
 			GroupID: g.ID, MemberID: a.ID, Incognito: g.Incognito, ConnReq: dLink, Mine: true}
 		t.putContact(ct)

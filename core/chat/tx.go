@@ -35,6 +35,8 @@ type tx struct {
 	b       *store.Batch
 	ov      map[string][]byte // bucket\x00key -> value (nil: deleted)
 	handler bool              // inside an agent event: sends go through SendTx
+	evs     []Event           // emitted after the tx commits
+	tasks   []string          // task keys written
 }
 
 func newTx(ctx context.Context, st store.Store, b *store.Batch) *tx {

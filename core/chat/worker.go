@@ -8,15 +8,12 @@ import (
 	"github.com/sxweb/sxweb/core/store"
 )
 
-// Task operations: agent calls that reach the network, run by the worker
-// after the event that asked for them has committed.
+// Task operations: agent calls that cannot run inside an event handler
+// (the agent has no Tx form for them), run by the worker after the event
+// that asked for them has committed.
 const (
-	opAllow        = "allow"         // Allow(ConnID, ConfID, Info)
-	opJoinMember   = "join-member"   // Join(Link, Info) for member MemberID of GroupID
-	opJoinContact  = "join-contact"  // Join(Link, Info) for contact ContactID
-	opAcceptMember = "accept-member" // AcceptRequest(ConnID, ReqID, Info) for a link joiner
-	opIntroInv     = "intro-inv"     // CreateInvitation for member MemberID, then x.grp.mem.inv
-	opDelete       = "delete"        // Delete(ConnID)
+	opIntroInv = "intro-inv" // CreateInvitation for member MemberID, then x.grp.mem.inv
+	opDelete   = "delete"    // Delete(ConnID)
 )
 
 type taskRec struct {
@@ -38,7 +35,7 @@ const maxAttempts = 5
 func (c *Client) addTask(t *tx, task taskRec) {
 	k := seqKey(c.nextSeq(t))
 	t.put(bTask, k, task)
-	c.newTasks = append(c.newTasks, k)
+	t.tasks = append(t.tasks, k)
 }
 
 func (c *Client) worker() {
@@ -109,11 +106,9 @@ func (c *Client) runTask(key string, task taskRec) {
 	if _, err := c.st.Get(bg, bTask, key); err != nil {
 		return // done meanwhile
 	}
-	c.evs, c.newTasks = nil, nil
 	t := newTx(bg, c.st, &store.Batch{})
 	if err := c.doTask(t, task); err != nil {
 		t = newTx(bg, c.st, &store.Batch{})
-		c.evs = nil
 		task.Attempts++
 		if task.Attempts >= maxAttempts || ErrorCode(err) == CodeBadLink {
 			t.del(bTask, key)
@@ -129,46 +124,15 @@ func (c *Client) runTask(key string, task taskRec) {
 		c.ran[key] = true
 	}
 	if err := c.st.Apply(bg, t.b); err != nil {
-		c.evs, c.newTasks = nil, nil
 		return
 	}
-	c.finish()
+	c.finish(t)
 }
 
 func (c *Client) doTask(t *tx, task taskRec) error {
-	ctx := t.ctx
 	switch task.Op {
-	case opAllow:
-		return c.ag.Allow(ctx, task.ConnID, task.ConfID, task.Info)
 	case opDelete:
-		return c.ag.Delete(ctx, task.ConnID)
-	case opJoinMember:
-		connID, err := c.ag.Join(ctx, task.Link, task.Info)
-		if err != nil {
-			return &Error{Code: CodeBadLink, Detail: "join member", Err: err}
-		}
-		return c.memberConnected(t, task.GroupID, task.MemberID, connID)
-	case opAcceptMember:
-		connID, err := c.ag.AcceptRequest(ctx, task.ConnID, task.ReqID, task.Info)
-		if err != nil {
-			return wrapErr(CodeAgent, err, "accept request")
-		}
-		return c.memberConnected(t, task.GroupID, task.MemberID, connID)
-	case opJoinContact:
-		connID, err := c.ag.Join(ctx, task.Link, task.Info)
-		if err != nil {
-			return &Error{Code: CodeBadLink, Detail: "join contact", Err: err}
-		}
-		ct, err := t.contact(task.ContactID)
-		if err != nil {
-			_ = c.ag.Delete(ctx, connID)
-			return nil // deleted meanwhile
-		}
-		ct.ConnID, ct.Status = connID, csConnecting
-		t.putContact(ct)
-		t.setRef(connID, connRef{Kind: refContact, ContactID: ct.ID})
-		c.emit(ContactEvent{Contact: contactView(ct)})
-		return nil
+		return c.unlocked(func() error { return c.ag.Delete(t.ctx, task.ConnID) })
 	case opIntroInv:
 		return c.doIntroInv(t, task)
 	}
@@ -183,7 +147,7 @@ func (c *Client) memberConnected(t *tx, groupID string, id proto.Bytes, connID s
 		return err
 	}
 	if m == nil || !active(m) {
-		_ = c.ag.Delete(t.ctx, connID)
+		c.addTask(t, taskRec{Op: opDelete, ConnID: connID})
 		return nil
 	}
 	m.ConnID = connID

@@ -78,13 +78,12 @@ type Agent struct {
 	handler Handler
 	paused  bool
 	closed  bool
-	txSends []txSend // SendTx of the running handler
+	txAfter []func() // effects of the running handler's Tx calls
 	done    chan struct{}
-}
-
-type txSend struct {
-	conn string
-	msg  outMsg
+	// big is held while the handler runs and by every non-Tx method, as the
+	// real agent holds its lock: a chat layer that calls the agent while
+	// holding a lock its handler needs deadlocks here too.
+	big sync.Mutex
 }
 
 // NewAgent adds an agent; its handler's batches are applied to st.
@@ -176,22 +175,20 @@ func (a *Agent) loop() {
 
 // handle runs the handler for ev and commits its batch; false: retry.
 func (a *Agent) handle(h Handler, ev chat.AgentEvent) bool {
+	a.big.Lock()
+	defer a.big.Unlock()
 	b := &store.Batch{}
-	a.mu.Lock()
-	a.txSends = nil
-	a.mu.Unlock()
+	a.txAfter = nil
 	if err := h(context.Background(), ev, b); err != nil {
 		return false
 	}
 	if err := a.st.Apply(context.Background(), b); err != nil {
 		return false
 	}
-	a.mu.Lock()
-	sends := a.txSends
-	a.txSends = nil
-	a.mu.Unlock()
-	for _, s := range sends {
-		a.transmit(s.conn, s.msg)
+	after := a.txAfter
+	a.txAfter = nil
+	for _, f := range after {
+		f()
 	}
 	if ev.Kind == chat.AgentMessage {
 		a.ackTo(ev.ConnID, ev.MsgNum)

@@ -9,8 +9,16 @@ import (
 
 var _ chat.Agent = (*Agent)(nil)
 
+func now(f func()) { f() }
+
+// later runs f once the running handler's batch has committed (a.mu is
+// not held by the handler goroutine; txAfter belongs to it).
+func (a *Agent) later(f func()) { a.txAfter = append(a.txAfter, f) }
+
 // CreateInvitation implements chat.Agent.
 func (a *Agent) CreateInvitation(context.Context) (string, string, error) {
+	a.big.Lock()
+	defer a.big.Unlock()
 	id := a.net.id(a.name + "-c")
 	a.mu.Lock()
 	a.conns[id] = &conn{id: id}
@@ -24,6 +32,8 @@ func (a *Agent) CreateInvitation(context.Context) (string, string, error) {
 
 // CreateAddress implements chat.Agent.
 func (a *Agent) CreateAddress(context.Context) (string, string, error) {
+	a.big.Lock()
+	defer a.big.Unlock()
 	id := a.net.id(a.name + "-a")
 	a.mu.Lock()
 	a.conns[id] = &conn{id: id, address: true}
@@ -37,6 +47,17 @@ func (a *Agent) CreateAddress(context.Context) (string, string, error) {
 
 // Join implements chat.Agent.
 func (a *Agent) Join(_ context.Context, link string, info []byte) (string, error) {
+	a.big.Lock()
+	defer a.big.Unlock()
+	return a.join(link, info, now)
+}
+
+// JoinTx implements chat.Agent: the peer hears of it once the batch commits.
+func (a *Agent) JoinTx(_ *store.Batch, link string, info []byte) (string, error) {
+	return a.join(link, info, a.later)
+}
+
+func (a *Agent) join(link string, info []byte, fx func(func())) (string, error) {
 	a.net.mu.Lock()
 	ep, ok := a.net.links[link]
 	if ok && !isAddress(link) {
@@ -56,7 +77,7 @@ func (a *Agent) Join(_ context.Context, link string, info []byte) (string, error
 		a.net.mu.Lock()
 		a.net.reqs[req] = endpoint{a, id}
 		a.net.mu.Unlock()
-		ep.a.push(chat.AgentEvent{Kind: chat.AgentRequest, ConnID: ep.conn, ReqID: req, ConnInfo: info})
+		fx(func() { ep.a.push(chat.AgentEvent{Kind: chat.AgentRequest, ConnID: ep.conn, ReqID: req, ConnInfo: info}) })
 		return id, nil
 	}
 	a.mu.Lock()
@@ -67,14 +88,27 @@ func (a *Agent) Join(_ context.Context, link string, info []byte) (string, error
 		ic.peer, ic.peerConn = a, id
 	}
 	ep.a.mu.Unlock()
-	ep.a.push(chat.AgentEvent{Kind: chat.AgentConfirmation, ConnID: ep.conn, ConfID: "conf-" + id, ConnInfo: info})
+	fx(func() {
+		ep.a.push(chat.AgentEvent{Kind: chat.AgentConfirmation, ConnID: ep.conn, ConfID: "conf-" + id, ConnInfo: info})
+	})
 	return id, nil
 }
 
 func isAddress(link string) bool { return len(link) > 10 && link[:10] == "fake:addr/" }
 
 // Allow implements chat.Agent.
-func (a *Agent) Allow(_ context.Context, connID, _ string, info []byte) error {
+func (a *Agent) Allow(_ context.Context, connID, confID string, info []byte) error {
+	a.big.Lock()
+	defer a.big.Unlock()
+	return a.allow(connID, info, now)
+}
+
+// AllowTx implements chat.Agent.
+func (a *Agent) AllowTx(_ *store.Batch, connID, _ string, info []byte) error {
+	return a.allow(connID, info, a.later)
+}
+
+func (a *Agent) allow(connID string, info []byte, fx func(func())) error {
 	a.mu.Lock()
 	c := a.conns[connID]
 	if c == nil || c.deleted || c.peer == nil {
@@ -83,12 +117,23 @@ func (a *Agent) Allow(_ context.Context, connID, _ string, info []byte) error {
 	}
 	peer, peerConn := c.peer, c.peerConn
 	a.mu.Unlock()
-	a.connect(connID, peer, peerConn, info)
+	fx(func() { a.connect(connID, peer, peerConn, info) })
 	return nil
 }
 
 // AcceptRequest implements chat.Agent.
 func (a *Agent) AcceptRequest(_ context.Context, _, reqID string, info []byte) (string, error) {
+	a.big.Lock()
+	defer a.big.Unlock()
+	return a.acceptRequest(reqID, info, now)
+}
+
+// AcceptRequestTx implements chat.Agent.
+func (a *Agent) AcceptRequestTx(_ *store.Batch, _, reqID string, info []byte) (string, error) {
+	return a.acceptRequest(reqID, info, a.later)
+}
+
+func (a *Agent) acceptRequest(reqID string, info []byte, fx func(func())) (string, error) {
 	a.net.mu.Lock()
 	ep, ok := a.net.reqs[reqID]
 	delete(a.net.reqs, reqID)
@@ -105,7 +150,7 @@ func (a *Agent) AcceptRequest(_ context.Context, _, reqID string, info []byte) (
 		jc.peer, jc.peerConn = a, id
 	}
 	ep.a.mu.Unlock()
-	a.connect(id, ep.a, ep.conn, info)
+	fx(func() { a.connect(id, ep.a, ep.conn, info) })
 	return id, nil
 }
 
@@ -135,6 +180,8 @@ func (a *Agent) setConnected(connID string) {
 
 // Send implements chat.Agent (allowed while pending: sent once connected).
 func (a *Agent) Send(_ context.Context, connID string, body []byte) (uint64, error) {
+	a.big.Lock()
+	defer a.big.Unlock()
 	a.mu.Lock()
 	c := a.conns[connID]
 	if c == nil || c.deleted {
@@ -158,7 +205,7 @@ func (a *Agent) SendTx(_ *store.Batch, connID string, body []byte) (uint64, erro
 	}
 	c.nextMsg++
 	m := outMsg{c.nextMsg, append([]byte(nil), body...)}
-	a.txSends = append(a.txSends, txSend{connID, m})
+	a.txAfter = append(a.txAfter, func() { a.transmit(connID, m) })
 	return m.num, nil
 }
 
@@ -191,6 +238,8 @@ func (a *Agent) transmit(connID string, m outMsg) {
 
 // Delete implements chat.Agent.
 func (a *Agent) Delete(_ context.Context, connID string) error {
+	a.big.Lock()
+	defer a.big.Unlock()
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if c := a.conns[connID]; c != nil {
