@@ -1,0 +1,14 @@
+// Command serve serves the built web app (build/web: index.html, the service
+// worker, web/ with simplex.js, the wasm and the app's files) and an embedded
+// relay at /relay, for development, the end-to-end tests and small
+// deployments:
+//
+//	go run ./cmd/serve -addr 127.0.0.1:8080 -web build/web -data ./data
+//
+// With -addr host:0 it picks a free port; the first line it prints is
+// "serving http://host:port/" once it listens (the tests wait for it).
+//
+// Layer: a command at the top; it imports relay (the server library) and
+// net/http, never the browser packages. Concurrency: net/http's, one goroutine
+// per request; the relay handler owns its own state.
+package main

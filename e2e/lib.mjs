@@ -1,0 +1,99 @@
+// lib.mjs — shared helpers of the end-to-end tests and the bench: build and run
+// cmd/serve on a free port with a temp data dir, launch Debian's Chromium through
+// playwright-core, poll until a condition holds, save screenshots.
+import { chromium } from "playwright-core";
+import { spawn, execFileSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, existsSync, statSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+export const webDir = join(root, "build", "web");
+export const shotsDir = join(root, "e2e", "screenshots");
+
+/** True when build/web holds a real wasm (./build.sh wasm ran after wasm/ landed). */
+export function haveWasm() {
+  const p = join(webDir, "web", "app.wasm");
+  return existsSync(p) && statSync(p).size > 0;
+}
+
+let serveBin = null;
+function buildServe() {
+  if (serveBin) return serveBin;
+  const dir = mkdtempSync(join(tmpdir(), "sxweb-e2e-bin-"));
+  serveBin = join(dir, "serve");
+  execFileSync("go", ["build", "-o", serveBin, "./cmd/serve"], { cwd: root, stdio: "inherit", env: { ...process.env, GOOS: "", GOARCH: "" } });
+  return serveBin;
+}
+
+/** Starts cmd/serve on 127.0.0.1:0 with a fresh data dir; resolves {url, relay, stop}. */
+export async function startServer() {
+  const bin = buildServe();
+  const data = mkdtempSync(join(tmpdir(), "sxweb-e2e-data-"));
+  const proc = spawn(bin, ["-addr", "127.0.0.1:0", "-web", webDir, "-data", data], { stdio: ["ignore", "pipe", "pipe"] });
+  let log = "";
+  proc.stderr.on("data", (d) => { log += d; });
+  const url = await new Promise((resolve, reject) => {
+    let out = "";
+    const t = setTimeout(() => reject(new Error(`serve did not start: ${out}${log}`)), 30000);
+    proc.stdout.on("data", (d) => {
+      out += d;
+      const m = out.match(/serving (http:\/\/[^/\s]+\/)/);
+      if (m) { clearTimeout(t); resolve(m[1]); }
+    });
+    proc.on("exit", (code) => { clearTimeout(t); reject(new Error(`serve exited ${code}: ${out}${log}`)); });
+  });
+  proc.stdout.resume();
+  return {
+    url,
+    relay: url.replace(/^http/, "ws") + "relay",
+    log: () => log,
+    async stop() {
+      if (proc.exitCode === null) {
+        proc.kill("SIGTERM");
+        await new Promise((r) => proc.once("exit", r));
+      }
+      rmSync(data, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Launches headless Debian Chromium with the flags that work as root here. */
+export function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
+  });
+}
+
+/** Polls fn until it returns a truthy value (or throws on timeout with the last value). */
+export async function until(fn, { timeout = 60000, interval = 150, what = "condition" } = {}) {
+  const end = Date.now() + timeout;
+  let last, err;
+  for (;;) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (e) { err = e; }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last value ${JSON.stringify(last)}${err ? `; last error ${err.message}` : ""}`);
+    await new Promise((r) => setTimeout(r, interval));
+  }
+}
+
+/** Saves a full-page screenshot as e2e/screenshots/<name>.png. */
+export async function shot(page, name) {
+  mkdirSync(shotsDir, { recursive: true });
+  await page.screenshot({ path: join(shotsDir, `${name}.png`), fullPage: false });
+}
+
+/** Forwards a page's console errors and uncaught exceptions to the test log. */
+export function watch(page, who) {
+  page.on("pageerror", (e) => console.error(`[${who}] pageerror: ${e.message}`));
+  page.on("console", (m) => { if (m.type() === "error") console.error(`[${who}] console: ${m.text()}`); });
+}
+
+export const PHONE = { width: 390, height: 844 };
+export const DESKTOP = { width: 1280, height: 800 };

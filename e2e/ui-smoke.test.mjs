@@ -1,0 +1,128 @@
+// ui-smoke.test.mjs — the app's screens on a stand-in core (fixtures/mockcore.js):
+// every screen renders at desktop and phone widths, the forms call the JS API,
+// "Message directly" is disabled with its reason where the group forbids it, the
+// keyboard can send a message, and a second tab on the same database is refused
+// and can take over. Independent of the Go core; screenshots in e2e/screenshots/.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { startServer, launch, shot, watch, until, root, PHONE, DESKTOP } from "./lib.mjs";
+
+const mock = join(root, "e2e", "fixtures", "mockcore.js");
+let server, browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function open(viewport, hash = "") {
+  const ctx = await browser.newContext({ viewport, serviceWorkers: "block" });
+  await ctx.addInitScript({ path: mock });
+  const page = await ctx.newPage();
+  watch(page, "mock");
+  await page.goto(server.url + hash);
+  await page.waitForSelector("body[data-ready='1']");
+  return { ctx, page };
+}
+
+async function onboard(page) {
+  await page.getByLabel("Display name").fill("alice");
+  await page.getByRole("button", { name: "Create profile" }).click();
+}
+
+test("screens render and use the API (desktop)", async () => {
+  const { ctx, page } = await open(DESKTOP);
+  assert.equal(await page.getAttribute("body", "data-route"), "onboarding");
+  await shot(page, "mock-desktop-onboarding");
+  await onboard(page);
+  await page.waitForSelector("body[data-route='home']");
+  assert.match(await page.locator(".welcome").innerText(), /Everything lives only in this browser/);
+  await shot(page, "mock-desktop-home");
+
+  await page.getByRole("link", { name: /Book club/ }).click();
+  await page.waitForSelector(".msg");
+  assert.equal(await page.locator(".msg").count(), 3);
+  const box = page.getByRole("textbox", { name: "Message" });
+  await box.fill("hello from the keyboard");
+  await box.press("Enter");
+  await until(async () => (await page.locator(".msg.mine[data-status='delivered']").count()) === 2, { what: "delivered mark" });
+  assert.equal(await box.inputValue(), "");
+  await shot(page, "mock-desktop-group");
+
+  await page.getByRole("link", { name: "Members", exact: true }).click();
+  await page.waitForSelector(".member");
+  const bob = page.locator(".member", { hasText: "bob" });
+  await bob.getByRole("button", { name: "Message directly" }).click();
+  await page.getByLabel("First message to bob").fill("hi bob");
+  await page.getByRole("button", { name: "Send request" }).click();
+  await page.waitForSelector("body[data-route='contact']");
+  assert.match(await page.locator(".contact-state").innerText(), /Waiting for them to accept/);
+  await shot(page, "mock-desktop-direct-pending");
+
+  await page.goto(`${server.url}#/group/2/members`);
+  const dan = page.locator(".member", { hasText: "dan" });
+  await dan.waitFor();
+  assert.equal(await dan.getByRole("button", { name: "Message directly" }).isDisabled(), true);
+  assert.match(await dan.innerText(), /Direct messages are off in this group/);
+  await shot(page, "mock-desktop-members-dm-off");
+
+  await page.getByRole("link", { name: /erin/ }).click();
+  await page.getByRole("button", { name: "Accept" }).waitFor();
+  await shot(page, "mock-desktop-direct-request");
+  await page.getByRole("button", { name: "Accept" }).click();
+  await until(async () => (await page.locator(".chat-head small").innerText()).startsWith("connected"), { what: "accepted" });
+
+  await page.getByRole("link", { name: "New group" }).first().click();
+  await page.getByLabel("Group name").fill("Climbing");
+  await page.getByRole("button", { name: "Create group" }).click();
+  await page.waitForSelector(".qr svg");
+  assert.match(await page.getByRole("textbox", { name: "Group link" }).inputValue(), /#\/join\//);
+  await shot(page, "mock-desktop-share");
+
+  await page.goto(`${server.url}#/connections`);
+  await page.waitForSelector("td[data-stat='groupConnections']");
+  assert.equal(await page.locator("td[data-stat='groupConnections']").innerText(), "3");
+  await shot(page, "mock-desktop-connections");
+  await page.goto(`${server.url}#/storage`);
+  await page.waitForSelector("[data-persisted]");
+  await shot(page, "mock-desktop-storage");
+  await ctx.close();
+});
+
+test("phone width: list, chat, members", async () => {
+  const { ctx, page } = await open(PHONE);
+  await onboard(page);
+  await page.waitForSelector("body[data-route='home']");
+  assert.equal(await page.locator("#sidebar").isVisible(), true);
+  await shot(page, "mock-phone-list");
+  await page.getByRole("link", { name: /Book club/ }).click();
+  await page.waitForSelector(".msg");
+  assert.equal(await page.locator("#sidebar").isVisible(), false);
+  await shot(page, "mock-phone-group");
+  await page.getByRole("link", { name: "Members", exact: true }).click();
+  await page.waitForSelector(".member");
+  await shot(page, "mock-phone-members");
+  await page.goto(`${server.url}#/group/1/share`);
+  await page.waitForSelector(".qr svg");
+  await shot(page, "mock-phone-share");
+  await ctx.close();
+});
+
+test("a second tab on the same database is refused and can take over", async () => {
+  const { ctx, page } = await open(DESKTOP);
+  const second = await ctx.newPage();
+  await second.goto(server.url);
+  await second.waitForSelector("body[data-route='locked']");
+  assert.match(await second.locator("main").innerText(), /open in another tab/);
+  await shot(second, "mock-desktop-locked");
+  await second.getByRole("button", { name: "Use here instead" }).click();
+  await second.waitForSelector("body[data-ready='1']");
+  await page.waitForSelector("body[data-route='taken']");
+  assert.match(await page.locator("main").innerText(), /opened in another tab/);
+  await ctx.close();
+});

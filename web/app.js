@@ -1,0 +1,176 @@
+// app.js — boots the app: registers the service worker, starts the Go core
+// through simplex.js (the same JS API an embedding page uses), routes on the URL
+// hash and re-renders from the core's answers whenever it reports an event.
+import { start } from "./simplex.js";
+import { h, fill } from "./dom.js";
+import { views, sidebar } from "./views.js";
+
+const $ = (id) => document.getElementById(id);
+const PENDING_LINK = "sxweb.pendingLink";
+
+const app = {
+  chat: null,
+  profile: null,
+  groups: [],
+  contacts: [],
+  view: null, // {el, update?, dispose?} of the current route
+  navigate(hash) { if (location.hash === hash) route(); else location.hash = hash; },
+  error(e) { showBanner(e && e.message ? `${e.message}${e.code ? ` (${e.code})` : ""}` : String(e)); },
+  refresh: () => scheduleRefresh(),
+  sync: () => refreshNow(), // reload the lists now (before navigating to something new)
+  pendingLink: () => sessionStorage.getItem(PENDING_LINK),
+  clearPendingLink: () => sessionStorage.removeItem(PENDING_LINK),
+};
+globalThis.sxapp = app; // for the console and the end-to-end tests
+
+function showBanner(text) {
+  const b = $("banner");
+  if (!text) { b.hidden = true; return; }
+  fill(b, h("span", {}, text), h("button", { class: "link", onclick: () => showBanner(""), "aria-label": "Dismiss" }, "✕"));
+  b.hidden = false;
+}
+
+function renderStatus() {
+  const online = navigator.onLine;
+  const p = app.chat ? app.chat.persisted : null;
+  fill($("status"),
+    h("span", { class: `pill ${online ? "ok" : "warn"}`, title: online ? "" : "Messages you write are queued and sent when you are back online" },
+      online ? "Online" : "Offline – messages queue"),
+    h("a", { class: `pill ${p ? "ok" : "warn"}`, href: "#/storage", title: "Storage persistence" },
+      p === true ? "Storage: persistent" : p === false ? "Storage: may be evicted" : "Storage: unknown"));
+}
+
+// ---- routing ----
+function parse(hash) {
+  const parts = hash.replace(/^#\/?/, "").split("/");
+  const [a, b, c] = parts;
+  if (a === "join" || a === "invite" || a === "connect") return { name: "join", kind: a, link: location.href };
+  if (a === "group" && b && c === "members") return { name: "members", groupId: decodeURIComponent(b) };
+  if (a === "group" && b && c === "share") return { name: "share", groupId: decodeURIComponent(b) };
+  if (a === "group" && b) return { name: "group", groupId: decodeURIComponent(b) };
+  if (a === "contact" && b) return { name: "contact", contactId: decodeURIComponent(b) };
+  if (["new-group", "add", "connections", "storage"].includes(a)) return { name: a };
+  return { name: "home" };
+}
+
+function route() {
+  if (!app.chat) return;
+  let r = parse(location.hash);
+  if (r.name === "join") {
+    sessionStorage.setItem(PENDING_LINK, r.link);
+    if (!app.profile) r = { name: "onboarding" };
+  } else if (!app.profile) {
+    r = { name: "onboarding" };
+  }
+  if (app.view && app.view.dispose) app.view.dispose();
+  const make = views[r.name] || views.home;
+  app.route = r;
+  app.view = make(app, r);
+  document.body.dataset.route = r.name;
+  fill($("main"), app.view.el);
+  renderSidebar();
+  const focus = app.view.el.querySelector("[autofocus]");
+  if (focus) focus.focus(); else $("main").focus({ preventScroll: true });
+}
+
+function renderSidebar() {
+  fill($("sidebar"), app.profile ? sidebar(app) : null);
+}
+
+// ---- refresh on events (debounced: the core can report many at once) ----
+let refreshTimer = 0;
+function scheduleRefresh() {
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(refreshNow, 60);
+}
+
+async function loadLists() {
+  const [groups, contacts] = await Promise.all([app.chat.groups(), app.chat.contacts()]);
+  app.groups = groups || [];
+  app.contacts = contacts || [];
+}
+
+async function refreshNow() {
+  if (!app.chat) return;
+  try {
+    await loadLists();
+    renderSidebar();
+    if (app.view && app.view.update) await app.view.update();
+  } catch (e) {
+    if (e.code !== "CLOSED") app.error(e);
+  }
+}
+
+// ---- one core per database: locked and taken-over screens ----
+function showLocked() {
+  fill($("main"), h("section", { class: "card center", "aria-labelledby": "locked-h" },
+    h("h1", { id: "locked-h" }, "SimpleX is open in another tab"),
+    h("p", {}, "Only one tab can run your chats at a time, so that two copies never send or store messages over each other."),
+    h("p", {}, "Use it in the other tab, or move it here: the other tab will stop."),
+    h("button", { class: "primary", autofocus: true, onclick: () => boot(true) }, "Use here instead")));
+  document.body.dataset.route = "locked";
+  $("main").querySelector("button").focus();
+}
+
+function showTakenOver() {
+  app.chat = null;
+  fill($("sidebar"));
+  fill($("main"), h("section", { class: "card center", "aria-labelledby": "taken-h" },
+    h("h1", { id: "taken-h" }, "SimpleX was opened in another tab"),
+    h("p", {}, "This tab stopped so that only one copy runs your chats."),
+    h("button", { class: "primary", onclick: () => boot(true) }, "Use here instead")));
+  document.body.dataset.route = "taken";
+  $("main").querySelector("button").focus();
+}
+
+function showFatal(e) {
+  fill($("main"), h("section", { class: "card center" },
+    h("h1", {}, "SimpleX could not start"),
+    h("p", {}, `${e.message || e}${e.code ? ` (${e.code})` : ""}`),
+    h("button", { onclick: () => location.reload() }, "Reload")));
+  document.body.dataset.route = "fatal";
+}
+
+// ---- boot ----
+async function boot(takeover = false) {
+  fill($("main"), h("p", { class: "loading" }, "Starting…"));
+  let chat;
+  try {
+    chat = await start({ takeover });
+  } catch (e) {
+    if (e.code === "LOCKED") return showLocked();
+    return showFatal(e);
+  }
+  app.chat = chat;
+  globalThis.__sxReadyAt = performance.now();
+  for (const t of ["message", "member", "contact", "group", "delivery"]) chat.on(t, scheduleRefresh);
+  chat.on("error", (ev) => app.error(ev.message || ev.code || "error"));
+  chat.on("closed", (ev) => { if (ev.reason === "takeover") showTakenOver(); });
+  try {
+    app.profile = await chat.getProfile();
+  } catch (e) {
+    if (e.code !== "NOT_FOUND") app.error(e);
+    app.profile = null;
+  }
+  if (app.profile && !app.profile.displayName) app.profile = null;
+  if (app.profile) await loadLists().catch(app.error);
+  renderStatus();
+  route();
+  document.body.dataset.ready = "1";
+}
+
+function registerSW() {
+  if (!("serviceWorker" in navigator)) return;
+  navigator.serviceWorker.register("sw.js", { updateViaCache: "none" }).catch(() => {});
+  let had = !!navigator.serviceWorker.controller;
+  navigator.serviceWorker.addEventListener("controllerchange", () => {
+    if (had) showBanner("A new version is installed: reload the page to use it.");
+    had = true;
+  });
+}
+
+addEventListener("hashchange", route);
+addEventListener("online", () => { renderStatus(); scheduleRefresh(); });
+addEventListener("offline", renderStatus);
+registerSW();
+boot();

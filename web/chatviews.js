@@ -1,0 +1,220 @@
+// chatviews.js — the group chat, the member list and the direct chat. Each view
+// builds its skeleton once (so the draft and focus survive) and refreshes its
+// dynamic parts from the core in update().
+import { h, fill, fmtTime } from "./dom.js";
+
+const SHOWN = 300; // messages rendered at once; older ones behind "Show earlier"
+
+const STATUS = {
+  pending: ["🕓", "queued: sent when connected"],
+  queued: ["🕓", "queued: sent when connected"],
+  sending: ["🕓", "sending"],
+  sent: ["✓", "sent to the relay"],
+  delivered: ["✓✓", "delivered"],
+  partial: ["✓✓", "delivered to some members"],
+  read: ["✓✓", "read"],
+  error: ["⚠", "failed"],
+  failed: ["⚠", "failed"],
+};
+
+/** The delivery state of one of my messages, as a small mark with a readable label. */
+function statusMark(status) {
+  const [mark, label] = STATUS[status] || ["", status || ""];
+  return h("span", { class: `st st-${status || "none"}`, title: label, "aria-label": label, dataset: { status: status || "" } }, mark || status);
+}
+
+function messageItem(m, nameOf) {
+  const mine = m.sender === "me";
+  return h("li", { class: `msg ${mine ? "mine" : "theirs"}`, dataset: { id: m.messageId, status: m.status || "" } },
+    mine ? null : h("span", { class: "from" }, nameOf(m.sender)),
+    h("span", { class: "text" }, m.text),
+    h("span", { class: "meta" }, h("time", {}, fmtTime(m.ts)), mine ? statusMark(m.status) : null));
+}
+
+/** A message log with a composer; send(text) must resolve once the core stored the message. */
+function chatPane({ label, send, composerHint }) {
+  let all = [];
+  let limit = SHOWN;
+  const list = h("ol", { class: "messages", role: "log", "aria-label": label, "aria-live": "polite" });
+  const scroller = h("div", { class: "scroller" }, list);
+  const input = h("textarea", {
+    rows: 1, placeholder: "Message", "aria-label": "Message", maxlength: 10000, autofocus: true,
+    onkeydown: (e) => { if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); submit(); } },
+  });
+  const hint = h("small", { class: "hint composer-hint", "aria-live": "polite" });
+  const button = h("button", { class: "primary send", type: "submit" }, "Send");
+  const form = h("form", { class: "composer", onsubmit: (e) => { e.preventDefault(); submit(); } }, input, button);
+
+  async function submit() {
+    const text = input.value.trim();
+    if (!text || input.disabled) return;
+    input.value = ""; // never wait for the network: the core queues what it cannot send yet
+    try {
+      await send(text);
+    } catch (e) {
+      input.value = text;
+      throw e;
+    }
+  }
+
+  function render(messages, nameOf) {
+    all = messages || [];
+    const atBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 40;
+    const shown = all.slice(-limit);
+    fill(list,
+      all.length > shown.length
+        ? h("li", { class: "more" }, h("button", { class: "link", onclick: () => { limit += SHOWN; render(all, nameOf); } }, `Show earlier (${all.length - shown.length})`))
+        : null,
+      shown.length ? shown.map((m) => messageItem(m, nameOf)) : h("li", { class: "empty" }, "No messages yet."));
+    if (atBottom || list.dataset.first !== "0") scroller.scrollTop = scroller.scrollHeight;
+    list.dataset.first = "0";
+  }
+
+  function setEnabled(on, why) {
+    input.disabled = !on;
+    button.disabled = !on;
+    hint.textContent = why || composerHint || "";
+  }
+  return { el: h("div", { class: "chat" }, scroller, h("div", { class: "composer-wrap" }, hint, form)), render, setEnabled, input };
+}
+
+function groupHeader(app, g, title) {
+  return h("header", { class: "chat-head" },
+    h("a", { class: "back", href: "#/", "aria-label": "Back to chats" }, "←"),
+    h("div", { class: "title" }, h("h1", {}, title || g.displayName),
+      h("small", {}, `${g.memberCount ?? "?"} members · direct messages ${g.directMessages === "on" ? "on" : "off"}`)),
+    h("nav", { class: "actions", "aria-label": "Group" },
+      h("a", { class: "button", href: `#/group/${encodeURIComponent(g.groupId)}` }, "Chat"),
+      h("a", { class: "button", href: `#/group/${encodeURIComponent(g.groupId)}/members` }, "Members"),
+      h("a", { class: "button", href: `#/group/${encodeURIComponent(g.groupId)}/share` }, "Invite")));
+}
+
+const findGroup = (app, id) => app.groups.find((g) => String(g.groupId) === String(id));
+// Not (yet) in the lists: re-route once a refresh finds it (lists load after navigation).
+const notFound = (app, what, found) => ({
+  el: h("section", { class: "card" }, h("h1", {}, `${what} not found`), h("a", { href: "#/" }, "Back to chats")),
+  update: () => { if (found()) app.navigate(location.hash); },
+});
+
+export function groupView(app, { groupId }) {
+  const g = findGroup(app, groupId);
+  if (!g) return notFound(app, "Group", () => findGroup(app, groupId));
+  const id = g.groupId;
+  let members = [];
+  const head = h("div");
+  const pane = chatPane({
+    label: `Messages in ${g.displayName}`,
+    send: async (text) => { await app.chat.sendGroupMessage(id, text).catch((e) => { app.error(e); throw e; }); await update(); },
+  });
+  const nameOf = (s) => members.find((m) => String(m.memberId) === String(s))?.displayName || "member";
+  async function update() {
+    const g2 = findGroup(app, id) || g;
+    fill(head, groupHeader(app, g2));
+    const [ms, msgs] = await Promise.all([app.chat.members(id), app.chat.messages({ groupId: id })]);
+    members = ms || [];
+    pane.render(msgs, nameOf);
+    const connected = members.filter((m) => m.status === "connected").length;
+    pane.setEnabled(true, members.length === 0
+      ? "No members yet: share the invite link. Messages are kept and sent as members connect."
+      : connected < members.length ? `Connected with ${connected} of ${members.length} members; the others get messages once connected.` : "");
+  }
+  update().catch(app.error);
+  return { el: h("section", { class: "chat-view", "aria-label": g.displayName }, head, pane.el), update };
+}
+
+function directReason(g, m) {
+  if (g.directMessages !== "on") return "Direct messages are off in this group";
+  if (m.status !== "connected") return "Not connected with this member yet";
+  return "";
+}
+
+export function membersView(app, { groupId }) {
+  const g = findGroup(app, groupId);
+  if (!g) return notFound(app, "Group", () => findGroup(app, groupId));
+  const list = h("ul", { class: "members", "aria-label": "Members" });
+  const composeFor = new Set();
+
+  function memberRow(m) {
+    const g2 = findGroup(app, g.groupId) || g;
+    const reason = directReason(g2, m);
+    const open = m.contactId ? h("a", { class: "button", href: `#/contact/${encodeURIComponent(m.contactId)}` }, "Open direct chat") : null;
+    const btn = open || h("button", {
+      disabled: !!reason, "aria-disabled": reason ? "true" : null, title: reason || null,
+      "aria-describedby": reason ? `why-${m.memberId}` : null,
+      onclick: () => { composeFor.add(m.memberId); update(); },
+    }, "Message directly");
+    const first = composeFor.has(m.memberId) && !m.contactId ? directForm(app, g2, m, () => { composeFor.delete(m.memberId); update(); }) : null;
+    return h("li", { class: "member", dataset: { memberId: m.memberId } },
+      h("div", { class: "who" }, h("strong", {}, m.displayName || "member"),
+        h("small", {}, `${m.role || "member"} · ${m.status || "unknown"}`)),
+      h("div", { class: "do" }, btn, reason && !open ? h("small", { class: "why", id: `why-${m.memberId}` }, reason) : null),
+      first);
+  }
+  async function update() {
+    const ms = (await app.chat.members(g.groupId)) || [];
+    const g2 = findGroup(app, g.groupId) || g;
+    fill(list, ms.length ? ms.map(memberRow) : h("li", { class: "empty" }, "No other members yet."));
+    fill(head, groupHeader(app, g2, `${g2.displayName}: members`));
+  }
+  const head = h("div");
+  update().catch(app.error);
+  return { el: h("section", { class: "members-view" }, head, h("div", { class: "card" }, list)), update };
+}
+
+/** The first message of a direct chat with a member, which also asks them to connect. */
+function directForm(app, g, m, done) {
+  const ta = h("textarea", { rows: 2, "aria-label": `First message to ${m.displayName}`, placeholder: `Hi ${m.displayName}…`, autofocus: true });
+  return h("form", {
+    class: "direct-first",
+    onsubmit: async (e) => {
+      e.preventDefault();
+      const text = ta.value.trim();
+      if (!text) return ta.focus();
+      try {
+        const { contactId } = await app.chat.startDirectChat(g.groupId, m.memberId, text);
+        done();
+        await app.sync();
+        app.navigate(`#/contact/${encodeURIComponent(contactId)}`);
+      } catch (err) { app.error(err); }
+    },
+  }, ta, h("div", { class: "row" }, h("button", { class: "primary", type: "submit" }, "Send request"), h("button", { type: "button", onclick: done }, "Cancel")));
+}
+
+const CONTACT_STATE = {
+  pending: "Waiting for them to accept. Messages you send now are queued and delivered once they accept.",
+  request: "wants to chat with you directly. Accept to connect, or ignore to delete the request.",
+  connecting: "Connecting… messages are queued until the connection is ready.",
+  connected: "",
+};
+
+export function contactView(app, { contactId }) {
+  const find = () => app.contacts.find((c) => String(c.contactId) === String(contactId));
+  const c = find();
+  if (!c) return notFound(app, "Chat", find);
+  const head = h("div");
+  const state = h("div", { class: "contact-state", role: "status" });
+  const pane = chatPane({
+    label: `Messages with ${c.displayName}`,
+    send: async (text) => { await app.chat.sendDirectMessage(c.contactId, text).catch((e) => { app.error(e); throw e; }); await update(); },
+  });
+  async function update() {
+    const c2 = find() || c;
+    const group = c2.groupId != null ? findGroup(app, c2.groupId) : null;
+    fill(head, h("header", { class: "chat-head" },
+      h("a", { class: "back", href: "#/", "aria-label": "Back to chats" }, "←"),
+      h("div", { class: "title" }, h("h1", {}, c2.displayName || "contact"),
+        h("small", { dataset: { status: c2.status } }, `${c2.status}${group ? ` · via ${group.displayName}` : ""}${c2.incognito ? " · incognito" : ""}`))));
+    if (c2.status === "request") {
+      fill(state, h("p", {}, h("strong", {}, c2.displayName), ` ${CONTACT_STATE.request}`),
+        h("div", { class: "row" },
+          h("button", { class: "primary", onclick: () => app.chat.acceptDirectChat(c2.contactId).then(app.refresh, app.error) }, "Accept"),
+          h("button", { onclick: () => { if (confirm(`Ignore ${c2.displayName}'s request and delete it?`)) app.chat.deleteContact(c2.contactId).then(() => { app.navigate("#/"); app.refresh(); }, app.error); } }, "Ignore")));
+    } else {
+      fill(state, CONTACT_STATE[c2.status] ? h("p", {}, CONTACT_STATE[c2.status]) : null);
+    }
+    pane.setEnabled(c2.status !== "request", c2.status === "request" ? "Accept the request to reply." : "");
+    pane.render(await app.chat.messages({ contactId: c2.contactId }), () => c2.displayName);
+  }
+  update().catch(app.error);
+  return { el: h("section", { class: "chat-view", "aria-label": c.displayName }, head, state, pane.el), update };
+}

@@ -1,0 +1,263 @@
+// views.js — the screens other than chats: onboarding, the chat list, creating
+// and sharing a group, joining by link, connecting, connections and storage.
+import { h, fill, field } from "./dom.js";
+import { groupView, membersView, contactView } from "./chatviews.js";
+
+const enc = encodeURIComponent;
+
+export function sidebar(app) {
+  const here = location.hash;
+  const item = (href, name, sub, badge) => h("li", {},
+    h("a", { href, "aria-current": here === href ? "page" : null },
+      h("span", { class: "name" }, name), sub ? h("small", {}, sub) : null, badge ? h("span", { class: "badge" }, badge) : null));
+  const direct = app.contacts.filter((c) => c.status !== "deleted");
+  return h("div", { class: "side" },
+    h("div", { class: "me" }, h("span", { "aria-label": "Your profile" }, app.profile.displayName)),
+    h("div", { class: "side-actions" },
+      h("a", { class: "button primary", href: "#/new-group" }, "New group"),
+      h("a", { class: "button", href: "#/add" }, "Join or connect")),
+    h("h2", { id: "groups-h" }, "Groups"),
+    h("ul", { class: "chatlist", "aria-labelledby": "groups-h" },
+      app.groups.length ? app.groups.map((g) => item(`#/group/${enc(g.groupId)}`, g.displayName, `${g.memberCount ?? 0} members`))
+        : h("li", { class: "empty" }, "No groups yet")),
+    h("h2", { id: "direct-h" }, "Direct chats"),
+    h("ul", { class: "chatlist", "aria-labelledby": "direct-h" },
+      direct.length ? direct.map((c) => item(`#/contact/${enc(c.contactId)}`, c.displayName || "contact", c.status, c.status === "request" ? "request" : null))
+        : h("li", { class: "empty" }, "No direct chats")),
+    h("nav", { class: "side-foot", "aria-label": "More" },
+      h("a", { href: "#/connections" }, "Connections"), h("a", { href: "#/storage" }, "Storage")));
+}
+
+function home(app) {
+  const el = h("section", { class: "card welcome" },
+    h("h1", {}, `Hello, ${app.profile.displayName}`),
+    h("p", {}, "Create a group and share its link, or open a link someone shared with you."),
+    h("div", { class: "row" }, h("a", { class: "button primary", href: "#/new-group" }, "New group"), h("a", { class: "button", href: "#/add" }, "Join or connect")),
+    evictionNote(app));
+  return { el };
+}
+
+function evictionNote(app) {
+  const p = app.chat.persisted;
+  return h("aside", { class: `note ${p ? "ok" : "warn"}`, "aria-label": "Storage" },
+    h("p", {}, h("strong", {}, p === true ? "Storage is persistent. " : "The browser may delete this app's storage. "),
+      "Everything lives only in this browser: your profile, your keys, your contacts and groups, and the message history. There is no account and no server copy. ",
+      p === true ? "The browser will not evict it on its own, but clearing site data still deletes it."
+        : "If the browser evicts it (low disk space, long disuse, clearing site data), all of it is gone for good and your contacts must invite you again."),
+    h("p", {}, h("a", { href: "#/storage" }, "Storage details")));
+}
+
+function onboarding(app) {
+  const name = h("input", { required: true, maxlength: 100, autocomplete: "nickname", autofocus: true });
+  const full = h("input", { maxlength: 200, autocomplete: "name" });
+  const joining = app.pendingLink();
+  const form = h("form", {
+    class: "card", "aria-labelledby": "onb-h",
+    onsubmit: async (e) => {
+      e.preventDefault();
+      if (!name.value.trim()) return name.focus();
+      try {
+        await app.chat.setProfile({ displayName: name.value.trim(), fullName: full.value.trim() });
+        app.profile = await app.chat.getProfile();
+        await app.sync();
+        app.navigate(joining ? new URL(joining).hash : "#/");
+      } catch (err) { app.error(err); }
+    },
+  },
+  h("h1", { id: "onb-h" }, "Create your profile"),
+  h("p", {}, "Your profile is shared only with the people and groups you connect to. There are no user IDs or phone numbers."),
+  joining ? h("p", { class: "note" }, "After this you can join the group from the link you opened.") : null,
+  field("Display name", name, "Shown to your contacts and group members."),
+  field("Full name (optional)", full),
+  h("button", { class: "primary", type: "submit" }, "Create profile"));
+  return { el: form };
+}
+
+function newGroup(app) {
+  const name = h("input", { required: true, maxlength: 100, autofocus: true });
+  const full = h("input", { maxlength: 200 });
+  const dm = h("input", { type: "checkbox", checked: true, role: "switch" });
+  const form = h("form", {
+    class: "card", "aria-labelledby": "ng-h",
+    onsubmit: async (e) => {
+      e.preventDefault();
+      if (!name.value.trim()) return name.focus();
+      try {
+        const { groupId } = await app.chat.createGroup({ displayName: name.value.trim(), fullName: full.value.trim(), directMessages: dm.checked ? "on" : "off" });
+        await app.sync();
+        app.navigate(`#/group/${enc(groupId)}/share`);
+      } catch (err) { app.error(err); }
+    },
+  },
+  h("h1", { id: "ng-h" }, "New group"),
+  field("Group name", name),
+  field("Description (optional)", full),
+  h("div", { class: "field check" }, h("label", {}, dm, " Allow direct messages between members"),
+    h("small", { class: "hint" }, "On: members connect to each other directly when they join and can start private chats. Off: fewer connections; members cannot message each other directly.")),
+  h("button", { class: "primary", type: "submit" }, "Create group"));
+  return { el: form };
+}
+
+async function copy(text, btn) {
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch {
+    const ta = h("textarea", { value: text });
+    document.body.append(ta); ta.select(); document.execCommand("copy"); ta.remove();
+  }
+  const was = btn.textContent;
+  btn.textContent = "Copied";
+  setTimeout(() => { btn.textContent = was; }, 1500);
+}
+
+/** Draws text as a QR code (SVG) with the vendored qrcode-generator; null when it does not fit. */
+async function qrSVG(text) {
+  try {
+    const { default: qrcode } = await import("./vendor/qrcode.mjs");
+    const qr = qrcode(0, "L");
+    qr.addData(text, "Byte");
+    qr.make();
+    const n = qr.getModuleCount();
+    const NS = "http://www.w3.org/2000/svg";
+    const svg = document.createElementNS(NS, "svg");
+    svg.setAttribute("viewBox", `-4 -4 ${n + 8} ${n + 8}`);
+    svg.setAttribute("role", "img");
+    svg.setAttribute("aria-label", "QR code of the group link");
+    svg.setAttribute("shape-rendering", "crispEdges");
+    let d = "";
+    for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) if (qr.isDark(r, c)) d += `M${c} ${r}h1v1h-1z`;
+    const bg = document.createElementNS(NS, "rect");
+    Object.entries({ x: -4, y: -4, width: n + 8, height: n + 8, fill: "#fff" }).forEach(([k, v]) => bg.setAttribute(k, v));
+    const path = document.createElementNS(NS, "path");
+    path.setAttribute("d", d);
+    path.setAttribute("fill", "#000");
+    svg.append(bg, path);
+    return svg;
+  } catch {
+    return null;
+  }
+}
+
+function share(app, { groupId }) {
+  const g = app.groups.find((x) => String(x.groupId) === String(groupId));
+  const out = h("div", { class: "share-body" }, h("p", {}, "Making the link…"));
+  const el = h("section", { class: "card share", "aria-labelledby": "sh-h" },
+    h("a", { class: "back", href: `#/group/${enc(groupId)}` }, "← Back to the group"),
+    h("h1", { id: "sh-h" }, `Invite to ${g ? g.displayName : "the group"}`), out);
+  app.chat.createGroupLink(groupId).then(async (link) => {
+    link = typeof link === "string" ? link : link.link;
+    const input = h("input", { readonly: true, value: link, class: "link-input", "aria-label": "Group link", onfocus: (e) => e.target.select() });
+    const btn = h("button", { class: "primary", onclick: () => copy(link, btn) }, "Copy link");
+    const qr = await qrSVG(link);
+    fill(out,
+      h("p", {}, "Anyone who opens this link in a browser can join the group. Share it privately."),
+      h("div", { class: "row" }, input, btn),
+      qr ? h("figure", { class: "qr" }, qr, h("figcaption", {}, "Scan to open the link")) : h("p", { class: "hint" }, "This link is too long for a QR code."));
+  }, (e) => { fill(out, h("p", { class: "error" }, `Could not make a link: ${e.message}`)); });
+  return { el };
+}
+
+/** The kind byte of a link's payload (docs/agent-protocol.md): 1 one-time invitation, 2 address (a group link). */
+export function linkKind(link) {
+  try {
+    const b64 = new URL(link).hash.split("/")[2].replace(/-/g, "+").replace(/_/g, "/");
+    return atob(b64.slice(0, 4))[1].charCodeAt(0) === 1 ? "invitation" : "group";
+  } catch {
+    return "group";
+  }
+}
+
+function join(app, r) {
+  const link = r.link;
+  const group = linkKind(link) !== "invitation";
+  const go = async (incognito) => {
+    try {
+      app.clearPendingLink();
+      if (group) {
+        const { groupId } = await app.chat.joinGroup(link, { incognito });
+        await app.sync();
+        app.navigate(`#/group/${enc(groupId)}`);
+      } else {
+        const { contactId } = await app.chat.connect(link);
+        await app.sync();
+        app.navigate(`#/contact/${enc(contactId)}`);
+      }
+    } catch (e) { app.error(e); }
+  };
+  const el = h("section", { class: "card", "aria-labelledby": "join-h" },
+    h("h1", { id: "join-h" }, group ? "Join group" : "Connect"),
+    h("p", {}, group ? "You opened a group link. Join to connect with the group's members; they will see your profile."
+      : "You opened a one-time invitation. Connect to start a private chat."),
+    h("div", { class: "row" },
+      h("button", { class: "primary", autofocus: true, onclick: () => go(false) }, group ? "Join group" : "Connect"),
+      group ? h("button", { onclick: () => go(true) }, "Join incognito") : null,
+      h("button", { onclick: () => { app.clearPendingLink(); app.navigate("#/"); } }, "Cancel")),
+    group ? h("p", { class: "hint" }, "Incognito uses a random name in this group instead of your profile.") : null);
+  return { el };
+}
+
+function add(app) {
+  const input = h("input", { type: "url", required: true, placeholder: "https://…#/join/…", autofocus: true });
+  const out = h("div");
+  const form = h("form", {
+    onsubmit: (e) => {
+      e.preventDefault();
+      try {
+        const u = new URL(input.value.trim());
+        const kind = u.hash.split("/")[1];
+        if (!["join", "invite", "connect"].includes(kind)) throw new Error("not a link of this app");
+        sessionStorage.setItem("sxweb.pendingLink", u.href);
+        app.navigate(u.hash);
+      } catch (err) { app.error(new Error(`That link cannot be opened: ${err.message}`)); }
+    },
+  }, field("Paste a link", input), h("button", { class: "primary", type: "submit" }, "Open link"));
+  const invite = h("button", {
+    onclick: async () => {
+      try {
+        const { link } = await app.chat.createInvitation();
+        const i = h("input", { readonly: true, value: link, "aria-label": "One-time invitation link" });
+        const b = h("button", { onclick: () => copy(link, b) }, "Copy");
+        fill(out, h("p", {}, "Send this one-time link to one person. It works once."), h("div", { class: "row" }, i, b));
+        app.refresh();
+      } catch (err) { app.error(err); }
+    },
+  }, "Create one-time invitation");
+  return { el: h("section", { class: "card", "aria-labelledby": "add-h" }, h("h1", { id: "add-h" }, "Join or connect"), form,
+    h("h2", {}, "Invite someone directly"), invite, out) };
+}
+
+function connections(app) {
+  const table = h("table", { class: "stats" });
+  const LABELS = [["connections", "All connections"], ["groupConnections", "Group connections"], ["directConnections", "Direct connections"],
+    ["subscriptions", "Subscriptions at relays"], ["pendingDeliveries", "Messages waiting to be sent"]];
+  async function update() {
+    const s = (await app.chat.stats()) || {};
+    fill(table, h("caption", {}, "This browser's connections"),
+      LABELS.map(([k, label]) => h("tr", {}, h("th", { scope: "row" }, label), h("td", { dataset: { stat: k } }, String(s[k] ?? "–")))));
+  }
+  update().catch(app.error);
+  const timer = setInterval(() => update().catch(() => {}), 3000);
+  return {
+    el: h("section", { class: "card", "aria-labelledby": "cn-h" }, h("h1", { id: "cn-h" }, "Connections"),
+      h("p", {}, "Each group member you talk to directly, and each direct chat, is one connection; the relay holds one subscription per connection."),
+      table, h("p", {}, h("small", {}, `Relays: ${app.chat.relays.join(", ")}`))),
+    update, dispose: () => clearInterval(timer),
+  };
+}
+
+function storage(app) {
+  const est = h("p");
+  app.chat.storage().then((e) => {
+    if (e) est.textContent = `Using ${(e.usage / 1048576).toFixed(1)} MB of ${(e.quota / 1048576).toFixed(0)} MB available to this site.`;
+  }, () => {});
+  const p = app.chat.persisted;
+  return { el: h("section", { class: "card", "aria-labelledby": "st-h" }, h("h1", { id: "st-h" }, "Storage"),
+    h("p", { dataset: { persisted: String(p) } }, "Persistent storage: ", h("strong", {}, p === true ? "granted" : p === false ? "not granted" : "not supported by this browser")),
+    est, evictionNote(app),
+    h("p", {}, `Database: ${app.chat.db}`)) };
+}
+
+export const views = {
+  home, onboarding, "new-group": newGroup, share, join, add, connections, storage,
+  group: groupView, members: membersView, contact: contactView,
+};
