@@ -10,6 +10,9 @@ import (
 	"time"
 
 	"github.com/hack-pad/safejs"
+	"github.com/sxweb/sxweb/core/chat"
+	"github.com/sxweb/sxweb/core/chat/fakeagent"
+	"github.com/sxweb/sxweb/core/store"
 	"github.com/sxweb/sxweb/wasm/bridge"
 )
 
@@ -35,7 +38,22 @@ func openJS(t *testing.T, options map[string]any) (safejs.Value, error) {
 
 func freshDB() string { dbSeq++; return fmt.Sprintf("wasm-test-%d", dbSeq) }
 
+// fakeNet connects every client opened by the tests in memory (the real
+// agent needs relays; its own tests cover it).
+var fakeNet = fakeagent.NewNetwork()
+
+type fakeConnAgent struct{ *fakeagent.Agent }
+
+func (f fakeConnAgent) SetHandler(h func(context.Context, chat.AgentEvent, *store.Batch) error) {
+	f.Agent.SetHandler(h)
+}
+func (f fakeConnAgent) Start(context.Context) error { return nil }
+func (f fakeConnAgent) Close() error                { f.Agent.Close(); return nil }
+
 func TestMain(m *testing.M) {
+	newAgent = func(_ context.Context, opts Options, st store.Store) (connAgent, error) {
+		return fakeConnAgent{fakeNet.NewAgent(opts.DB, st)}, nil
+	}
 	// __sxwebReady must be called once __sxweb exists.
 	ready, _ := safejs.MustGetGlobal("Function").New(`globalThis.__readySawOpen = typeof globalThis.__sxweb?.open === "function";`)
 	safejs.Global().Set("__sxwebReady", ready)

@@ -1,0 +1,185 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/hack-pad/safejs"
+	"github.com/sxweb/sxweb/core/chat"
+	"github.com/sxweb/sxweb/core/store"
+	"github.com/sxweb/sxweb/wasm/bridge"
+)
+
+// client is one opened handle, driven the way simplex.js drives it.
+type client struct {
+	t      *testing.T
+	h      safejs.Value
+	events safejs.Value // JS array of every event the sink got
+}
+
+func newClient(t *testing.T, name string) *client {
+	t.Helper()
+	h, err := openJS(t, map[string]any{"db": freshDB() + "-" + name, "relays": []any{"ws://127.0.0.1:1/relay"}, "appURL": "http://127.0.0.1:1/"})
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	evs, _ := safejs.MustGetGlobal("Array").New()
+	sink, _ := safejs.MustGetGlobal("Function").New("evs", "return (ev) => { evs.push(ev); };")
+	fn, _ := sink.Invoke(evs)
+	h.Call("setEventSink", fn)
+	c := &client{t: t, h: h, events: evs}
+	t.Cleanup(func() { c.call("close") })
+	c.call("setProfile", map[string]any{"displayName": name, "fullName": name + " Full"})
+	return c
+}
+
+func (c *client) try(name string, args ...any) (safejs.Value, error) {
+	c.t.Helper()
+	p, err := c.h.Call(name, args...)
+	if err != nil {
+		c.t.Fatalf("%s: %v", name, err)
+	}
+	return awaitT(c.t, p)
+}
+
+func (c *client) call(name string, args ...any) safejs.Value {
+	c.t.Helper()
+	v, err := c.try(name, args...)
+	if err != nil {
+		c.t.Fatalf("%s(%v): %v", name, args, err)
+	}
+	return v
+}
+
+func str(v safejs.Value, path ...any) string {
+	for _, p := range path {
+		switch p := p.(type) {
+		case string:
+			v, _ = v.Get(p)
+		case int:
+			v, _ = v.Index(p)
+		}
+	}
+	if v.Type() != safejs.TypeString {
+		return fmt.Sprintf("<%s>", v.Type())
+	}
+	s, _ := v.String()
+	return s
+}
+
+func length(v safejs.Value) int { n, _ := v.Length(); return n }
+
+// eventually polls cond (a generous limit, not a timing assertion).
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(20 * time.Second); !cond(); {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func TestGroupThroughTheJSAPI(t *testing.T) {
+	alice, bob := newClient(t, "alice"), newClient(t, "bob")
+	if got := str(alice.call("getProfile"), "displayName"); got != "alice" {
+		t.Fatalf("getProfile().displayName = %q", got)
+	}
+	g := str(alice.call("createGroup", map[string]any{"displayName": "team", "directMessages": "on"}), "groupId")
+	link := str(alice.call("createGroupLink", g))
+	bg := str(bob.call("joinGroup", link, map[string]any{"incognito": false}), "groupId")
+	eventually(t, "bob sees alice connected", func() bool {
+		ms := bob.call("members", bg)
+		return length(ms) == 1 && str(ms, 0, "status") == "connected"
+	})
+	groups := alice.call("groups")
+	if length(groups) != 1 || str(groups, 0, "displayName") != "team" || str(groups, 0, "directMessages") != "on" {
+		t.Fatalf("groups() = %d groups, %q", length(groups), str(groups, 0, "displayName"))
+	}
+	if str(alice.call("sendGroupMessage", g, "hello team"), "messageId") == "" {
+		t.Fatal("sendGroupMessage returned no messageId")
+	}
+	eventually(t, "bob has the message", func() bool {
+		ms := bob.call("messages", map[string]any{"groupId": bg})
+		return length(ms) == 1 && str(ms, 0, "text") == "hello team"
+	})
+	ms := bob.call("messages", map[string]any{"groupId": bg})
+	aliceID := str(bob.call("members", bg), 0, "memberId")
+	if str(ms, 0, "sender") != aliceID || str(ms, 0, "messageId") == "" {
+		t.Fatalf("bob's copy: sender %q, want alice's memberId %q", str(ms, 0, "sender"), aliceID)
+	}
+	// Bob's sink got a flat message event for it, after the group events.
+	eventually(t, "bob's message event", func() bool {
+		for i := 0; i < length(bob.events); i++ {
+			if str(bob.events, i, "type") == "message" && str(bob.events, i, "text") == "hello team" {
+				return str(bob.events, i, "groupId") == bg
+			}
+		}
+		return false
+	})
+	if str(bob.events, 0, "type") == "message" {
+		t.Fatal("a message event came before bob's group events")
+	}
+	st := alice.call("stats")
+	if n, _ := mustGet(st, "groupConnections").Int(); n != 1 {
+		t.Fatalf("alice stats().groupConnections = %d, want 1", n)
+	}
+}
+
+func mustGet(v safejs.Value, name string) safejs.Value { f, _ := v.Get(name); return f }
+
+func TestDirectChatPendingThenAccepted(t *testing.T) {
+	alice, bob := newClient(t, "alice"), newClient(t, "bob")
+	inv := alice.call("createInvitation")
+	if str(inv, "link") == "" || str(inv, "contactId") == "" {
+		t.Fatal("createInvitation() has no link or contactId")
+	}
+	bc := str(bob.call("connect", str(inv, "link")), "contactId")
+	eventually(t, "contact connected", func() bool {
+		cs := bob.call("contacts")
+		return length(cs) == 1 && str(cs, 0, "contactId") == bc && str(cs, 0, "status") == "connected"
+	})
+	str(bob.call("sendDirectMessage", bc, "hi alice"), "messageId")
+	ac := str(inv, "contactId")
+	eventually(t, "alice has the direct message", func() bool {
+		ms := alice.call("messages", map[string]any{"contactId": ac})
+		return length(ms) == 1 && str(ms, 0, "text") == "hi alice" && str(ms, 0, "sender") == ac
+	})
+}
+
+func TestErrorCodesThroughTheJSAPI(t *testing.T) {
+	alice := newClient(t, "alice")
+	cases := []struct {
+		method string
+		args   []any
+		code   string
+	}{
+		{"connect", []any{"not a link"}, chat.CodeBadLink},
+		{"members", []any{"no-such-group"}, chat.CodeNotFound},
+		{"messages", []any{map[string]any{}}, chat.CodeBadRequest},
+		{"sendGroupMessage", []any{1, "x"}, bridge.CodeBadArgument},
+		{"createGroup", []any{map[string]any{"displayName": 5}}, bridge.CodeBadArgument},
+		{"joinGroup", []any{"x", "not options"}, bridge.CodeBadArgument},
+	}
+	for _, c := range cases {
+		_, err := alice.try(c.method, c.args...)
+		var r *bridge.Rejection
+		if !errors.As(err, &r) || r.Code != c.code {
+			t.Errorf("%s(%v) = %v, want code %s", c.method, c.args, err, c.code)
+		}
+	}
+}
+
+func TestQuotaCode(t *testing.T) {
+	err := &chat.Error{Code: chat.CodeStore, Err: fmt.Errorf("apply: %w", store.ErrQuota)}
+	if got := bridge.CodeOf(err); got != bridge.CodeQuota {
+		t.Fatalf("code of a chat store error on a full disk = %q, want QUOTA", got)
+	}
+	if got := bridge.CodeOf(&chat.Error{Code: chat.CodeNotAllowed}); got != chat.CodeNotAllowed {
+		t.Fatalf("code = %q", got)
+	}
+}
