@@ -18,9 +18,8 @@ func TestInvitationHandshakeAndMessages(t *testing.T) {
 	exchange(t, alice, ac, bob, bc, 50, nil)
 	// every message is Sent, then Delivered (receipts)
 	for _, p := range []*party{alice, bob} {
-		for range 50 {
-			p.next(is[Delivered])
-		}
+		p.waitCount(50, is[Delivered])
+		p.waitCount(50, is[Sent])
 	}
 	if s := alice.a.Stats(); s.Connections != 1 || s.Subscriptions != 1 {
 		t.Fatalf("stats %+v", s)

@@ -21,6 +21,7 @@ type party struct {
 	mk     func(string) RelayClient
 	events chan Event
 	mu     sync.Mutex
+	log    []Event // every event, in order
 	// hook, when set, runs inside the handler (may use the ...Tx methods).
 	hook func(ev Event, b *store.Batch) error
 }
@@ -47,6 +48,9 @@ func (p *party) start() {
 				return err
 			}
 		}
+		p.mu.Lock()
+		p.log = append(p.log, ev)
+		p.mu.Unlock()
 		p.events <- ev
 		return nil
 	})
@@ -61,6 +65,31 @@ func (p *party) setHook(h func(ev Event, b *store.Batch) error) {
 	p.mu.Lock()
 	p.hook = h
 	p.mu.Unlock()
+}
+
+// count returns how many logged events match f.
+func (p *party) count(f func(Event) bool) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	n := 0
+	for _, ev := range p.log {
+		if f(ev) {
+			n++
+		}
+	}
+	return n
+}
+
+// waitCount waits until n logged events match f.
+func (p *party) waitCount(n int, f func(Event) bool) {
+	p.t.Helper()
+	deadline := time.Now().Add(waitLimit)
+	for p.count(f) < n {
+		if time.Now().After(deadline) {
+			p.t.Fatalf("%s: %d of %d events", p.name, p.count(f), n)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
 
 const waitLimit = 5 * time.Second

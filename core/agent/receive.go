@@ -24,14 +24,18 @@ func (a *Agent) receive(t *tx, ev RelayEvent) ([]Event, *Queue) {
 		return nil, nil
 	}
 	h := sha256.Sum256(ev.Body)
-	if q.seen(h[:]) {
+	found, sameID := q.seenAs(ev.MsgID, h[:])
+	if found && sameID {
 		delete(t.queues, q.Key) // nothing changes: a re-delivery, ack only
 		return nil, &q.Q
 	}
-	q.addSeen(h[:])
+	q.addSeen(ev.MsgID, h[:])
 	c := a.txConn(t, q.ConnID)
 	if c == nil {
 		return nil, &q.Q
+	}
+	if found {
+		return []Event{Integrity{ConnID: c.ID, Kind: IntegrityDuplicate, Reason: "replayed ciphertext"}}, &q.Q
 	}
 	evs, err := a.receiveIn(t, c, q, ev.Body)
 	if err != nil {

@@ -88,7 +88,15 @@ type queue struct {
 	ConnID  string
 	E2EPriv []byte
 	PeerKey []byte   `json:",omitempty"` // the sender's X25519 key once known
-	Seen    [][]byte `json:",omitempty"` // hashes of the last processed bodies
+	Seen    []seen `json:",omitempty"` // the last processed messages
+}
+
+// seen identifies a processed message: the relay's id and the body hash.
+// The same id and hash is a re-delivery (acked silently); the same hash
+// under a new id is a replayed ciphertext (reported).
+type seen struct {
+	ID   []byte
+	Hash []byte
 }
 
 const seenRing = 8
@@ -99,17 +107,19 @@ func (q *queue) clone() *queue {
 	return &n
 }
 
-func (q *queue) seen(h []byte) bool {
+// seenAs reports whether a body with hash h was processed, and whether
+// under the same relay message id.
+func (q *queue) seenAs(id, h []byte) (found, sameID bool) {
 	for _, s := range q.Seen {
-		if string(s) == string(h) {
-			return true
+		if string(s.Hash) == string(h) {
+			return true, string(s.ID) == string(id)
 		}
 	}
-	return false
+	return false, false
 }
 
-func (q *queue) addSeen(h []byte) {
-	q.Seen = append(q.Seen, h)
+func (q *queue) addSeen(id, h []byte) {
+	q.Seen = append(q.Seen, seen{ID: id, Hash: h})
 	if len(q.Seen) > seenRing {
 		q.Seen = q.Seen[len(q.Seen)-seenRing:]
 	}

@@ -59,7 +59,7 @@ func (a *rcAdapter) pump() {
 	}
 }
 
-func toRC(q Queue) relayclient.RecipientQueue  { return relayclient.RecipientQueue(q) }
+func toRC(q Queue) relayclient.RecipientQueue   { return relayclient.RecipientQueue(q) }
 func fromRC(q relayclient.RecipientQueue) Queue { return Queue(q) }
 
 // convErr maps relay refusals to *RelayError; anything else (not
