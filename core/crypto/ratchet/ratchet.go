@@ -28,7 +28,9 @@ type Ratchet struct {
 // state is everything but the skipped keys; it is copied by value so that
 // Decrypt can work on a copy and commit only on success.
 type state struct {
-	dhs        *ecdh.PrivateKey // our ratchet key pair
+	dhsPriv    [32]byte         // our ratchet private key
+	dhsPub     [32]byte         // and its public key (sent in headers)
+	dhs        *ecdh.PrivateKey // the same key, built on first DH use after a load
 	dhr        [32]byte         // their ratchet public key
 	rk         [32]byte
 	cks, ckr   [32]byte
@@ -53,7 +55,8 @@ func initSender(sk, hka, nhkb [32]byte, dhs *ecdh.PrivateKey, peer [32]byte) (*R
 	if err != nil {
 		return nil, err
 	}
-	st := state{dhs: dhs, dhr: peer, hks: hka, nhkr: nhkb}
+	st := state{dhr: peer, hks: hka, nhkr: nhkb}
+	st.setDHs(dhs)
 	st.rk, st.cks, st.nhks = kdfRoot(sk, out)
 	return &Ratchet{st: st}, nil
 }
@@ -64,15 +67,29 @@ func initSender(sk, hka, nhkb [32]byte, dhs *ecdh.PrivateKey, peer [32]byte) (*R
 // inviter send before it has received anything; the keys are those the
 // standard construction derives on first receipt.
 func initReceiver(sk, hka, nhkb [32]byte, dhs *ecdh.PrivateKey, joinerKey [32]byte) (*Ratchet, error) {
-	st := state{dhs: dhs, rk: sk, nhks: nhkb, nhkr: hka}
+	st := state{rk: sk, nhks: nhkb, nhkr: hka}
+	st.setDHs(dhs)
 	if err := st.dhRatchet(joinerKey); err != nil {
 		return nil, err
 	}
 	return &Ratchet{st: st}, nil
 }
 
+func (st *state) setDHs(k *ecdh.PrivateKey) {
+	st.dhs = k
+	copy(st.dhsPriv[:], k.Bytes())
+	st.dhsPub = pub32(k)
+}
+
 // dhRatchet is DHRatchetHE.
 func (st *state) dhRatchet(theirs [32]byte) error {
+	if st.dhs == nil { // restored by UnmarshalBinary: pay the base-point multiplication now
+		k, err := ecdh.X25519().NewPrivateKey(st.dhsPriv[:])
+		if err != nil {
+			return errorf(ErrBadEncoding, "ratchet key: %v", err)
+		}
+		st.dhs = k
+	}
 	out, err := dh(st.dhs, theirs)
 	if err != nil {
 		return err
@@ -90,7 +107,7 @@ func (st *state) dhRatchet(theirs [32]byte) error {
 	st.hks, st.hkr, st.hasRecv = st.nhks, st.nhkr, true
 	st.dhr = theirs
 	st.rk, st.ckr, st.nhkr = kdfRoot(st.rk, out)
-	st.dhs = next
+	st.setDHs(next)
 	out, err = dh(st.dhs, theirs)
 	if err != nil {
 		return err
@@ -111,7 +128,7 @@ func (r *Ratchet) Encrypt(plaintext, ad []byte) ([]byte, error) {
 		return nil, err
 	}
 	ck, mk := kdfChain(r.st.cks)
-	h := header{dh: pub32(r.st.dhs), pn: r.st.pn, n: r.st.ns}
+	h := header{dh: r.st.dhsPub, pn: r.st.pn, n: r.st.ns}
 	msg := make([]byte, 0, Overhead+len(plaintext))
 	msg = append(msg, msgVersion)
 	msg = sealHeader(msg, r.st.hks, h, nonce)

@@ -1,13 +1,10 @@
 package ratchet
 
-import (
-	"crypto/ecdh"
-	"encoding/binary"
-)
+import "encoding/binary"
 
 // State format version 1 (see docs/crypto.md):
 //
-//	version(1)=1 ‖ flags(1) ‖ DHs private(32) ‖ DHr(32) ‖ RK ‖ CKs ‖ CKr ‖
+//	version(1)=1 ‖ flags(1) ‖ DHs private(32) ‖ DHs public(32) ‖ DHr(32) ‖ RK ‖ CKs ‖ CKr ‖
 //	HKs ‖ HKr ‖ NHKs ‖ NHKr (32 each) ‖ Ns ‖ Nr ‖ PN (uint32 BE each) ‖
 //	recent(1) ‖ recent × HK(32), newest first ‖
 //	count(uint16 BE) ‖ count × (HK(32) ‖ N(uint32 BE) ‖ MK(44)), oldest first
@@ -16,8 +13,8 @@ import (
 const (
 	stateVersion   = 1
 	flagRecv       = 1
-	stateFixedSize = 1 + 1 + 32 + 32 + 7*32 + 3*4 + 1 + 2 // 305, no recent keys
-	skippedSize    = 32 + 4 + msgKeySize                  // 80
+	stateFixedSize = 1 + 1 + 32 + 32 + 32 + 7*32 + 3*4 + 1 + 2 // 337, no recent keys
+	skippedSize    = 32 + 4 + msgKeySize                       // 80
 )
 
 // MarshalBinary encodes the whole ratchet state, skipped keys included.
@@ -30,8 +27,7 @@ func (r *Ratchet) MarshalBinary() ([]byte, error) {
 		flags |= flagRecv
 	}
 	b = append(b, stateVersion, flags)
-	b = append(b, st.dhs.Bytes()...)
-	for _, k := range []*[32]byte{&st.dhr, &st.rk, &st.cks, &st.ckr, &st.hks, &st.hkr, &st.nhks, &st.nhkr} {
+	for _, k := range []*[32]byte{&st.dhsPriv, &st.dhsPub, &st.dhr, &st.rk, &st.cks, &st.ckr, &st.hks, &st.hkr, &st.nhks, &st.nhkr} {
 		b = append(b, k[:]...)
 	}
 	for _, n := range []uint32{st.ns, st.nr, st.pn} {
@@ -58,13 +54,10 @@ func (r *Ratchet) UnmarshalBinary(b []byte) error {
 	}
 	var st state
 	st.hasRecv = b[1]&flagRecv != 0
-	dhs, err := ecdh.X25519().NewPrivateKey(b[2:34])
-	if err != nil {
-		return errorf(ErrBadEncoding, "ratchet state: key")
-	}
-	st.dhs = dhs
-	p := b[34:]
-	for _, k := range []*[32]byte{&st.dhr, &st.rk, &st.cks, &st.ckr, &st.hks, &st.hkr, &st.nhks, &st.nhkr} {
+	// The ecdh key is built only when a DH ratchet step needs it, so a
+	// state can be loaded per message without a scalar multiplication.
+	p := b[2:]
+	for _, k := range []*[32]byte{&st.dhsPriv, &st.dhsPub, &st.dhr, &st.rk, &st.cks, &st.ckr, &st.hks, &st.hkr, &st.nhks, &st.nhkr} {
 		p = p[copy(k[:], p):]
 	}
 	st.ns, st.nr, st.pn = be32(p[0:]), be32(p[4:]), be32(p[8:])
