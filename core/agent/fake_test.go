@@ -128,6 +128,13 @@ func (c *fakeClient) CreateQueue(context.Context) (Queue, error) {
 
 func (c *fakeClient) Subscribe(_ context.Context, qs []Queue) []error {
 	errs := make([]error, len(qs))
+	c.net.mu.Lock()
+	for _, q := range qs { // remembered also while down, like relayclient
+		if f := c.net.srv(c.server).queues[string(q.RecipientID)]; f != nil {
+			f.sub = c
+		}
+	}
+	c.net.mu.Unlock()
 	err := c.op(func(s *fakeServer) error {
 		for i, q := range qs {
 			f := s.queues[string(q.RecipientID)]

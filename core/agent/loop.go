@@ -136,6 +136,12 @@ func (a *Agent) processRelay(ctx context.Context, server string, ev RelayEvent) 
 	case RelayConnUp:
 		a.mu.Lock()
 		a.resetBackoff(server)
+		for k, q := range a.queues { // the client resubscribed all it remembers
+			if q.Q.Server == server {
+				a.subscribed[k] = true
+			}
+		}
+		a.updateStats()
 		a.mu.Unlock()
 		return a.locked(ctx, func(*tx) ([]Event, error) { return []Event{RelayUp{Server: server}}, nil })
 	case RelayConnDown:

@@ -87,7 +87,7 @@ type queue struct {
 	Q       Queue
 	ConnID  string
 	E2EPriv []byte
-	PeerKey []byte   `json:",omitempty"` // the sender's X25519 key once known
+	PeerKey []byte `json:",omitempty"` // the sender's X25519 key once known
 	Seen    []seen `json:",omitempty"` // the last processed messages
 }
 

@@ -1,0 +1,209 @@
+package agent
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+
+	"github.com/sxweb/sxweb/core/store"
+)
+
+// tapClient wraps a RelayClient and lets a test replay or tamper with
+// what it sends.
+type tapClient struct {
+	RelayClient
+	mu     sync.Mutex
+	last   []byte // last body sent
+	tamper bool   // flip a byte of the next Send
+}
+
+func (c *tapClient) Send(ctx context.Context, sid, key, body []byte) error {
+	c.mu.Lock()
+	if c.tamper {
+		body = append([]byte{}, body...)
+		body[len(body)-1] ^= 1
+		c.tamper = false
+	}
+	c.last = append([]byte{}, body...)
+	c.mu.Unlock()
+	return c.RelayClient.Send(ctx, sid, key, body)
+}
+
+func tapped(mk func(string) RelayClient, taps map[string]*tapClient, mu *sync.Mutex) func(string) RelayClient {
+	return func(server string) RelayClient {
+		c := &tapClient{RelayClient: mk(server)}
+		mu.Lock()
+		taps[server] = c
+		mu.Unlock()
+		return c
+	}
+}
+
+func TestReplayAndTamperReported(t *testing.T) {
+	n := newFakeNet()
+	var mu sync.Mutex
+	taps := map[string]*tapClient{}
+	alice := newParty(t, "alice", "ws://relay-a", tapped(n.client, taps, &mu))
+	bob := newParty(t, "bob", "ws://relay-b", n.client)
+	ac, bc := connect(t, alice, bob)
+	ctx := context.Background()
+	alice.a.Send(ctx, ac, []byte("one"))
+	if m := nextOf[Message](bob); string(m.Body) != "one" {
+		t.Fatalf("got %q", m.Body)
+	}
+	// replay: the same ciphertext sent again (with the sender's key)
+	mu.Lock()
+	tap := taps["ws://relay-b"]
+	mu.Unlock()
+	tap.mu.Lock()
+	replay := tap.last
+	tap.mu.Unlock()
+	c := alice.a.conns[ac]
+	if err := tap.RelayClient.Send(ctx, c.Snd.SenderID, c.Snd.AuthKey, replay); err != nil {
+		t.Fatal(err)
+	}
+	if in := nextOf[Integrity](bob); in.Kind != IntegrityDuplicate {
+		t.Fatalf("replay reported as %+v", in)
+	}
+	// tamper: one flipped byte
+	tap.mu.Lock()
+	tap.tamper = true
+	tap.mu.Unlock()
+	alice.a.Send(ctx, ac, []byte("two"))
+	if in := nextOf[Integrity](bob); in.Kind != IntegrityBadMessage {
+		t.Fatalf("tampered message reported as %+v", in)
+	}
+	// the connection still works both ways; the lost message is a gap
+	alice.a.Send(ctx, ac, []byte("three"))
+	if in := nextOf[Integrity](bob); in.Kind != IntegritySkipped || in.FromNum != in.ToNum {
+		t.Fatalf("gap reported as %+v", in)
+	}
+	if m := nextOf[Message](bob); string(m.Body) != "three" {
+		t.Fatalf("got %q", m.Body)
+	}
+	bob.a.Send(ctx, bc, []byte("back"))
+	if m := nextOf[Message](alice); string(m.Body) != "back" {
+		t.Fatalf("got %q", m.Body)
+	}
+	if bob.count(is[Message]) != 2 {
+		t.Fatalf("bob got %d messages", bob.count(is[Message]))
+	}
+}
+
+func TestRedeliveryNotDeliveredTwice(t *testing.T) {
+	n, alice, bob := fakePair(t)
+	ac, _ := connect(t, alice, bob)
+	// bob's relay goes down and comes back: unacknowledged messages are
+	// delivered again
+	ctx := context.Background()
+	for i := range 20 {
+		alice.a.Send(ctx, ac, []byte{byte(i)})
+		if i%5 == 0 {
+			n.setDown("ws://relay-b", true)
+			n.setDown("ws://relay-b", false)
+		}
+	}
+	for i := range 20 {
+		if m := nextOf[Message](bob); m.Body[0] != byte(i) {
+			t.Fatalf("message %d is %v", i, m.Body)
+		}
+	}
+	if k := bob.count(is[Integrity]); k != 0 {
+		t.Fatalf("%d integrity events", k)
+	}
+}
+
+// A handler error and a failed commit both make the same message come
+// again; what commits is exactly one handler write per message.
+func TestFailedCommitRetried(t *testing.T) {
+	_, alice, bob := fakePair(t)
+	ac, bc := connect(t, alice, bob)
+	fail := errors.New("disk full")
+	var calls int
+	bob.setHook(func(ev Event, b *store.Batch) error {
+		m, ok := ev.(Message)
+		if !ok {
+			return nil
+		}
+		calls++
+		v, _ := bob.st.Get(context.Background(), "c.count", string(m.Body))
+		b.Put("c.count", string(m.Body), append(v, 'x'))
+		switch calls {
+		case 1:
+			return fail // transient: the same message comes again
+		case 2:
+			bob.st.FailApply = fail // the commit fails once too
+		default:
+			bob.st.FailApply = nil
+		}
+		return nil
+	})
+	alice.a.Send(context.Background(), ac, []byte("hi"))
+	alice.a.Send(context.Background(), ac, []byte("next"))
+	bob.next(func(ev Event) bool { m, ok := ev.(Message); return ok && string(m.Body) == "next" })
+	bob.a.Send(context.Background(), bc, []byte("sync")) // commits after "next" did
+	nextOf[Message](alice)
+	for _, k := range []string{"hi", "next"} {
+		if v, err := bob.st.Get(context.Background(), "c.count", k); err != nil || string(v) != "x" {
+			t.Fatalf("%s committed %q times (%v)", k, v, err)
+		}
+	}
+}
+
+func TestRestartResumesOutboxAndConnections(t *testing.T) {
+	n, alice, bob := fakePair(t)
+	ac, bc := connect(t, alice, bob)
+	ctx := context.Background()
+	n.setDown("ws://relay-b", true) // alice cannot deliver
+	for i := range 10 {
+		alice.a.Send(ctx, ac, []byte{byte(i)})
+	}
+	if s := alice.a.Stats(); s.PendingOutbox == 0 {
+		t.Fatal("outbox empty while the relay is down")
+	}
+	alice.a.Close()
+	bob.a.Close()
+	alice.start()
+	bob.start()
+	n.setDown("ws://relay-b", false)
+	for i := range 10 {
+		if m := nextOf[Message](bob); m.Body[0] != byte(i) || m.ConnID != bc {
+			t.Fatalf("message %d is %v", i, m.Body)
+		}
+	}
+	bob.a.Send(ctx, bc, []byte("after restart"))
+	if m := nextOf[Message](alice); string(m.Body) != "after restart" {
+		t.Fatalf("got %q", m.Body)
+	}
+	if s := bob.a.Stats(); s.Connections != 1 || s.Subscriptions != 1 {
+		t.Fatalf("stats after restart %+v", s)
+	}
+}
+
+func TestDelete(t *testing.T) {
+	_, alice, bob := fakePair(t)
+	ac, bc := connect(t, alice, bob)
+	ctx := context.Background()
+	if err := bob.a.Delete(ctx, bc); err != nil {
+		t.Fatal(err)
+	}
+	nextOf[Deleted](bob)
+	alice.a.Send(ctx, ac, []byte("to nobody"))
+	if f := nextOf[SendFailed](alice); f.Code != "AUTH" || f.MsgNum != 1 {
+		t.Fatalf("send to a deleted queue: %+v", f)
+	}
+	if bob.count(is[Message]) != 0 || bob.a.Stats().Connections != 0 {
+		t.Fatal("deleted connection still receives")
+	}
+	if _, err := bob.a.Send(ctx, bc, []byte("x")); ErrorCode(err) != CodeNotFound {
+		t.Fatalf("Send on deleted: %v", err)
+	}
+}
+
+func TestTxMethodsOutsideHandler(t *testing.T) {
+	_, alice, _ := fakePair(t)
+	if _, err := alice.a.SendTx(&store.Batch{}, "x", nil); ErrorCode(err) != CodeNotInTx {
+		t.Fatalf("SendTx outside a handler: %v", err)
+	}
+}
