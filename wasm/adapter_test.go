@@ -21,9 +21,12 @@ type client struct {
 	events safejs.Value // JS array of every event the sink got
 }
 
-func newClient(t *testing.T, name string) *client {
+func newClient(t *testing.T, name string) *client { return newClientOn(t, name, fakeRelay) }
+
+// newClientOn opens a client whose only relay is relayURL.
+func newClientOn(t *testing.T, name, relayURL string) *client {
 	t.Helper()
-	h, err := openJS(t, map[string]any{"db": freshDB() + "-" + name, "relays": []any{"ws://127.0.0.1:1/relay"}, "appURL": "http://127.0.0.1:1/"})
+	h, err := openJS(t, map[string]any{"db": freshDB() + "-" + name, "relays": []any{relayURL}, "appURL": "http://127.0.0.1:1/"})
 	if err != nil {
 		t.Fatalf("open: %v", err)
 	}

@@ -32,7 +32,7 @@ func newRelayAgent(_ context.Context, opts Options, st store.Store) (connAgent, 
 		Dial:     browserDial,
 		LinkBase: opts.AppURL,
 		Logf: func(format string, args ...any) {
-			fmt.Fprintf(os.Stderr, "agent: "+format+"\n", args...)
+			fmt.Fprintf(os.Stderr, format+"\n", args...)
 		},
 	})
 	if err != nil {

@@ -42,6 +42,9 @@ func freshDB() string { dbSeq++; return fmt.Sprintf("wasm-test-%d", dbSeq) }
 // agent needs relays; its own tests cover it).
 var fakeNet = fakeagent.NewNetwork()
 
+// fakeRelay as the only relay selects the in-memory network.
+const fakeRelay = "ws://127.0.0.1:1/relay"
+
 type fakeConnAgent struct{ *fakeagent.Agent }
 
 func (f fakeConnAgent) SetHandler(h func(context.Context, chat.AgentEvent, *store.Batch) error) {
@@ -51,8 +54,11 @@ func (f fakeConnAgent) Start(context.Context) error { return nil }
 func (f fakeConnAgent) Close() error                { f.Agent.Close(); return nil }
 
 func TestMain(m *testing.M) {
-	newAgent = func(_ context.Context, opts Options, st store.Store) (connAgent, error) {
-		return fakeConnAgent{fakeNet.NewAgent(opts.DB, st)}, nil
+	newAgent = func(ctx context.Context, opts Options, st store.Store) (connAgent, error) {
+		if len(opts.Relays) == 1 && opts.Relays[0] == fakeRelay {
+			return fakeConnAgent{fakeNet.NewAgent(opts.DB, st)}, nil
+		}
+		return newRelayAgent(ctx, opts, st)
 	}
 	// __sxwebReady must be called once __sxweb exists.
 	ready, _ := safejs.MustGetGlobal("Function").New(`globalThis.__readySawOpen = typeof globalThis.__sxweb?.open === "function";`)
@@ -71,7 +77,7 @@ func TestReadyCalledAfterRegister(t *testing.T) {
 }
 
 func TestHandleHasTheJSAPI(t *testing.T) {
-	h, err := openJS(t, map[string]any{"db": freshDB(), "relays": []any{"ws://127.0.0.1:1/relay"}})
+	h, err := openJS(t, map[string]any{"db": freshDB(), "relays": []any{fakeRelay}})
 	if err != nil {
 		t.Fatalf("open: %v", err)
 	}
