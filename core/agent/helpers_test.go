@@ -92,7 +92,7 @@ func (p *party) waitCount(n int, f func(Event) bool) {
 	}
 }
 
-const waitLimit = 5 * time.Second
+const waitLimit = 30 * time.Second
 
 // next returns the next event matching f, failing after waitLimit.
 func (p *party) next(f func(Event) bool) Event {

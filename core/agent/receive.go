@@ -24,8 +24,8 @@ func (a *Agent) receive(t *tx, ev RelayEvent) ([]Event, *Queue) {
 		return nil, nil
 	}
 	h := sha256.Sum256(ev.Body)
-	found, sameID := q.seenAs(ev.MsgID, h[:])
-	if found && sameID {
+	found, harmless := q.seenAs(ev.MsgID, h[:])
+	if found && harmless {
 		delete(t.queues, q.Key) // nothing changes: a re-delivery, ack only
 		return nil, &q.Q
 	}

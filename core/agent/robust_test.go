@@ -52,14 +52,18 @@ func TestReplayAndTamperReported(t *testing.T) {
 	if m := nextOf[Message](bob); string(m.Body) != "one" {
 		t.Fatalf("got %q", m.Body)
 	}
-	// replay: the same ciphertext sent again (with the sender's key)
 	mu.Lock()
 	tap := taps["ws://relay-b"]
 	mu.Unlock()
 	tap.mu.Lock()
 	replay := tap.last
 	tap.mu.Unlock()
+	alice.a.Send(ctx, ac, []byte("one and a half"))
+	nextOf[Message](bob)
+	// replay: an earlier ciphertext sent again (with the sender's key)
+	alice.a.mu.Lock()
 	c := alice.a.conns[ac]
+	alice.a.mu.Unlock()
 	if err := tap.RelayClient.Send(ctx, c.Snd.SenderID, c.Snd.AuthKey, replay); err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +90,7 @@ func TestReplayAndTamperReported(t *testing.T) {
 	if m := nextOf[Message](alice); string(m.Body) != "back" {
 		t.Fatalf("got %q", m.Body)
 	}
-	if bob.count(is[Message]) != 2 {
+	if bob.count(is[Message]) != 3 {
 		t.Fatalf("bob got %d messages", bob.count(is[Message]))
 	}
 }
