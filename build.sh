@@ -57,7 +57,7 @@ build_web() {
   fi
   cp "$(go env GOROOT)/lib/wasm/wasm_exec.js" "$tmp/web/"
   cp index.html "$tmp/"
-  for f in web/*.js web/*.css web/manifest.webmanifest; do
+  for f in web/*.js web/*.css web/*.html web/manifest.webmanifest; do
     [ "$f" = web/sw.js ] || cp "$f" "$tmp/web/"
   done
   cp web/icons/*.png "$tmp/web/icons/"

@@ -97,3 +97,22 @@ export function watch(page, who) {
 
 export const PHONE = { width: 390, height: 844 };
 export const DESKTOP = { width: 1280, height: 800 };
+
+/**
+ * Starts the core once in a throwaway page: resolves null when it starts, or the
+ * error code. Tests of the real core skip (saying why) when the wasm was built
+ * before the connection agent was wired in (AGENT_UNAVAILABLE).
+ */
+export async function probeCore(browser, url) {
+  const ctx = await browser.newContext();
+  try {
+    const page = await ctx.newPage();
+    await page.goto(`${url}web/embed.html`);
+    return await page.evaluate(async () => {
+      const { start } = await import("/web/simplex.js");
+      try { await (await start({ db: "probe" })).close(); return null; } catch (e) { return e.code || e.message; }
+    });
+  } finally {
+    await ctx.close();
+  }
+}

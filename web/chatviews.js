@@ -18,9 +18,14 @@ const STATUS = {
 };
 
 /** The delivery state of one of my messages, as a small mark with a readable label. */
-function statusMark(status) {
-  const [mark, label] = STATUS[status] || ["", status || ""];
-  return h("span", { class: `st st-${status || "none"}`, title: label, "aria-label": label, dataset: { status: status || "" } }, mark || status);
+function statusMark({ status, delivered = 0, total = 0 }) {
+  let [mark, label] = STATUS[status] || ["", status || ""];
+  if (status === "sent" && total > 1 && delivered > 0) {
+    [mark, label] = [`✓✓ ${delivered}/${total}`, `delivered to ${delivered} of ${total} members`];
+  } else if (status === "delivered" && total > 1) {
+    label = `delivered to all ${total} members`;
+  }
+  return h("span", { class: `st st-${status || "none"}`, title: label, "aria-label": label }, mark || status);
 }
 
 function messageItem(m, nameOf) {
@@ -28,7 +33,7 @@ function messageItem(m, nameOf) {
   return h("li", { class: `msg ${mine ? "mine" : "theirs"}`, dataset: { id: m.messageId, status: m.status || "" } },
     mine ? null : h("span", { class: "from" }, nameOf(m.sender)),
     h("span", { class: "text" }, m.text),
-    h("span", { class: "meta" }, h("time", {}, fmtTime(m.ts)), mine ? statusMark(m.status) : null));
+    h("span", { class: "meta" }, h("time", {}, fmtTime(m.ts)), mine ? statusMark(m) : null));
 }
 
 /** A message log with a composer; send(text) must resolve once the core stored the message. */
@@ -78,11 +83,23 @@ function chatPane({ label, send, composerHint }) {
   return { el: h("div", { class: "chat" }, scroller, h("div", { class: "composer-wrap" }, hint, form)), render, setEnabled, input };
 }
 
+const GROUP_STATE = { invited: "invited", joining: "joining: waiting for the host", left: "you left", removed: "you were removed", deleted: "deleted" };
+
+/** An invitation to a group (from a contact): accept, possibly incognito. */
+function invitation(app, g) {
+  if (g.status !== "invited") return null;
+  const accept = (incognito) => app.chat.acceptGroupInvitation(g.groupId, { incognito }).then(app.refresh, app.error);
+  return h("div", { class: "note", role: "status" }, h("p", {}, `You are invited to ${g.displayName}.`),
+    h("div", { class: "row" }, h("button", { class: "primary", onclick: () => accept(false) }, "Join group"),
+      h("button", { onclick: () => accept(true) }, "Join incognito")));
+}
+
 function groupHeader(app, g, title) {
   return h("header", { class: "chat-head" },
     h("a", { class: "back", href: "#/", "aria-label": "Back to chats" }, "←"),
     h("div", { class: "title" }, h("h1", {}, title || g.displayName),
-      h("small", {}, `${g.memberCount ?? "?"} members · direct messages ${g.directMessages === "on" ? "on" : "off"}`)),
+      h("small", {}, `${g.memberCount ?? "?"} members · direct messages ${g.directMessages === "on" ? "on" : "off"}`,
+        g.status && g.status !== "active" ? ` · ${GROUP_STATE[g.status] || g.status}` : "", g.incognito ? " · incognito" : "")),
     h("nav", { class: "actions", "aria-label": "Group" },
       h("a", { class: "button", href: `#/group/${encodeURIComponent(g.groupId)}` }, "Chat"),
       h("a", { class: "button", href: `#/group/${encodeURIComponent(g.groupId)}/members` }, "Members"),
@@ -109,7 +126,7 @@ export function groupView(app, { groupId }) {
   const nameOf = (s) => members.find((m) => String(m.memberId) === String(s))?.displayName || "member";
   async function update() {
     const g2 = findGroup(app, id) || g;
-    fill(head, groupHeader(app, g2));
+    fill(head, groupHeader(app, g2), invitation(app, g2));
     const [ms, msgs] = await Promise.all([app.chat.members(id), app.chat.messages({ groupId: id })]);
     members = ms || [];
     pane.render(msgs, nameOf);
@@ -146,7 +163,7 @@ export function membersView(app, { groupId }) {
     const first = composeFor.has(m.memberId) && !m.contactId ? directForm(app, g2, m, () => { composeFor.delete(m.memberId); update(); }) : null;
     return h("li", { class: "member", dataset: { memberId: m.memberId } },
       h("div", { class: "who" }, h("strong", {}, m.displayName || "member"),
-        h("small", {}, `${m.role || "member"} · ${m.status || "unknown"}`)),
+        h("small", {}, `${m.role || "member"} · ${m.status || "unknown"}${m.connection === "via-host" ? " (via the host)" : ""}`)),
       h("div", { class: "do" }, btn, reason && !open ? h("small", { class: "why", id: `why-${m.memberId}` }, reason) : null),
       first);
   }

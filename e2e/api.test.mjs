@@ -1,0 +1,184 @@
+// api.test.mjs — three users in three browser contexts drive the real Go core
+// (wasm + IndexedDB) through the JS API of web/simplex.js, against cmd/serve's
+// embedded relay: a group with direct messages on, two members join by link,
+// every group message reaches everyone, stats() counts N-1 group connections
+// and no direct ones; a direct chat started with a first message, a second
+// queued while pending, accepted, both delivered in order; a reload keeps
+// everything; a message written while offline is delivered after reconnect; a
+// second tab on the same database is refused, then takes over.
+import { test as nodeTest, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startServer, launch, until, watch, haveWasm, probeCore } from "./lib.mjs";
+
+let server, browser;
+const users = {};
+
+before(async () => {
+  assert.ok(haveWasm(), "build/web has no wasm: run ./build.sh wasm first");
+  server = await startServer();
+  browser = await launch();
+  const code = await probeCore(browser, server.url);
+  if (code === "AGENT_UNAVAILABLE") skip = "this wasm has no connection agent yet (AGENT_UNAVAILABLE)";
+  else assert.equal(code, null, `the core does not start: ${code}`);
+});
+
+// Each step needs the previous ones: after a failure the rest are skipped.
+let skip = "";
+const test = (name, fn) => nodeTest(name, async (t) => {
+  if (skip) return t.skip(skip);
+  try { await fn(t); } catch (e) { skip = `an earlier step failed (${name})`; throw e; }
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** A page of the served origin that only imports simplex.js (no app UI). */
+async function apiPage(ctx, name) {
+  const page = await ctx.newPage();
+  watch(page, name);
+  await page.goto(`${server.url}web/embed.html`); // a page of the app's origin that starts nothing
+  return page;
+}
+
+async function startChat(page, db, opts = {}) {
+  return page.evaluate(async ([db, opts]) => {
+    const { start } = await import("/web/simplex.js");
+    try {
+      globalThis.chat = await start({ db, ...opts });
+    } catch (e) {
+      return { error: e.code || e.message };
+    }
+    globalThis.events = [];
+    for (const t of ["message", "member", "contact", "group", "delivery", "error", "closed"]) chat.on(t, (ev) => events.push(ev));
+    return { ok: true, persisted: chat.persisted };
+  }, [db, opts]);
+}
+
+/** Calls chat[method](...args) in the page; rejects with the error's code. */
+async function call(u, method, ...args) {
+  const r = await u.page.evaluate(async ([m, a]) => {
+    try { return { v: await globalThis.chat[m](...a) }; } catch (e) { return { code: e.code, message: e.message }; }
+  }, [method, args]);
+  if (r.code) throw Object.assign(new Error(`${u.name}.${method}: ${r.code} ${r.message}`), { code: r.code });
+  return r.v;
+}
+
+const texts = (msgs) => msgs.map((m) => m.text);
+
+test("alice, bob and carol: a group with direct messages on, joined by link", async () => {
+  for (const name of ["alice", "bob", "carol"]) {
+    const ctx = await browser.newContext();
+    const page = await apiPage(ctx, name);
+    const r = await startChat(page, name);
+    assert.equal(r.ok, true, `${name} start: ${r.error}`);
+    users[name] = { name, ctx, page };
+    await call(users[name], "setProfile", { displayName: name, fullName: "" });
+    assert.equal((await call(users[name], "getProfile")).displayName, name);
+  }
+  const { alice, bob, carol } = users;
+  const { groupId } = await call(alice, "createGroup", { displayName: "Team", fullName: "", directMessages: "on" });
+  alice.groupId = groupId;
+  const link = await call(alice, "createGroupLink", groupId);
+  assert.match(link, /#\/join\//);
+  assert.ok(link.startsWith(server.url), `link ${link} is a URL of this app`);
+  for (const u of [bob, carol]) {
+    u.groupId = (await call(u, "joinGroup", link, { incognito: false })).groupId;
+    // wait for each join to complete before the next, as people do
+    await until(async () => (await call(u, "members", u.groupId)).some((m) => m.displayName === "alice" && m.status === "connected"),
+      { what: `${u.name} connected to alice`, timeout: 60000 });
+  }
+  for (const u of [alice, bob, carol]) {
+    await until(async () => {
+      const ms = await call(u, "members", u.groupId);
+      return ms.length === 2 && ms.every((m) => m.status === "connected");
+    }, { what: `${u.name} sees 2 connected members`, timeout: 60000 });
+    const g = (await call(u, "groups")).find((x) => x.groupId === u.groupId);
+    assert.equal(g.directMessages, "on");
+  }
+});
+
+test("every group message reaches everyone; stats count N-1 group connections and 0 direct", async () => {
+  const all = Object.values(users);
+  for (const u of all) await call(u, "sendGroupMessage", u.groupId, `hello from ${u.name}`);
+  const want = all.map((u) => `hello from ${u.name}`).sort();
+  for (const u of all) {
+    await until(async () => {
+      const got = texts(await call(u, "messages", { groupId: u.groupId })).sort();
+      return JSON.stringify(got) === JSON.stringify(want);
+    }, { what: `${u.name} has all 3 messages` });
+    const s = await call(u, "stats");
+    assert.equal(s.groupConnections, 2, `${u.name} stats ${JSON.stringify(s)}`);
+    assert.equal(s.directConnections, 0, `${u.name} stats ${JSON.stringify(s)}`);
+  }
+  const mine = (await call(users.alice, "messages", { groupId: users.alice.groupId })).filter((m) => m.sender === "me");
+  await until(async () => (await call(users.alice, "messages", { groupId: users.alice.groupId }))
+    .filter((m) => m.sender === "me").every((m) => m.status === "delivered"), { what: "alice's message delivered" });
+  assert.equal(mine.length, 1);
+});
+
+test("a direct chat: first message, a second queued while pending, accepted, both in order", async () => {
+  const { bob, carol } = users;
+  const carolM = (await call(bob, "members", bob.groupId)).find((m) => m.displayName === "carol");
+  const { contactId } = await call(bob, "startDirectChat", bob.groupId, carolM.memberId, "hi carol, bob here");
+  await call(bob, "sendDirectMessage", contactId, "second, written while pending");
+  const pending = (await call(bob, "contacts")).find((c) => c.contactId === contactId);
+  assert.ok(["pending", "connecting"].includes(pending.status), `bob's contact is ${pending.status}`);
+  const req = await until(async () => (await call(carol, "contacts")).find((c) => c.status === "request"), { what: "carol gets a request" });
+  assert.equal(req.displayName, "bob");
+  await call(carol, "acceptDirectChat", req.contactId);
+  await until(async () => {
+    const got = texts(await call(carol, "messages", { contactId: req.contactId }));
+    return JSON.stringify(got) === JSON.stringify(["hi carol, bob here", "second, written while pending"]);
+  }, { what: "carol has both direct messages in order" });
+  await until(async () => (await call(bob, "contacts")).find((c) => c.contactId === contactId)?.status === "connected", { what: "bob connected" });
+  await call(carol, "sendDirectMessage", req.contactId, "hi bob");
+  await until(async () => texts(await call(bob, "messages", { contactId })).includes("hi bob"), { what: "bob gets the reply" });
+  for (const u of [bob, carol]) assert.equal((await call(u, "stats")).directConnections, 1);
+  assert.equal((await call(users.alice, "stats")).directConnections, 0);
+  bob.contactId = contactId;
+  carol.contactId = req.contactId;
+});
+
+test("a reload keeps everything", async () => {
+  const { bob } = users;
+  const before = { groups: await call(bob, "groups"), contacts: await call(bob, "contacts"),
+    group: texts(await call(bob, "messages", { groupId: bob.groupId })), direct: texts(await call(bob, "messages", { contactId: bob.contactId })) };
+  await bob.page.reload();
+  assert.equal((await startChat(bob.page, "bob")).ok, true);
+  assert.deepEqual(await call(bob, "groups"), before.groups);
+  assert.deepEqual((await call(bob, "contacts")).map((c) => [c.contactId, c.status]), before.contacts.map((c) => [c.contactId, c.status]));
+  assert.deepEqual(texts(await call(bob, "messages", { groupId: bob.groupId })), before.group);
+  assert.deepEqual(texts(await call(bob, "messages", { contactId: bob.contactId })), before.direct);
+  await call(bob, "sendGroupMessage", bob.groupId, "after reload");
+  for (const u of [users.alice, users.carol]) {
+    await until(async () => texts(await call(u, "messages", { groupId: u.groupId })).includes("after reload"), { what: `${u.name} gets it` });
+  }
+});
+
+test("a message written offline is delivered after reconnect", async () => {
+  const { carol } = users;
+  await carol.ctx.setOffline(true);
+  await call(carol, "sendGroupMessage", carol.groupId, "written offline");
+  const m = (await call(carol, "messages", { groupId: carol.groupId })).find((x) => x.text === "written offline");
+  assert.ok(m, "the message is stored at once");
+  await carol.ctx.setOffline(false);
+  for (const u of [users.alice, users.bob]) {
+    await until(async () => texts(await call(u, "messages", { groupId: u.groupId })).includes("written offline"),
+      { what: `${u.name} gets carol's offline message`, timeout: 90000 });
+  }
+});
+
+test("a second tab on the same database is refused, then takes over", async () => {
+  const { alice } = users;
+  const second = await apiPage(alice.ctx, "alice-2");
+  assert.deepEqual(await startChat(second, "alice"), { error: "LOCKED" });
+  const r = await startChat(second, "alice", { takeover: true });
+  assert.equal(r.ok, true);
+  await until(() => alice.page.evaluate(() => events.some((e) => e.type === "closed" && e.reason === "takeover")), { what: "first tab closed" });
+  const first = await alice.page.evaluate(async () => { try { await chat.groups(); return "ok"; } catch (e) { return e.code; } });
+  assert.equal(first, "CLOSED");
+  const groups = await second.evaluate(() => chat.groups());
+  assert.equal(groups.length, 1);
+  alice.page = second;
+});
