@@ -6,6 +6,8 @@
 // It serves the binary and wasm_exec.js (from the same Go: `go env GOROOT`)
 // on 127.0.0.1, opens one page in a fresh profile, streams the program's
 // stdout/stderr to ours, and forwards SXWEB_* environment variables to Go.
+// The origin's storage quota is set to 16 MB (SXWEB_TEST_QUOTA_OVERRIDE
+// bytes) and reported to Go as SXWEB_TEST_QUOTA.
 // Chromium: /usr/bin/chromium (override with CHROMIUM), playwright-core pinned
 // in the repo's package.json.
 import { chromium } from "playwright-core";
@@ -63,6 +65,16 @@ page.on("console", (msg) => {
   if (msg.type() === "error" || msg.type() === "warning") process.stderr.write(`console.${msg.type()}: ${msg.text()}\n`);
 });
 await page.goto(origin + "/");
+// A small storage quota for this origin, so tests can hit a real
+// QuotaExceededError (idbstore's TestRealQuota); told to Go as SXWEB_TEST_QUOTA.
+const quota = Number(process.env.SXWEB_TEST_QUOTA_OVERRIDE || 16 << 20);
+try {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Storage.overrideQuotaForOrigin", { origin, quotaSize: quota });
+  env.SXWEB_TEST_QUOTA = String(quota);
+} catch (e) {
+  process.stderr.write(`chromium runner: no quota override (${e.message}); quota tests will skip\n`);
+}
 await page.evaluate(async ({ argv, env }) => {
   const decoders = {};
   globalThis.fs.writeSync = (fd, buf) => {
