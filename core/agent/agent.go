@@ -54,7 +54,8 @@ type Agent struct {
 	conns      map[string]*conn
 	queues     map[string]*queue
 	reqs       map[string]*request
-	outbox     map[string][]*outItem // by connID, in Seq order
+	outbox     map[string][]*outItem        // by connID, in Seq order
+	sent       map[string]map[uint64]uint64 // connID → wire → API number, until delivered
 	nextSeq    uint64
 	shared     map[string]*envelope.SharedKey // derived keys, by key material
 	subscribed map[string]bool
@@ -104,7 +105,7 @@ func New(cfg Config) (*Agent, error) {
 	}
 	a := &Agent{cfg: cfg, st: cfg.Store,
 		conns: map[string]*conn{}, queues: map[string]*queue{}, reqs: map[string]*request{},
-		outbox: map[string][]*outItem{}, shared: map[string]*envelope.SharedKey{},
+		outbox: map[string][]*outItem{}, sent: map[string]map[uint64]uint64{}, shared: map[string]*envelope.SharedKey{},
 		relays: map[string]*relay{}, subscribed: map[string]bool{}}
 	a.work.signal = make(chan struct{}, 1)
 	return a, nil

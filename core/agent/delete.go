@@ -39,6 +39,9 @@ func (a *Agent) Delete(ctx context.Context, connID string) error {
 	for _, it := range a.outbox[connID] {
 		a.removeOut(t, it)
 	}
+	for w := range a.sent[connID] {
+		t.b.Delete(bSent, sentKey(connID, w))
+	}
 	for id, r := range a.reqs {
 		if r.ConnID == connID {
 			t.reqs[id] = nil
@@ -48,6 +51,7 @@ func (a *Agent) Delete(ctx context.Context, connID string) error {
 		return err
 	}
 	delete(a.conns, connID)
+	delete(a.sent, connID)
 	if q != nil {
 		delete(a.queues, q.Key)
 		delete(a.subscribed, q.Key)

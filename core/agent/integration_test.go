@@ -130,3 +130,5 @@ func TestRealRelayBadLink(t *testing.T) {
 }
 
 func relayConfig() relaysrv.Config { return relaysrv.Config{} }
+
+func startRelay(t testing.TB) string { return relaytest.Start(t, relayConfig()).URL }

@@ -2,6 +2,7 @@ package agent
 
 import (
 	"context"
+	"encoding/binary"
 	"time"
 
 	"github.com/sxweb/sxweb/core/agent/envelope"
@@ -211,10 +212,8 @@ func (a *Agent) seal(c0 *conn, it *outItem) error {
 	t.setRatchet(c, st)
 	c.SndWire, c.SndHash, c.Rcpts = m.MsgNum, envelope.Hash(pt), c.Rcpts[len(rc):]
 	if it.Kind == outMsg {
-		if c.Sent == nil {
-			c.Sent = map[uint64]uint64{}
-		}
-		c.Sent[m.MsgNum] = it.API
+		t.b.Put(bSent, sentKey(c.ID, m.MsgNum), binary.BigEndian.AppendUint64(nil, it.API))
+		t.after = append(t.after, func() { a.sentMap(c.ID)[m.MsgNum] = it.API })
 	}
 	n := *it
 	n.Body, n.Sealed, n.Wire = env, true, m.MsgNum
@@ -272,8 +271,9 @@ func (a *Agent) completeFailed(t *tx, it *outItem, code string) []Event {
 		return nil
 	}
 	a.removeOut(t, it)
-	if c := a.txConn(t, it.ConnID); c != nil && it.Kind == outMsg {
-		delete(c.Sent, it.Wire)
+	if it.Kind == outMsg && it.Wire != 0 {
+		t.b.Delete(bSent, sentKey(it.ConnID, it.Wire))
+		t.after = append(t.after, func() { delete(a.sent[it.ConnID], it.Wire) })
 	}
 	return []Event{SendFailed{ConnID: it.ConnID, MsgNum: it.API, Code: code}}
 }

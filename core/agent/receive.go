@@ -174,11 +174,12 @@ func (c *conn) addRcpt(n uint64) {
 // receipts turns received receipts into Delivered events (completing the
 // outbox entry first if its Sent is still pending).
 func (a *Agent) receipts(t *tx, c *conn, rs []envelope.Range) []Event {
-	if len(rs) == 0 || len(c.Sent) == 0 {
+	sent := a.sent[c.ID]
+	if len(rs) == 0 || len(sent) == 0 {
 		return nil
 	}
 	var wires []uint64
-	for w := range c.Sent {
+	for w := range sent {
 		for _, r := range rs {
 			if w >= r.From && w <= r.To {
 				wires = append(wires, w)
@@ -194,8 +195,9 @@ func (a *Agent) receipts(t *tx, c *conn, rs []envelope.Range) []Event {
 				evs = append(evs, a.completeSent(t, it)...)
 			}
 		}
-		evs = append(evs, Delivered{ConnID: c.ID, MsgNum: c.Sent[w]})
-		delete(c.Sent, w)
+		evs = append(evs, Delivered{ConnID: c.ID, MsgNum: sent[w]})
+		t.b.Delete(bSent, sentKey(c.ID, w))
+		t.after = append(t.after, func() { delete(sent, w) })
 	}
 	return evs
 }

@@ -4,11 +4,13 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"maps"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/sxweb/sxweb/core/agent/envelope"
@@ -22,6 +24,7 @@ const (
 	bRatchet = "a.ratchet" // connID → ratchet state
 	bOutbox  = "a.outbox"  // %016x seq → outItem
 	bReq     = "a.req"     // reqID → request
+	bSent    = "a.sent"    // connID/%016x wire → API number, until delivered
 )
 
 // Connection roles and states.
@@ -65,15 +68,13 @@ type conn struct {
 	SndHash   [32]byte
 	RcvWire   uint64 // last agent message number received
 	RcvHash   [32]byte
-	Rcpts     []envelope.Range  `json:",omitempty"` // receipts to send
-	Sent      map[uint64]uint64 `json:",omitempty"` // wire number → API number, until delivered
-	Ratchet   []byte            `json:"-"`
+	Rcpts     []envelope.Range `json:",omitempty"` // receipts to send
+	Ratchet   []byte           `json:"-"`
 }
 
 func (c *conn) clone() *conn {
 	n := *c
 	n.Rcpts = slices.Clone(c.Rcpts)
-	n.Sent = maps.Clone(c.Sent)
 	if c.Snd != nil {
 		s := *c.Snd
 		n.Snd = &s
@@ -168,6 +169,27 @@ type request struct {
 	Info   []byte
 }
 
+func sentKey(connID string, wire uint64) string { return fmt.Sprintf("%s/%016x", connID, wire) }
+
+func parseSentKey(k string) (string, uint64, bool) {
+	i := strings.LastIndexByte(k, '/')
+	if i < 0 {
+		return "", 0, false
+	}
+	w, err := strconv.ParseUint(k[i+1:], 16, 64)
+	return k[:i], w, err == nil
+}
+
+// sentMap returns the wire → API map of a connection (a.mu held).
+func (a *Agent) sentMap(connID string) map[uint64]uint64 {
+	m := a.sent[connID]
+	if m == nil {
+		m = map[uint64]uint64{}
+		a.sent[connID] = m
+	}
+	return m
+}
+
 func qkey(rid []byte) string { return hex.EncodeToString(rid) }
 
 func randomID() string {
@@ -213,6 +235,16 @@ func (a *Agent) load(ctx context.Context) error {
 	}
 	if err := loadJSON(ctx, a.st, bReq, func(k string, r *request) { a.reqs[k] = r }); err != nil {
 		return err
+	}
+	ss, err := a.st.List(ctx, bSent, "")
+	if err != nil {
+		return wrap(CodeStore, err)
+	}
+	for _, kv := range ss {
+		id, w, ok := parseSentKey(kv.Key)
+		if ok && len(kv.Value) == 8 {
+			a.sentMap(id)[w] = binary.BigEndian.Uint64(kv.Value)
+		}
 	}
 	return loadJSON(ctx, a.st, bOutbox, func(_ string, it *outItem) {
 		a.outbox[it.ConnID] = append(a.outbox[it.ConnID], it)
