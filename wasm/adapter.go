@@ -6,6 +6,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"os"
 
 	"github.com/hack-pad/safejs"
 	"github.com/sxweb/sxweb/core/chat"
@@ -13,9 +15,60 @@ import (
 	"github.com/sxweb/sxweb/wasm/bridge"
 )
 
-// This file is the only place that names chat.Client methods: one entry
-// per JS API call, turning plain JS arguments into the chat call and its
-// result into plain JS values (the chat types' JSON field names).
+// This file is the only place that names chat.Client methods: the client's
+// lifecycle (newBackend) and one entry per JS API call, turning plain JS
+// arguments into the chat call and its result into plain JS values (the
+// chat types' JSON field names).
+
+// newBackend starts the chat client on st and binds the JS API to it.
+func newBackend(ctx context.Context, opts Options, st store.Store, emit func(map[string]any)) (*backend, error) {
+	ag, err := newAgent(ctx, opts, st)
+	if err != nil {
+		return nil, err
+	}
+	c, err := chat.New(chat.Config{Store: st, Agent: ag})
+	if err != nil {
+		ag.Close()
+		return nil, err
+	}
+	ag.SetHandler(c.HandleAgentEvent)
+	if err := c.Start(ctx); err != nil {
+		ag.Close()
+		c.Close()
+		return nil, err
+	}
+	if err := ag.Start(ctx); err != nil {
+		ag.Close()
+		c.Close()
+		return nil, err
+	}
+	run := func(ctx context.Context) {
+		for {
+			select {
+			case ev, ok := <-c.Events():
+				if !ok {
+					return
+				}
+				m, err := chatEvent(ev)
+				if err != nil {
+					fmt.Fprintf(os.Stderr, "sxweb: event: %v\n", err)
+					continue
+				}
+				emit(m)
+			case <-ctx.Done():
+				return
+			}
+		}
+	}
+	closeFn := func() error {
+		err := c.Close()
+		if aerr := ag.Close(); err == nil {
+			err = aerr
+		}
+		return err
+	}
+	return &backend{methods: chatMethods(c), run: run, close: closeFn}, nil
+}
 
 func init() {
 	bridge.CodeFunc = func(err error) string {
