@@ -108,7 +108,7 @@ var chatAPI = map[string]m{
 		return idResult("contactId")(c.Connect(ctx, link))
 	},
 	"contacts": func(ctx context.Context, c *chat.Client, _ bridge.Args) (any, error) {
-		return asJS(c.Contacts(ctx))
+		return asList(c.Contacts(ctx))
 	},
 	"createGroup": func(ctx context.Context, c *chat.Client, a bridge.Args) (any, error) {
 		var s chat.GroupSettings
@@ -118,7 +118,7 @@ var chatAPI = map[string]m{
 		return idResult("groupId")(c.CreateGroup(ctx, s))
 	},
 	"groups": func(ctx context.Context, c *chat.Client, _ bridge.Args) (any, error) {
-		return asJS(c.Groups(ctx))
+		return asList(c.Groups(ctx))
 	},
 	"createGroupLink": func(ctx context.Context, c *chat.Client, a bridge.Args) (any, error) {
 		g, err := a.String(0)
@@ -167,7 +167,7 @@ var chatAPI = map[string]m{
 		if err != nil {
 			return nil, err
 		}
-		return asJS(c.Members(ctx, g))
+		return asList(c.Members(ctx, g))
 	},
 	"sendGroupMessage": func(ctx context.Context, c *chat.Client, a bridge.Args) (any, error) {
 		s, err := strs(a, 2)
@@ -181,7 +181,7 @@ var chatAPI = map[string]m{
 		if err := fields(a, 0, &ref); err != nil {
 			return nil, err
 		}
-		return asJS(c.Messages(ctx, ref))
+		return asList(c.Messages(ctx, ref))
 	},
 	"startDirectChat": func(ctx context.Context, c *chat.Client, a bridge.Args) (any, error) {
 		s, err := strs(a, 3)
@@ -328,6 +328,14 @@ func asJS[T any](v T, err error) (any, error) {
 		return nil, err
 	}
 	return jsonParse.Invoke(string(b))
+}
+
+// asList is asJS for lists: an empty list is [], never null.
+func asList[T any](v []T, err error) (any, error) {
+	if v == nil {
+		v = []T{}
+	}
+	return asJS(v, err)
 }
 
 // idResult wraps a returned id as {name: id}.

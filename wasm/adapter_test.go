@@ -154,6 +154,20 @@ func TestDirectChatPendingThenAccepted(t *testing.T) {
 	})
 }
 
+func TestEmptyListsAreArrays(t *testing.T) {
+	alice := newClient(t, "alice")
+	g := str(alice.call("createGroup", map[string]any{"displayName": "solo"}), "groupId")
+	for _, c := range []struct {
+		method string
+		args   []any
+	}{{"contacts", nil}, {"members", []any{g}}, {"messages", []any{map[string]any{"groupId": g}}}} {
+		v := alice.call(c.method, c.args...)
+		if ok, _ := v.InstanceOf(safejs.MustGetGlobal("Array")); !ok || length(v) != 0 {
+			t.Errorf("%s() on nothing = %s, want []", c.method, v.Type())
+		}
+	}
+}
+
 func TestErrorCodesThroughTheJSAPI(t *testing.T) {
 	alice := newClient(t, "alice")
 	cases := []struct {
