@@ -23,8 +23,9 @@ type Store struct {
 var _ store.Store = (*Store)(nil)
 
 // Open opens (creating or upgrading) the IndexedDB database name. When
-// another tab upgrades the database later, this Store closes itself and
-// returns store.ErrClosed from then on.
+// another tab upgrades or deletes the database later, or the browser closes
+// the connection, this Store closes itself and returns store.ErrClosed from
+// then on.
 func Open(ctx context.Context, name string) (*Store, error) {
 	db, err := openDB(ctx, name)
 	if err != nil {
@@ -37,6 +38,9 @@ func Open(ctx context.Context, name string) (*Store, error) {
 	})
 	if err == nil {
 		err = db.Set("onversionchange", s.onVC.Value())
+	}
+	if err == nil { // the browser closed it (storage cleared, disk error)
+		err = db.Set("onclose", s.onVC.Value())
 	}
 	if err != nil {
 		_, _ = db.Call("close")
@@ -146,6 +150,7 @@ func (s *Store) Close() error {
 	}
 	s.closed = true
 	_ = s.db.Set("onversionchange", nil)
+	_ = s.db.Set("onclose", nil)
 	s.onVC.Release()
 	_, err := s.db.Call("close")
 	return err

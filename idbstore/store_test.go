@@ -132,3 +132,14 @@ func TestCanceledApplyWritesNothing(t *testing.T) {
 		t.Fatalf("Get after canceled Apply = %v", err)
 	}
 }
+
+func TestDeletedByAnotherTabCloses(t *testing.T) {
+	ctx := context.Background()
+	s, name := openFresh(t)
+	if err := DeleteDatabase(ctx, name); err != nil {
+		t.Fatalf("DeleteDatabase while open: %v", err)
+	}
+	if _, err := s.Get(ctx, "b", "k"); !errors.Is(err, store.ErrClosed) {
+		t.Fatalf("Get after the database was deleted = %v, want ErrClosed", err)
+	}
+}
