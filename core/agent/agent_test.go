@@ -94,3 +94,36 @@ func TestBadLink(t *testing.T) {
 		}
 	}
 }
+
+// JoinTx inside a handler: bob joins an invitation that arrives as a
+// message, in the same commit as the message.
+func TestJoinTxInsideHandler(t *testing.T) {
+	_, alice, bob := fakePair(t)
+	ac, _ := connect(t, alice, bob)
+	ctx := context.Background()
+	ic, l, err := alice.a.CreateInvitation(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bob.setHook(func(ev Event, b *store.Batch) error {
+		if m, ok := ev.(Message); ok {
+			_, err := bob.a.JoinTx(b, string(m.Body), []byte("bob again"))
+			return err
+		}
+		return nil
+	})
+	alice.a.Send(ctx, ac, []byte(l))
+	conf := nextOf[Confirmation](alice)
+	if conf.ConnID != ic || string(conf.ConnInfo) != "bob again" {
+		t.Fatalf("confirmation %+v", conf)
+	}
+	if err := alice.a.Allow(ctx, ic, conf.ConfID, []byte("alice again")); err != nil {
+		t.Fatal(err)
+	}
+	if c := nextOf[Connected](bob); string(c.ConnInfo) != "alice again" {
+		t.Fatalf("connected %+v", c)
+	}
+	if err := alice.a.Allow(ctx, ic, conf.ConfID, nil); ErrorCode(err) == "" {
+		t.Fatal("second Allow accepted")
+	}
+}
