@@ -2,14 +2,20 @@ package relay
 
 import (
 	"context"
-	"sync"
 
 	"github.com/sxweb/sxweb/relay/wire"
 )
 
-// HandleFrame processes one client batch frame: responses and events are
-// queued on the session (NextFrame). A malformed frame or transmission gets
-// ERR CMD_SYNTAX (or CMD_UNKNOWN) and the session continues.
+// maxInflight bounds the transmissions of one session being handled at
+// once; the transport stops reading while it is reached.
+const maxInflight = 8192
+
+// HandleFrame queues the transmissions of one client batch frame for
+// handling and returns; responses and events are queued on the session
+// (NextFrame). Transmissions on one entity id run in the order received,
+// also across frames; the others run concurrently, so the store writes of
+// many frames share one group commit. A malformed frame or transmission
+// gets ERR CMD_SYNTAX (or CMD_UNKNOWN) and the session continues.
 func (ss *Session) HandleFrame(ctx context.Context, frame []byte) {
 	body, err := wire.BatchBody(frame)
 	if err != nil {
@@ -19,52 +25,77 @@ func (ss *Session) HandleFrame(ctx context.Context, frame []byte) {
 	ss.handleBody(ctx, body)
 }
 
+// Wait waits until every transmission handed to HandleFrame was handled.
+func (ss *Session) Wait() { ss.running.Wait() }
+
 func (ss *Session) handleBody(ctx context.Context, body []byte) {
-	raws, err := wire.SplitBatch(body)
-	// Transmissions on the same entity run in order in one goroutine;
-	// different entities run concurrently so their store writes share a
-	// group commit.
-	groups := map[string][][]byte{}
-	var order []string
-	var solo [][]byte
-	for _, raw := range raws {
-		key, ok := entityKey(raw)
-		if !ok {
-			solo = append(solo, raw)
-			continue
+	for len(body) > 0 {
+		raw, rest, err := wire.NextRaw(body)
+		if err != nil {
+			// Framing error: the rest of the frame is dropped, after the
+			// transmissions before it.
+			ss.running.Add(1)
+			ss.sem <- struct{}{}
+			go func() {
+				defer ss.done("")
+				ss.sendErr(nil, nil, wire.ErrCMD_SYNTAX)
+			}()
+			return
 		}
-		if _, seen := groups[key]; !seen {
-			order = append(order, key)
-		}
-		groups[key] = append(groups[key], raw)
-	}
-	var wg sync.WaitGroup
-	run := func(rs [][]byte) {
-		defer wg.Done()
-		for _, r := range rs {
-			ss.handleRaw(ctx, r)
-		}
-	}
-	for _, k := range order {
-		wg.Add(1)
-		go run(groups[k])
-	}
-	for _, r := range solo {
-		wg.Add(1)
-		go run([][]byte{r})
-	}
-	wg.Wait()
-	if err != nil {
-		ss.sendErr(nil, nil, wire.ErrCMD_SYNTAX) // framing error: the rest of the frame is dropped
+		body = rest
+		ss.start(ctx, raw)
 	}
 }
 
-// entityKey returns the entity id of a raw transmission for grouping.
-func entityKey(raw []byte) (string, bool) {
-	t, err := wire.Decode(raw)
-	if t.EntityID == nil && err != nil {
-		return "", false
+// start runs raw now, or after the transmissions already running or
+// waiting on the same entity.
+func (ss *Session) start(ctx context.Context, raw []byte) {
+	ss.running.Add(1)
+	ss.sem <- struct{}{}
+	key, ok := entityKey(raw)
+	if ok {
+		ss.runMu.Lock()
+		if q, busy := ss.chains[key]; busy {
+			ss.chains[key] = append(q, raw)
+			ss.runMu.Unlock()
+			return
+		}
+		ss.chains[key] = nil
+		ss.runMu.Unlock()
 	}
+	ss.srv.jobs <- func() { ss.run(ctx, key, raw) } // workers outlive every session (see Close)
+}
+
+func (ss *Session) run(ctx context.Context, key string, raw []byte) {
+	for {
+		ss.handleRaw(ctx, raw)
+		if key == "" {
+			ss.done("")
+			return
+		}
+		ss.runMu.Lock()
+		q := ss.chains[key]
+		if len(q) == 0 {
+			delete(ss.chains, key)
+			ss.runMu.Unlock()
+			ss.done(key)
+			return
+		}
+		raw = q[0]
+		ss.chains[key] = q[1:]
+		ss.runMu.Unlock()
+		ss.done(key)
+	}
+}
+
+func (ss *Session) done(string) {
+	<-ss.sem
+	ss.running.Done()
+}
+
+// entityKey returns the entity id of a raw transmission, if it has one.
+func entityKey(raw []byte) (string, bool) {
+	t, _ := wire.Decode(raw)
 	if t.EntityID == nil {
 		return "", false
 	}

@@ -25,6 +25,11 @@ const httpTokenTTL = time.Hour
 //   - plain GET: a server hello frame whose session id is a signed token for POSTs;
 //   - POST: one HTTP batch frame in, one batch frame out (no SUB, no pushes).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !s.enter() {
+		http.Error(w, "relay: shutting down", http.StatusServiceUnavailable)
+		return
+	}
+	defer s.sessions.Done()
 	switch {
 	case r.Method == http.MethodGet && strings.EqualFold(r.Header.Get("Upgrade"), "websocket"):
 		s.serveWS(w, r)
@@ -56,7 +61,7 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithCancel(context.Background())
 	s.connMu.Lock()
 	select {
-	case <-s.stop:
+	case <-s.stop: // Close already closed the sessions it knew of
 		s.connMu.Unlock()
 		cancel()
 		c.CloseNow()
@@ -67,6 +72,7 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	s.connMu.Unlock()
 	defer func() {
 		cancel()
+		ss.Wait()
 		ss.Close()
 		c.CloseNow()
 		s.connMu.Lock()
@@ -137,6 +143,7 @@ func (s *Server) servePost(w http.ResponseWriter, r *http.Request) {
 	default:
 		copy(ss.id[:], sid)
 		ss.handleBody(r.Context(), rest)
+		ss.Wait()
 	}
 	f, _ := ss.takeFrame(-1)
 	if f == nil {
@@ -164,4 +171,17 @@ func (s *Server) validToken(t []byte) bool {
 		return false
 	}
 	return int64(binary.BigEndian.Uint64(t)) > time.Now().Unix()
+}
+
+// enter registers a request unless the server is closing.
+func (s *Server) enter() bool {
+	s.connMu.Lock()
+	defer s.connMu.Unlock()
+	select {
+	case <-s.stop:
+		return false
+	default:
+		s.sessions.Add(1)
+		return true
+	}
 }

@@ -23,6 +23,7 @@ const (
 	DefaultExpiry      = 21 * 24 * time.Hour
 	DefaultIdleTimeout = 5 * time.Minute
 	maxOutbox          = 64 << 20 // bytes queued for one session before it is dropped
+	workers            = 512      // goroutines handling transmissions, shared by all sessions
 )
 
 // Config configures a Server. Zero values take the defaults.
@@ -46,6 +47,11 @@ type Server struct {
 	stop     chan struct{}
 	wg       sync.WaitGroup
 	once     sync.Once
+
+	jobs     chan func()    // transmissions ready to run (workers pick them up)
+	quit     chan struct{}  // stops the workers, after every session ended
+	sessions sync.WaitGroup // running WebSocket sessions and POSTs
+	workerWG sync.WaitGroup
 
 	connMu sync.Mutex
 	conns  map[*Session]func() // open WebSocket sessions → close func
@@ -80,8 +86,26 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: cfg, authPub: pub, tokenKey: tk, log: cfg.Logger, stop: make(chan struct{}),
-		conns: map[*Session]func(){}}
+		conns: map[*Session]func(){}, jobs: make(chan func(), workers), quit: make(chan struct{})}
 	s.subs.init()
+	// A fixed pool rather than a goroutine per transmission: thousands of
+	// concurrent SUBs otherwise contend on bbolt's and the session's locks.
+	// Writes block a worker until their group commit, so up to this many
+	// writes share one fsync.
+	for i := 0; i < workers; i++ {
+		s.workerWG.Add(1)
+		go func() {
+			defer s.workerWG.Done()
+			for {
+				select {
+				case f := <-s.jobs:
+					f()
+				case <-s.quit:
+					return
+				}
+			}
+		}()
+	}
 	s.wg.Add(1)
 	go s.expireLoop()
 	return s, nil
@@ -144,6 +168,9 @@ func (s *Server) Close() error {
 			f()
 		}
 		s.connMu.Unlock()
+		s.sessions.Wait() // their transmissions still run on the workers
+		close(s.quit)
+		s.workerWG.Wait()
 		s.wg.Wait()
 		err = s.cfg.Store.Close()
 	})
@@ -172,4 +199,12 @@ func (s *Server) expireLoop() {
 			return
 		}
 	}
+}
+
+// StoreStats returns the group-commit counters when the store is the bbolt one.
+func (s *Server) StoreStats() (store.CommitStats, bool) {
+	if b, ok := s.cfg.Store.(*store.Bolt); ok {
+		return b.Stats, true
+	}
+	return store.CommitStats{}, false
 }

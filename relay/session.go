@@ -26,6 +26,11 @@ type Session struct {
 	closed   bool
 	notify   chan struct{}
 	subs     map[string]struct{} // recipient ids this session holds a subscription on
+
+	running sync.WaitGroup      // transmissions being handled
+	sem     chan struct{}       // bounds them (maxInflight)
+	runMu   sync.Mutex          // guards chains
+	chains  map[string][][]byte // entity id → transmissions waiting behind the running one
 }
 
 // NewSession starts a WebSocket-style session with a fresh random id.
@@ -36,7 +41,8 @@ func (s *Server) NewSession() *Session {
 }
 
 func (s *Server) newSession(push bool) *Session {
-	return &Session{srv: s, pushAllow: push, notify: make(chan struct{}, 1), subs: map[string]struct{}{}}
+	return &Session{srv: s, pushAllow: push, notify: make(chan struct{}, 1), subs: map[string]struct{}{},
+		sem: make(chan struct{}, maxInflight), chains: map[string][][]byte{}}
 }
 
 // Hello returns the server hello frame of this session.

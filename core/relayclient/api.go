@@ -79,18 +79,13 @@ func (Down) isEvent()         {}
 // keys is the derived key material of one remembered queue.
 type keys struct {
 	q   RecipientQueue
-	mac []byte    // recipient authenticator key
 	box *[32]byte // opens MSG bodies
 }
 
-func (c *Client) deriveKeys(q RecipientQueue, relayPub []byte) (*keys, error) {
-	mac, err := c.macKey(q.AuthKey, relayPub)
-	if err != nil {
-		return nil, err
-	}
+func deriveBox(q RecipientQueue) (*keys, error) {
 	box, err := wire.BoxKey(q.DHKey, q.ServerDHKey)
 	if err != nil {
 		return nil, err
 	}
-	return &keys{q: q, mac: mac, box: box}, nil
+	return &keys{q: q, box: box}, nil
 }

@@ -24,7 +24,7 @@ type Client struct {
 	mu       sync.Mutex
 	cur      *session
 	queues   map[string]RecipientQueue // remembered subscriptions by recipient id
-	keyCache map[string]*keys          // by recipient id, for the current relay key
+	keyCache map[string]*keys          // box keys by recipient id
 	macCache map[string][]byte         // string(private key) → authenticator key
 	relayPub []byte                    // relay auth key the caches are for
 }
@@ -129,7 +129,6 @@ func (c *Client) connect() (*session, error) {
 	if c.relayPub == nil || string(c.relayPub) != string(h.AuthKey[:]) {
 		c.relayPub = h.AuthKey[:]
 		c.macCache = map[string][]byte{}
-		c.keyCache = map[string]*keys{}
 	}
 	c.cur = s
 	c.mu.Unlock()
@@ -177,22 +176,21 @@ func (c *Client) macKey(priv, relayPub []byte) ([]byte, error) {
 	return k, nil
 }
 
-// queueKeys returns the derived keys of q (cached while remembered).
-func (c *Client) queueKeys(q RecipientQueue, relayPub []byte) (*keys, error) {
+// queueKeys returns the box key of q (cached while remembered; the
+// authenticator key is cached separately by macKey).
+func (c *Client) queueKeys(q RecipientQueue) (*keys, error) {
 	c.mu.Lock()
 	k, ok := c.keyCache[string(q.RecipientID)]
 	c.mu.Unlock()
-	if ok && string(k.q.AuthKey) == string(q.AuthKey) {
+	if ok && string(k.q.DHKey) == string(q.DHKey) {
 		return k, nil
 	}
-	k, err := c.deriveKeys(q, relayPub)
+	k, err := deriveBox(q)
 	if err != nil {
 		return nil, err
 	}
 	c.mu.Lock()
-	if string(c.relayPub) == string(relayPub) {
-		c.keyCache[string(q.RecipientID)] = k
-	}
+	c.keyCache[string(q.RecipientID)] = k
 	c.mu.Unlock()
 	return k, nil
 }
@@ -228,9 +226,10 @@ func (c *Client) resubscribe(s *session) {
 	c.mu.Unlock()
 	errs := c.subscribeOn(c.ctx, s, qs)
 	failed := 0
-	for _, err := range errs {
+	for i, err := range errs {
 		if err != nil {
 			failed++
+			c.opts.Logf("relayclient: resubscribe %x: %v", qs[i].RecipientID[:4], err)
 		}
 	}
 	c.events.push(Up{Server: c.url, Resubscribed: len(qs) - failed, Failed: failed})

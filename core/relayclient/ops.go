@@ -50,6 +50,7 @@ func (c *Client) CreateQueue(ctx context.Context) (RecipientQueue, error) {
 	}
 	q.RecipientID, q.SenderID, q.ServerDHKey = clone(r.RecipientID), clone(r.SenderID), clone(r.ServerDHKey)
 	c.remember(q)
+	c.queueKeys(q)
 	return q, nil
 }
 
@@ -74,14 +75,20 @@ func (c *Client) Subscribe(ctx context.Context, qs []RecipientQueue) []error {
 
 func (c *Client) subscribeOn(ctx context.Context, s *session, qs []RecipientQueue) []error {
 	errs := make([]error, len(qs))
-	calls := make([]*call, len(qs))
+	items := make([]item, 0, len(qs))
+	idx := make([]int, 0, len(qs))
 	for i, q := range qs {
-		k, err := c.queueKeys(q, s.relayPub)
+		mac, err := c.macKey(q.AuthKey, s.relayPub)
 		if err != nil {
 			errs[i] = err
 			continue
 		}
-		calls[i] = s.enqueue(wire.Transmission{EntityID: q.RecipientID, Code: wire.SUB}, k.mac, false)
+		items = append(items, item{t: wire.Transmission{EntityID: q.RecipientID, Code: wire.SUB}, mac: mac})
+		idx = append(idx, i)
+	}
+	calls := make([]*call, len(qs))
+	for j, cl := range s.enqueueSubs(items) { // all at once: the writer packs them into full frames
+		calls[idx[j]] = cl
 	}
 	for i, cl := range calls {
 		if cl == nil {

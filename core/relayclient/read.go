@@ -93,7 +93,7 @@ func (c *Client) onMsg(s *session, t *wire.Transmission) {
 	if !ok {
 		return
 	}
-	k, err := c.queueKeys(q, s.relayPub)
+	k, err := c.queueKeys(q)
 	if err != nil {
 		return
 	}

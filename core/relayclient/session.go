@@ -84,6 +84,39 @@ func (s *session) enqueue(t wire.Transmission, mac []byte, corr bool) *call {
 	return cl
 }
 
+// enqueueSubs queues SUBs (empty correlation ids) under one lock, so the
+// writer packs them into as few frames as fit.
+func (s *session) enqueueSubs(items []item) []*call {
+	calls := make([]*call, len(items))
+	s.mu.Lock()
+	closed := false
+	select {
+	case <-s.done:
+		closed = true
+	default:
+	}
+	for i, it := range items {
+		cl := &call{done: make(chan struct{})}
+		calls[i] = cl
+		if closed {
+			cl.err = ErrNotConnected
+			close(cl.done)
+			continue
+		}
+		rid := string(it.t.EntityID)
+		s.subCalls[rid] = append(s.subCalls[rid], cl)
+	}
+	if !closed {
+		s.out = append(s.out, items...)
+	}
+	s.mu.Unlock()
+	select {
+	case s.notify <- struct{}{}:
+	default:
+	}
+	return calls
+}
+
 // wait waits for cl; ctx ending abandons the call (the response is dropped).
 func (cl *call) wait(ctx context.Context) (*wire.Transmission, error) {
 	select {
