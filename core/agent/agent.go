@@ -60,8 +60,9 @@ type Agent struct {
 	shared     map[string]*envelope.SharedKey // derived keys, by key material
 	subscribed map[string]bool
 
-	rmu     sync.Mutex // guards relays (taken without or inside mu)
+	rmu     sync.Mutex // guards relays and closed (taken without or inside mu)
 	relays  map[string]*relay
+	closed  bool
 	started atomic.Bool
 
 	curTx atomic.Pointer[tx] // the batch of the running handler
@@ -179,6 +180,7 @@ func (a *Agent) Close() error {
 	}
 	a.cancel()
 	a.rmu.Lock()
+	a.closed = true
 	for _, r := range a.relays {
 		r.c.Close()
 	}
@@ -210,6 +212,9 @@ func (a *Agent) relay(server string) *relay {
 	defer a.rmu.Unlock()
 	if r := a.relays[server]; r != nil {
 		return r
+	}
+	if a.closed {
+		return &relay{server: server, c: closedRelay{}, kick: make(chan struct{}, 1)}
 	}
 	r := &relay{server: server, c: a.cfg.NewRelay(server), kick: make(chan struct{}, 1)}
 	a.relays[server] = r

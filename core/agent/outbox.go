@@ -3,6 +3,7 @@ package agent
 import (
 	"context"
 	"encoding/binary"
+	"sync"
 	"time"
 
 	"github.com/sxweb/sxweb/core/agent/envelope"
@@ -60,8 +61,8 @@ func (a *Agent) send(t *tx, connID string, body []byte) (uint64, error) {
 func (a *Agent) worker(r *relay) {
 	defer a.wg.Done()
 	for {
-		it, wait := a.nextOut(r.server)
-		if it == nil {
+		items, wait := a.nextOut(r.server)
+		if len(items) == 0 {
 			timer := time.NewTimer(wait)
 			select {
 			case <-a.ctx.Done():
@@ -73,10 +74,21 @@ func (a *Agent) worker(r *relay) {
 			timer.Stop()
 			continue
 		}
-		err := a.transmit(r, it)
-		a.transmitted(it, err)
+		var wg sync.WaitGroup
+		for _, it := range items { // different connections: concurrent
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				a.transmitted(it, a.transmit(r, it))
+			}()
+		}
+		wg.Wait()
 	}
 }
+
+// maxInflight bounds the items one relay worker has in flight at once
+// (each of a different connection).
+const maxInflight = 64
 
 func (a *Agent) transmit(r *relay, it *outItem) error {
 	ctx, cancel := context.WithTimeout(a.ctx, 30*time.Second)
@@ -111,14 +123,18 @@ func (a *Agent) transmitted(it *outItem, err error) {
 	a.logf("agent: send to %s failed (attempt %d): %v", it.Server, it.attempts, err)
 }
 
-// nextOut picks the next entry for server: the first unsent entry of each
-// connection, if it is due. It seals message entries (ratchet step
+// nextOut picks the entries due for server: the first unsent entry of
+// each connection, if it is due. It seals message entries (ratchet step
 // committed with the ciphertext) before handing them out.
-func (a *Agent) nextOut(server string) (*outItem, time.Duration) {
+func (a *Agent) nextOut(server string) ([]*outItem, time.Duration) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	now, wait := time.Now(), time.Hour
+	var out []*outItem
 	for id, list := range a.outbox {
+		if len(out) == maxInflight {
+			break
+		}
 		it := firstUnsent(list)
 		if it == nil || it.inflight {
 			continue
@@ -142,9 +158,9 @@ func (a *Agent) nextOut(server string) (*outItem, time.Duration) {
 			}
 		}
 		it.inflight = true
-		return it, 0
+		out = append(out, it)
 	}
-	return nil, wait
+	return out, wait
 }
 
 func firstUnsent(list []*outItem) *outItem {

@@ -66,3 +66,23 @@ func permanent(err error) (string, bool) {
 	}
 	return "", false
 }
+
+// closedRelay stands in for relays first needed after Close.
+type closedRelay struct{}
+
+var errClosed = &Error{Code: CodeNotStarted, Err: errors.New("agent closed")}
+
+func (closedRelay) Events() <-chan RelayEvent                          { return nil }
+func (closedRelay) CreateQueue(context.Context) (Queue, error)         { return Queue{}, errClosed }
+func (closedRelay) Ack(context.Context, Queue, []byte) error           { return errClosed }
+func (closedRelay) Secure(context.Context, []byte, []byte) error       { return errClosed }
+func (closedRelay) Send(context.Context, []byte, []byte, []byte) error { return errClosed }
+func (closedRelay) Delete(context.Context, Queue) error                { return errClosed }
+func (closedRelay) Close() error                                       { return nil }
+func (closedRelay) Subscribe(_ context.Context, qs []Queue) []error {
+	errs := make([]error, len(qs))
+	for i := range errs {
+		errs[i] = errClosed
+	}
+	return errs
+}
