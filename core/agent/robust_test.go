@@ -42,10 +42,20 @@ func tapped(mk func(string) RelayClient, taps map[string]*tapClient, mu *sync.Mu
 
 func TestReplayAndTamperReported(t *testing.T) {
 	n := newFakeNet()
+	testReplayAndTamper(t, n.client, "ws://relay-a", "ws://relay-b")
+}
+
+func TestRealRelayReplayAndTamperReported(t *testing.T) {
+	testReplayAndTamper(t, realClient, startRelay(t), startRelay(t))
+}
+
+// testReplayAndTamper: alice's client lets the test replay and tamper
+// with what she sends to bob's relay (relayB).
+func testReplayAndTamper(t *testing.T, mk func(string) RelayClient, relayA, relayB string) {
 	var mu sync.Mutex
 	taps := map[string]*tapClient{}
-	alice := newParty(t, "alice", "ws://relay-a", tapped(n.client, taps, &mu))
-	bob := newParty(t, "bob", "ws://relay-b", n.client)
+	alice := newParty(t, "alice", relayA, tapped(mk, taps, &mu))
+	bob := newParty(t, "bob", relayB, mk)
 	ac, bc := connect(t, alice, bob)
 	ctx := context.Background()
 	alice.a.Send(ctx, ac, []byte("one"))
@@ -53,7 +63,7 @@ func TestReplayAndTamperReported(t *testing.T) {
 		t.Fatalf("got %q", m.Body)
 	}
 	mu.Lock()
-	tap := taps["ws://relay-b"]
+	tap := taps[relayB]
 	mu.Unlock()
 	tap.mu.Lock()
 	replay := tap.last
@@ -92,6 +102,13 @@ func TestReplayAndTamperReported(t *testing.T) {
 	}
 	if bob.count(is[Message]) != 3 {
 		t.Fatalf("bob got %d messages", bob.count(is[Message]))
+	}
+	// what bob stored is intact: a new agent on his store carries on
+	bob.a.Close()
+	bob.start()
+	alice.a.Send(ctx, ac, []byte("after restart"))
+	if m := nextOf[Message](bob); string(m.Body) != "after restart" {
+		t.Fatalf("got %q", m.Body)
 	}
 }
 
