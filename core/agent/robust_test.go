@@ -228,3 +228,36 @@ func TestTxMethodsOutsideHandler(t *testing.T) {
 		t.Fatalf("SendTx outside a handler: %v", err)
 	}
 }
+
+// Both sides restart in the middle of the handshake: the joiner before
+// its confirmation left, the inviter between Confirmation and Allow.
+func TestRestartMidHandshake(t *testing.T) {
+	n, alice, bob := fakePair(t)
+	ctx := context.Background()
+	ic, l, err := alice.a.CreateInvitation(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n.setDown("ws://relay-a", true)
+	jc, err := bob.a.Join(ctx, l, []byte("bob"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bob.a.Send(ctx, jc, []byte("queued before restart"))
+	bob.a.Close()
+	bob.start()
+	n.setDown("ws://relay-a", false)
+	conf := nextOf[Confirmation](alice)
+	alice.a.Close()
+	alice.start()
+	if err := alice.a.Allow(ctx, ic, conf.ConfID, []byte("alice")); err != nil {
+		t.Fatal(err)
+	}
+	nextOf[Connected](alice)
+	if c := nextOf[Connected](bob); c.ConnID != jc || string(c.ConnInfo) != "alice" {
+		t.Fatalf("connected %+v", c)
+	}
+	if m := nextOf[Message](alice); string(m.Body) != "queued before restart" {
+		t.Fatalf("got %q", m.Body)
+	}
+}
