@@ -22,6 +22,7 @@ var (
 // share the cost of the fsync and a write returns only once durable.
 type Bolt struct {
 	db    *bolt.DB
+	cache *cache
 	ops   chan *boltOp
 	stop  chan struct{}
 	done  chan struct{}
@@ -34,6 +35,9 @@ type CommitStats struct{ Commits, Ops int64 }
 type boltOp struct {
 	fn   func(*bolt.Tx) error
 	done chan error
+	// Cache changes, applied only if fn and the commit succeed.
+	put, del *record
+	clear    bool
 }
 
 // maxGroup bounds the writes in one commit (keeps one transaction short).
@@ -57,7 +61,7 @@ func OpenBolt(path string) (*Bolt, error) {
 		db.Close()
 		return nil, err
 	}
-	s := &Bolt{db: db, ops: make(chan *boltOp, maxGroup), stop: make(chan struct{}), done: make(chan struct{})}
+	s := &Bolt{db: db, cache: newCache(), ops: make(chan *boltOp, maxGroup), stop: make(chan struct{}), done: make(chan struct{})}
 	go s.commitLoop()
 	return s, nil
 }
@@ -97,6 +101,20 @@ func (s *Bolt) commit(group []*boltOp) {
 	})
 	s.Stats.Commits++
 	s.Stats.Ops += int64(len(group))
+	var puts, dels []*record
+	clear := err != nil // a failed commit: forget everything cached
+	for i, op := range group {
+		if err == nil && errs[i] == nil {
+			if op.put != nil {
+				puts = append(puts, op.put)
+			}
+			if op.del != nil {
+				dels = append(dels, op.del)
+			}
+			clear = clear || op.clear
+		}
+	}
+	s.cache.committed(puts, dels, clear)
 	for i, op := range group {
 		if err != nil {
 			errs[i] = err
@@ -107,7 +125,11 @@ func (s *Bolt) commit(group []*boltOp) {
 
 // write queues fn for the next group commit and waits until it is durable.
 func (s *Bolt) write(ctx context.Context, fn func(*bolt.Tx) error) error {
-	op := &boltOp{fn: fn, done: make(chan error, 1)}
+	return s.writeOp(ctx, &boltOp{fn: fn})
+}
+
+func (s *Bolt) writeOp(ctx context.Context, op *boltOp) error {
+	op.done = make(chan error, 1)
 	select {
 	case s.ops <- op:
 	case <-s.stop:
@@ -180,7 +202,8 @@ func msgKey(rid []byte, seq uint64) []byte {
 
 func (s *Bolt) Create(ctx context.Context, q Queue) error {
 	q = cloneQueue(q)
-	return s.write(ctx, func(tx *bolt.Tx) error {
+	op := &boltOp{put: &record{q: q}}
+	op.fn = func(tx *bolt.Tx) error {
 		qs, ss := tx.Bucket(bktQueues), tx.Bucket(bktSender)
 		if qs.Get(q.RecipientID) != nil || qs.Get(q.SenderID) != nil || ss.Get(q.SenderID) != nil || ss.Get(q.RecipientID) != nil {
 			return ErrDuplicate
@@ -189,39 +212,67 @@ func (s *Bolt) Create(ctx context.Context, q Queue) error {
 			return err
 		}
 		return putQueue(tx, &record{q: q})
-	})
+	}
+	return s.writeOp(ctx, op)
 }
 
-func (s *Bolt) ByRecipient(_ context.Context, rid []byte) (q Queue, err error) {
-	err = s.view(func(tx *bolt.Tx) error {
-		r, err := getQueue(tx, rid)
-		if err == nil {
-			q = r.q
-		}
-		return err
-	})
-	return q, err
+func (s *Bolt) ByRecipient(_ context.Context, rid []byte) (Queue, error) {
+	r, err := s.record(rid, false)
+	if err != nil {
+		return Queue{}, err
+	}
+	return cloneQueue(r.q), nil
 }
 
-func (s *Bolt) BySender(_ context.Context, sid []byte) (q Queue, err error) {
-	err = s.view(func(tx *bolt.Tx) error {
-		rid := tx.Bucket(bktSender).Get(sid)
-		if rid == nil {
-			return ErrNotFound
+func (s *Bolt) BySender(_ context.Context, sid []byte) (Queue, error) {
+	r, err := s.record(sid, true)
+	if err != nil {
+		return Queue{}, err
+	}
+	return cloneQueue(r.q), nil
+}
+
+// record returns the queue record by recipient id (or sender id), from the
+// cache or from a read transaction (then caching it). Do not modify it.
+func (s *Bolt) record(id []byte, bySender bool) (*record, error) {
+	var r *record
+	var gen uint64
+	if bySender {
+		r, gen = s.cache.getBySender(id)
+	} else {
+		r, gen = s.cache.get(id)
+	}
+	if r != nil {
+		select {
+		case <-s.stop:
+			return nil, ErrClosed
+		default:
+			return r, nil
 		}
-		r, err := getQueue(tx, rid)
-		if err == nil {
-			q = r.q
+	}
+	err := s.view(func(tx *bolt.Tx) error {
+		rid := id
+		if bySender {
+			if rid = tx.Bucket(bktSender).Get(id); rid == nil {
+				return ErrNotFound
+			}
 		}
+		var err error
+		r, err = getQueue(tx, rid)
 		return err
 	})
-	return q, err
+	if err != nil {
+		return nil, err
+	}
+	s.cache.fill(r, gen)
+	return r, nil
 }
 
 // update runs f on the queue record rid and writes it back if f succeeds.
 func (s *Bolt) update(ctx context.Context, rid []byte, f func(*bolt.Tx, *record) error) error {
 	rid = clone(rid)
-	return s.write(ctx, func(tx *bolt.Tx) error {
+	op := &boltOp{}
+	op.fn = func(tx *bolt.Tx) error {
 		r, err := getQueue(tx, rid)
 		if err != nil {
 			return err
@@ -229,8 +280,10 @@ func (s *Bolt) update(ctx context.Context, rid []byte, f func(*bolt.Tx, *record)
 		if err := f(tx, r); err != nil {
 			return err
 		}
+		op.put = r
 		return putQueue(tx, r)
-	})
+	}
+	return s.writeOp(ctx, op)
 }
 
 func (s *Bolt) Secure(ctx context.Context, rid, key, mac []byte) error {
@@ -253,11 +306,13 @@ func (s *Bolt) Suspend(ctx context.Context, rid []byte) error {
 
 func (s *Bolt) Delete(ctx context.Context, rid []byte) error {
 	rid = clone(rid)
-	return s.write(ctx, func(tx *bolt.Tx) error {
+	op := &boltOp{}
+	op.fn = func(tx *bolt.Tx) error {
 		r, err := getQueue(tx, rid)
 		if err != nil {
 			return err
 		}
+		op.del = r
 		if err := deleteMsgs(tx, rid, nil); err != nil {
 			return err
 		}
@@ -265,7 +320,8 @@ func (s *Bolt) Delete(ctx context.Context, rid []byte) error {
 			return err
 		}
 		return tx.Bucket(bktQueues).Delete(rid)
-	})
+	}
+	return s.writeOp(ctx, op)
 }
 
 // deleteMsgs deletes the messages of rid up to and including the one whose

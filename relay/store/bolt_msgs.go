@@ -49,6 +49,9 @@ func (s *Bolt) Put(ctx context.Context, rid []byte, m Message, quota int) error 
 }
 
 func (s *Bolt) Peek(_ context.Context, rid []byte, notBefore int64) (m Message, err error) {
+	if r, _ := s.cache.get(rid); r != nil && r.count == 0 {
+		return Message{}, ErrNoMsg // known empty: no read transaction
+	}
 	err = s.view(func(tx *bolt.Tx) error {
 		if tx.Bucket(bktQueues).Get(rid) == nil {
 			return ErrNotFound
@@ -98,7 +101,8 @@ func countMsgs(tx *bolt.Tx, rid []byte) int {
 // Expire scans every message; it runs rarely (hourly) so a full scan is fine.
 func (s *Bolt) Expire(ctx context.Context, before int64) (int, error) {
 	n := 0
-	err := s.write(ctx, func(tx *bolt.Tx) error {
+	op := &boltOp{clear: true} // counts changed in many records
+	op.fn = func(tx *bolt.Tx) error {
 		n = 0
 		var keys [][]byte
 		touched := map[string]bool{}
@@ -127,6 +131,7 @@ func (s *Bolt) Expire(ctx context.Context, before int64) (int, error) {
 		}
 		n = len(keys)
 		return nil
-	})
+	}
+	err := s.writeOp(ctx, op)
 	return n, err
 }

@@ -1,0 +1,86 @@
+package store
+
+import "sync"
+
+// cacheMax bounds the queue records Bolt keeps in memory.
+const cacheMax = 100_000
+
+// cache holds recently used queue records so that lookups (every command
+// does one) and Peeks of empty queues need no bbolt read transaction.
+//
+// Coherence: the commit loop updates it after each successful commit, in
+// commit order, and bumps gen. A reader that missed fills it only if gen did
+// not change since before its read transaction began, so it never puts back
+// a record older than one a commit has already installed.
+type cache struct {
+	mu    sync.RWMutex
+	gen   uint64
+	byRID map[string]*record // records are never modified once cached
+	bySID map[string]string
+}
+
+func newCache() *cache {
+	return &cache{byRID: map[string]*record{}, bySID: map[string]string{}}
+}
+
+func (c *cache) get(rid []byte) (*record, uint64) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.byRID[string(rid)], c.gen
+}
+
+func (c *cache) getBySender(sid []byte) (*record, uint64) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if rid, ok := c.bySID[string(sid)]; ok {
+		return c.byRID[rid], c.gen
+	}
+	return nil, c.gen
+}
+
+// fill caches r read at generation gen, unless a commit happened since.
+func (c *cache) fill(r *record, gen uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen == gen {
+		c.putLocked(r)
+	}
+}
+
+func (c *cache) putLocked(r *record) {
+	if len(c.byRID) >= cacheMax {
+		n := 0
+		for rid, old := range c.byRID { // map order is random: evict ~10%
+			delete(c.byRID, rid)
+			delete(c.bySID, string(old.q.SenderID))
+			if n++; n >= cacheMax/10 {
+				break
+			}
+		}
+	}
+	c.byRID[string(r.q.RecipientID)] = r
+	c.bySID[string(r.q.SenderID)] = string(r.q.RecipientID)
+}
+
+// committed applies the cache changes of one commit and bumps gen.
+func (c *cache) committed(puts []*record, dels []*record, clear bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	if clear {
+		c.byRID, c.bySID = map[string]*record{}, map[string]string{}
+	}
+	for _, r := range dels {
+		delete(c.byRID, string(r.q.RecipientID))
+		delete(c.bySID, string(r.q.SenderID))
+	}
+	for _, r := range puts {
+		c.putLocked(r)
+	}
+}
+
+func (r *record) clone() *record {
+	c := *r
+	c.q = cloneQueue(r.q)
+	return &c
+}
