@@ -1,0 +1,37 @@
+package relay_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/sxweb/sxweb/core/relayclient"
+	"github.com/sxweb/sxweb/core/relayclient/wsdial"
+	"github.com/sxweb/sxweb/relay"
+	"github.com/sxweb/sxweb/relay/relaytest"
+)
+
+// A session that sends nothing for the idle timeout is closed; a client
+// that pings when idle keeps its connection.
+func TestIdleSessionsClosedPingKeepsAlive(t *testing.T) {
+	r := relaytest.Start(t, relay.Config{IdleTimeout: 300 * time.Millisecond})
+	silent := dialRaw(t, r.URL)
+	c := relayclient.New(r.URL, wsdial.Dial, relayclient.Options{PingInterval: 100 * time.Millisecond})
+	defer c.Close()
+	_ = next[relayclient.Up](t, c)
+	if _, err := silent.conn.Read(ctxT(t)); err == nil {
+		t.Fatal("silent session got a frame instead of being closed")
+	}
+	// The pinging client saw no Down meanwhile.
+	for {
+		select {
+		case ev := <-c.Events():
+			if d, ok := ev.(relayclient.Down); ok {
+				t.Fatalf("pinging client dropped: %v", d.Err)
+			}
+			continue
+		default:
+		}
+		break
+	}
+	must(t, c.Ping(ctxT(t)))
+}
