@@ -1,0 +1,59 @@
+package cftest_test
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"testing"
+
+	"github.com/sxweb/sxweb/relay/cfworker/cftest"
+)
+
+// One Worker for every test of the package (starting wrangler takes
+// seconds). Its quota is small so the quota test stays short.
+const testQuota = 4
+
+var (
+	worker    *cftest.Worker
+	skipWhy   string
+	startFail error
+)
+
+func TestMain(m *testing.M) {
+	if os.Getenv("SXWEB_SKIP_WORKER") != "" {
+		skipWhy = "SXWEB_SKIP_WORKER is set"
+	} else if w, err := cftest.Start(cftest.Options{Quota: testQuota, NoBuild: os.Getenv("SXWEB_WORKER_NOBUILD") != ""}); errors.Is(err, cftest.ErrNoWrangler) {
+		skipWhy = err.Error()
+	} else if err != nil {
+		startFail = err
+	} else {
+		worker = w
+	}
+	code := m.Run()
+	if worker != nil {
+		if code != 0 {
+			fmt.Fprintf(os.Stderr, "--- wrangler output (tail) ---\n%s\n", tail(worker.Log(), 6000))
+		}
+		worker.Stop()
+	}
+	os.Exit(code)
+}
+
+// needWorker skips (no wrangler) or fails (wrangler did not start).
+func needWorker(tb testing.TB) *cftest.Worker {
+	tb.Helper()
+	if skipWhy != "" {
+		tb.Skip("relay Worker tests skipped: " + skipWhy)
+	}
+	if startFail != nil {
+		tb.Fatal(startFail)
+	}
+	return worker
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return s[len(s)-n:]
+	}
+	return s
+}

@@ -1,0 +1,29 @@
+// Package cfworker runs the relay (docs/relay-protocol.md) on Cloudflare
+// Workers: the same wire protocol as package relay, with the state of each
+// queue in its own Durable Object (docs/cloudflare.md).
+//
+// The package has two halves:
+//   - Portable logic (no build tags, tested natively): Engine.QueueCmd runs
+//     one transmission against one queue's key-value storage (KV) and says
+//     what to answer the caller and what to push to other sessions;
+//     Engine.HandleFrame splits a client frame, answers PING itself and
+//     routes every other transmission to the queue it names (Caller).
+//     Recipient and sender ids both encode the queue's route (Keys), so any
+//     instance finds a queue's Durable Object from either id, and nobody
+//     without the relay's key can link the two.
+//   - Glue for the Workers runtime (js && wasm only, files js_*.go): KV on
+//     Durable Object storage, Caller and pushes on Durable Object stubs via
+//     github.com/syumai/workers, and the http.Handler every fresh Go
+//     instance serves.
+//
+// Layer: beside package relay; uses relay/wire (codec, authenticators,
+// re-encryption) and relay/store (record types and errors), nothing of
+// core/. The JavaScript half (Durable Object classes, WebSocket
+// acceptance) lives in worker/.
+//
+// Concurrency: QueueCmd assumes its caller serializes the commands of one
+// queue (the queue's Durable Object runs them one at a time); it keeps no
+// state between calls. HandleFrame runs the transmissions of one frame
+// concurrently, those on the same entity in order, and is safe for
+// concurrent use.
+package cfworker

@@ -1,0 +1,287 @@
+package cfworker
+
+import (
+	"bytes"
+	"context"
+
+	"github.com/sxweb/sxweb/relay/wire"
+)
+
+// QueueCmd runs one transmission against the queue whose storage is kv.
+// Its caller must run the commands of one queue one at a time, store
+// nothing else in kv, send resp.Out to the caller in order and then the
+// pushes (calling Gone for a push whose session has gone). An error means
+// storage failed; the caller answers ERR INTERNAL.
+func (e *Engine) QueueCmd(ctx context.Context, kv KV, req QueueReq) (resp QueueResp, err error) {
+	t, derr := wire.Decode(req.Raw)
+	if derr != nil { // the session side checked it already
+		resp.out(errT(&t, wire.ErrCMD_SYNTAX))
+		return resp, nil
+	}
+	st, err := e.load(ctx, kv)
+	if err != nil {
+		return resp, err
+	}
+	c := &cmd{e: e, kv: kv, req: &req, t: &t, st: st, resp: &resp}
+	return resp, c.run(ctx)
+}
+
+// cmd is one command being run.
+type cmd struct {
+	e    *Engine
+	kv   KV
+	req  *QueueReq
+	t    *wire.Transmission
+	st   *queueState // nil: no queue here
+	resp *QueueResp
+	put  []Entry
+	del  []string
+}
+
+func (e *Engine) load(ctx context.Context, kv KV) (*queueState, error) {
+	v, err := kv.Get(ctx, keyQueue)
+	if err != nil || v == nil {
+		return nil, err
+	}
+	return decodeState(v)
+}
+
+func (c *cmd) run(ctx context.Context) error {
+	switch c.t.Code {
+	case wire.NEW:
+		return c.cmdNew(ctx)
+	case wire.SKEY:
+		return c.cmdSKey(ctx)
+	case wire.SEND:
+		return c.cmdSend(ctx)
+	}
+	if c.t.Auth == nil {
+		c.resp.out(errT(c.t, wire.ErrNO_AUTH))
+		return nil
+	}
+	// A recipient command: the id must be this queue's recipient id (not
+	// its sender id) and the tag by its recipient key. Unknown queue, wrong
+	// kind of id and bad tag do the same work and all answer AUTH.
+	var mac []byte
+	if c.st != nil && bytes.Equal(c.st.q.RecipientID, c.t.EntityID) {
+		mac = c.st.q.RecipientMAC
+	}
+	if !wire.Verify(mac, c.req.Session[:], c.t) {
+		c.resp.out(errT(c.t, wire.ErrAUTH))
+		return nil
+	}
+	switch c.t.Code {
+	case wire.SUB:
+		return c.cmdSub(ctx)
+	case wire.ACK:
+		return c.cmdAck(ctx)
+	case wire.GET:
+		return c.cmdGet(ctx)
+	case wire.OFF:
+		c.st.q.Suspended = true
+		return c.commit(ctx, okT(c.t))
+	case wire.DEL:
+		return c.cmdDel(ctx)
+	}
+	c.resp.out(errT(c.t, wire.ErrCMD_UNKNOWN))
+	return nil
+}
+
+// commit stores the state and the collected writes, then queues first for
+// the caller.
+func (c *cmd) commit(ctx context.Context, first *wire.Transmission) error {
+	if c.st != nil {
+		c.put = append(c.put, Entry{keyQueue, c.st.encode()})
+	}
+	if err := c.kv.Write(ctx, c.put, c.del); err != nil {
+		c.resp.Out, c.resp.Pushes = nil, nil
+		return err
+	}
+	if first != nil {
+		c.resp.Out = append([][]byte{encodeT(first)}, c.resp.Out...)
+	}
+	return nil
+}
+
+func (c *cmd) cmdNew(ctx context.Context) error {
+	t := c.t
+	if t.EntityID != nil {
+		c.resp.out(errT(t, wire.ErrCMD_SYNTAX))
+		return nil
+	}
+	mac, err := wire.MACKey(c.e.cfg.Keys.Auth, t.Key1)
+	if err != nil || !wire.Verify(mac, c.req.Session[:], t) {
+		c.resp.out(errT(t, wire.ErrAUTH))
+		return nil
+	}
+	srvPriv, srvPub := wire.NewKeyPair()
+	box, err := wire.BoxKey(srvPriv, t.Key2)
+	if err != nil {
+		c.resp.out(errT(t, wire.ErrCMD_SYNTAX))
+		return nil
+	}
+	if c.st != nil { // a route collision: 2^-128
+		c.resp.out(errT(t, wire.ErrINTERNAL))
+		return nil
+	}
+	k := c.e.cfg.Keys
+	c.st = &queueState{q: queueRec{RecipientID: k.NewID(c.req.Route), SenderID: k.NewID(c.req.Route),
+		RecipientKey: t.Key1, RecipientMAC: mac, BoxKey: box[:]}}
+	if c.req.Push { // as in SMP, NEW subscribes the creating session
+		c.st.sub = c.req.Session[:]
+	}
+	return c.commit(ctx, &wire.Transmission{CorrID: t.CorrID, Code: wire.IDS,
+		RecipientID: c.st.q.RecipientID, SenderID: c.st.q.SenderID, ServerDHKey: srvPub})
+}
+
+// cmdSKey: the tag is by the key being installed.
+func (c *cmd) cmdSKey(ctx context.Context) error {
+	t := c.t
+	mac, kerr := wire.MACKey(c.e.cfg.Keys.Auth, t.Key1)
+	if kerr != nil || c.st == nil || !bytes.Equal(c.st.q.SenderID, t.EntityID) {
+		mac = nil
+	}
+	if !wire.Verify(mac, c.req.Session[:], t) {
+		c.resp.out(errT(t, wire.ErrAUTH))
+		return nil
+	}
+	switch {
+	case c.st.q.Secured() && !bytes.Equal(c.st.q.SenderKey, t.Key1):
+		c.resp.out(errT(t, wire.ErrAUTH))
+		return nil
+	case c.st.q.Secured(): // a retried SKEY
+		c.resp.out(okT(t))
+		return nil
+	}
+	c.st.q.SenderKey, c.st.q.SenderMAC = t.Key1, mac
+	return c.commit(ctx, okT(t))
+}
+
+func (c *cmd) cmdSend(ctx context.Context) error {
+	t := c.t
+	if len(t.Body) > c.e.cfg.MaxMsgSize {
+		c.resp.out(errT(t, wire.ErrLARGE_MSG))
+		return nil
+	}
+	var mac []byte
+	ok := c.st != nil && bytes.Equal(c.st.q.SenderID, t.EntityID)
+	if ok {
+		mac = c.st.q.SenderMAC
+	}
+	switch {
+	case t.Auth != nil:
+		ok = wire.Verify(mac, c.req.Session[:], t)
+	case !ok || c.st.q.Secured(): // unauthenticated SEND: only to an unsecured queue
+		wire.Verify(nil, c.req.Session[:], t)
+		ok = false
+	}
+	if !ok || c.st.q.Suspended {
+		c.resp.out(errT(t, wire.ErrAUTH))
+		return nil
+	}
+	if err := c.expire(ctx); err != nil {
+		return err
+	}
+	if c.st.full || c.st.count() >= uint64(c.e.cfg.Quota) {
+		c.st.full = true
+		c.resp.out(errT(t, wire.ErrQUOTA))
+		return c.commit(ctx, nil)
+	}
+	m := message{ID: randID(), Timestamp: c.e.now(), Body: t.Body}
+	c.put = append(c.put, Entry{msgKey(c.st.next), encodeMsg(m)})
+	c.st.next++
+	if c.st.sub != nil && c.st.pending == nil {
+		c.deliver(m, nil)
+	}
+	return c.commit(ctx, okT(t))
+}
+
+func (c *cmd) cmdSub(ctx context.Context) error {
+	if !c.req.Push {
+		c.resp.out(errT(c.t, wire.ErrCMD_PROHIBITED))
+		return nil
+	}
+	if c.st.sub != nil && !bytes.Equal(c.st.sub, c.req.Session[:]) {
+		c.push(c.st.sub, &wire.Transmission{EntityID: c.t.EntityID, Code: wire.END})
+	}
+	c.st.sub, c.st.pending = c.req.Session[:], nil
+	if err := c.deliverOldest(ctx, nil); err != nil {
+		return err
+	}
+	return c.commit(ctx, okT(c.t))
+}
+
+func (c *cmd) cmdAck(ctx context.Context) error {
+	msgs, err := c.messages(ctx)
+	if err != nil {
+		return err
+	}
+	i := 0
+	for i < len(msgs) && !bytes.Equal(msgs[i].m.ID, c.t.MsgID) {
+		i++
+	}
+	if i == len(msgs) {
+		c.resp.out(errT(c.t, wire.ErrNO_MSG))
+		return nil
+	}
+	for _, x := range msgs[:i+1] { // the message and every one before it
+		c.del = append(c.del, x.key)
+	}
+	c.st.first = msgs[i].seq + 1
+	if c.st.count() == 0 {
+		c.st.full = false
+	}
+	if c.st.sub != nil {
+		keep := c.st.pending
+		c.st.pending = nil
+		if err := c.deliverOldest(ctx, keep); err != nil {
+			return err
+		}
+	}
+	return c.commit(ctx, okT(c.t))
+}
+
+func (c *cmd) cmdGet(ctx context.Context) error {
+	if bytes.Equal(c.st.sub, c.req.Session[:]) {
+		c.resp.out(errT(c.t, wire.ErrCMD_PROHIBITED)) // subscribed here: messages come as events
+		return nil
+	}
+	m, ok, err := c.oldest(ctx)
+	switch {
+	case err != nil:
+		return err
+	case !ok:
+		c.resp.out(errT(c.t, wire.ErrNO_MSG))
+	default:
+		c.resp.out(c.msgT(m, c.t.CorrID))
+	}
+	return nil
+}
+
+func (c *cmd) cmdDel(ctx context.Context) error {
+	msgs, err := c.messages(ctx)
+	if err != nil {
+		return err
+	}
+	for _, x := range msgs {
+		c.del = append(c.del, x.key)
+	}
+	c.del = append(c.del, keyQueue)
+	if c.st.sub != nil && !bytes.Equal(c.st.sub, c.req.Session[:]) {
+		c.push(c.st.sub, &wire.Transmission{EntityID: c.t.EntityID, Code: wire.DELD})
+	}
+	c.st = nil
+	return c.commit(ctx, okT(c.t))
+}
+
+// Gone clears the subscription of a session that has no WebSocket any
+// more (a push to it failed with ErrGone).
+func (e *Engine) Gone(ctx context.Context, kv KV, session []byte) error {
+	st, err := e.load(ctx, kv)
+	if err != nil || st == nil || !bytes.Equal(st.sub, session) {
+		return err
+	}
+	st.sub, st.pending = nil, nil
+	return kv.Write(ctx, []Entry{{keyQueue, st.encode()}}, nil)
+}
+

@@ -1,0 +1,131 @@
+package cfworker
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"sync"
+
+	"github.com/sxweb/sxweb/relay/wire"
+)
+
+// Caller runs one transmission in the queue req.Route names (in the
+// Worker: a fetch to that queue's Durable Object) and returns the encoded
+// transmissions for the caller.
+type Caller func(ctx context.Context, req QueueReq) ([][]byte, error)
+
+// Session is who sends a frame.
+type Session struct {
+	ID   [wire.SessionIDLen]byte
+	Push bool // a WebSocket session; false for an HTTP POST
+}
+
+// HandleFrame handles one client batch frame and returns the frames to
+// send back (each at most wire.MaxFrame bytes). Malformed input gets ERR
+// CMD_SYNTAX (or CMD_UNKNOWN), as in package relay.
+func (e *Engine) HandleFrame(ctx context.Context, s Session, frame []byte, call Caller) [][]byte {
+	body, err := wire.BatchBody(frame)
+	if err != nil {
+		return PackFrames([][]byte{encodeT(&wire.Transmission{Code: wire.ERR, Err: wire.ErrCMD_SYNTAX})})
+	}
+	return PackFrames(e.HandleBody(ctx, s, body, call))
+}
+
+// HandleBody handles the transmissions of a batch body and returns the
+// encoded responses, in the order of the transmissions. Transmissions on
+// one entity run in order; the others run concurrently.
+func (e *Engine) HandleBody(ctx context.Context, s Session, body []byte, call Caller) [][]byte {
+	var raws [][]byte
+	framingErr := false
+	for len(body) > 0 {
+		raw, rest, err := wire.NextRaw(body)
+		if err != nil { // the rest of the frame is dropped
+			framingErr = true
+			break
+		}
+		raws, body = append(raws, raw), rest
+	}
+	outs := make([][][]byte, len(raws))
+	chains := map[string][]int{}
+	var order []string
+	for i, raw := range raws {
+		t, _ := wire.Decode(raw)
+		key := string(t.EntityID)
+		if t.EntityID == nil {
+			key = "\x00" + strconv.Itoa(i) // its own chain
+		}
+		if _, ok := chains[key]; !ok {
+			order = append(order, key)
+		}
+		chains[key] = append(chains[key], i)
+	}
+	var wg sync.WaitGroup
+	for _, key := range order {
+		wg.Add(1)
+		go func(idx []int) {
+			defer wg.Done()
+			for _, i := range idx {
+				outs[i] = e.handleRaw(ctx, s, raws[i], call)
+			}
+		}(chains[key])
+	}
+	wg.Wait()
+	var all [][]byte
+	for _, o := range outs {
+		all = append(all, o...)
+	}
+	if framingErr {
+		all = append(all, encodeT(&wire.Transmission{Code: wire.ERR, Err: wire.ErrCMD_SYNTAX}))
+	}
+	return all
+}
+
+func (e *Engine) handleRaw(ctx context.Context, s Session, raw []byte, call Caller) [][]byte {
+	t, err := wire.Decode(raw)
+	one := func(r *wire.Transmission) [][]byte { return [][]byte{encodeT(r)} }
+	switch {
+	case err != nil && errors.Is(err, wire.ErrUnknown):
+		return one(errT(&t, wire.ErrCMD_UNKNOWN))
+	case err != nil:
+		return one(errT(&t, wire.ErrCMD_SYNTAX))
+	case !t.Code.IsClient():
+		return one(errT(&t, wire.ErrCMD_PROHIBITED))
+	case (t.Code != wire.NEW && t.Code != wire.PING) != (t.EntityID != nil):
+		return one(errT(&t, wire.ErrCMD_SYNTAX))
+	case t.Auth == nil && t.Code != wire.PING && t.Code != wire.SEND:
+		return one(errT(&t, wire.ErrNO_AUTH))
+	case t.Code == wire.PING:
+		return one(&wire.Transmission{CorrID: t.CorrID, Code: wire.PONG})
+	}
+	req := QueueReq{Session: s.ID, Push: s.Push, Raw: raw}
+	if t.Code == wire.NEW {
+		req.Route = NewRoute()
+	} else {
+		req.Route, _ = e.cfg.Keys.RouteOf(t.EntityID)
+	}
+	out, err := call(ctx, req)
+	if err != nil {
+		return one(errT(&t, wire.ErrINTERNAL))
+	}
+	return out
+}
+
+// PackFrames packs encoded transmissions into batch frames of at most
+// wire.MaxFrame bytes.
+func PackFrames(ts [][]byte) [][]byte {
+	var frames [][]byte
+	var f []byte
+	for _, t := range ts {
+		if f != nil && len(f)+len(t) > wire.MaxFrame {
+			frames, f = append(frames, f), nil
+		}
+		if f == nil {
+			f = wire.AppendBatchHeader(make([]byte, 0, 256))
+		}
+		f = append(f, t...)
+	}
+	if f != nil {
+		frames = append(frames, f)
+	}
+	return frames
+}

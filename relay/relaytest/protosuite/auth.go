@@ -1,0 +1,77 @@
+package protosuite
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/sxweb/sxweb/core/relayclient"
+	"github.com/sxweb/sxweb/relay/wire"
+)
+
+// A client without the queue's keys cannot read, subscribe, delete,
+// suspend or send, and every way of getting it wrong looks the same: AUTH.
+func testNoKeyNoAccess(t *testing.T, tg Target) {
+	ctx := ctxT(t)
+	alice, bob, eve := newClient(t, tg.URL), newClient(t, tg.URL), newClient(t, tg.URL)
+	q, err := alice.CreateQueue(ctx)
+	must(t, err)
+	key := relayclient.NewSenderKey()
+	must(t, bob.Secure(ctx, q.SenderID, key))
+	must(t, bob.Send(ctx, q.SenderID, key, []byte("for alice only")))
+
+	stolen := q // eve knows both ids but has her own keys
+	stolen.AuthKey = relayclient.NewSenderKey()
+	unknown := q
+	unknown.RecipientID = bytes.Repeat([]byte{7}, 24)
+	wrongKind := q
+	wrongKind.RecipientID = q.SenderID // a sender id where a recipient id belongs
+	for name, bad := range map[string]relayclient.RecipientQueue{"wrong key": stolen, "unknown queue": unknown, "sender id as recipient id": wrongKind} {
+		_, err := eve.Get(ctx, bad)
+		wantCode(t, name+": GET", err, "AUTH")
+		wantCode(t, name+": SUB", eve.Subscribe(ctx, []relayclient.RecipientQueue{bad})[0], "AUTH")
+		wantCode(t, name+": DEL", eve.Delete(ctx, bad), "AUTH")
+		wantCode(t, name+": OFF", eve.Suspend(ctx, bad), "AUTH")
+		wantCode(t, name+": ACK", eve.Ack(ctx, bad, bytes.Repeat([]byte{1}, 24)), "AUTH")
+	}
+	wantCode(t, "send with another key", eve.Send(ctx, q.SenderID, relayclient.NewSenderKey(), []byte("x")), "AUTH")
+	wantCode(t, "send without key", eve.Send(ctx, q.SenderID, nil, []byte("x")), "AUTH")
+	wantCode(t, "send to a recipient id", eve.Send(ctx, q.RecipientID, key, []byte("x")), "AUTH")
+	wantCode(t, "re-secure with another key", eve.Secure(ctx, q.SenderID, relayclient.NewSenderKey()), "AUTH")
+	wantCode(t, "secure unknown queue", eve.Secure(ctx, unknown.RecipientID, relayclient.NewSenderKey()), "AUTH")
+
+	// Alice is unaffected and still gets her one message.
+	if m := next[relayclient.Message](t, alice); string(m.Body) != "for alice only" {
+		t.Fatalf("got %q", m.Body)
+	}
+}
+
+// A recipient command whose tag was made for another session is refused:
+// authenticators are bound to the session id.
+func testTagBoundToSession(t *testing.T, tg Target) {
+	a, b := dialRaw(t, tg.URL), dialRaw(t, tg.URL)
+	priv, pub := wire.NewKeyPair()
+	_, dh := wire.NewKeyPair()
+	mac, err := wire.MACKey(priv, a.h.AuthKey[:])
+	must(t, err)
+	newQ := wire.Transmission{CorrID: []byte{1}, Code: wire.NEW, Key1: pub, Key2: dh}
+	a.send(wire.AppendTransmission(wire.AppendBatchHeader(nil), &newQ, wire.SignerFor(mac, a.h.SessionID[:])))
+	ids := a.recvOne()
+	if ids.Code != wire.IDS {
+		t.Fatalf("NEW: %v %v", ids.Code, ids.Err)
+	}
+	get := wire.Transmission{CorrID: []byte{2}, EntityID: ids.RecipientID, Code: wire.GET}
+	replayed := wire.AppendTransmission(wire.AppendBatchHeader(nil), &get, wire.SignerFor(mac, a.h.SessionID[:]))
+	b.send(replayed)
+	if resp := b.recvOne(); resp.Code != wire.ERR || resp.Err != wire.ErrAUTH {
+		t.Fatalf("replay in another session: %v %v", resp.Code, resp.Err)
+	}
+	a.send(replayed)
+	if resp := a.recvOne(); resp.Code != wire.ERR || resp.Err != wire.ErrCMD_PROHIBITED {
+		t.Fatalf("GET on own subscription: %v %v", resp.Code, resp.Err)
+	}
+	noAuth := wire.Transmission{CorrID: []byte{3}, EntityID: ids.RecipientID, Code: wire.SUB}
+	a.send(wire.AppendTransmission(wire.AppendBatchHeader(nil), &noAuth, nil))
+	if resp := a.recvOne(); resp.Code != wire.ERR || resp.Err != wire.ErrNO_AUTH {
+		t.Fatalf("SUB without tag: %v %v", resp.Code, resp.Err)
+	}
+}
