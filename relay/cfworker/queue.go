@@ -284,4 +284,3 @@ func (e *Engine) Gone(ctx context.Context, kv KV, session []byte) error {
 	st.sub, st.pending = nil, nil
 	return kv.Write(ctx, []Entry{{keyQueue, st.encode()}}, nil)
 }
-
