@@ -143,7 +143,10 @@ async function boot(takeover = false) {
   }
   app.chat = chat;
   globalThis.__sxReadyAt = performance.now();
-  for (const t of ["message", "member", "contact", "group", "delivery"]) chat.on(t, scheduleRefresh);
+  // Messages and delivery marks go to the open chat only (no re-reading of the
+  // history); members, contacts and groups refresh the lists and the view.
+  for (const t of ["message", "delivery"]) chat.on(t, (ev) => app.view && app.view.onEvent && app.view.onEvent(ev));
+  for (const t of ["member", "contact", "group"]) chat.on(t, scheduleRefresh);
   chat.on("error", (ev) => app.error(ev.message || ev.code || "error"));
   chat.on("closed", (ev) => { if (ev.reason === "takeover") showTakenOver(); });
   try {

@@ -4,17 +4,18 @@
 import { h, fill, fmtTime } from "./dom.js";
 
 const SHOWN = 300; // messages rendered at once; older ones behind "Show earlier"
+export const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 const STATUS = {
-  pending: ["🕓", "queued: sent when connected"],
-  queued: ["🕓", "queued: sent when connected"],
-  sending: ["🕓", "sending"],
+  pending: ["○ queued", "queued: sent when connected"],
+  queued: ["○ queued", "queued: sent when connected"],
+  sending: ["○", "sending"],
   sent: ["✓", "sent to the relay"],
   delivered: ["✓✓", "delivered"],
   partial: ["✓✓", "delivered to some members"],
   read: ["✓✓", "read"],
-  error: ["⚠", "failed"],
-  failed: ["⚠", "failed"],
+  error: ["! failed", "failed"],
+  failed: ["! failed", "failed"],
 };
 
 /** The delivery state of one of my messages, as a small mark with a readable label. */
@@ -62,17 +63,58 @@ function chatPane({ label, send, composerHint }) {
     }
   }
 
-  function render(messages, nameOf) {
-    all = messages || [];
+  let nameOf = () => "";
+  let pending = []; // events that arrived before the first load
+  let frame = 0;
+  function draw() {
+    frame = 0;
     const atBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 40;
     const shown = all.slice(-limit);
     fill(list,
       all.length > shown.length
-        ? h("li", { class: "more" }, h("button", { class: "link", onclick: () => { limit += SHOWN; render(all, nameOf); } }, `Show earlier (${all.length - shown.length})`))
+        ? h("li", { class: "more" }, h("button", { class: "link", onclick: () => { limit += SHOWN; draw(); } }, `Show earlier (${all.length - shown.length})`))
         : null,
       shown.length ? shown.map((m) => messageItem(m, nameOf)) : h("li", { class: "empty" }, "No messages yet."));
     if (atBottom || list.dataset.first !== "0") scroller.scrollTop = scroller.scrollHeight;
     list.dataset.first = "0";
+  }
+  const redraw = () => { if (!frame) frame = requestAnimationFrame(draw); };
+
+  /** Sets the names of senders and, on the first load, the messages (then applies events that came meanwhile). */
+  function render(messages, names) {
+    if (names) nameOf = names;
+    if (messages) {
+      all = messages;
+      const early = pending || [];
+      pending = [];
+      early.forEach(apply);
+    }
+    draw();
+  }
+  // A message event carries the message; a delivery event the counts of one of mine.
+  function apply(ev) {
+    const i = all.findIndex((x) => x.messageId === ev.messageId);
+    if (ev.type === "delivery") {
+      if (i < 0) return;
+      const status = ev.total > 0 && ev.delivered >= ev.total ? "delivered" : all[i].status === "delivered" ? "delivered" : "sent";
+      all[i] = { ...all[i], status, delivered: ev.delivered, total: ev.total };
+    } else {
+      const m = { messageId: ev.messageId, text: ev.text, sender: ev.sender, ts: ev.ts, status: ev.status, delivered: ev.delivered, total: ev.total };
+      if (i >= 0) all[i] = { ...all[i], ...m }; else all.push(m);
+    }
+  }
+  /** Applies a message or delivery event of this chat without asking the core for the whole history. */
+  function onEvent(ev) {
+    if (!list.dataset.first) { pending.push(ev); return; } // not loaded yet
+    apply(ev);
+    redraw();
+  }
+  /** Shows a message I just sent, in case its event comes later. */
+  function sent(messageId, text) {
+    if (!all.some((x) => x.messageId === messageId)) {
+      all.push({ messageId, text, sender: "me", ts: new Date().toISOString(), status: "pending", delivered: 0, total: 0 });
+      redraw();
+    }
   }
 
   function setEnabled(on, why) {
@@ -80,7 +122,7 @@ function chatPane({ label, send, composerHint }) {
     button.disabled = !on;
     hint.textContent = why || composerHint || "";
   }
-  return { el: h("div", { class: "chat" }, scroller, h("div", { class: "composer-wrap" }, hint, form)), render, setEnabled, input };
+  return { el: h("div", { class: "chat" }, scroller, h("div", { class: "composer-wrap" }, hint, form)), render, onEvent, sent, setEnabled, input };
 }
 
 const GROUP_STATE = { invited: "invited", joining: "joining: waiting for the host", left: "you left", removed: "you were removed", deleted: "deleted" };
@@ -98,7 +140,7 @@ function groupHeader(app, g, title) {
   return h("header", { class: "chat-head" },
     h("a", { class: "back", href: "#/", "aria-label": "Back to chats" }, "←"),
     h("div", { class: "title" }, h("h1", {}, title || g.displayName),
-      h("small", {}, `${g.memberCount ?? "?"} members · direct messages ${g.directMessages === "on" ? "on" : "off"}`,
+      h("small", {}, `${plural(g.memberCount ?? 0, "member")} · direct messages ${g.directMessages === "on" ? "on" : "off"}`,
         g.status && g.status !== "active" ? ` · ${GROUP_STATE[g.status] || g.status}` : "", g.incognito ? " · incognito" : "")),
     h("nav", { class: "actions", "aria-label": "Group" },
       h("a", { class: "button", href: `#/group/${encodeURIComponent(g.groupId)}` }, "Chat"),
@@ -121,13 +163,19 @@ export function groupView(app, { groupId }) {
   const head = h("div");
   const pane = chatPane({
     label: `Messages in ${g.displayName}`,
-    send: async (text) => { await app.chat.sendGroupMessage(id, text).catch((e) => { app.error(e); throw e; }); await update(); },
+    send: async (text) => {
+      const r = await app.chat.sendGroupMessage(id, text).catch((e) => { app.error(e); throw e; });
+      pane.sent(r.messageId, text);
+    },
   });
   const nameOf = (s) => members.find((m) => String(m.memberId) === String(s))?.displayName || "member";
+  let loaded = false;
   async function update() {
     const g2 = findGroup(app, id) || g;
     fill(head, groupHeader(app, g2), invitation(app, g2));
-    const [ms, msgs] = await Promise.all([app.chat.members(id), app.chat.messages({ groupId: id })]);
+    // The history is read once; later messages and delivery marks come as events.
+    const [ms, msgs] = await Promise.all([app.chat.members(id), loaded ? null : app.chat.messages({ groupId: id })]);
+    loaded = true;
     members = ms || [];
     pane.render(msgs, nameOf);
     const connected = members.filter((m) => m.status === "connected").length;
@@ -136,7 +184,8 @@ export function groupView(app, { groupId }) {
       : connected < members.length ? `Connected with ${connected} of ${members.length} members; the others get messages once connected.` : "");
   }
   update().catch(app.error);
-  return { el: h("section", { class: "chat-view", "aria-label": g.displayName }, head, pane.el), update };
+  const onEvent = (ev) => { if (String(ev.groupId) === String(id)) pane.onEvent(ev); };
+  return { el: h("section", { class: "chat-view", "aria-label": g.displayName }, head, pane.el), update, onEvent };
 }
 
 function directReason(g, m) {
@@ -212,7 +261,10 @@ export function contactView(app, { contactId }) {
   const state = h("div", { class: "contact-state", role: "status" });
   const pane = chatPane({
     label: `Messages with ${c.displayName}`,
-    send: async (text) => { await app.chat.sendDirectMessage(c.contactId, text).catch((e) => { app.error(e); throw e; }); await update(); },
+    send: async (text) => {
+      const r = await app.chat.sendDirectMessage(c.contactId, text).catch((e) => { app.error(e); throw e; });
+      pane.sent(r.messageId, text);
+    },
   });
   async function update() {
     const c2 = find() || c;
@@ -230,8 +282,11 @@ export function contactView(app, { contactId }) {
       fill(state, CONTACT_STATE[c2.status] ? h("p", {}, CONTACT_STATE[c2.status]) : null);
     }
     pane.setEnabled(c2.status !== "request", c2.status === "request" ? "Accept the request to reply." : "");
-    pane.render(await app.chat.messages({ contactId: c2.contactId }), () => c2.displayName);
+    pane.render(loaded ? null : await app.chat.messages({ contactId: c2.contactId }), () => c2.displayName);
+    loaded = true;
   }
+  let loaded = false;
   update().catch(app.error);
-  return { el: h("section", { class: "chat-view", "aria-label": c.displayName }, head, state, pane.el), update };
+  const onEvent = (ev) => { if (String(ev.contactId) === String(c.contactId)) pane.onEvent(ev); };
+  return { el: h("section", { class: "chat-view", "aria-label": c.displayName }, head, state, pane.el), update, onEvent };
 }

@@ -1,7 +1,7 @@
 // views.js — the screens other than chats: onboarding, the chat list, creating
 // and sharing a group, joining by link, connecting, connections and storage.
 import { h, fill, field } from "./dom.js";
-import { groupView, membersView, contactView } from "./chatviews.js";
+import { groupView, membersView, contactView, plural } from "./chatviews.js";
 
 const enc = encodeURIComponent;
 
@@ -18,7 +18,7 @@ export function sidebar(app) {
       h("a", { class: "button", href: "#/add" }, "Join or connect")),
     h("h2", { id: "groups-h" }, "Groups"),
     h("ul", { class: "chatlist", "aria-labelledby": "groups-h" },
-      app.groups.length ? app.groups.map((g) => item(`#/group/${enc(g.groupId)}`, g.displayName, `${g.memberCount ?? 0} members`))
+      app.groups.length ? app.groups.map((g) => item(`#/group/${enc(g.groupId)}`, g.displayName, plural(g.memberCount ?? 0, "member")))
         : h("li", { class: "empty" }, "No groups yet")),
     h("h2", { id: "direct-h" }, "Direct chats"),
     h("ul", { class: "chatlist", "aria-labelledby": "direct-h" },
@@ -142,7 +142,7 @@ function share(app, { groupId }) {
   const g = app.groups.find((x) => String(x.groupId) === String(groupId));
   const out = h("div", { class: "share-body" }, h("p", {}, "Making the link…"));
   const el = h("section", { class: "card share", "aria-labelledby": "sh-h" },
-    h("a", { class: "back", href: `#/group/${enc(groupId)}` }, "← Back to the group"),
+    h("a", { class: "backlink", href: `#/group/${enc(groupId)}` }, "← Back to the group"),
     h("h1", { id: "sh-h" }, `Invite to ${g ? g.displayName : "the group"}`), out);
   app.chat.createGroupLink(groupId).then(async (link) => {
     link = typeof link === "string" ? link : link.link;
