@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/crypto/curve25519"
+
 	"github.com/sxweb/sxweb/core/relayclient"
 	"github.com/sxweb/sxweb/core/relayclient/wsdial"
 	"github.com/sxweb/sxweb/relay"
@@ -34,6 +36,11 @@ func BenchmarkAuth(b *testing.B) {
 	})
 	cp, _ := wire.NewKeyPair()
 	_, sp := wire.NewKeyPair()
+	b.Run("X25519", func(b *testing.B) {
+		for b.Loop() {
+			curve25519.X25519(cp, sp)
+		}
+	})
 	b.Run("X25519+HKDF(uncached)", func(b *testing.B) {
 		for b.Loop() {
 			wire.MACKey(cp, sp)
@@ -175,21 +182,9 @@ func BenchmarkThroughput(b *testing.B) {
 	}
 }
 
-var resub struct {
-	once sync.Once
-	r    *relaytest.Relay
-	qs   []relayclient.RecipientQueue
-}
-
-// BenchmarkResubscribe10k: a client that remembers 10,000 queues loses its
-// connection; measured from the drop until every queue is re-subscribed.
-func BenchmarkResubscribe10k(b *testing.B) {
-	const n = 10000
-	r := relaytest.Start(b, relay.Config{})
+// createQueues creates n queues through c.
+func createQueues(b *testing.B, c *relayclient.Client, n int) []relayclient.RecipientQueue {
 	ctx := context.Background()
-	k := &counters{}
-	c := relayclient.New(r.URL, k.dial, relayclient.Options{MinBackoff: time.Millisecond, Logf: b.Logf})
-	defer c.Close()
 	qs := make([]relayclient.RecipientQueue, n)
 	sem := make(chan struct{}, 256)
 	var wg sync.WaitGroup
@@ -207,6 +202,18 @@ func BenchmarkResubscribe10k(b *testing.B) {
 		}(i)
 	}
 	wg.Wait()
+	return qs
+}
+
+// BenchmarkResubscribe10k: a client that remembers 10,000 queues loses its
+// connection; measured from the drop until every queue is re-subscribed.
+func BenchmarkResubscribe10k(b *testing.B) {
+	const n = 10000
+	r := relaytest.Start(b, relay.Config{})
+	k := &counters{}
+	c := relayclient.New(r.URL, k.dial, relayclient.Options{MinBackoff: time.Millisecond, Logf: b.Logf})
+	defer c.Close()
+	createQueues(b, c, n)
 	for { // the Up of the first connection
 		if _, ok := (<-c.Events()).(relayclient.Up); ok {
 			break
@@ -234,4 +241,29 @@ func BenchmarkResubscribe10k(b *testing.B) {
 	b.ReportMetric(float64(k.down.Load()), "bytes-down")
 	b.ReportMetric(float64(k.framesUp.Load()), "frames-up")
 	b.ReportMetric(float64(k.framesDown.Load()), "frames-down")
+}
+
+// BenchmarkSubscribe10kColdClient: a freshly started client (no cached
+// authenticator keys: one X25519 per queue) connects and subscribes
+// 10,000 queues.
+func BenchmarkSubscribe10kColdClient(b *testing.B) {
+	const n = 10000
+	r := relaytest.Start(b, relay.Config{})
+	maker := relayclient.New(r.URL, wsdial.Dial, relayclient.Options{})
+	qs := createQueues(b, maker, n)
+	maker.Close()
+	k := &counters{}
+	b.ResetTimer()
+	for b.Loop() {
+		c := relayclient.New(r.URL, k.dial, relayclient.Options{})
+		for i, err := range c.Subscribe(context.Background(), qs) {
+			if err != nil {
+				b.Fatalf("queue %d: %v", i, err)
+			}
+		}
+		c.Close()
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(k.up.Load())/float64(b.N), "bytes-up/op")
+	b.ReportMetric(float64(k.down.Load())/float64(b.N), "bytes-down/op")
 }

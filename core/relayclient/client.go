@@ -88,7 +88,7 @@ func (c *Client) run() {
 		}
 		backoff = c.opts.MinBackoff
 		go s.pingLoop()
-		c.resubscribe(s)
+		c.resubscribe(s, s.resub)
 		<-s.done
 		c.mu.Lock()
 		if c.cur == s {
@@ -131,6 +131,11 @@ func (c *Client) connect() (*session, error) {
 		c.macCache = map[string][]byte{}
 	}
 	c.cur = s
+	// Snapshot under the lock that publishes s: a Subscribe that sees s
+	// afterwards sends its own SUBs, one that did not is in the snapshot.
+	for _, q := range c.queues {
+		s.resub = append(s.resub, q)
+	}
 	c.mu.Unlock()
 	go s.readLoop()
 	go s.writeLoop()
@@ -140,10 +145,8 @@ func (c *Client) connect() (*session, error) {
 // current returns the live session, waiting for the first connection
 // attempt if it has not finished yet.
 func (c *Client) current(ctx context.Context) (*session, error) {
-	select {
-	case <-c.first:
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	if err := c.waitFirst(ctx); err != nil {
+		return nil, err
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -154,6 +157,19 @@ func (c *Client) current(ctx context.Context) (*session, error) {
 		return nil, ErrNotConnected
 	}
 	return c.cur, nil
+}
+
+// waitFirst waits until the first connection attempt has finished.
+func (c *Client) waitFirst(ctx context.Context) error {
+	select {
+	case <-c.first:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	if c.ctx.Err() != nil {
+		return ErrClosed
+	}
+	return nil
 }
 
 // macKey returns the cached authenticator key of priv for the relay.
@@ -215,15 +231,10 @@ func (c *Client) remembered(rid []byte) (RecipientQueue, bool) {
 	return q, ok
 }
 
-// resubscribe SUBs every remembered queue on s (batched by the writer)
-// and then reports Up.
-func (c *Client) resubscribe(s *session) {
-	c.mu.Lock()
-	qs := make([]RecipientQueue, 0, len(c.queues))
-	for _, q := range c.queues {
-		qs = append(qs, q)
-	}
-	c.mu.Unlock()
+// resubscribe SUBs the queues remembered when s connected (batched by the
+// writer) and then reports Up.
+func (c *Client) resubscribe(s *session, qs []RecipientQueue) {
+	s.resub = nil
 	errs := c.subscribeOn(c.ctx, s, qs)
 	failed := 0
 	for i, err := range errs {

@@ -3,6 +3,8 @@ package relayclient
 import (
 	"context"
 	"errors"
+	"runtime"
+	"sync"
 
 	"github.com/sxweb/sxweb/relay/wire"
 )
@@ -59,10 +61,22 @@ func (c *Client) CreateQueue(ctx context.Context) (RecipientQueue, error) {
 // (they are subscribed on the next connection). errs[i] is q[i]'s result;
 // a queue the relay refuses (AUTH) is forgotten.
 func (c *Client) Subscribe(ctx context.Context, qs []RecipientQueue) []error {
-	for _, q := range qs {
-		c.remember(q)
+	var s *session
+	err := c.waitFirst(ctx)
+	if err == nil {
+		c.mu.Lock()
+		for _, q := range qs {
+			c.queues[string(q.RecipientID)] = q
+		}
+		if s = c.cur; s == nil {
+			err = ErrNotConnected
+		}
+		c.mu.Unlock()
+	} else {
+		for _, q := range qs {
+			c.remember(q)
+		}
 	}
-	s, err := c.current(ctx)
 	if err != nil {
 		errs := make([]error, len(qs))
 		for i := range errs {
@@ -75,15 +89,14 @@ func (c *Client) Subscribe(ctx context.Context, qs []RecipientQueue) []error {
 
 func (c *Client) subscribeOn(ctx context.Context, s *session, qs []RecipientQueue) []error {
 	errs := make([]error, len(qs))
+	macs := c.macKeys(qs, s.relayPub, errs)
 	items := make([]item, 0, len(qs))
 	idx := make([]int, 0, len(qs))
 	for i, q := range qs {
-		mac, err := c.macKey(q.AuthKey, s.relayPub)
-		if err != nil {
-			errs[i] = err
+		if errs[i] != nil {
 			continue
 		}
-		items = append(items, item{t: wire.Transmission{EntityID: q.RecipientID, Code: wire.SUB}, mac: mac})
+		items = append(items, item{t: wire.Transmission{EntityID: q.RecipientID, Code: wire.SUB}, mac: macs[i]})
 		idx = append(idx, i)
 	}
 	calls := make([]*call, len(qs))
@@ -104,6 +117,25 @@ func (c *Client) subscribeOn(ctx context.Context, s *session, qs []RecipientQueu
 		errs[i] = err
 	}
 	return errs
+}
+
+// macKeys returns the authenticator keys of qs, deriving uncached ones on
+// every core (a cold start with many queues costs one X25519 each).
+func (c *Client) macKeys(qs []RecipientQueue, relayPub []byte, errs []error) [][]byte {
+	macs := make([][]byte, len(qs))
+	workers := min(runtime.GOMAXPROCS(0), 1+len(qs)/256)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := w; i < len(qs); i += workers {
+				macs[i], errs[i] = c.macKey(qs[i].AuthKey, relayPub)
+			}
+		}(w)
+	}
+	wg.Wait()
+	return macs
 }
 
 // Ack acknowledges msgID; the relay then delivers the queue's next message.

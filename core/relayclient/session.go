@@ -15,6 +15,7 @@ type session struct {
 	conn     Conn
 	id       []byte
 	relayPub []byte
+	resub    []RecipientQueue // remembered queues to re-subscribe (set by connect)
 
 	mu       sync.Mutex
 	out      []item

@@ -9,6 +9,7 @@ import (
 	"crypto/subtle"
 	"errors"
 
+	"golang.org/x/crypto/curve25519"
 	"golang.org/x/crypto/nacl/box"
 )
 
@@ -43,15 +44,12 @@ func PublicKey(priv []byte) ([]byte, error) {
 // The client calls it with its queue key and the relay's auth key, the relay
 // with its auth key and the client's public key; both get the same key.
 func MACKey(priv, pub []byte) ([]byte, error) {
-	k, err := ecdh.X25519().NewPrivateKey(priv)
-	if err != nil {
+	if len(priv) != KeyLen || len(pub) != KeyLen {
 		return nil, ErrBadKey
 	}
-	p, err := ecdh.X25519().NewPublicKey(pub)
-	if err != nil {
-		return nil, ErrBadKey
-	}
-	secret, err := k.ECDH(p)
+	// One scalar multiplication (crypto/ecdh would also derive priv's
+	// public key); X25519 rejects low-order points (all-zero output).
+	secret, err := curve25519.X25519(priv, pub)
 	if err != nil {
 		return nil, ErrBadKey
 	}
