@@ -1,0 +1,144 @@
+package cftest_test
+
+import (
+	"context"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/sxweb/sxweb/core/relayclient"
+	"github.com/sxweb/sxweb/core/relayclient/wsdial"
+	"github.com/sxweb/sxweb/relay"
+	"github.com/sxweb/sxweb/relay/relaytest"
+)
+
+// The same two benchmarks against the native relay and the local Worker
+// in one run (docs/cloudflare.md records the figures):
+//
+//	go test -run '^$' -bench . -benchtime 200x ./relay/cfworker/cftest
+//
+// Latency: one message at a time, SEND → MSG at the subscriber → ACK.
+// Throughput: benchSenders concurrent senders over benchQueues queues, the
+// subscriber acknowledging every message as it arrives.
+const (
+	benchQueues  = 16
+	benchSenders = 16
+)
+
+func relays(b *testing.B) map[string]string {
+	urls := map[string]string{"native": relaytest.Start(b, relay.Config{}).URL}
+	if worker != nil {
+		urls["worker"] = worker.URL
+	} else {
+		b.Log("worker skipped: " + skipWhy)
+	}
+	return urls
+}
+
+func BenchmarkLatency(b *testing.B) {
+	for _, name := range []string{"native", "worker"} {
+		url, ok := relays(b)[name]
+		if !ok {
+			continue
+		}
+		b.Run(name, func(b *testing.B) { benchLatency(b, url) })
+	}
+}
+
+func BenchmarkThroughput(b *testing.B) {
+	for _, name := range []string{"native", "worker"} {
+		url, ok := relays(b)[name]
+		if !ok {
+			continue
+		}
+		b.Run(name, func(b *testing.B) { benchThroughput(b, url) })
+	}
+}
+
+func benchClient(b *testing.B, url string) *relayclient.Client {
+	c := relayclient.New(url, wsdial.Dial, relayclient.Options{})
+	b.Cleanup(func() { c.Close() })
+	return c
+}
+
+func benchLatency(b *testing.B, url string) {
+	ctx := context.Background()
+	alice, bob := benchClient(b, url), benchClient(b, url)
+	q, err := alice.CreateQueue(ctx)
+	must(b, err)
+	body := make([]byte, 256)
+	lat := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for range b.N {
+		t0 := time.Now()
+		must(b, bob.Send(ctx, q.SenderID, nil, body))
+		m := nextMsg(b, alice)
+		lat = append(lat, time.Since(t0))
+		must(b, alice.Ack(ctx, q, m.MsgID))
+	}
+	b.StopTimer()
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	b.ReportMetric(ms(lat[len(lat)/2]), "p50-ms")
+	b.ReportMetric(ms(lat[len(lat)*99/100]), "p99-ms")
+}
+
+func benchThroughput(b *testing.B, url string) {
+	ctx := context.Background()
+	alice, bob := benchClient(b, url), benchClient(b, url)
+	qs := make([]relayclient.RecipientQueue, benchQueues)
+	byID := map[string]relayclient.RecipientQueue{}
+	for i := range qs {
+		q, err := alice.CreateQueue(ctx)
+		must(b, err)
+		qs[i], byID[string(q.RecipientID)] = q, q
+	}
+	body := make([]byte, 256)
+	b.ResetTimer()
+	start := time.Now()
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range benchSenders {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for n := next.Add(1) - 1; n < int64(b.N); n = next.Add(1) - 1 {
+				if err := bob.Send(ctx, qs[int(n)%benchQueues].SenderID, nil, body); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	var acks sync.WaitGroup
+	for range b.N {
+		m := nextMsg(b, alice)
+		acks.Add(1)
+		go func() {
+			defer acks.Done()
+			if err := alice.Ack(ctx, byID[string(m.RecipientID)], m.MsgID); err != nil {
+				b.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	acks.Wait()
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "msg/s")
+}
+
+func nextMsg(b *testing.B, c *relayclient.Client) relayclient.Message {
+	timeout := time.After(2 * time.Minute)
+	for {
+		select {
+		case ev := <-c.Events():
+			if m, ok := ev.(relayclient.Message); ok {
+				return m
+			}
+		case <-timeout:
+			b.Fatal("no message")
+		}
+	}
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
