@@ -3,6 +3,7 @@ package relay_test
 import (
 	"bytes"
 	"testing"
+	"time"
 
 	"github.com/sxweb/sxweb/core/relayclient"
 	"github.com/sxweb/sxweb/relay"
@@ -98,5 +99,25 @@ func TestQuotaAndOversize(t *testing.T) {
 	must(t, bob.Send(ctx, q.SenderID, nil, []byte("after drain")))
 	if m := next[relayclient.Message](t, alice); string(m.Body) != "after drain" {
 		t.Fatalf("got %q", m.Body)
+	}
+}
+
+// Messages older than the expiry are not delivered.
+func TestExpiry(t *testing.T) {
+	r := relaytest.Start(t, relay.Config{Expiry: 100 * time.Millisecond})
+	ctx := ctxT(t)
+	poller, bob := newClient(t, r.URL), newClient(t, r.URL)
+	q, err := poller.CreateQueue(ctx)
+	must(t, err)
+	must(t, bob.Send(ctx, q.SenderID, nil, []byte("stale")))
+	_ = next[relayclient.Message](t, poller) // delivered while fresh
+	time.Sleep(300 * time.Millisecond)
+	other := newClient(t, r.URL)
+	if m, err := other.Get(ctx, q); m != nil || err != nil {
+		t.Fatalf("expired message returned: %v %v", m, err)
+	}
+	must(t, bob.Send(ctx, q.SenderID, nil, []byte("fresh")))
+	if m, err := other.Get(ctx, q); err != nil || m == nil || string(m.Body) != "fresh" {
+		t.Fatalf("fresh message: %v %v", m, err)
 	}
 }

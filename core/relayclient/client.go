@@ -86,7 +86,7 @@ func (c *Client) run() {
 			}
 			continue
 		}
-		backoff = c.opts.MinBackoff
+		began := time.Now()
 		go s.pingLoop()
 		c.resubscribe(s, s.resub)
 		<-s.done
@@ -97,6 +97,16 @@ func (c *Client) run() {
 		c.mu.Unlock()
 		s.failAll()
 		c.events.push(Down{Server: c.url, Err: s.err})
+		if time.Since(began) > 10*time.Second {
+			backoff = c.opts.MinBackoff // a healthy session: reconnect at once
+		} else { // a relay that accepts and drops at once must not be hammered
+			d := backoff/2 + rand.N(backoff/2+1)
+			backoff = min(backoff*2, c.opts.MaxBackoff)
+			select {
+			case <-time.After(d):
+			case <-c.ctx.Done():
+			}
+		}
 	}
 }
 
@@ -236,6 +246,11 @@ func (c *Client) remembered(rid []byte) (RecipientQueue, bool) {
 func (c *Client) resubscribe(s *session, qs []RecipientQueue) {
 	s.resub = nil
 	errs := c.subscribeOn(c.ctx, s, qs)
+	select {
+	case <-s.done:
+		return // dropped while re-subscribing: Down follows, no Up
+	default:
+	}
 	failed := 0
 	for i, err := range errs {
 		if err != nil {
