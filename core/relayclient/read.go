@@ -17,25 +17,31 @@ func (s *session) readLoop() {
 		s.mu.Lock()
 		s.lastRead = time.Now()
 		s.mu.Unlock()
-		body, err := wire.BatchBody(f)
+		s.handleFrame(f)
+	}
+}
+
+// handleFrame routes every transmission of one server frame; malformed
+// parts are logged and skipped.
+func (s *session) handleFrame(f []byte) {
+	body, err := wire.BatchBody(f)
+	if err != nil {
+		s.c.opts.Logf("relayclient: bad frame from %s: %v", s.c.url, err)
+		return
+	}
+	for len(body) > 0 {
+		raw, rest, err := wire.NextRaw(body)
 		if err != nil {
 			s.c.opts.Logf("relayclient: bad frame from %s: %v", s.c.url, err)
+			return
+		}
+		body = rest
+		t, err := wire.Decode(raw)
+		if err != nil {
+			s.c.opts.Logf("relayclient: bad transmission from %s: %v", s.c.url, err)
 			continue
 		}
-		for len(body) > 0 {
-			raw, rest, err := wire.NextRaw(body)
-			if err != nil {
-				s.c.opts.Logf("relayclient: bad frame from %s: %v", s.c.url, err)
-				break
-			}
-			body = rest
-			t, err := wire.Decode(raw)
-			if err != nil {
-				s.c.opts.Logf("relayclient: bad transmission from %s: %v", s.c.url, err)
-				continue
-			}
-			s.handle(&t)
-		}
+		s.handle(&t)
 	}
 }
 
