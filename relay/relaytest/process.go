@@ -41,10 +41,11 @@ func binary() (string, error) {
 
 // Process is cmd/relay running as a separate OS process.
 type Process struct {
-	URL  string // ws://127.0.0.1:port/
-	Addr string
-	Dir  string
-	Args []string // extra flags (e.g. -quota 10)
+	URL     string // ws://127.0.0.1:port/
+	HTTPURL string // http://127.0.0.1:port/ (plain GET hello, POST)
+	Addr    string
+	Dir     string
+	Args    []string // extra flags (e.g. -quota 10)
 
 	t      testing.TB
 	killMu sync.Mutex // held for a whole Kill, so a second Kill waits for the first
@@ -63,7 +64,7 @@ func StartProcess(t testing.TB, args ...string) *Process {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	p := &Process{t: t, Addr: addr, URL: "ws://" + addr + "/", Dir: t.TempDir(), Args: args}
+	p := &Process{t: t, Addr: addr, URL: "ws://" + addr + "/", HTTPURL: "http://" + addr + "/", Dir: t.TempDir(), Args: args}
 	if err := p.start(); err != nil {
 		t.Fatal(err)
 	}
