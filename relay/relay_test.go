@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sxweb/sxweb/relay/wire"
+
 	"github.com/sxweb/sxweb/core/relayclient"
 	"github.com/sxweb/sxweb/relay"
 	"github.com/sxweb/sxweb/relay/relaytest"
@@ -119,5 +121,40 @@ func TestExpiry(t *testing.T) {
 	must(t, bob.Send(ctx, q.SenderID, nil, []byte("fresh")))
 	if m, err := other.Get(ctx, q); err != nil || m == nil || string(m.Body) != "fresh" {
 		t.Fatalf("fresh message: %v %v", m, err)
+	}
+}
+
+// A session that subscribes many queues holding large messages and reads
+// slowly gets every one: deliveries beyond the session's push limit wait
+// for its output to drain; they are not lost and the session is not dropped.
+func TestManyLargePendingMessages(t *testing.T) {
+	r := relaytest.Start(t, relay.Config{})
+	ctx := ctxT(t)
+	maker, bob := newClient(t, r.URL), newClient(t, r.URL)
+	const n = 400 // 400 × 16 KB: more than socket buffers and the 1 MiB push limit
+	var qs []relayclient.RecipientQueue
+	for i := 0; i < n; i++ {
+		q, err := maker.CreateQueue(ctx)
+		must(t, err)
+		qs = append(qs, q)
+		must(t, bob.Send(ctx, q.SenderID, nil, bytes.Repeat([]byte{byte(i)}, relayclient.MaxBody)))
+	}
+	maker.Close()
+	slow := dialRaw(t, r.URL)
+	f := wire.AppendBatchHeader(nil)
+	for _, q := range qs {
+		mac, err := wire.MACKey(q.AuthKey, slow.h.AuthKey[:])
+		must(t, err)
+		f = wire.AppendTransmission(f, &wire.Transmission{EntityID: q.RecipientID, Code: wire.SUB}, wire.SignerFor(mac, slow.h.SessionID[:]))
+	}
+	slow.send(f)
+	time.Sleep(300 * time.Millisecond) // not reading: the relay's output backs up
+	msgs := map[string]bool{}
+	for len(msgs) < n {
+		for _, tr := range slow.recv() {
+			if tr.Code == wire.MSG {
+				msgs[string(tr.EntityID)] = true
+			}
+		}
 	}
 }

@@ -23,6 +23,7 @@ const (
 	DefaultExpiry      = 21 * 24 * time.Hour
 	DefaultIdleTimeout = 5 * time.Minute
 	maxOutbox          = 64 << 20 // bytes queued for one session before it is dropped
+	pushLimit          = 1 << 20  // above this, deliveries to the session wait until it drained half
 	workers            = 512      // goroutines handling transmissions, shared by all sessions
 )
 

@@ -26,6 +26,7 @@ type Session struct {
 	closed   bool
 	notify   chan struct{}
 	subs     map[string]struct{} // recipient ids this session holds a subscription on
+	deferred []string            // subscribed queues whose delivery waits for the outbox to drain
 
 	running sync.WaitGroup      // transmissions being handled
 	sem     chan struct{}       // bounds them (maxInflight)
@@ -77,7 +78,11 @@ func (ss *Session) send(t *wire.Transmission) {
 // most wire.MaxFrame bytes.
 func (ss *Session) NextFrame(ctx context.Context) ([]byte, error) {
 	for {
-		if f, closed := ss.takeFrame(wire.MaxFrame); f != nil || closed {
+		f, closed := ss.takeFrame(wire.MaxFrame)
+		if rids := ss.takeDeferred(); len(rids) > 0 {
+			ss.srv.redeliver(ctx, ss, rids)
+		}
+		if f != nil || closed {
 			if f == nil {
 				return nil, ErrSessionClosed
 			}
@@ -111,6 +116,46 @@ func (ss *Session) takeFrame(max int) ([]byte, bool) {
 		ss.out = nil
 	}
 	return f, false
+}
+
+// deferDelivery reports whether a MSG for rid must wait because the
+// session's outbox is over pushLimit; if so rid is remembered and
+// delivered once the outbox drained (see NextFrame).
+func (ss *Session) deferDelivery(rid string) bool {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	if ss.outBytes <= pushLimit && len(ss.deferred) == 0 {
+		return false
+	}
+	ss.deferred = append(ss.deferred, rid)
+	return true
+}
+
+// deferredAgain reports whether deliveries are being deferred again.
+func (ss *Session) deferredAgain() bool {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	return len(ss.deferred) > 0
+}
+
+// requeue puts rids back at the front of the deferred list.
+func (ss *Session) requeue(rids []string) {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	ss.deferred = append(append([]string(nil), rids...), ss.deferred...)
+}
+
+// takeDeferred returns the deferred queues once the outbox is below half
+// of pushLimit.
+func (ss *Session) takeDeferred() []string {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	if len(ss.deferred) == 0 || ss.outBytes > pushLimit/2 || ss.closed {
+		return nil
+	}
+	rids := ss.deferred
+	ss.deferred = nil
+	return rids
 }
 
 // Close ends the session and releases its subscriptions.

@@ -58,7 +58,7 @@ func (s *Server) subscribe(ctx context.Context, rid string, q *queueView, ss *Se
 // deliverLocked pushes the oldest message if the subscriber is idle. If
 // that message is keep (already delivered), it is not pushed again.
 func (s *Server) deliverLocked(ctx context.Context, rid string, q *queueView, st *subState, keep []byte) {
-	if st.pending != nil {
+	if st.pending != nil || st.sess.deferDelivery(rid) {
 		return
 	}
 	msg, err := s.cfg.Store.Peek(ctx, []byte(rid), s.notBefore())
@@ -70,6 +70,27 @@ func (s *Server) deliverLocked(ctx context.Context, rid string, q *queueView, st
 		return
 	}
 	st.sess.send(q.msg(rid, msg, nil))
+}
+
+// redeliver delivers to ss the queues whose delivery was deferred while
+// its outbox was full (those it still holds and that are idle).
+func (s *Server) redeliver(ctx context.Context, ss *Session, rids []string) {
+	for i, rid := range rids {
+		q, err := s.cfg.Store.ByRecipient(ctx, []byte(rid))
+		if err != nil {
+			continue // deleted meanwhile
+		}
+		mu, m := s.subs.stripe(rid)
+		mu.Lock()
+		if st := m[rid]; st != nil && st.sess == ss {
+			s.deliverLocked(ctx, rid, &queueView{Queue: q}, st, nil)
+		}
+		mu.Unlock()
+		if ss.deferredAgain() {
+			ss.requeue(rids[i+1:]) // the outbox filled up again: keep the rest for later
+			return
+		}
+	}
 }
 
 // delivered is called after a SEND stored a message: push it if the
