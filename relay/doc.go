@@ -10,9 +10,15 @@
 // Layer: relay/ uses relay/wire (codec) and relay/store (queue storage) and
 // knows nothing of chat or of the agent.
 //
-// Concurrency: a Server is safe for concurrent use by many sessions. Each
-// session handles its frames in order; the transmissions of one frame run
-// concurrently, except that transmissions on the same entity id run in
-// frame order. Delivery decisions for one queue are serialized by a lock
+// Concurrency: a Server is safe for concurrent use by many sessions. The
+// transmissions of a session run on a shared worker pool, concurrently,
+// except that those on the same entity id run in the order received (also
+// across frames), so the store writes of many frames share one group
+// commit. Delivery decisions for one queue are serialized by a lock
 // stripe, so a queue has at most one unacknowledged MSG in flight.
+//
+// State: Open keeps everything in a data directory: relay.db (bbolt: queue
+// records, sender-id index, message bodies as the sender encrypted them)
+// and auth.key (the long-term X25519 key whose public half is in every
+// hello; authenticator keys derive from it, so keep it with the store).
 package relay
