@@ -235,20 +235,17 @@ func (s *Bolt) BySender(_ context.Context, sid []byte) (Queue, error) {
 // record returns the queue record by recipient id (or sender id), from the
 // cache or from a read transaction (then caching it). Do not modify it.
 func (s *Bolt) record(id []byte, bySender bool) (*record, error) {
-	var r *record
-	var gen uint64
-	if bySender {
-		r, gen = s.cache.getBySender(id)
-	} else {
-		r, gen = s.cache.get(id)
-	}
-	if r != nil {
+	r, absent, gen := s.cache.lookup(id, bySender)
+	if r != nil || absent {
 		select {
 		case <-s.stop:
 			return nil, ErrClosed
 		default:
-			return r, nil
 		}
+		if absent {
+			return nil, ErrNotFound
+		}
+		return r, nil
 	}
 	err := s.view(func(tx *bolt.Tx) error {
 		rid := id
@@ -261,6 +258,9 @@ func (s *Bolt) record(id []byte, bySender bool) (*record, error) {
 		r, err = getQueue(tx, rid)
 		return err
 	})
+	if errors.Is(err, ErrNotFound) {
+		s.cache.fillAbsent(id, bySender, gen)
+	}
 	if err != nil {
 		return nil, err
 	}

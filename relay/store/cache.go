@@ -12,30 +12,69 @@ const cacheMax = 100_000
 // commit order, and bumps gen. A reader that missed fills it only if gen did
 // not change since before its read transaction began, so it never puts back
 // a record older than one a commit has already installed.
+//
+// Ids that were looked up and do not exist are cached too ("absent"), so
+// that a lookup of an unknown id costs what a lookup of a cached queue
+// costs: AUTH for an unknown queue must not be told apart by its timing.
 type cache struct {
-	mu    sync.RWMutex
-	gen   uint64
-	byRID map[string]*record // records are never modified once cached
-	bySID map[string]string
+	mu     sync.RWMutex
+	gen    uint64
+	byRID  map[string]*record // records are never modified once cached
+	bySID  map[string]string
+	absent map[string]bool // key: "r"+id or "s"+id
 }
 
 func newCache() *cache {
-	return &cache{byRID: map[string]*record{}, bySID: map[string]string{}}
+	return &cache{byRID: map[string]*record{}, bySID: map[string]string{}, absent: map[string]bool{}}
+}
+
+func absentKey(id []byte, bySender bool) string {
+	if bySender {
+		return "s" + string(id)
+	}
+	return "r" + string(id)
+}
+
+// lookup returns the cached record for id, or known-absent, or a miss.
+func (c *cache) lookup(id []byte, bySender bool) (r *record, absent bool, gen uint64) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if bySender {
+		if rid, ok := c.bySID[string(id)]; ok {
+			r = c.byRID[rid]
+		}
+	} else {
+		r = c.byRID[string(id)]
+	}
+	if r == nil {
+		absent = c.absent[absentKey(id, bySender)]
+	}
+	return r, absent, c.gen
+}
+
+// fillAbsent records that id does not exist (read at generation gen).
+func (c *cache) fillAbsent(id []byte, bySender bool, gen uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen != gen {
+		return
+	}
+	if len(c.absent) >= cacheMax {
+		n := 0
+		for k := range c.absent {
+			delete(c.absent, k)
+			if n++; n >= cacheMax/10 {
+				break
+			}
+		}
+	}
+	c.absent[absentKey(id, bySender)] = true
 }
 
 func (c *cache) get(rid []byte) (*record, uint64) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	return c.byRID[string(rid)], c.gen
-}
-
-func (c *cache) getBySender(sid []byte) (*record, uint64) {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	if rid, ok := c.bySID[string(sid)]; ok {
-		return c.byRID[rid], c.gen
-	}
-	return nil, c.gen
 }
 
 // fill caches r read at generation gen, unless a commit happened since.
@@ -60,6 +99,10 @@ func (c *cache) putLocked(r *record) {
 	}
 	c.byRID[string(r.q.RecipientID)] = r
 	c.bySID[string(r.q.SenderID)] = string(r.q.RecipientID)
+	for _, id := range [][]byte{r.q.RecipientID, r.q.SenderID} { // ids now exist
+		delete(c.absent, absentKey(id, false))
+		delete(c.absent, absentKey(id, true))
+	}
 }
 
 // committed applies the cache changes of one commit and bumps gen.
@@ -68,7 +111,7 @@ func (c *cache) committed(puts []*record, dels []*record, clear bool) {
 	defer c.mu.Unlock()
 	c.gen++
 	if clear {
-		c.byRID, c.bySID = map[string]*record{}, map[string]string{}
+		c.byRID, c.bySID, c.absent = map[string]*record{}, map[string]string{}, map[string]bool{}
 	}
 	for _, r := range dels {
 		delete(c.byRID, string(r.q.RecipientID))

@@ -77,6 +77,21 @@ func testQueues(t *testing.T, s store.Store) {
 	want(t, "by sender after delete", err, store.ErrNotFound)
 	want(t, "delete again", s.Delete(ctx, q.RecipientID), store.ErrNotFound)
 	want(t, "put unknown", s.Put(ctx, q.RecipientID, msg(1, "c"), 10), store.ErrNotFound)
+
+	// Looked up before it existed (a store may remember the miss), then created.
+	late := NewQueue()
+	_, err = s.ByRecipient(ctx, late.RecipientID)
+	want(t, "before create", err, store.ErrNotFound)
+	_, err = s.BySender(ctx, late.SenderID)
+	want(t, "before create", err, store.ErrNotFound)
+	want(t, "create late", s.Create(ctx, late), nil)
+	_, err = s.ByRecipient(ctx, late.RecipientID)
+	want(t, "by recipient after create", err, nil)
+	_, err = s.BySender(ctx, late.SenderID)
+	want(t, "by sender after create", err, nil)
+	want(t, "delete late", s.Delete(ctx, late.RecipientID), nil)
+	_, err = s.BySender(ctx, late.SenderID)
+	want(t, "by sender after delete", err, store.ErrNotFound)
 }
 
 func testMessages(t *testing.T, s store.Store) {
