@@ -21,20 +21,30 @@ var (
 	buildErr  error
 )
 
-// binary builds cmd/relay once per test binary (into a temp dir) and
-// returns its path.
+// binary builds cmd/relay once per test binary and returns its path. The
+// binary lives at one fixed place per user (replaced atomically by each
+// build), so test runs do not leave binaries behind.
 func binary() (string, error) {
 	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "relaytest-bin-")
+		dir := filepath.Join(os.TempDir(), fmt.Sprintf("sxweb-relaytest-%d", os.Getuid()))
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			buildErr = err
+			return
+		}
+		tmp, err := os.CreateTemp(dir, "relay-*.tmp")
 		if err != nil {
 			buildErr = err
 			return
 		}
-		binPath = filepath.Join(dir, "relay")
-		out, err := exec.Command("go", "build", "-o", binPath, "github.com/sxweb/sxweb/cmd/relay").CombinedOutput()
+		tmp.Close()
+		out, err := exec.Command("go", "build", "-o", tmp.Name(), "github.com/sxweb/sxweb/cmd/relay").CombinedOutput()
 		if err != nil {
+			os.Remove(tmp.Name())
 			buildErr = fmt.Errorf("relaytest: go build cmd/relay: %v\n%s", err, out)
+			return
 		}
+		binPath = filepath.Join(dir, "relay")
+		buildErr = os.Rename(tmp.Name(), binPath)
 	})
 	return binPath, buildErr
 }
