@@ -20,7 +20,8 @@ import (
 // Main serves one request in a fresh Go instance (github.com/syumai/workers)
 // and returns. The JS glue (worker/src) sets context.role to "worker" (the
 // stateless entry: plain GET hello and POST batches), "session" (inside a
-// session's Durable Object) or "queue" (inside a queue's Durable Object,
+// session's Durable Object, one instance per frame; "session-keep": one
+// instance while the session is busy, see serveSession) or "queue" (inside a queue's Durable Object,
 // with context.storage).
 func Main() {
 	rc := js.Global().Get("context")
@@ -29,8 +30,14 @@ func Main() {
 	switch role := rc.Get("role").String(); {
 	case err != nil:
 		h = failHandler{err}
+	case role == "queue-keep":
+		serveQueue(&queueHandler{e: e, kv: doKV{rc.Get("storage")}})
+		return
 	case role == "queue":
 		h = &queueHandler{e: e, kv: doKV{rc.Get("storage")}}
+	case role == "session-keep":
+		serveSession(e)
+		return
 	case role == "session":
 		h = &sessionHandler{e: e}
 	default:
@@ -123,10 +130,20 @@ func (h *queueHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	req, err := DecodeQueueReq(body)
+	out, err := h.run(body)
 	if err != nil || r.URL.Path != "/cmd" {
 		http.Error(w, ErrBadRequest.Error(), http.StatusBadRequest)
 		return
+	}
+	writeBytes(w, out)
+}
+
+// run runs one queue command (the body of a /cmd request), sends its
+// pushes and returns the caller's answer as a list.
+func (h *queueHandler) run(body []byte) ([]byte, error) {
+	req, err := DecodeQueueReq(body)
+	if err != nil {
+		return nil, err
 	}
 	ctx := context.Background()
 	resp, err := h.e.QueueCmd(ctx, h.kv, req)
@@ -142,5 +159,5 @@ func (h *queueHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			log.Printf("relay: push: %v", err)
 		}
 	}
-	writeBytes(w, EncodeList(resp.Out))
+	return EncodeList(resp.Out), nil
 }

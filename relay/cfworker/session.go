@@ -3,7 +3,6 @@ package cfworker
 import (
 	"context"
 	"errors"
-	"strconv"
 	"sync"
 
 	"github.com/sxweb/sxweb/relay/wire"
@@ -24,17 +23,32 @@ type Session struct {
 // send back (each at most wire.MaxFrame bytes). Malformed input gets ERR
 // CMD_SYNTAX (or CMD_UNKNOWN), as in package relay.
 func (e *Engine) HandleFrame(ctx context.Context, s Session, frame []byte, call Caller) [][]byte {
+	return e.StartFrame(ctx, s, NewOrderer(), frame, call)()
+}
+
+// StartFrame is HandleFrame in two steps (see StartBody).
+func (e *Engine) StartFrame(ctx context.Context, s Session, o *Orderer, frame []byte, call Caller) func() [][]byte {
 	body, err := wire.BatchBody(frame)
 	if err != nil {
-		return PackFrames([][]byte{encodeT(&wire.Transmission{Code: wire.ERR, Err: wire.ErrCMD_SYNTAX})})
+		out := PackFrames([][]byte{encodeT(&wire.Transmission{Code: wire.ERR, Err: wire.ErrCMD_SYNTAX})})
+		return func() [][]byte { return out }
 	}
-	return PackFrames(e.HandleBody(ctx, s, body, call))
+	wait := e.StartBody(ctx, s, o, body, call)
+	return func() [][]byte { return PackFrames(wait()) }
 }
 
 // HandleBody handles the transmissions of a batch body and returns the
 // encoded responses, in the order of the transmissions. Transmissions on
 // one entity run in order; the others run concurrently.
 func (e *Engine) HandleBody(ctx context.Context, s Session, body []byte, call Caller) [][]byte {
+	return e.StartBody(ctx, s, NewOrderer(), body, call)()
+}
+
+// StartBody is HandleBody in two steps, for a session whose frames are
+// handled concurrently: it queues the transmissions behind those already
+// queued on o for the same entities (also from earlier frames) without
+// blocking, and returns a function that waits for their responses.
+func (e *Engine) StartBody(ctx context.Context, s Session, o *Orderer, body []byte, call Caller) func() [][]byte {
 	var raws [][]byte
 	framingErr := false
 	for len(body) > 0 {
@@ -46,38 +60,67 @@ func (e *Engine) HandleBody(ctx context.Context, s Session, body []byte, call Ca
 		raws, body = append(raws, raw), rest
 	}
 	outs := make([][][]byte, len(raws))
-	chains := map[string][]int{}
-	var order []string
+	var wg sync.WaitGroup
 	for i, raw := range raws {
 		t, _ := wire.Decode(raw)
-		key := string(t.EntityID)
-		if t.EntityID == nil {
-			key = "\x00" + strconv.Itoa(i) // its own chain
-		}
-		if _, ok := chains[key]; !ok {
-			order = append(order, key)
-		}
-		chains[key] = append(chains[key], i)
-	}
-	var wg sync.WaitGroup
-	for _, key := range order {
+		wait, done := o.enter(t.EntityID)
 		wg.Add(1)
-		go func(idx []int) {
+		go func() {
 			defer wg.Done()
-			for _, i := range idx {
-				outs[i] = e.handleRaw(ctx, s, raws[i], call)
-			}
-		}(chains[key])
+			defer done()
+			wait()
+			outs[i] = e.handleRaw(ctx, s, raw, call)
+		}()
 	}
-	wg.Wait()
-	var all [][]byte
-	for _, o := range outs {
-		all = append(all, o...)
+	return func() [][]byte {
+		wg.Wait()
+		var all [][]byte
+		for _, o := range outs {
+			all = append(all, o...)
+		}
+		if framingErr {
+			all = append(all, encodeT(&wire.Transmission{Code: wire.ERR, Err: wire.ErrCMD_SYNTAX}))
+		}
+		return all
 	}
-	if framingErr {
-		all = append(all, encodeT(&wire.Transmission{Code: wire.ERR, Err: wire.ErrCMD_SYNTAX}))
+}
+
+// Orderer keeps the transmissions of one session on one entity in the
+// order they arrived, across frames.
+type Orderer struct {
+	mu    sync.Mutex
+	tails map[string]chan struct{} // entity → closed when its last queued transmission is done
+}
+
+// NewOrderer returns an empty Orderer.
+func NewOrderer() *Orderer { return &Orderer{tails: map[string]chan struct{}{}} }
+
+// enter queues one transmission on entity (nil: no order to keep): wait
+// blocks until those before it are done; done must be called after it ran.
+func (o *Orderer) enter(entity []byte) (wait, done func()) {
+	if entity == nil {
+		return func() {}, func() {}
 	}
-	return all
+	key := string(entity)
+	mine := make(chan struct{})
+	o.mu.Lock()
+	prev := o.tails[key]
+	o.tails[key] = mine
+	o.mu.Unlock()
+	wait = func() {
+		if prev != nil {
+			<-prev
+		}
+	}
+	done = func() {
+		close(mine)
+		o.mu.Lock()
+		if o.tails[key] == mine {
+			delete(o.tails, key)
+		}
+		o.mu.Unlock()
+	}
+	return wait, done
 }
 
 func (e *Engine) handleRaw(ctx context.Context, s Session, raw []byte, call Caller) [][]byte {

@@ -15,6 +15,13 @@ globalThis.tryCatch ??= (fn) => {
 };
 
 export async function runGo(context, req) {
+  const binding = await startGo(context);
+  return binding.handleRequest(req);
+}
+
+// startGo starts a Go instance and returns its binding once Go is ready.
+// With role "session-keep" the instance stays until binding.exit().
+export async function startGo(context) {
   const go = new Go();
   let ready;
   const isReady = new Promise((resolve) => (ready = resolve));
@@ -25,5 +32,5 @@ export async function runGo(context, req) {
   const binding = {};
   go.run(instance, { ...context, binding });
   await isReady;
-  return binding.handleRequest(req);
+  return binding;
 }

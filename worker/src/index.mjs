@@ -7,7 +7,7 @@
 //     at a time (blockConcurrencyWhile), so its transitions are atomic.
 // The relay's work (commands, authenticators, re-encryption, limits) is
 // all in Go: relay/cfworker.
-import { runGo } from "./go.mjs";
+import { runGo, startGo } from "./go.mjs";
 import { MAX_FRAME, Serial, decodeList, frameOf, isUpgrade, randomSessionHex } from "./lib.mjs";
 
 export default {
@@ -27,9 +27,16 @@ export class SessionDO {
     this.state = state;
     this.env = env;
     this.serial = new Serial();
+    // RELAY_SESSION_KEEP_MS > 0: one Go instance serves the session while
+    // it is busy and frames run concurrently (Go keeps per-queue order);
+    // 0: a fresh Go instance per frame, frames one at a time.
+    this.keepMs = Number(env.RELAY_SESSION_KEEP_MS ?? 10000);
+    this.kept = null; // Promise of the kept instance's binding
+    this.busy = 0;
+    this.idle = null;
   }
 
-  // go runs the session half of the relay for one frame.
+  // go runs the session half of the relay in a fresh Go instance.
   go(path, sid, body) {
     const req = new Request("https://session.internal" + path, {
       method: "POST",
@@ -37,6 +44,21 @@ export class SessionDO {
       body,
     });
     return runGo({ env: this.env, ctx: this.state, role: "session" }, req);
+  }
+
+  keep() {
+    clearTimeout(this.idle);
+    this.kept ??= startGo({ env: this.env, ctx: this.state, role: "session-keep" });
+    return this.kept;
+  }
+
+  release() {
+    if (--this.busy > 0) return;
+    this.idle = setTimeout(async () => {
+      const kept = this.kept;
+      this.kept = null;
+      if (kept) (await kept).exit();
+    }, this.keepMs);
   }
 
   async fetch(req) {
@@ -57,14 +79,30 @@ export class SessionDO {
     return new Response(null, { status: 101, webSocket: client });
   }
 
-  webSocketMessage(ws, msg) {
-    return this.serial.run(() => this.onFrame(ws, msg));
-  }
-
-  async onFrame(ws, msg) {
-    const att = ws.deserializeAttachment();
+  async webSocketMessage(ws, msg) {
     const frame = frameOf(msg);
     if (frame.byteLength > MAX_FRAME) return ws.close(1009, "frame too large");
+    if (this.keepMs <= 0) return this.serial.run(() => this.onFrame(ws, msg, frame));
+    // Kept instance: the hello check and the hand-over to Go happen in
+    // message order; the answers come back as they are ready.
+    this.busy++;
+    try {
+      const b = await this.keep();
+      const att = ws.deserializeAttachment();
+      if (!att.hello) {
+        if (typeof msg === "string" || !b.clientHello(frame)) return ws.close(1002, "bad client hello");
+        return ws.serializeAttachment({ ...att, hello: true });
+      }
+      for (const f of decodeList(await b.frame(att.sid, frame))) ws.send(f);
+    } catch {
+      closeQuietly(ws, 1011, "relay error");
+    } finally {
+      this.release();
+    }
+  }
+
+  async onFrame(ws, msg, frame) {
+    const att = ws.deserializeAttachment();
     if (!att.hello) {
       const r = await this.go("/hello", att.sid, frame);
       if (typeof msg === "string" || r.status !== 204) return ws.close(1002, "bad client hello");
@@ -76,24 +114,49 @@ export class SessionDO {
   }
 
   webSocketClose(ws, code) {
-    try {
-      ws.close(code === 1005 ? 1000 : code, "closed");
-    } catch {
-      // already closed
-    }
+    closeQuietly(ws, code === 1005 ? 1000 : code, "closed");
   }
 
   webSocketError() {}
+}
+
+function closeQuietly(ws, code, reason) {
+  try {
+    ws.close(code, reason);
+  } catch {
+    // already closed
+  }
 }
 
 export class QueueDO {
   constructor(state, env) {
     this.state = state;
     this.env = env;
+    // RELAY_QUEUE_KEEP_MS > 0: one Go instance serves the queue's commands
+    // while it is busy; 0: a fresh Go instance per command.
+    this.keepMs = Number(env.RELAY_QUEUE_KEEP_MS ?? 0);
+    this.kept = null;
+    this.idle = null;
   }
 
   fetch(req) {
-    const context = { env: this.env, ctx: this.state, role: "queue", storage: this.state.storage };
-    return this.state.blockConcurrencyWhile(() => runGo(context, req));
+    const context = { env: this.env, ctx: this.state, storage: this.state.storage };
+    // One command at a time, pushes included: the queue's transitions are
+    // atomic and its events leave in order.
+    return this.state.blockConcurrencyWhile(async () => {
+      if (this.keepMs <= 0) return runGo({ ...context, role: "queue" }, req);
+      clearTimeout(this.idle);
+      this.kept ??= startGo({ ...context, role: "queue-keep" });
+      try {
+        const out = await (await this.kept).cmd(new Uint8Array(await req.arrayBuffer()));
+        return out ? new Response(out) : new Response("relay: bad queue command", { status: 400 });
+      } finally {
+        this.idle = setTimeout(async () => {
+          const kept = this.kept;
+          this.kept = null;
+          if (kept) (await kept).exit();
+        }, this.keepMs);
+      }
+    });
   }
 }

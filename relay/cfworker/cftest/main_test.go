@@ -11,7 +11,7 @@ import (
 
 // One Worker for every test of the package (starting wrangler takes
 // seconds). Its quota is small so the quota test stays short.
-const testQuota = 4
+const testQuota = 8
 
 var (
 	worker    *cftest.Worker
