@@ -172,3 +172,19 @@ func TestReconnectResubscribes(t *testing.T) {
 		must(t, alice.Ack(ctx, qs[m.Body[0]], m.MsgID))
 	}
 }
+
+// cmd/relay's limit flags take effect.
+func TestProcessFlags(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs cmd/relay")
+	}
+	p := relaytest.StartProcess(t, "-quota", "2", "-max-msg-size", "100")
+	ctx := ctxT(t)
+	alice, bob := newClient(t, p.URL), newClient(t, p.URL)
+	q, err := alice.CreateQueue(ctx)
+	must(t, err)
+	wantCode(t, "body over -max-msg-size", bob.Send(ctx, q.SenderID, nil, make([]byte, 101)), "LARGE_MSG")
+	must(t, bob.Send(ctx, q.SenderID, nil, make([]byte, 100)))
+	must(t, bob.Send(ctx, q.SenderID, nil, []byte("2")))
+	wantCode(t, "third message with -quota 2", bob.Send(ctx, q.SenderID, nil, []byte("3")), "QUOTA")
+}

@@ -100,3 +100,13 @@ func TestHTTPPost(t *testing.T) {
 	}
 	_ = relayclient.MaxBody
 }
+
+func TestHTTPPostTooLarge(t *testing.T) {
+	r := relaytest.Start(t, relay.Config{})
+	resp, err := http.Post(r.HTTPURL, "application/octet-stream", bytes.NewReader(make([]byte, wire.MaxFrame+1)))
+	must(t, err)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+}
