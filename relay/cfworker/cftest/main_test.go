@@ -2,6 +2,7 @@ package cftest_test
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"testing"
@@ -20,8 +21,11 @@ var (
 )
 
 func TestMain(m *testing.M) {
+	flag.Parse()
 	if os.Getenv("SXWEB_SKIP_WORKER") != "" {
 		skipWhy = "SXWEB_SKIP_WORKER is set"
+	} else if testing.Short() {
+		skipWhy = "-short"
 	} else if w, err := cftest.Start(cftest.Options{Quota: testQuota, NoBuild: os.Getenv("SXWEB_WORKER_NOBUILD") != ""}); errors.Is(err, cftest.ErrNoWrangler) {
 		skipWhy = err.Error()
 	} else if err != nil {
