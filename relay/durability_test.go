@@ -52,7 +52,13 @@ func TestKill9KeepsAcknowledgedSends(t *testing.T) {
 			}
 		}(i, q)
 	}
-	<-third
+	allDone := make(chan struct{})
+	go func() { wg.Wait(); close(allDone) }()
+	select {
+	case <-third:
+	case <-allDone: // every sender stopped early: the relay died on its own
+		t.Fatalf("senders stopped before a third was acknowledged; relay stderr:\n%s", p.Stderr())
+	}
 	p.Kill() // kill -9 while sends are in flight
 	wg.Wait()
 	p.Kill()
