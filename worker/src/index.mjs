@@ -64,8 +64,12 @@ export class SessionDO {
   async fetch(req) {
     if (new URL(req.url).pathname === "/push") {
       const [ws] = this.state.getWebSockets();
-      if (!ws) return new Response(null, { status: 410 });
-      ws.send(await req.arrayBuffer());
+      const body = await req.arrayBuffer();
+      try {
+        ws.send(body); // throws when there is no open socket (ws undefined or closed)
+      } catch {
+        return new Response(null, { status: 410 }); // the queue drops the subscription
+      }
       return new Response(null);
     }
     const sid = req.headers.get("X-Session");
