@@ -7,6 +7,7 @@
 //     at a time (blockConcurrencyWhile), so its transitions are atomic.
 // The relay's work (commands, authenticators, re-encryption, limits) is
 // all in Go: relay/cfworker.
+import { DurableObject } from "cloudflare:workers";
 import { runGo, startGo } from "./go.mjs";
 import { MAX_FRAME, Serial, decodeList, frameOf, isUpgrade, randomSessionHex } from "./lib.mjs";
 
@@ -22,8 +23,9 @@ export default {
   },
 };
 
-export class SessionDO {
+export class SessionDO extends DurableObject {
   constructor(state, env) {
+    super(state, env);
     this.state = state;
     this.env = env;
     this.serial = new Serial();
@@ -61,17 +63,20 @@ export class SessionDO {
     }, this.keepMs);
   }
 
-  async fetch(req) {
-    if (new URL(req.url).pathname === "/push") {
-      const [ws] = this.state.getWebSockets();
-      const body = await req.arrayBuffer();
-      try {
-        ws.send(body); // throws when there is no open socket (ws undefined or closed)
-      } catch {
-        return new Response(null, { status: 410 }); // the queue drops the subscription
-      }
-      return new Response(null);
+  // push (RPC from a queue's Go) writes one event frame to the socket;
+  // false when the session has no open socket (the queue then drops the
+  // subscription).
+  push(frame) {
+    const [ws] = this.state.getWebSockets();
+    try {
+      ws.send(frame); // throws when there is no open socket (ws undefined or closed)
+      return true;
+    } catch {
+      return false;
     }
+  }
+
+  async fetch(req) {
     const sid = req.headers.get("X-Session");
     if (!isUpgrade(req) || !sid) return new Response("relay: WebSocket only", { status: 400 });
     const hello = await this.go("/open", sid, new Uint8Array(0));
@@ -132,8 +137,9 @@ function closeQuietly(ws, code, reason) {
   }
 }
 
-export class QueueDO {
+export class QueueDO extends DurableObject {
   constructor(state, env) {
+    super(state, env);
     this.state = state;
     this.env = env;
     // RELAY_QUEUE_KEEP_MS > 0: one Go instance serves the queue's commands
@@ -143,17 +149,23 @@ export class QueueDO {
     this.idle = null;
   }
 
-  fetch(req) {
+  // cmd (RPC from a session's Go) runs one queue command, given as
+  // relay/cfworker.EncodeQueueReq bytes, and returns the caller's answer
+  // (EncodeList bytes), or null for a malformed request. One command at a
+  // time, pushes included: the queue's transitions are atomic and its
+  // events leave in order.
+  cmd(body) {
     const context = { env: this.env, ctx: this.state, storage: this.state.storage };
-    // One command at a time, pushes included: the queue's transitions are
-    // atomic and its events leave in order.
     return this.state.blockConcurrencyWhile(async () => {
-      if (this.keepMs <= 0) return runGo({ ...context, role: "queue" }, req);
+      if (this.keepMs <= 0) {
+        const req = new Request("https://queue.internal/cmd", { method: "POST", body });
+        const r = await runGo({ ...context, role: "queue" }, req);
+        return r.ok ? new Uint8Array(await r.arrayBuffer()) : null;
+      }
       clearTimeout(this.idle);
       this.kept ??= startGo({ ...context, role: "queue-keep" });
       try {
-        const out = await (await this.kept).cmd(new Uint8Array(await req.arrayBuffer()));
-        return out ? new Response(out) : new Response("relay: bad queue command", { status: 400 });
+        return await (await this.kept).cmd(body);
       } finally {
         this.idle = setTimeout(async () => {
           const kept = this.kept;

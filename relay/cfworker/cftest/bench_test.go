@@ -3,7 +3,9 @@ package cftest_test
 import (
 	"context"
 	"errors"
+	"os"
 	"sort"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -23,10 +25,18 @@ import (
 // Latency: one message at a time, SEND → MSG at the subscriber → ACK.
 // Throughput: benchSenders concurrent senders over benchQueues queues, the
 // subscriber acknowledging every message as it arrives.
-const (
-	benchQueues  = 16
-	benchSenders = 16
+// SXWEB_BENCH_QUEUES and SXWEB_BENCH_SENDERS change the throughput shape.
+var (
+	benchQueues  = envInt("SXWEB_BENCH_QUEUES", 16)
+	benchSenders = envInt("SXWEB_BENCH_SENDERS", 16)
 )
+
+func envInt(name string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(name)); err == nil && n > 0 {
+		return n
+	}
+	return def
+}
 
 func relays(b *testing.B) map[string]string {
 	urls := map[string]string{"native": relaytest.Start(b, relay.Config{}).URL}

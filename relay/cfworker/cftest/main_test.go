@@ -26,7 +26,7 @@ func TestMain(m *testing.M) {
 		skipWhy = "SXWEB_SKIP_WORKER is set"
 	} else if testing.Short() {
 		skipWhy = "-short"
-	} else if w, err := cftest.Start(cftest.Options{Quota: testQuota, NoBuild: os.Getenv("SXWEB_WORKER_NOBUILD") != ""}); errors.Is(err, cftest.ErrNoWrangler) {
+	} else if w, err := cftest.Start(startOptions()); errors.Is(err, cftest.ErrNoWrangler) {
 		skipWhy = err.Error()
 	} else if err != nil {
 		startFail = err
@@ -41,6 +41,17 @@ func TestMain(m *testing.M) {
 		worker.Stop()
 	}
 	os.Exit(code)
+}
+
+// startOptions: SXWEB_WORKER_NOBUILD=1 reuses worker/build;
+// SXWEB_WORKER_FRESH=1 starts a fresh Go instance per frame and per queue
+// command (for the benchmark's comparison).
+func startOptions() cftest.Options {
+	o := cftest.Options{Quota: testQuota, NoBuild: os.Getenv("SXWEB_WORKER_NOBUILD") != ""}
+	if os.Getenv("SXWEB_WORKER_FRESH") != "" {
+		o.Vars = map[string]string{"RELAY_SESSION_KEEP_MS": "0", "RELAY_QUEUE_KEEP_MS": "0"}
+	}
+	return o
 }
 
 // needWorker skips (no wrangler) or fails (wrangler did not start).

@@ -24,7 +24,8 @@ var ErrNoWrangler = errors.New("cftest: node and node_modules/.bin/wrangler are 
 type Options struct {
 	Quota      int
 	MaxMsgSize int
-	NoBuild    bool // use worker/build as it is
+	NoBuild    bool              // use worker/build as it is
+	Vars       map[string]string // more --var NAME:VALUE
 }
 
 // Worker is a running `wrangler dev`.
@@ -94,6 +95,9 @@ func Start(opts Options) (*Worker, error) {
 	}
 	if opts.MaxMsgSize > 0 {
 		args = append(args, "--var", fmt.Sprintf("RELAY_MAX_MSG_SIZE:%d", opts.MaxMsgSize))
+	}
+	for k, v := range opts.Vars {
+		args = append(args, "--var", k+":"+v)
 	}
 	cmd := exec.Command(wrangler, args...)
 	cmd.Dir = filepath.Join(root, "worker")
