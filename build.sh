@@ -85,7 +85,7 @@ build_web() {
 cmd_serve() {
   need_go
   build_web
-  exec go run ./cmd/serve -addr "127.0.0.1:${PORT:-8080}" -web "$WEB" -data "${DATA:-./data}"
+  exec go run ./cmd/serve -addr "127.0.0.1:${PORT:-8080}" -web "$WEB" -data "${DATA:-build/data}"
 }
 
 cmd_test() {
@@ -94,7 +94,7 @@ cmd_test() {
   say "go vet (native)"
   go vet ./...
   say "go vet (GOOS=js)"
-  GOOS=js GOARCH=wasm go vet ./idbstore/... ./wasm/... 2>/dev/null || GOOS=js GOARCH=wasm go vet ./idbstore/...
+  GOOS=js GOARCH=wasm go vet ./idbstore/... ./wasm/...
   say "go test (native)"
   go test -count=1 ./...
 

@@ -40,6 +40,14 @@ function renderStatus() {
       p === true ? "Storage: persistent" : p === false ? "Storage: may be evicted" : "Storage: unknown"));
 }
 
+// A screen reader hears each incoming message once (the message list is redrawn, not live).
+function announce(ev) {
+  if (ev.sender === "me" || !ev.text) return;
+  const g = ev.groupId ? app.groups.find((x) => String(x.groupId) === String(ev.groupId)) : null;
+  const c = ev.contactId ? app.contacts.find((x) => String(x.contactId) === String(ev.contactId)) : null;
+  $("announce").textContent = `New message ${g ? `in ${g.displayName}` : c ? `from ${c.displayName}` : ""}: ${ev.text}`;
+}
+
 // ---- routing ----
 function parse(hash) {
   const parts = hash.replace(/^#\/?/, "").split("/");
@@ -146,6 +154,7 @@ async function boot(takeover = false) {
   // Messages and delivery marks go to the open chat only (no re-reading of the
   // history); members, contacts and groups refresh the lists and the view.
   for (const t of ["message", "delivery"]) chat.on(t, (ev) => app.view && app.view.onEvent && app.view.onEvent(ev));
+  chat.on("message", announce);
   for (const t of ["member", "contact", "group"]) chat.on(t, scheduleRefresh);
   chat.on("error", (ev) => app.error(ev.message || ev.code || "error"));
   chat.on("closed", (ev) => { if (ev.reason === "takeover") showTakenOver(); });

@@ -41,7 +41,8 @@ function messageItem(m, nameOf) {
 function chatPane({ label, send, composerHint }) {
   let all = [];
   let limit = SHOWN;
-  const list = h("ol", { class: "messages", role: "log", "aria-label": label, "aria-live": "polite" });
+  // Not a live region: it is redrawn whole; app.js announces new messages instead.
+  const list = h("ol", { class: "messages", "aria-label": label });
   const scroller = h("div", { class: "scroller" }, list);
   const input = h("textarea", {
     rows: 1, placeholder: "Message", "aria-label": "Message", maxlength: 10000, autofocus: true,

@@ -77,12 +77,20 @@ function loadRuntime(wasmURL) {
   return runtime;
 }
 
-/** Asks for persistent storage once; resolves true, false, or null when unsupported. */
-async function persist() {
+/**
+ * Asks for persistent storage at the first start of a database (some browsers
+ * prompt, so later starts only read the state); resolves true, false, or null
+ * when unsupported.
+ */
+async function persist(db) {
   const s = globalThis.navigator && navigator.storage;
   if (!s || !s.persist) return null;
   try {
     if (await s.persisted()) return true;
+    const key = `sxweb.persistAsked.${db}`;
+    const ls = globalThis.localStorage;
+    if (ls && ls.getItem(key)) return false;
+    if (ls) ls.setItem(key, "1");
     return await s.persist();
   } catch {
     return false;
@@ -134,7 +142,7 @@ export async function start(options = {}) {
   const appURL = options.appURL || new URL("../", base).href;
   const release = await acquire(db, options);
   try {
-    const persisted = await persist();
+    const persisted = await persist(db);
     const bridge = await loadRuntime(options.wasmURL);
     const handle = await bridge.open({ db, relays, appURL });
     return makeChat(handle, { db, relays, appURL, persisted, release });
