@@ -1,0 +1,175 @@
+package groupbench
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+
+	"github.com/sxweb/sxweb/core/agent"
+	"github.com/sxweb/sxweb/core/chat"
+	"github.com/sxweb/sxweb/core/chat/proto"
+	"github.com/sxweb/sxweb/core/store"
+)
+
+// chatEvent converts an agent event to the chat layer's form (what
+// chat/agentconn does; kept here so the harness depends only on the
+// chat.Agent interface and *agent.Agent).
+func chatEvent(ev agent.Event) chat.AgentEvent {
+	switch e := ev.(type) {
+	case agent.Confirmation:
+		return chat.AgentEvent{Kind: chat.AgentConfirmation, ConnID: e.ConnID, ConfID: e.ConfID, ConnInfo: e.ConnInfo}
+	case agent.Request:
+		return chat.AgentEvent{Kind: chat.AgentRequest, ConnID: e.ConnID, ReqID: e.ReqID, ConnInfo: e.ConnInfo}
+	case agent.Connected:
+		return chat.AgentEvent{Kind: chat.AgentConnected, ConnID: e.ConnID, ConnInfo: e.ConnInfo}
+	case agent.Message:
+		return chat.AgentEvent{Kind: chat.AgentMessage, ConnID: e.ConnID, MsgNum: e.MsgNum, Body: e.Body}
+	case agent.Sent:
+		return chat.AgentEvent{Kind: chat.AgentSent, ConnID: e.ConnID, MsgNum: e.MsgNum}
+	case agent.Delivered:
+		return chat.AgentEvent{Kind: chat.AgentDelivered, ConnID: e.ConnID, MsgNum: e.MsgNum}
+	case agent.Deleted:
+		return chat.AgentEvent{Kind: chat.AgentDeleted, ConnID: e.ConnID}
+	default:
+		return chat.AgentEvent{Kind: chat.AgentOther}
+	}
+}
+
+// handler adapts a chat.Client to the agent's Handler.
+func handler(c *chat.Client) agent.Handler {
+	return func(ctx context.Context, ev agent.Event, b *store.Batch) error {
+		return c.HandleAgentEvent(ctx, chatEvent(ev), b)
+	}
+}
+
+// Messages counts the chat messages a client hands to its agent, by
+// protocol event (a batch counts each event it carries), and the agent
+// bodies (one per Send).
+type Messages struct {
+	mu     sync.Mutex
+	events map[string]int64
+	bodies atomic.Int64
+	bytes  atomic.Int64
+}
+
+func (m *Messages) add(body []byte) {
+	m.bodies.Add(1)
+	m.bytes.Add(int64(len(body)))
+	msgs, err := proto.Decode(body)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.events == nil {
+		m.events = map[string]int64{}
+	}
+	if err != nil {
+		m.events["?"]++
+		return
+	}
+	for _, x := range msgs {
+		m.events[x.Event()]++
+	}
+}
+
+// MsgCount is a snapshot of Messages.
+type MsgCount struct {
+	Bodies, Bytes int64
+	Events        map[string]int64
+}
+
+// Snapshot copies the counts.
+func (m *Messages) Snapshot() MsgCount {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	ev := make(map[string]int64, len(m.events))
+	for k, v := range m.events {
+		ev[k] = v
+	}
+	return MsgCount{Bodies: m.bodies.Load(), Bytes: m.bytes.Load(), Events: ev}
+}
+
+// Add returns a + b.
+func (a MsgCount) Add(b MsgCount) MsgCount {
+	ev := make(map[string]int64, len(a.Events))
+	for k, v := range a.Events {
+		ev[k] = v
+	}
+	for k, v := range b.Events {
+		ev[k] += v
+	}
+	return MsgCount{Bodies: a.Bodies + b.Bodies, Bytes: a.Bytes + b.Bytes, Events: ev}
+}
+
+// Sub returns a - b.
+func (a MsgCount) Sub(b MsgCount) MsgCount {
+	ev := make(map[string]int64, len(a.Events))
+	for k, v := range a.Events {
+		ev[k] = v
+	}
+	for k, v := range b.Events {
+		ev[k] -= v
+	}
+	return MsgCount{Bodies: a.Bodies - b.Bodies, Bytes: a.Bytes - b.Bytes, Events: ev}
+}
+
+// countingAgent is a chat.Agent that counts what the chat layer sends.
+type countingAgent struct {
+	chat.Agent
+	m *Messages
+}
+
+func (a countingAgent) Send(ctx context.Context, connID string, body []byte) (uint64, error) {
+	n, err := a.Agent.Send(ctx, connID, body)
+	if err == nil {
+		a.m.add(body)
+	}
+	return n, err
+}
+
+func (a countingAgent) SendTx(b *store.Batch, connID string, body []byte) (uint64, error) {
+	n, err := a.Agent.SendTx(b, connID, body)
+	if err == nil {
+		a.m.add(body)
+	}
+	return n, err
+}
+
+// upWatch wraps an agent.RelayClient and counts the relay connection's
+// Up events: the relay client reports Up after it has re-subscribed every
+// queue it remembers.
+type upWatch struct {
+	agent.RelayClient
+	out  chan agent.RelayEvent
+	ups  atomic.Int64
+	kick chan struct{} // signalled (non-blocking) on every Up
+	done chan struct{}
+	once sync.Once
+}
+
+func newUpWatch(rc agent.RelayClient) *upWatch {
+	w := &upWatch{RelayClient: rc, out: make(chan agent.RelayEvent), kick: make(chan struct{}, 1), done: make(chan struct{})}
+	go func() {
+		defer close(w.out)
+		for ev := range rc.Events() {
+			if ev.Kind == agent.RelayConnUp {
+				w.ups.Add(1)
+				select {
+				case w.kick <- struct{}{}:
+				default:
+				}
+			}
+			select {
+			case w.out <- ev:
+			case <-w.done:
+				return
+			}
+		}
+	}()
+	return w
+}
+
+func (w *upWatch) Events() <-chan agent.RelayEvent { return w.out }
+
+func (w *upWatch) Close() error {
+	w.once.Do(func() { close(w.done) })
+	return w.RelayClient.Close()
+}
