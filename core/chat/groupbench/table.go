@@ -109,6 +109,6 @@ func ms(d time.Duration) string {
 	}
 	return fmt.Sprintf("%.0f ms", float64(d)/1e6)
 }
-func f0(x float64) string { return fmt.Sprintf("%.0f", x) }
-func f1(x float64) string { return fmt.Sprintf("%.1f", x) }
+func f0(x float64) string          { return fmt.Sprintf("%.0f", x) }
+func f1(x float64) string          { return fmt.Sprintf("%.1f", x) }
 func i0[T int | int64](x T) string { return fmt.Sprint(x) }
