@@ -37,14 +37,14 @@ function home(app) {
   return { el };
 }
 
-function evictionNote(app) {
+function evictionNote(app, details = true) {
   const p = app.chat.persisted;
   return h("aside", { class: `note ${p ? "ok" : "warn"}`, "aria-label": "Storage" },
     h("p", {}, h("strong", {}, p === true ? "Storage is persistent. " : "The browser may delete this app's storage. "),
       "Everything lives only in this browser: your profile, your keys, your contacts and groups, and the message history. There is no account and no server copy. ",
       p === true ? "The browser will not evict it on its own, but clearing site data still deletes it."
         : "If the browser evicts it (low disk space, long disuse, clearing site data), all of it is gone for good and your contacts must invite you again."),
-    h("p", {}, h("a", { href: "#/storage" }, "Storage details")));
+    details ? h("p", {}, h("a", { href: "#/storage" }, "Storage details")) : null);
 }
 
 function onboarding(app) {
@@ -253,7 +253,7 @@ function storage(app) {
   const p = app.chat.persisted;
   return { el: h("section", { class: "card", "aria-labelledby": "st-h" }, h("h1", { id: "st-h" }, "Storage"),
     h("p", { dataset: { persisted: String(p) } }, "Persistent storage: ", h("strong", {}, p === true ? "granted" : p === false ? "not granted" : "not supported by this browser")),
-    est, evictionNote(app),
+    est, evictionNote(app, false),
     h("p", {}, `Database: ${app.chat.db}`)) };
 }
 
