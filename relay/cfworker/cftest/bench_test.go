@@ -14,6 +14,7 @@ import (
 	"github.com/sxweb/sxweb/core/relayclient"
 	"github.com/sxweb/sxweb/core/relayclient/wsdial"
 	"github.com/sxweb/sxweb/relay"
+	"github.com/sxweb/sxweb/relay/cfworker/cftest"
 	"github.com/sxweb/sxweb/relay/relaytest"
 )
 
@@ -38,13 +39,32 @@ func envInt(name string, def int) int {
 	return def
 }
 
+// benchWorker is a Worker with the default limits (quota 128, as the
+// native relay), started on first use; the tests' Worker has a small quota.
+var (
+	benchWorkerOnce sync.Once
+	benchWorker     *cftest.Worker
+	benchWorkerErr  error
+)
+
 func relays(b *testing.B) map[string]string {
 	urls := map[string]string{"native": relaytest.Start(b, relay.Config{}).URL}
-	if worker != nil {
-		urls["worker"] = worker.URL
-	} else {
+	if worker == nil {
 		b.Log("worker skipped: " + skipWhy)
+		return urls
 	}
+	benchWorkerOnce.Do(func() {
+		o := startOptions()
+		o.Quota, o.NoBuild = 0, true
+		benchWorker, benchWorkerErr = cftest.Start(o)
+		if benchWorkerErr == nil {
+			stopAfter = append(stopAfter, benchWorker.Stop)
+		}
+	})
+	if benchWorkerErr != nil {
+		b.Fatal(benchWorkerErr)
+	}
+	urls["worker"] = benchWorker.URL
 	return urls
 }
 
@@ -138,8 +158,8 @@ func benchThroughput(b *testing.B, url string) {
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "msg/s")
 }
 
-// sendRetry sends, waiting while the queue is full (the test Worker's
-// quota is small): QUOTA is backpressure here, not a failure.
+// sendRetry sends, waiting while the queue is full: QUOTA is backpressure
+// here, not a failure.
 func sendRetry(ctx context.Context, c *relayclient.Client, sid, body []byte) error {
 	for {
 		err := c.Send(ctx, sid, nil, body)
@@ -147,7 +167,7 @@ func sendRetry(ctx context.Context, c *relayclient.Client, sid, body []byte) err
 		if !errors.As(err, &e) || e.Code != "QUOTA" {
 			return err
 		}
-		time.Sleep(5 * time.Millisecond)
+		time.Sleep(20 * time.Millisecond)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/sxweb/sxweb/relay/cfworker/cftest"
@@ -15,6 +16,7 @@ import (
 const testQuota = 8
 
 var (
+	stopAfter []func() // more Workers to stop after the tests
 	worker    *cftest.Worker
 	skipWhy   string
 	startFail error
@@ -34,6 +36,9 @@ func TestMain(m *testing.M) {
 		worker = w
 	}
 	code := m.Run()
+	for _, stop := range stopAfter {
+		stop()
+	}
 	if worker != nil {
 		if code != 0 {
 			fmt.Fprintf(os.Stderr, "--- wrangler output (tail) ---\n%s\n", tail(worker.Log(), 6000))
@@ -48,8 +53,15 @@ func TestMain(m *testing.M) {
 // command (for the benchmark's comparison).
 func startOptions() cftest.Options {
 	o := cftest.Options{Quota: testQuota, NoBuild: os.Getenv("SXWEB_WORKER_NOBUILD") != ""}
+	o.Vars = map[string]string{}
 	if os.Getenv("SXWEB_WORKER_FRESH") != "" {
 		o.Vars = map[string]string{"RELAY_SESSION_KEEP_MS": "0", "RELAY_QUEUE_KEEP_MS": "0"}
+	}
+	// SXWEB_WORKER_VARS="NAME=VALUE,..." sets more of the Worker's vars.
+	for _, kv := range strings.Split(os.Getenv("SXWEB_WORKER_VARS"), ",") {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			o.Vars[k] = v
+		}
 	}
 	return o
 }
