@@ -140,6 +140,20 @@ test("a direct chat: first message, a second queued while pending, accepted, bot
   carol.contactId = req.contactId;
 });
 
+test("a group with direct messages off refuses a direct chat", async () => {
+  const { alice, bob } = users;
+  const { groupId } = await call(alice, "createGroup", { displayName: "Quiet", fullName: "", directMessages: "off" });
+  const { groupId: bobG } = await call(bob, "joinGroup", await call(alice, "createGroupLink", groupId), { incognito: false });
+  const host = await until(async () => (await call(bob, "members", bobG)).find((m) => m.displayName === "alice" && m.status === "connected"),
+    { what: "bob joined Quiet" });
+  assert.equal((await call(bob, "groups")).find((g) => g.groupId === bobG).directMessages, "off");
+  await assert.rejects(call(bob, "startDirectChat", bobG, host.memberId, "hi"), (e) => e.code === "DIRECT_MESSAGES_OFF");
+  await call(bob, "leaveGroup", bobG);
+  await call(alice, "deleteGroup", groupId);
+  assert.equal((await call(alice, "groups")).find((g) => g.groupId === groupId).status, "deleted");
+  assert.equal((await call(bob, "groups")).find((g) => g.groupId === bobG).status, "left");
+});
+
 test("a reload keeps everything", async () => {
   const { bob } = users;
   const before = { groups: await call(bob, "groups"), contacts: await call(bob, "contacts"),
@@ -179,6 +193,6 @@ test("a second tab on the same database is refused, then takes over", async () =
   const first = await alice.page.evaluate(async () => { try { await chat.groups(); return "ok"; } catch (e) { return e.code; } });
   assert.equal(first, "CLOSED");
   const groups = await second.evaluate(() => chat.groups());
-  assert.equal(groups.length, 1);
+  assert.deepEqual(groups.filter((g) => g.status === "active").map((g) => g.displayName), ["Team"]);
   alice.page = second;
 });

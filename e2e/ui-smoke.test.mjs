@@ -73,9 +73,11 @@ test("screens render and use the API (desktop)", async () => {
 
   await page.getByRole("link", { name: /erin/ }).click();
   await page.getByRole("button", { name: "Accept" }).waitFor();
+  assert.equal(await page.getByRole("textbox", { name: "Message" }).isDisabled(), true);
   await shot(page, "mock-desktop-direct-request");
   await page.getByRole("button", { name: "Accept" }).click();
   await until(async () => (await page.locator(".chat-head small").innerText()).startsWith("connected"), { what: "accepted" });
+  assert.equal(await page.getByRole("textbox", { name: "Message" }).isDisabled(), false);
 
   await page.getByRole("link", { name: "New group" }).first().click();
   await page.getByLabel("Group name").fill("Climbing");
@@ -110,6 +112,18 @@ test("phone width: list, chat, members", async () => {
   await page.goto(`${server.url}#/group/1/share`);
   await page.waitForSelector(".qr svg");
   await shot(page, "mock-phone-share");
+  await ctx.close();
+});
+
+test("ignoring a request deletes it (after confirming)", async () => {
+  const { ctx, page } = await open(DESKTOP);
+  await onboard(page);
+  await page.waitForSelector("body[data-route='home']");
+  await page.getByRole("link", { name: /erin/ }).click();
+  page.once("dialog", (d) => d.accept());
+  await page.getByRole("button", { name: "Ignore" }).click();
+  await page.waitForSelector("body[data-route='home']");
+  await until(async () => (await page.locator(".chatlist a", { hasText: "erin" }).count()) === 0, { what: "request gone" });
   await ctx.close();
 });
 

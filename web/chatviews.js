@@ -224,8 +224,21 @@ export function membersView(app, { groupId }) {
     fill(head, groupHeader(app, g2, `${g2.displayName}: members`));
   }
   const head = h("div");
+  const owner = g.role === "owner";
+  const end = h("button", {
+    class: "danger",
+    onclick: async () => {
+      if (!confirm(owner ? `Delete ${g.displayName} for everyone?` : `Leave ${g.displayName}?`)) return;
+      try {
+        await (owner ? app.chat.deleteGroup(g.groupId) : app.chat.leaveGroup(g.groupId));
+        await app.sync();
+        app.navigate("#/");
+      } catch (e) { app.error(e); }
+    },
+  }, owner ? "Delete group" : "Leave group");
   update().catch(app.error);
-  return { el: h("section", { class: "members-view" }, head, h("div", { class: "card" }, list)), update };
+  return { el: h("section", { class: "members-view" }, head, h("div", { class: "card" }, list),
+    !g.status || g.status === "active" ? h("div", { class: "row end" }, end) : null), update };
 }
 
 /** The first message of a direct chat with a member, which also asks them to connect. */

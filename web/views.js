@@ -11,6 +11,7 @@ export function sidebar(app) {
     h("a", { href, "aria-current": here === href ? "page" : null },
       h("span", { class: "name" }, name), sub ? h("small", {}, sub) : null, badge ? h("span", { class: "badge" }, badge) : null));
   const direct = app.contacts.filter((c) => c.status !== "deleted");
+  const groups = app.groups.filter((g) => g.status !== "deleted");
   return h("div", { class: "side" },
     h("div", { class: "me" }, h("span", { "aria-label": "Your profile" }, app.profile.displayName)),
     h("div", { class: "side-actions" },
@@ -18,7 +19,8 @@ export function sidebar(app) {
       h("a", { class: "button", href: "#/add" }, "Join or connect")),
     h("h2", { id: "groups-h" }, "Groups"),
     h("ul", { class: "chatlist", "aria-labelledby": "groups-h" },
-      app.groups.length ? app.groups.map((g) => item(`#/group/${enc(g.groupId)}`, g.displayName, plural(g.memberCount ?? 0, "member")))
+      groups.length ? groups.map((g) => item(`#/group/${enc(g.groupId)}`, g.displayName,
+        g.status === "active" || !g.status ? plural(g.memberCount ?? 0, "member") : g.status))
         : h("li", { class: "empty" }, "No groups yet")),
     h("h2", { id: "direct-h" }, "Direct chats"),
     h("ul", { class: "chatlist", "aria-labelledby": "direct-h" },
