@@ -1,10 +1,14 @@
 // The relay as a Cloudflare Worker: the JavaScript Go cannot replace.
 //   - the entry: a WebSocket upgrade goes to a new session object; a
 //     plain GET or POST is served by Go (role "worker");
-//   - SessionDO: holds one client's WebSocket (hibernation API), runs Go
-//     (role "session") on each frame in order, writes pushes from queues;
-//   - QueueDO: one queue's storage; runs Go (role "queue") on one command
-//     at a time (blockConcurrencyWhile), so its transitions are atomic.
+//   - SessionDO: holds one client's WebSocket (hibernation API), hands each
+//     frame to Go (a kept instance, role "session-keep", or a fresh one per
+//     frame, role "session"), writes the answers and the pushes from queues
+//     (RPC push);
+//   - QueueDO: one queue's storage; runs Go (role "queue-keep" or "queue")
+//     on one command at a time (RPC cmd inside blockConcurrencyWhile), so
+//     its transitions are atomic.
+// docs/cloudflare.md explains the design.
 // The relay's work (commands, authenticators, re-encryption, limits) is
 // all in Go: relay/cfworker.
 import { DurableObject } from "cloudflare:workers";
@@ -50,7 +54,10 @@ export class SessionDO extends DurableObject {
 
   keep() {
     clearTimeout(this.idle);
-    this.kept ??= startGo({ env: this.env, ctx: this.state, role: "session-keep" });
+    this.kept ??= startGo({ env: this.env, ctx: this.state, role: "session-keep" }).catch((e) => {
+      this.kept = null; // the next frame tries a new instance
+      throw e;
+    });
     return this.kept;
   }
 
@@ -163,7 +170,10 @@ export class QueueDO extends DurableObject {
         return r.ok ? new Uint8Array(await r.arrayBuffer()) : null;
       }
       clearTimeout(this.idle);
-      this.kept ??= startGo({ ...context, role: "queue-keep" });
+      this.kept ??= startGo({ ...context, role: "queue-keep" }).catch((e) => {
+        this.kept = null;
+        throw e;
+      });
       try {
         return await (await this.kept).cmd(body);
       } finally {
