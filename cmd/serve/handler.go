@@ -30,6 +30,9 @@ const csp = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src
 
 // newHandler serves the web directory and mounts relay at /relay.
 //
+// Embedding: everything but HTML carries Access-Control-Allow-Origin: *, so a
+// page of another origin can import web/simplex.js and load the wasm.
+//
 // Caching: every static response says "no-cache" (revalidate with
 // Last-Modified), so a deployment is picked up at once; the service worker
 // keeps its own versioned cache for offline use, which these headers do not
@@ -53,6 +56,10 @@ func newHandler(webDir string, relay http.Handler) http.Handler {
 		}
 		if p == "/" || strings.HasSuffix(p, ".html") {
 			h.Set("Content-Security-Policy", csp)
+		} else {
+			// simplex.js, wasm_exec.js and the wasm may be imported by pages of
+			// other origins (embedding): they are public, static files.
+			h.Set("Access-Control-Allow-Origin", "*")
 		}
 		files.ServeHTTP(w, r)
 	}))

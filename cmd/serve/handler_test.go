@@ -44,7 +44,7 @@ func TestServesTheAppWithTheRightHeaders(t *testing.T) {
 	}{
 		{"/", "text/html", 200, map[string]string{"Content-Security-Policy": "wasm-unsafe-eval"}},
 		{"/web/app.wasm", "application/wasm", 200, map[string]string{"Cache-Control": "no-cache"}},
-		{"/web/simplex.js", "text/javascript", 200, nil},
+		{"/web/simplex.js", "text/javascript", 200, map[string]string{"Access-Control-Allow-Origin": "*"}},
 		{"/web/manifest.webmanifest", "application/manifest+json", 200, nil},
 		{"/sw.js", "text/javascript", 200, map[string]string{"Service-Worker-Allowed": "/", "Cache-Control": "no-cache"}},
 		{"/relay", "", http.StatusTeapot, nil},
