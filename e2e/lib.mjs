@@ -28,10 +28,10 @@ function buildServe() {
 }
 
 /** Starts cmd/serve on 127.0.0.1:0 with a fresh data dir; resolves {url, relay, stop}. */
-export async function startServer() {
+export async function startServer({ web = webDir } = {}) {
   const bin = buildServe();
   const data = mkdtempSync(join(tmpdir(), "sxweb-e2e-data-"));
-  const proc = spawn(bin, ["-addr", "127.0.0.1:0", "-web", webDir, "-data", data], { stdio: ["ignore", "pipe", "pipe"] });
+  const proc = spawn(bin, ["-addr", "127.0.0.1:0", "-web", web, "-data", data], { stdio: ["ignore", "pipe", "pipe"] });
   let log = "";
   proc.stderr.on("data", (d) => { log += d; });
   const url = await new Promise((resolve, reject) => {
