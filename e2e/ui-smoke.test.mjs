@@ -115,6 +115,26 @@ test("phone width: list, chat, members", async () => {
   await ctx.close();
 });
 
+test("keyboard only: open a group and send", async () => {
+  const { ctx, page } = await open(DESKTOP);
+  await page.keyboard.type("kim"); // the display name field has the focus
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("body[data-route='home']");
+  let found = false;
+  for (let i = 0; i < 20 && !found; i++) {
+    await page.keyboard.press("Tab");
+    found = await page.evaluate(() => document.activeElement?.tagName === "A" && document.activeElement.textContent.includes("Book club"));
+  }
+  assert.ok(found, "Tab reaches the group");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("body[data-route='group'] .msg");
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("aria-label")), "Message");
+  await page.keyboard.type("typed, not clicked");
+  await page.keyboard.press("Enter");
+  await until(async () => (await page.locator(".msg.mine", { hasText: "typed, not clicked" }).count()) === 1, { what: "sent by keyboard" });
+  await ctx.close();
+});
+
 test("ignoring a request deletes it (after confirming)", async () => {
   const { ctx, page } = await open(DESKTOP);
   await onboard(page);

@@ -32,7 +32,7 @@ function statusMark({ status, delivered = 0, total = 0 }) {
 function messageItem(m, nameOf) {
   const mine = m.sender === "me";
   return h("li", { class: `msg ${mine ? "mine" : "theirs"}`, dataset: { id: m.messageId, status: m.status || "" } },
-    mine ? null : h("span", { class: "from" }, nameOf(m.sender)),
+    mine || !nameOf(m.sender) ? null : h("span", { class: "from" }, nameOf(m.sender)),
     h("span", { class: "text" }, m.text),
     h("span", { class: "meta" }, h("time", {}, fmtTime(m.ts)), mine ? statusMark(m) : null));
 }
@@ -45,7 +45,7 @@ function chatPane({ label, send, composerHint }) {
   const list = h("ol", { class: "messages", "aria-label": label });
   const scroller = h("div", { class: "scroller" }, list);
   const input = h("textarea", {
-    rows: 1, placeholder: "Message", "aria-label": "Message", maxlength: 10000, autofocus: true,
+    rows: 1, placeholder: "Message (Enter sends, Shift+Enter: new line)", "aria-label": "Message", maxlength: 10000, autofocus: true,
     onkeydown: (e) => { if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); submit(); } },
   });
   const hint = h("small", { class: "hint composer-hint", "aria-live": "polite" });
@@ -296,7 +296,7 @@ export function contactView(app, { contactId }) {
       fill(state, CONTACT_STATE[c2.status] ? h("p", {}, CONTACT_STATE[c2.status]) : null);
     }
     pane.setEnabled(c2.status !== "request", c2.status === "request" ? "Accept the request to reply." : "");
-    pane.render(loaded ? null : await app.chat.messages({ contactId: c2.contactId }), () => c2.displayName);
+    pane.render(loaded ? null : await app.chat.messages({ contactId: c2.contactId }), () => ""); // one sender: no names
     loaded = true;
   }
   let loaded = false;
