@@ -21,7 +21,10 @@ export CHROMIUM
 # npm packages pinned in package-lock.json (playwright-core, fake-indexeddb, qrcode-generator).
 ensure_npm() {
   command -v npm >/dev/null || die "Node.js 20+ with npm is required"
-  if [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/fake-indexeddb ] || [ ! -d node_modules/qrcode-generator ]; then
+  # npm records what it installed in node_modules/.package-lock.json: reinstall when the
+  # lockfile is newer (a package was added) or a package we use is missing.
+  if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ] ||
+     [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/fake-indexeddb ] || [ ! -d node_modules/qrcode-generator ]; then
     say "npm ci"
     npm ci --no-audit --no-fund
   fi
@@ -95,18 +98,19 @@ cmd_test() {
   go vet ./...
   say "go vet (GOOS=js)"
   GOOS=js GOARCH=wasm go vet ./idbstore/... ./wasm/...
-  say "go test (native)"
-  go test -count=1 ./...
-
+  # npm packages first: some native tests drive Node tools (relay/cfworker/cftest runs wrangler).
   ensure_npm
   ensure_chromium
+  say "go test (native)"
+  go test -count=1 ./...
   # The GOOS=js packages (docs/browser-internals.md, "Tests and how to run them").
   if compgen -G "wasm/*.go" >/dev/null; then
     say "go test (GOOS=js) in Node with fake-indexeddb"
     GOOS=js GOARCH=wasm go test -count=1 -exec "$PWD/wasm/testrunner/node.sh" ./idbstore/... ./wasm/bridge/ ./wasm/
     say "go test (GOOS=js) in headless Chromium"
+    # one package at a time: each runs its own Chromium, and 2 cores are few
     wasm/testrunner/withservers.sh env GOOS=js GOARCH=wasm \
-      go test -count=1 -exec "$PWD/wasm/testrunner/chromium.sh" ./idbstore/... ./wasm/...
+      go test -count=1 -p 1 -exec "$PWD/wasm/testrunner/chromium.sh" ./idbstore/... ./wasm/...
   fi
 
   say "web app"
