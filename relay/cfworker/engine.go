@@ -18,6 +18,12 @@ type KV interface {
 	Write(ctx context.Context, put []Entry, del []string) error
 }
 
+// Alarmer is implemented by a KV that can wake its queue at a time (a
+// Durable Object alarm): the queue's owner then calls Engine.Expire.
+type Alarmer interface {
+	SetAlarm(ctx context.Context, atMillis int64) error
+}
+
 // Entry is one key and its value.
 type Entry struct {
 	Key   string

@@ -23,6 +23,7 @@ const (
 	envQuota    = "RELAY_QUOTA"
 	envMaxMsg   = "RELAY_MAX_MSG_SIZE"
 	envExpiry   = "RELAY_EXPIRY_HOURS"
+	envExpiryS  = "RELAY_EXPIRY_SECONDS" // overrides RELAY_EXPIRY_HOURS when set (tests)
 )
 
 // engineFromEnv builds the Engine from the Worker's variables and secrets.
@@ -35,8 +36,11 @@ func engineFromEnv() (*Engine, error) {
 		n, _ := strconv.Atoi(cloudflare.Getenv(name))
 		return n
 	}
-	return New(Config{Keys: keys, Quota: num(envQuota), MaxMsgSize: num(envMaxMsg),
-		Expiry: time.Duration(num(envExpiry)) * time.Hour}), nil
+	expiry := time.Duration(num(envExpiry)) * time.Hour
+	if s := num(envExpiryS); s > 0 {
+		expiry = time.Duration(s) * time.Second
+	}
+	return New(Config{Keys: keys, Quota: num(envQuota), MaxMsgSize: num(envMaxMsg), Expiry: expiry}), nil
 }
 
 // stubCall calls method on the Durable Object named name in namespace ns

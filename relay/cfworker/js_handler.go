@@ -130,12 +130,37 @@ func (h *queueHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if r.URL.Path == "/expire" {
+		h.expire()
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
 	out, err := h.run(body)
 	if err != nil || r.URL.Path != "/cmd" {
 		http.Error(w, ErrBadRequest.Error(), http.StatusBadRequest)
 		return
 	}
 	writeBytes(w, out)
+}
+
+// expire runs when the queue's alarm rings.
+func (h *queueHandler) expire() {
+	ctx := context.Background()
+	resp, err := h.e.Expire(ctx, h.kv)
+	if err != nil {
+		log.Printf("relay: expire: %v", err)
+	}
+	h.push(ctx, resp.Pushes)
+}
+
+func (h *queueHandler) push(ctx context.Context, pushes []Push) {
+	for _, p := range pushes {
+		if err := pushTo(p.Session, p.T); errors.Is(err, ErrGone) {
+			h.e.Gone(ctx, h.kv, p.Session[:])
+		} else if err != nil {
+			log.Printf("relay: push: %v", err)
+		}
+	}
 }
 
 // run runs one queue command (the body of a /cmd request), sends its
@@ -152,12 +177,6 @@ func (h *queueHandler) run(body []byte) ([]byte, error) {
 		t, _ := wire.Decode(req.Raw)
 		resp.Out = [][]byte{encodeT(errT(&t, wire.ErrINTERNAL))}
 	}
-	for _, p := range resp.Pushes {
-		if err := pushTo(p.Session, p.T); errors.Is(err, ErrGone) {
-			h.e.Gone(ctx, h.kv, p.Session[:])
-		} else if err != nil {
-			log.Printf("relay: push: %v", err)
-		}
-	}
+	h.push(ctx, resp.Pushes)
 	return EncodeList(resp.Out), nil
 }

@@ -65,3 +65,10 @@ func (k doKV) Write(ctx context.Context, put []Entry, del []string) error {
 	}
 	return nil
 }
+
+// SetAlarm sets the object's alarm (storage.setAlarm): QueueDO.alarm then
+// runs Engine.Expire.
+func (k doKV) SetAlarm(ctx context.Context, atMillis int64) error {
+	_, err := await(k.storage.Call("setAlarm", atMillis))
+	return err
+}

@@ -103,7 +103,8 @@ func rejected(err error) js.Value {
 
 // serveQueue keeps one Go instance for a queue's object while it is busy
 // (role "queue-keep"): binding.cmd(bytes) → Promise<Uint8Array> runs one
-// command; the object calls it for one command at a time
+// command, binding.expire() → Promise the alarm's expiry; the object calls
+// them one at a time
 // (blockConcurrencyWhile), so the instance never runs two. binding.exit
 // ends it.
 func serveQueue(h *queueHandler) {
@@ -123,14 +124,19 @@ func serveQueue(h *queueHandler) {
 			return uint8Array(out)
 		})
 	})
+	expire := js.FuncOf(func(js.Value, []js.Value) any {
+		return promise(func() any { h.expire(); return nil })
+	})
 	quit := js.FuncOf(func(js.Value, []js.Value) any {
 		once.Do(func() { close(exit) })
 		return nil
 	})
 	b.Set("cmd", cmd)
+	b.Set("expire", expire)
 	b.Set("exit", quit)
 	workers.Ready()
 	<-exit
 	cmd.Release()
+	expire.Release()
 	quit.Release()
 }

@@ -36,6 +36,9 @@ type cmd struct {
 	resp *QueueResp
 	put  []Entry
 	del  []string
+	// alarmAt: when the oldest message expires, if this command made the
+	// queue non-empty (0: leave the alarm as it is).
+	alarmAt int64
 }
 
 func (e *Engine) load(ctx context.Context, kv KV) (*queueState, error) {
@@ -96,6 +99,11 @@ func (c *cmd) commit(ctx context.Context, first *wire.Transmission) error {
 	if err := c.kv.Write(ctx, c.put, c.del); err != nil {
 		c.resp.Out, c.resp.Pushes = nil, nil
 		return err
+	}
+	if a, ok := c.kv.(Alarmer); ok && c.alarmAt > 0 {
+		// Best effort: without the alarm, expired messages are still
+		// skipped and removed when the queue is next used.
+		a.SetAlarm(ctx, c.alarmAt)
 	}
 	if first != nil {
 		c.resp.Out = append([][]byte{encodeT(first)}, c.resp.Out...)
@@ -188,6 +196,9 @@ func (c *cmd) cmdSend(ctx context.Context) error {
 		return c.commit(ctx, nil)
 	}
 	m := message{ID: randID(), Timestamp: c.e.now(), Body: t.Body}
+	if c.st.count() == 0 {
+		c.alarmAt = m.Timestamp + c.e.cfg.Expiry.Milliseconds()
+	}
 	c.put = append(c.put, Entry{msgKey(c.st.next), encodeMsg(m)})
 	c.st.next++
 	if c.st.sub != nil && c.st.pending == nil {
@@ -272,6 +283,35 @@ func (c *cmd) cmdDel(ctx context.Context) error {
 	}
 	c.st = nil
 	return c.commit(ctx, okT(c.t))
+}
+
+// Expire removes the queue's expired messages (its alarm rang) and sets
+// the alarm for the next one to expire. If the subscriber's unacknowledged
+// message was among them, the next message is delivered (as a push).
+func (e *Engine) Expire(ctx context.Context, kv KV) (QueueResp, error) {
+	var resp QueueResp
+	st, err := e.load(ctx, kv)
+	if err != nil || st == nil {
+		return resp, err
+	}
+	c := &cmd{e: e, kv: kv, req: &QueueReq{}, st: st, resp: &resp}
+	if err := c.expire(ctx); err != nil {
+		return resp, err
+	}
+	m, ok, err := c.oldest(ctx)
+	if err != nil {
+		return resp, err
+	}
+	if ok {
+		c.alarmAt = m.Timestamp + e.cfg.Expiry.Milliseconds()
+	}
+	if st.pending != nil && (!ok || !bytes.Equal(st.pending, m.ID)) {
+		st.pending = nil // it expired before it was acknowledged
+		if st.sub != nil && ok {
+			c.deliver(m, nil)
+		}
+	}
+	return resp, c.commit(ctx, nil)
 }
 
 // Gone clears the subscription of a session that has no WebSocket any

@@ -20,7 +20,15 @@ import (
 )
 
 // memKV is a queue's storage in memory.
-type memKV struct{ m map[string][]byte }
+type memKV struct {
+	m     map[string][]byte
+	alarm int64 // SetAlarm's last time
+}
+
+func (k *memKV) SetAlarm(_ context.Context, at int64) error {
+	k.alarm = at
+	return nil
+}
 
 func (k *memKV) Get(_ context.Context, key string) ([]byte, error) { return k.m[key], nil }
 
@@ -65,12 +73,17 @@ type simSession struct {
 }
 
 func newSim(t *testing.T, quota, maxMsg int) (*sim, *httptest.Server) {
+	return newSimConfig(t, cfworker.Config{Quota: quota, MaxMsgSize: maxMsg})
+}
+
+func newSimConfig(t *testing.T, cfg cfworker.Config) (*sim, *httptest.Server) {
 	priv, _ := wire.NewKeyPair()
 	keys, err := cfworker.NewKeys(priv)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &sim{e: cfworker.New(cfworker.Config{Keys: keys, Quota: quota, MaxMsgSize: maxMsg}),
+	cfg.Keys = keys
+	s := &sim{e: cfworker.New(cfg),
 		queues: map[cfworker.Route]*simQueue{}, sessions: map[[wire.SessionIDLen]byte]*simSession{}}
 	hs := httptest.NewServer(s)
 	t.Cleanup(hs.Close)
@@ -102,6 +115,28 @@ func (s *sim) call(ctx context.Context, req cfworker.QueueReq) ([][]byte, error)
 		}
 	}
 	return resp.Out, nil
+}
+
+// expire rings the alarm of every queue, as the runtime would.
+func (s *sim) expire(ctx context.Context) error {
+	s.mu.Lock()
+	var qs []*simQueue
+	for _, q := range s.queues {
+		qs = append(qs, q)
+	}
+	s.mu.Unlock()
+	for _, q := range qs {
+		q.mu.Lock()
+		resp, err := s.e.Expire(ctx, q.kv)
+		for _, p := range resp.Pushes {
+			s.push(ctx, p)
+		}
+		q.mu.Unlock()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (s *sim) push(ctx context.Context, p cfworker.Push) error {

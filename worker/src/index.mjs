@@ -162,25 +162,36 @@ export class QueueDO extends DurableObject {
   // time, pushes included: the queue's transitions are atomic and its
   // events leave in order.
   cmd(body) {
+    return this.inGo((b) => b.cmd(body), async (run) => {
+      const r = await run(new Request("https://queue.internal/cmd", { method: "POST", body }));
+      return r.ok ? new Uint8Array(await r.arrayBuffer()) : null;
+    });
+  }
+
+  // alarm: the oldest message's expiry, set by Go; Go removes what has
+  // expired and sets the next alarm.
+  alarm() {
+    return this.inGo((b) => b.expire(), (run) => run(new Request("https://queue.internal/expire", { method: "POST" })));
+  }
+
+  // inGo runs one call in Go, one call at a time: kept(binding) in the
+  // kept instance, or fresh(run) with run(req) serving req in a fresh one.
+  inGo(kept, fresh) {
     const context = { env: this.env, ctx: this.state, storage: this.state.storage };
     return this.state.blockConcurrencyWhile(async () => {
-      if (this.keepMs <= 0) {
-        const req = new Request("https://queue.internal/cmd", { method: "POST", body });
-        const r = await runGo({ ...context, role: "queue" }, req);
-        return r.ok ? new Uint8Array(await r.arrayBuffer()) : null;
-      }
+      if (this.keepMs <= 0) return fresh((req) => runGo({ ...context, role: "queue" }, req));
       clearTimeout(this.idle);
       this.kept ??= startGo({ ...context, role: "queue-keep" }).catch((e) => {
         this.kept = null;
         throw e;
       });
       try {
-        return await (await this.kept).cmd(body);
+        return await kept(await this.kept);
       } finally {
         this.idle = setTimeout(async () => {
-          const kept = this.kept;
+          const k = this.kept;
           this.kept = null;
-          if (kept) (await kept).exit();
+          if (k) (await k).exit();
         }, this.keepMs);
       }
     });
