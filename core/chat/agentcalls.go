@@ -2,6 +2,8 @@ package chat
 
 import (
 	"errors"
+
+	"github.com/sxweb/sxweb/core/store"
 )
 
 // errRetry asks the agent to deliver an event again later: it names a
@@ -54,18 +56,66 @@ func (c *Client) join(t *tx, link string, info []byte) (connID string, err error
 	return connID, nil
 }
 
-// send queues body on connID (SendTx inside a handler, so it commits with
-// the event). Outside a handler, call track with the result.
-func (c *Client) send(t *tx, connID string, body []byte) (n uint64, err error) {
-	if t.handler {
-		n, err = c.ag.SendTx(t.b, connID, body)
-	} else {
-		err = c.unlocked(func() error {
-			n, err = c.ag.Send(t.ctx, connID, body)
-			return err
-		})
+// outSend is a message an API call or the worker sends after its tx
+// has committed (see Client.commit).
+type outSend struct {
+	connID string
+	body   []byte
+	dlv    *dlvRec // delivery record to keep, if any
+}
+
+// post sends body on connID: inside a handler through SendTx (committing
+// with the event), elsewhere after the tx commits, in order.
+func (c *Client) post(t *tx, connID string, body []byte, dlv *dlvRec) error {
+	if !t.handler {
+		t.out = append(t.out, outSend{connID: connID, body: body, dlv: dlv})
+		return nil
 	}
-	return n, wrapErr(CodeAgent, err, "send")
+	n, err := c.ag.SendTx(t.b, connID, body)
+	if err != nil {
+		return wrapErr(CodeAgent, err, "send")
+	}
+	if dlv != nil {
+		return c.track(t, connID, n, *dlv)
+	}
+	return nil
+}
+
+// commit applies t, then sends what t posted (without c.mu), records the
+// delivery records in a second tx and runs t.recheck there; repeated
+// while a recheck posts more.
+func (c *Client) commit(t *tx) error {
+	for {
+		if err := c.st.Apply(t.ctx, t.b); err != nil {
+			return wrapErr(CodeStore, err, "apply")
+		}
+		c.finish(t)
+		if len(t.out) == 0 {
+			return nil
+		}
+		outs, recheck := t.out, t.recheck
+		nums := make([]uint64, len(outs))
+		errs := make([]error, len(outs))
+		_ = c.unlocked(func() error {
+			for i, o := range outs {
+				nums[i], errs[i] = c.ag.Send(t.ctx, o.connID, o.body)
+			}
+			return nil
+		})
+		t = newTx(t.ctx, c.st, &store.Batch{})
+		for i, o := range outs {
+			if errs[i] == nil && o.dlv != nil {
+				if err := c.track(t, o.connID, nums[i], *o.dlv); err != nil {
+					return err
+				}
+			}
+		}
+		if recheck != nil {
+			if err := recheck(t); err != nil {
+				return err
+			}
+		}
+	}
 }
 
 // track records the delivery record of a sent message and applies the

@@ -57,7 +57,7 @@ func (c *Client) StartDirectChat(ctx context.Context, groupID, memberID, text st
 		if text != "" {
 			inv.Content = proto.Text(text)
 		}
-		if _, err := c.send(t, m.ConnID, encode(inv)); err != nil {
+		if err := c.post(t, m.ConnID, encode(inv), nil); err != nil {
 			return err
 		}
 		if text != "" {
@@ -101,11 +101,7 @@ func (c *Client) SendDirectMessage(ctx context.Context, contactID, text string) 
 		if ct.Status == csConnected {
 			m.Status = "sending"
 			c.putMsg(t, m)
-			n, err := c.send(t, ct.ConnID, body)
-			if err != nil {
-				return err
-			}
-			if err := c.track(t, ct.ConnID, n, dlvRec{MsgKey: m.Chat + "/" + seqKey(m.Seq), Members: []string{ct.ID}}); err != nil {
+			if err := c.post(t, ct.ConnID, body, &dlvRec{MsgKey: m.Chat + "/" + seqKey(m.Seq), Members: []string{ct.ID}}); err != nil {
 				return err
 			}
 		} else {

@@ -182,7 +182,7 @@ func (c *Client) InviteToGroup(ctx context.Context, groupID, contactID, role str
 		inv := &proto.GrpInv{GroupInvitation: proto.GroupInvitation{
 			FromMember: proto.MemberIDRole{MemberID: g.MyID, MemberRole: g.MyRole}, InvitedMember: proto.MemberIDRole{MemberID: m.ID, MemberRole: r},
 			ConnRequest: link, GroupProfile: g.Profile, GroupSize: &n}}
-		if _, err := c.send(t, ct.ConnID, encode(inv)); err != nil {
+		if err := c.post(t, ct.ConnID, encode(inv), nil); err != nil {
 			return err
 		}
 		t.emitMember(m)
@@ -257,18 +257,18 @@ func (c *Client) broadcast(t *tx, g *groupRec, p proto.Params, deleteAfter bool)
 		if !active(m) || m.Status == msInvited {
 			continue
 		}
-		n, err := c.sendMember(t, m, body)
-		if err != nil {
-			return err
-		}
-		if deleteAfter && m.ConnID != "" {
-			if err := c.track(t, m.ConnID, n, dlvRec{DeleteAfter: true}); err != nil {
+		if !deleteAfter || m.ConnID == "" {
+			if _, err := c.sendMember(t, m, body); err != nil {
 				return err
 			}
-			t.del(bConn, m.ConnID)
-			m.ConnID = ""
-			t.putMember(m)
+			continue
 		}
+		if err := c.post(t, m.ConnID, body, &dlvRec{DeleteAfter: true}); err != nil {
+			return err
+		}
+		t.del(bConn, m.ConnID)
+		m.ConnID = ""
+		t.putMember(m)
 	}
 	return nil
 }

@@ -25,6 +25,7 @@ func (c *Client) SendGroupMessage(ctx context.Context, groupID, text string) (st
 		}
 		m := &msgRec{ID: newID(8), Chat: groupChat(g.ID), Seq: c.nextSeq(t), Text: text, Sender: "me", Ts: c.now(),
 			Status: "sending", Deliv: map[string]string{}}
+		msgKey := m.Chat + "/" + seqKey(m.Seq)
 		viaHost := map[string][]string{} // host memberID -> members it forwards to
 		for _, mb := range ms {
 			if !active(mb) || mb.Status == msInvited || mb.Status == msAccepted {
@@ -43,20 +44,51 @@ func (c *Client) SendGroupMessage(ctx context.Context, groupID, text string) (st
 			if m.Deliv[mb.ID.String()] != "pending" {
 				continue
 			}
-			n, err := c.send(t, mb.ConnID, body)
-			if err != nil {
-				return err
-			}
 			covered := append([]string{mb.ID.String()}, viaHost[mb.ID.String()]...)
-			if err := c.track(t, mb.ConnID, n, dlvRec{MsgKey: m.Chat + "/" + seqKey(m.Seq), Members: covered}); err != nil {
+			if err := c.post(t, mb.ConnID, body, &dlvRec{MsgKey: msgKey, Members: covered}); err != nil {
 				return err
 			}
 		}
+		t.recheck = c.recheckViaHost(g.ID, msgKey, body)
 		t.emit(MessageEvent{Chat: ChatRef{GroupID: g.ID}, Message: msgView(m)})
 		id = m.ID
 		return nil
 	})
 	return id, err
+}
+
+// recheckViaHost closes a race: a member left to the host ("via-host")
+// may have connected with me while the message was being sent, and told
+// the host (x.grp.mem.con) before my message reached it, so the host would
+// not forward it. Such members get the message directly too (receivers
+// drop duplicates by msgId).
+func (c *Client) recheckViaHost(groupID, msgKey string, body []byte) func(*tx) error {
+	return func(t *tx) error {
+		var m msgRec
+		if ok, err := t.getJSON(bMsg, msgKey, &m); err != nil || !ok {
+			return err
+		}
+		ms, err := t.members(groupID)
+		if err != nil {
+			return err
+		}
+		changed := false
+		for _, mb := range ms {
+			if m.Deliv[mb.ID.String()] != "via-host" || mb.Status != msConnected || mb.ConnID == "" {
+				continue
+			}
+			m.Deliv[mb.ID.String()] = "pending"
+			changed = true
+			if err := c.post(t, mb.ConnID, body, &dlvRec{MsgKey: msgKey, Members: []string{mb.ID.String()}}); err != nil {
+				return err
+			}
+		}
+		if changed {
+			c.putMsg(t, &m)
+			t.recheck = c.recheckViaHost(groupID, msgKey, body)
+		}
+		return nil
+	}
 }
 
 // Messages lists the messages of a group or a contact, oldest first.
@@ -115,11 +147,7 @@ func (c *Client) RemoveMember(ctx context.Context, groupID, memberID string) err
 			return err
 		}
 		if m.ConnID != "" { // delete its connection once the removal has left
-			var n uint64
-			if n, err = c.send(t, m.ConnID, encode(&proto.OK{})); err != nil {
-				return err
-			}
-			if err := c.track(t, m.ConnID, n, dlvRec{DeleteAfter: true}); err != nil {
+			if err := c.post(t, m.ConnID, encode(&proto.OK{}), &dlvRec{DeleteAfter: true}); err != nil {
 				return err
 			}
 			t.del(bConn, m.ConnID)

@@ -115,11 +115,7 @@ func (c *Client) update(ctx context.Context, fn func(t *tx) error) error {
 	if err := fn(t); err != nil {
 		return err
 	}
-	if err := c.st.Apply(ctx, t.b); err != nil {
-		return wrapErr(CodeStore, err, "apply")
-	}
-	c.finish(t)
-	return nil
+	return c.commit(t)
 }
 
 // view runs fn on a read-only tx.

@@ -86,7 +86,13 @@ func TestGroupOfSixWithoutDirectConnections(t *testing.T) {
 			}
 		}
 		sort.Strings(want)
-		waitFor(t, u.name+" has every message", func() bool { return len(groupTexts(u, gids[i])) >= len(want) })
+		waitFor(t, u.name+" has every message", func() bool {
+			ok := len(groupTexts(u, gids[i])) >= len(want)
+			if !ok && testing.Verbose() {
+				t.Logf("%s: %q", u.name, groupTexts(u, gids[i]))
+			}
+			return ok
+		})
 		got := groupTexts(u, gids[i])
 		if fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Errorf("%s:\n got %q\nwant %q", u.name, got, want)

@@ -94,6 +94,7 @@ type contactRec struct {
 	Incognito bool           `json:"incognito,omitempty"`
 	ConnReq   string         `json:"connReq,omitempty"` // request: theirs; pending: mine
 	Mine      bool           `json:"mine,omitempty"`    // I sent the invitation
+	Intro     bool           `json:"intro,omitempty"`   // offered in my introduction (directConnReq)
 }
 
 type msgRec struct {

@@ -135,13 +135,10 @@ func (c *Client) flushContact(t *tx, ct *contactRec) error {
 		if m.Status != "pending" || len(m.Body) == 0 {
 			continue
 		}
-		n, err := c.send(t, ct.ConnID, m.Body)
-		if err != nil {
-			return err
-		}
+		body := m.Body
 		m.Body, m.Status = nil, "sending"
 		c.putMsg(t, m)
-		if err := c.track(t, ct.ConnID, n, dlvRec{MsgKey: m.Chat + "/" + seqKey(m.Seq), Members: []string{ct.ID}}); err != nil {
+		if err := c.post(t, ct.ConnID, body, &dlvRec{MsgKey: m.Chat + "/" + seqKey(m.Seq), Members: []string{ct.ID}}); err != nil {
 			return err
 		}
 	}

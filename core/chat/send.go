@@ -12,7 +12,7 @@ var bg = context.Background()
 // a connection (a member announced but not yet introduced to me).
 func (c *Client) sendMember(t *tx, m *memberRec, body []byte) (uint64, error) {
 	if m.ConnID != "" {
-		return c.send(t, m.ConnID, body)
+		return 0, c.post(t, m.ConnID, body, nil)
 	}
 	t.putRaw(bMQ, memberKey(m.GroupID, m.ID)+"/"+seqKey(c.nextSeq(t)), body)
 	return 0, nil
@@ -78,7 +78,7 @@ func (c *Client) doIntroInv(t *tx, task taskRec) error {
 	t.setRef(connID, connRef{Kind: refMember, GroupID: g.ID, MemberID: a.ID})
 	if dID != "" && a.ContactID == "" {
 		ct := &contactRec{ID: newID(8), ConnID: dID, Status: csPending, Profile: a.Profile, MyProfile: g.MyProfile,
-			GroupID: g.ID, MemberID: a.ID, Incognito: g.Incognito, ConnReq: dLink, Mine: true}
+			GroupID: g.ID, MemberID: a.ID, Incognito: g.Incognito, ConnReq: dLink, Mine: true, Intro: true}
 		t.putContact(ct)
 		t.setRef(dID, connRef{Kind: refContact, ContactID: ct.ID})
 		a.ContactID = ct.ID

@@ -37,6 +37,8 @@ type tx struct {
 	handler bool              // inside an agent event: sends go through SendTx
 	evs     []Event           // emitted after the tx commits
 	tasks   []string          // task keys written
+	out     []outSend         // sends after commit (not in a handler)
+	recheck func(*tx) error   // runs after those sends, in a new tx
 }
 
 func newTx(ctx context.Context, st store.Store, b *store.Batch) *tx {

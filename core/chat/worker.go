@@ -123,10 +123,7 @@ func (c *Client) runTask(key string, task taskRec) {
 		}
 		c.ran[key] = true
 	}
-	if err := c.st.Apply(bg, t.b); err != nil {
-		return
-	}
-	c.finish(t)
+	_ = c.commit(t)
 }
 
 func (c *Client) doTask(t *tx, task taskRec) error {
@@ -166,7 +163,7 @@ func (c *Client) flushMQ(t *tx, m *memberRec) error {
 		return err
 	}
 	for _, kv := range kvs {
-		if _, err := c.send(t, m.ConnID, kv.Value); err != nil {
+		if err := c.post(t, m.ConnID, kv.Value, nil); err != nil {
 			return err
 		}
 		t.del(bMQ, kv.Key)

@@ -77,7 +77,9 @@ func (a *Agent) join(link string, info []byte, fx func(func())) (string, error) 
 		a.net.mu.Lock()
 		a.net.reqs[req] = endpoint{a, id}
 		a.net.mu.Unlock()
-		fx(func() { ep.a.push(chat.AgentEvent{Kind: chat.AgentRequest, ConnID: ep.conn, ReqID: req, ConnInfo: info}) })
+		fx(func() {
+			ep.a.push(chat.AgentEvent{Kind: chat.AgentRequest, ConnID: ep.conn, ReqID: req, ConnInfo: info})
+		})
 		return id, nil
 	}
 	a.mu.Lock()

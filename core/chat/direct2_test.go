@@ -1,0 +1,124 @@
+package chat_test
+
+import (
+	"testing"
+
+	"github.com/sxweb/sxweb/core/chat"
+	"github.com/sxweb/sxweb/core/chat/fakeagent"
+)
+
+func TestIncognitoMemberContactShowsIncognitoProfile(t *testing.T) {
+	us := newUsers(t, fakeagent.NewNetwork(), false, "owner", "sam", "ivy")
+	gid := must[string](t)(us[0].CreateGroup(ctx, chat.GroupSettings{DisplayName: "g", DirectMessages: "on"}))
+	link := must[string](t)(us[0].CreateGroupLink(ctx, gid))
+	gids := []string{gid}
+	for i, u := range us[1:] {
+		g := must[string](t)(u.JoinGroup(ctx, link, chat.JoinOptions{Incognito: i == 1}))
+		waitFor(t, "joined", func() bool { return groupOf(u, g).Status == "active" })
+		gids = append(gids, g)
+	}
+	waitMesh(t, us, gids)
+	sam, ivy := us[1], us[2]
+	var ivyName string
+	for _, m := range must[[]chat.Member](t)(sam.Members(ctx, gids[1])) {
+		if m.DisplayName != "owner" {
+			ivyName = m.DisplayName
+		}
+	}
+	if ivyName == "ivy" || ivyName == "" {
+		t.Fatalf("sam sees ivy as %q", ivyName)
+	}
+	// sam invites the incognito member; then ivy invites sam back after deletion
+	sc := must[string](t)(sam.StartDirectChat(ctx, gids[1], memberID(t, sam, gids[1], ivyName), "hi"))
+	var req chat.Contact
+	waitFor(t, "request", func() (ok bool) { req, ok = requestFrom(ivy, gids[2]); return })
+	if !req.Incognito {
+		t.Fatalf("ivy's contact not marked incognito: %+v", req)
+	}
+	must[struct{}](t)(struct{}{}, ivy.AcceptDirectChat(ctx, req.ContactID))
+	waitFor(t, "connected", func() bool { return contactStatus(sam, sc) == "connected" })
+	c, _ := contactOf(sam, sc)
+	if c.DisplayName != ivyName {
+		t.Fatalf("sam's contact shows %q, want the incognito %q", c.DisplayName, ivyName)
+	}
+	// ivy starts a chat with the owner: the owner sees the incognito name too
+	oc := must[string](t)(ivy.StartDirectChat(ctx, gids[2], memberID(t, ivy, gids[2], "owner"), ""))
+	var oreq chat.Contact
+	waitFor(t, "owner's request", func() (ok bool) { oreq, ok = requestFrom(us[0], gids[0]); return })
+	if oreq.DisplayName != ivyName {
+		t.Fatalf("owner sees %q", oreq.DisplayName)
+	}
+	_ = oc
+}
+
+func TestDeleteAndRecreateMemberContact(t *testing.T) {
+	us := newUsers(t, fakeagent.NewNetwork(), true, "owner", "sam", "rob")
+	gids := smallGroup(t, us, chat.GroupSettings{DirectMessages: "on"})
+	sam, rob := us[1], us[2]
+	robID := memberID(t, sam, gids[1], "rob")
+	sc := must[string](t)(sam.StartDirectChat(ctx, gids[1], robID, "one"))
+	waitFor(t, "auto-accepted", func() bool { return contactStatus(sam, sc) == "connected" })
+	var rc string
+	waitFor(t, "rob's contact", func() bool {
+		cs, _ := rob.Contacts(ctx)
+		for _, c := range cs {
+			if c.GroupID == gids[2] && c.Status == "connected" {
+				rc = c.ContactID
+				return true
+			}
+		}
+		return false
+	})
+	if err := sam.DeleteContact(ctx, sc); err != nil {
+		t.Fatal(err)
+	}
+	sc2 := must[string](t)(sam.StartDirectChat(ctx, gids[1], robID, "two"))
+	if sc2 == sc {
+		t.Fatal("same contact id")
+	}
+	waitFor(t, "re-created", func() bool { return contactStatus(sam, sc2) == "connected" })
+	must[string](t)(sam.SendDirectMessage(ctx, sc2, "three"))
+	waitFor(t, "rob has two and three", func() bool {
+		ms, _ := rob.Messages(ctx, chat.ChatRef{ContactID: rc})
+		return len(ms) == 3
+	})
+	// rob's stale contact was replaced, not duplicated
+	n := 0
+	for _, c := range must[[]chat.Contact](t)(rob.Contacts(ctx)) {
+		if c.GroupID == gids[2] {
+			n++
+		}
+	}
+	s := must[chat.Stats](t)(rob.Stats(ctx))
+	if n != 1 || s.DirectConnections != 1 {
+		t.Fatalf("rob has %d member contacts, %d direct connections", n, s.DirectConnections)
+	}
+}
+
+func TestSimultaneousInvitationsEndWithOneContact(t *testing.T) {
+	us := newUsers(t, fakeagent.NewNetwork(), false, "owner", "sam", "rob")
+	gids := smallGroup(t, us, chat.GroupSettings{DirectMessages: "on"})
+	sam, rob := us[1], us[2]
+	// both offline while they invite each other
+	sam.ag.Pause()
+	rob.ag.Pause()
+	sc := must[string](t)(sam.StartDirectChat(ctx, gids[1], memberID(t, sam, gids[1], "rob"), "from sam"))
+	rc := must[string](t)(rob.StartDirectChat(ctx, gids[2], memberID(t, rob, gids[2], "sam"), "from rob"))
+	sam.ag.Resume()
+	rob.ag.Resume()
+	waitFor(t, "one contact each, connected", func() bool {
+		return contactStatus(sam, sc) == "connected" && contactStatus(rob, rc) == "connected"
+	})
+	for _, u := range []*user{sam, rob} {
+		cs := must[[]chat.Contact](t)(u.Contacts(ctx))
+		s := must[chat.Stats](t)(u.Stats(ctx))
+		if len(cs) != 1 || s.DirectConnections != 1 {
+			t.Fatalf("%s: contacts %+v stats %+v", u.name, cs, s)
+		}
+	}
+	must[string](t)(sam.SendDirectMessage(ctx, sc, "after"))
+	waitFor(t, "rob has both first messages and after", func() bool {
+		ms, _ := rob.Messages(ctx, chat.ChatRef{ContactID: rc})
+		return len(ms) == 3
+	})
+}
