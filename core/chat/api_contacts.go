@@ -155,3 +155,21 @@ func (c *Client) Stats(ctx context.Context) (Stats, error) {
 	})
 	return s, err
 }
+
+// MemberConnection returns the agent connection of our group connection
+// with a member ("" while none): diagnostics, benchmarks and tests.
+func (c *Client) MemberConnection(ctx context.Context, groupID, memberID string) string {
+	id, err := proto.ParseBytes(memberID)
+	if err != nil {
+		return ""
+	}
+	var connID string
+	_ = c.view(ctx, func(t *tx) error {
+		m, err := t.member(groupID, id)
+		if m != nil {
+			connID = m.ConnID
+		}
+		return err
+	})
+	return connID
+}

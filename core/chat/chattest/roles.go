@@ -1,18 +1,17 @@
-package chat_test
+package chattest
 
 import (
 	"testing"
 
 	"github.com/sxweb/sxweb/core/chat"
-	"github.com/sxweb/sxweb/core/chat/fakeagent"
 	"github.com/sxweb/sxweb/core/chat/proto"
 )
 
-func TestForgedIntroductionFromNonAdminIgnored(t *testing.T) {
-	us := newUsers(t, fakeagent.NewNetwork(), false, "owner", "sam", "rob")
+func ForgedIntroductionFromNonAdminIgnored(t *testing.T, mk Factory) {
+	us := mk(t, false, "owner", "sam", "rob")
 	gids := smallGroup(t, us, chat.GroupSettings{})
 	sam, rob := us[1], us[2]
-	conn := sam.MemberConnID(ctx, gids[1], memberID(t, sam, gids[1], "rob"))
+	conn := sam.MemberConnection(ctx, gids[1], memberID(t, sam, gids[1], "rob"))
 	ownerID, _ := proto.ParseBytes(memberID(t, rob, gids[2], "owner"))
 	fake := proto.MemberInfo{MemberID: proto.Bytes("fake-member-1"), MemberRole: proto.RoleOwner, V: proto.Current,
 		Profile: proto.Profile{DisplayName: "mallory"}}
@@ -20,10 +19,10 @@ func TestForgedIntroductionFromNonAdminIgnored(t *testing.T) {
 		&proto.GrpMemFwd{MemberInfo: fake, MemberIntro: proto.IntroInvitation{GroupConnReq: "fake:inv/x"}},
 		&proto.GrpMemRole{MemberID: ownerID, Role: proto.RoleObserver}, &proto.GrpDel{},
 		&proto.GrpInfo{GroupProfile: proto.GroupProfile{DisplayName: "hijacked"}}} {
-		must[uint64](t)(sam.ag.Send(ctx, conn, chat.Encode(p)))
+		must[uint64](t)(sam.Raw.Send(ctx, conn, encode(p)))
 	}
-	must[uint64](t)(sam.ag.Send(ctx, conn, []byte(`{"v":"2-5","event":"x.grp.future","params":{}}`)))
-	must[uint64](t)(sam.ag.Send(ctx, conn, []byte(`not json`)))
+	must[uint64](t)(sam.Raw.Send(ctx, conn, []byte(`{"v":"2-5","event":"x.grp.future","params":{}}`)))
+	must[uint64](t)(sam.Raw.Send(ctx, conn, []byte(`not json`)))
 	waitFor(t, "all recorded", func() bool {
 		s, _ := rob.Skipped(ctx)
 		return len(s) == 8
@@ -45,8 +44,8 @@ func TestForgedIntroductionFromNonAdminIgnored(t *testing.T) {
 	}
 }
 
-func TestRemovedMemberCannotPost(t *testing.T) {
-	us := newUsers(t, fakeagent.NewNetwork(), false, "owner", "sam", "rob")
+func RemovedMemberCannotPost(t *testing.T, mk Factory) {
+	us := mk(t, false, "owner", "sam", "rob")
 	gids := smallGroup(t, us, chat.GroupSettings{})
 	owner, sam, rob := us[0], us[1], us[2]
 	// a member cannot remove the owner
@@ -54,7 +53,7 @@ func TestRemovedMemberCannotPost(t *testing.T) {
 		t.Fatalf("member removes owner: %v", err)
 	}
 	samID := memberID(t, owner, gids[0], "sam")
-	robConnAtSam := sam.MemberConnID(ctx, gids[1], memberID(t, sam, gids[1], "rob"))
+	robConnAtSam := sam.MemberConnection(ctx, gids[1], memberID(t, sam, gids[1], "rob"))
 	if err := owner.RemoveMember(ctx, gids[0], samID); err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +70,7 @@ func TestRemovedMemberCannotPost(t *testing.T) {
 		t.Fatalf("removed member sends: %v", err)
 	}
 	// forging over the old connection: rob ignores it
-	_, _ = sam.ag.Send(ctx, robConnAtSam, chat.Encode(&proto.MsgNew{Content: *proto.Text("forged")}))
+	_, _ = sam.Raw.Send(ctx, robConnAtSam, encode(&proto.MsgNew{Content: *proto.Text("forged")}))
 	must[string](t)(owner.SendGroupMessage(ctx, gids[0], "bye sam"))
 	waitFor(t, "rob gets the owner's message", func() bool {
 		ms, _ := rob.Messages(ctx, chat.ChatRef{GroupID: gids[2]})
@@ -86,8 +85,8 @@ func TestRemovedMemberCannotPost(t *testing.T) {
 	}
 }
 
-func TestRolesLeaveAndDelete(t *testing.T) {
-	us := newUsers(t, fakeagent.NewNetwork(), false, "owner", "sam", "rob", "eve")
+func RolesLeaveAndDelete(t *testing.T, mk Factory) {
+	us := mk(t, false, "owner", "sam", "rob", "eve")
 	gids := smallGroup(t, us, chat.GroupSettings{})
 	owner, sam, rob, eve := us[0], us[1], us[2], us[3]
 	if err := eve.LeaveGroup(ctx, gids[3]); err != nil {
@@ -116,13 +115,13 @@ func TestRolesLeaveAndDelete(t *testing.T) {
 	})
 	for _, u := range us {
 		if s := must[chat.Stats](t)(u.Stats(ctx)); s.GroupConnections != 0 {
-			t.Errorf("%s keeps %d group connections", u.name, s.GroupConnections)
+			t.Errorf("%s keeps %d group connections", u.Name, s.GroupConnections)
 		}
 	}
 }
 
-func TestDirectConnectionsOptIn(t *testing.T) {
-	us := newUsers(t, fakeagent.NewNetwork(), false, names(5)...)
+func DirectConnectionsOptIn(t *testing.T, mk Factory) {
+	us := mk(t, false, names(5)...)
 	gid := must[string](t)(us[0].CreateGroup(ctx, chat.GroupSettings{DisplayName: "g", DirectMessages: "on", DirectConnections: true, DirectConnectionsMax: 3}))
 	link := must[string](t)(us[0].CreateGroupLink(ctx, gid))
 	gids := []string{gid}
@@ -143,9 +142,9 @@ func TestDirectConnectionsOptIn(t *testing.T) {
 			return true
 		})
 		s := must[chat.Stats](t)(u.Stats(ctx))
-		t.Logf("%s: %+v", u.name, s)
+		t.Logf("%s: %+v", u.Name, s)
 		if s.GroupConnections != 4 {
-			t.Errorf("%s: %d group connections", u.name, s.GroupConnections)
+			t.Errorf("%s: %d group connections", u.Name, s.GroupConnections)
 		}
 		_ = i
 	}
@@ -153,13 +152,13 @@ func TestDirectConnectionsOptIn(t *testing.T) {
 	// owner, its host, is connected through the link already)
 	for _, u := range us[1:3] {
 		if s := must[chat.Stats](t)(u.Stats(ctx)); s.DirectConnections != 1 {
-			t.Errorf("%s direct connections %d, want 1", u.name, s.DirectConnections)
+			t.Errorf("%s direct connections %d, want 1", u.Name, s.DirectConnections)
 		}
 	}
 	// u3 and u4 joined above the threshold: none
-	for _, u := range append([]*user{us[0]}, us[3:]...) {
+	for _, u := range append([]*User{us[0]}, us[3:]...) {
 		if s := must[chat.Stats](t)(u.Stats(ctx)); s.DirectConnections != 0 {
-			t.Errorf("%s direct connections %d, want 0", u.name, s.DirectConnections)
+			t.Errorf("%s direct connections %d, want 0", u.Name, s.DirectConnections)
 		}
 	}
 }

@@ -1,4 +1,4 @@
-package chat_test
+package chattest
 
 import (
 	"context"
@@ -7,48 +7,46 @@ import (
 	"time"
 
 	"github.com/sxweb/sxweb/core/chat"
-	"github.com/sxweb/sxweb/core/chat/fakeagent"
-	"github.com/sxweb/sxweb/core/store/memstore"
+	"github.com/sxweb/sxweb/core/chat/proto"
 )
 
 var ctx = context.Background()
 
-type user struct {
+// User is one chat user of a scenario.
+type User struct {
 	*chat.Client
-	name string
-	ag   *fakeagent.Agent
+	Name string
+	// Raw is the user's agent (tests forge messages with it).
+	Raw chat.Agent
+	// Pause and Resume stop and restart event delivery (nil when the agent cannot).
+	Pause, Resume func()
 }
 
-func newUsers(t testing.TB, net *fakeagent.Network, auto bool, names ...string) []*user {
-	t.Helper()
-	var out []*user
-	for _, n := range names {
-		st := memstore.New()
-		ag := net.NewAgent(n, st)
-		c, err := chat.New(chat.Config{Store: st, Agent: ag, AutoAcceptMemberContacts: auto})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ag.SetHandler(c.HandleAgentEvent)
-		if err := c.Start(ctx); err != nil {
-			t.Fatal(err)
-		}
-		if err := c.SetProfile(ctx, chat.Profile{DisplayName: n, FullName: n + " Full"}); err != nil {
-			t.Fatal(err)
-		}
-		u := &user{Client: c, name: n, ag: ag}
-		t.Cleanup(func() { ag.Close(); c.Close() })
-		out = append(out, u)
-	}
-	allUsers = append(allUsers, out...)
+// Factory makes one started client per name (auto: auto-accept member
+// contacts), each with its profile set to that name; cleanup via t.Cleanup.
+type Factory func(t testing.TB, auto bool, names ...string) []*User
+
+// Track registers users for the state dump of a failing wait.
+func Track(t testing.TB, us []*User) {
+	allUsers = append(allUsers, us...)
 	t.Cleanup(func() { allUsers = nil })
-	return out
 }
 
-// waitFor polls cond until it holds (a generous limit, not a timing assertion).
+func encode(p proto.Params) []byte {
+	b, err := proto.Encode(&proto.Message{V: proto.Current, MsgID: proto.Bytes("forged-msg-1"), Params: p})
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+// WaitLimit bounds every wait (a generous limit, not a timing assertion).
+var WaitLimit = 60 * time.Second
+
+// waitFor polls cond until it holds.
 func waitFor(t testing.TB, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(WaitLimit)
 	for !cond() {
 		if time.Now().After(deadline) {
 			dump(t)
@@ -69,7 +67,7 @@ func must[T any](t testing.TB) func(T, error) T {
 }
 
 // connect makes a contact between a and b; it returns their contact ids.
-func connect(t testing.TB, a, b *user) (string, string) {
+func connect(t testing.TB, a, b *User) (string, string) {
 	t.Helper()
 	inv := must[chat.Invitation](t)(a.CreateInvitation(ctx))
 	bc := must[string](t)(b.Connect(ctx, inv.Link))
@@ -79,7 +77,7 @@ func connect(t testing.TB, a, b *user) (string, string) {
 	return inv.ContactID, bc
 }
 
-func contactStatus(u *user, id string) string {
+func contactStatus(u *User, id string) string {
 	cs, _ := u.Contacts(ctx)
 	for _, c := range cs {
 		if c.ContactID == id {
@@ -89,7 +87,7 @@ func contactStatus(u *user, id string) string {
 	return ""
 }
 
-func contactOf(u *user, id string) (chat.Contact, bool) {
+func contactOf(u *User, id string) (chat.Contact, bool) {
 	cs, _ := u.Contacts(ctx)
 	for _, c := range cs {
 		if c.ContactID == id {
@@ -99,7 +97,7 @@ func contactOf(u *user, id string) (chat.Contact, bool) {
 	return chat.Contact{}, false
 }
 
-func groupOf(u *user, id string) chat.Group {
+func groupOf(u *User, id string) chat.Group {
 	gs, _ := u.Groups(ctx)
 	for _, g := range gs {
 		if g.GroupID == id {
@@ -110,7 +108,7 @@ func groupOf(u *user, id string) chat.Group {
 }
 
 // inviteJoin: owner invites u (a contact) into g; returns u's group id.
-func inviteJoin(t testing.TB, owner, u *user, groupID string, opts chat.JoinOptions) string {
+func inviteJoin(t testing.TB, owner, u *User, groupID string, opts chat.JoinOptions) string {
 	t.Helper()
 	oc, _ := connect(t, owner, u)
 	before := len(must[[]chat.Group](t)(u.Groups(ctx)))
@@ -138,7 +136,7 @@ func inviteJoin(t testing.TB, owner, u *user, groupID string, opts chat.JoinOpti
 }
 
 // connectedCount is the number of members u is directly connected with.
-func connectedCount(u *user, gid string) int {
+func connectedCount(u *User, gid string) int {
 	ms, _ := u.Members(ctx, gid)
 	n := 0
 	for _, m := range ms {
@@ -165,13 +163,13 @@ func names(n int) []string {
 	return out
 }
 
-var allUsers []*user
+var allUsers []*User
 
 func dump(t testing.TB) {
 	for _, u := range allUsers {
 		s, _ := u.Skipped(ctx)
 		gs, _ := u.Groups(ctx)
-		t.Logf("%s: skipped %+v", u.name, s)
+		t.Logf("%s: skipped %+v", u.Name, s)
 		for _, g := range gs {
 			ms, _ := u.Members(ctx, g.GroupID)
 			t.Logf("   group %+v members %+v", g, ms)

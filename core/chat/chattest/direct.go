@@ -1,16 +1,15 @@
-package chat_test
+package chattest
 
 import (
 	"fmt"
 	"testing"
 
 	"github.com/sxweb/sxweb/core/chat"
-	"github.com/sxweb/sxweb/core/chat/fakeagent"
 	"github.com/sxweb/sxweb/core/chat/proto"
 )
 
 // smallGroup: owner + members by link, mesh complete; returns group ids.
-func smallGroup(t *testing.T, us []*user, s chat.GroupSettings) []string {
+func smallGroup(t *testing.T, us []*User, s chat.GroupSettings) []string {
 	t.Helper()
 	if s.DisplayName == "" {
 		s.DisplayName = "g"
@@ -27,18 +26,18 @@ func smallGroup(t *testing.T, us []*user, s chat.GroupSettings) []string {
 	return gids
 }
 
-func memberID(t *testing.T, u *user, gid, name string) string {
+func memberID(t *testing.T, u *User, gid, name string) string {
 	t.Helper()
 	for _, m := range must[[]chat.Member](t)(u.Members(ctx, gid)) {
 		if m.DisplayName == name {
 			return m.MemberID
 		}
 	}
-	t.Fatalf("%s has no member %s", u.name, name)
+	t.Fatalf("%s has no member %s", u.Name, name)
 	return ""
 }
 
-func requestFrom(u *user, gid string) (chat.Contact, bool) {
+func requestFrom(u *User, gid string) (chat.Contact, bool) {
 	cs, _ := u.Contacts(ctx)
 	for _, c := range cs {
 		if c.GroupID == gid && c.Status == "request" {
@@ -48,8 +47,8 @@ func requestFrom(u *user, gid string) (chat.Contact, bool) {
 	return chat.Contact{}, false
 }
 
-func TestDirectChatOnDemandQueuedInOrder(t *testing.T) {
-	us := newUsers(t, fakeagent.NewNetwork(), false, "owner", "sam", "rob")
+func DirectChatOnDemandQueuedInOrder(t *testing.T, mk Factory) {
+	us := mk(t, false, "owner", "sam", "rob")
 	gids := smallGroup(t, us, chat.GroupSettings{DirectMessages: "on"})
 	sam, rob := us[1], us[2]
 	before := must[chat.Stats](t)(sam.Stats(ctx))
@@ -95,8 +94,8 @@ func TestDirectChatOnDemandQueuedInOrder(t *testing.T) {
 	}
 }
 
-func TestDirectMessagesOff(t *testing.T) {
-	us := newUsers(t, fakeagent.NewNetwork(), false, "owner", "sam", "rob")
+func DirectMessagesOff(t *testing.T, mk Factory) {
+	us := mk(t, false, "owner", "sam", "rob")
 	gids := smallGroup(t, us, chat.GroupSettings{})
 	sam, rob := us[1], us[2]
 	_, err := sam.StartDirectChat(ctx, gids[1], memberID(t, sam, gids[1], "rob"), "hi")
@@ -104,9 +103,9 @@ func TestDirectMessagesOff(t *testing.T) {
 		t.Fatalf("sender: %v", err)
 	}
 	// a forged invitation (sent anyway over the group connection) is ignored and recorded
-	conn := sam.MemberConnID(ctx, gids[1], memberID(t, sam, gids[1], "rob"))
-	_, link, _ := sam.ag.CreateInvitation(ctx)
-	must[uint64](t)(sam.ag.Send(ctx, conn, chat.Encode(&proto.GrpDirectInv{ConnReq: link, Content: proto.Text("forged")})))
+	conn := sam.MemberConnection(ctx, gids[1], memberID(t, sam, gids[1], "rob"))
+	_, link, _ := sam.Raw.CreateInvitation(ctx)
+	must[uint64](t)(sam.Raw.Send(ctx, conn, encode(&proto.GrpDirectInv{ConnReq: link, Content: proto.Text("forged")})))
 	waitFor(t, "recorded", func() bool { return hasSkipped(rob, chat.CodeDirectMessagesOff) })
 	if _, ok := requestFrom(rob, gids[2]); ok {
 		t.Fatal("forged invitation shown")
@@ -127,7 +126,7 @@ func TestDirectMessagesOff(t *testing.T) {
 	}
 }
 
-func hasSkipped(u *user, code string) bool {
+func hasSkipped(u *User, code string) bool {
 	s, _ := u.Skipped(ctx)
 	for _, e := range s {
 		if e.Code == code {

@@ -1,14 +1,13 @@
-package chat_test
+package chattest
 
 import (
 	"testing"
 
 	"github.com/sxweb/sxweb/core/chat"
-	"github.com/sxweb/sxweb/core/chat/fakeagent"
 )
 
-func TestContactByInvitation(t *testing.T) {
-	us := newUsers(t, fakeagent.NewNetwork(), false, "alice", "bob")
+func ContactByInvitation(t *testing.T, mk Factory) {
+	us := mk(t, false, "alice", "bob")
 	a, b := us[0], us[1]
 	ac, bc := connect(t, a, b)
 	ca, _ := contactOf(a, ac)

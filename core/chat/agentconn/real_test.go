@@ -1,0 +1,95 @@
+package agentconn_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/sxweb/sxweb/core/agent"
+	"github.com/sxweb/sxweb/core/chat"
+	"github.com/sxweb/sxweb/core/chat/agentconn"
+	"github.com/sxweb/sxweb/core/chat/chattest"
+	"github.com/sxweb/sxweb/core/relayclient/wsdial"
+	"github.com/sxweb/sxweb/core/store/memstore"
+	"github.com/sxweb/sxweb/relay"
+	"github.com/sxweb/sxweb/relay/relaytest"
+)
+
+var ctx = context.Background()
+
+// onRelay makes users on the real agent and one real relay (127.0.0.1).
+func onRelay(url string) chattest.Factory {
+	return func(t testing.TB, auto bool, names ...string) []*chattest.User {
+		t.Helper()
+		var out []*chattest.User
+		for _, n := range names {
+			out = append(out, newUser(t, url, n, auto))
+		}
+		chattest.Track(t, out)
+		return out
+	}
+}
+
+func newUser(t testing.TB, url, name string, auto bool) *chattest.User {
+	t.Helper()
+	st := memstore.New()
+	ag, err := agent.New(agent.Config{Store: st, Relays: []string{url}, Dial: wsdial.Dial})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := chat.New(chat.Config{Store: st, Agent: ag, AutoAcceptMemberContacts: auto})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ag.SetHandler(agentconn.Handler(c))
+	if err := ag.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.SetProfile(ctx, chat.Profile{DisplayName: name, FullName: name + " Full"}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close(); ag.Close() })
+	return &chattest.User{Client: c, Name: name, Raw: ag}
+}
+
+func relayFactory(t *testing.T) chattest.Factory {
+	if testing.Short() {
+		t.Skip("real relay scenarios skipped in -short")
+	}
+	return onRelay(relaytest.Start(t, relay.Config{}).URL)
+}
+func TestForgedIntroductionFromNonAdminIgnored(t *testing.T) {
+	chattest.ForgedIntroductionFromNonAdminIgnored(t, relayFactory(t))
+}
+
+func TestRemovedMemberCannotPost(t *testing.T) { chattest.RemovedMemberCannotPost(t, relayFactory(t)) }
+
+func TestRolesLeaveAndDelete(t *testing.T) { chattest.RolesLeaveAndDelete(t, relayFactory(t)) }
+
+func TestIncognitoMemberContactShowsIncognitoProfile(t *testing.T) {
+	chattest.IncognitoMemberContactShowsIncognitoProfile(t, relayFactory(t))
+}
+
+func TestDeleteAndRecreateMemberContact(t *testing.T) {
+	chattest.DeleteAndRecreateMemberContact(t, relayFactory(t))
+}
+
+func TestSimultaneousInvitationsEndWithOneContact(t *testing.T) {
+	chattest.SimultaneousInvitationsEndWithOneContact(t, relayFactory(t))
+}
+
+func TestDirectChatOnDemandQueuedInOrder(t *testing.T) {
+	chattest.DirectChatOnDemandQueuedInOrder(t, relayFactory(t))
+}
+
+func TestDirectMessagesOff(t *testing.T) { chattest.DirectMessagesOff(t, relayFactory(t)) }
+
+func TestContactByInvitation(t *testing.T) { chattest.ContactByInvitation(t, relayFactory(t)) }
+
+func TestGroupOfSixWithoutDirectConnections(t *testing.T) {
+	chattest.GroupOfSixWithoutDirectConnections(t, relayFactory(t))
+}
+
+func TestDirectConnectionsOptIn(t *testing.T) { chattest.DirectConnectionsOptIn(t, relayFactory(t)) }

@@ -1,0 +1,36 @@
+package chat_test
+
+import (
+	"testing"
+
+	"github.com/sxweb/sxweb/core/chat"
+	"github.com/sxweb/sxweb/core/chat/chattest"
+	"github.com/sxweb/sxweb/core/chat/fakeagent"
+	"github.com/sxweb/sxweb/core/store/memstore"
+)
+
+// fake makes users on one in-memory network.
+func fake(t testing.TB, auto bool, names ...string) []*chattest.User {
+	t.Helper()
+	net := fakeagent.NewNetwork()
+	var out []*chattest.User
+	for _, n := range names {
+		st := memstore.New()
+		ag := net.NewAgent(n, st)
+		c, err := chat.New(chat.Config{Store: st, Agent: ag, AutoAcceptMemberContacts: auto})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ag.SetHandler(c.HandleAgentEvent)
+		if err := c.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.SetProfile(ctx, chat.Profile{DisplayName: n, FullName: n + " Full"}); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { ag.Close(); c.Close() })
+		out = append(out, &chattest.User{Client: c, Name: n, Raw: ag, Pause: ag.Pause, Resume: ag.Resume})
+	}
+	chattest.Track(t, out)
+	return out
+}

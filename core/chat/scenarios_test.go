@@ -1,0 +1,44 @@
+package chat_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/sxweb/sxweb/core/chat/chattest"
+)
+
+var ctx = context.Background()
+
+func TestForgedIntroductionFromNonAdminIgnored(t *testing.T) {
+	chattest.ForgedIntroductionFromNonAdminIgnored(t, fake)
+}
+
+func TestRemovedMemberCannotPost(t *testing.T) { chattest.RemovedMemberCannotPost(t, fake) }
+
+func TestRolesLeaveAndDelete(t *testing.T) { chattest.RolesLeaveAndDelete(t, fake) }
+
+func TestDirectConnectionsOptIn(t *testing.T) { chattest.DirectConnectionsOptIn(t, fake) }
+
+func TestIncognitoMemberContactShowsIncognitoProfile(t *testing.T) {
+	chattest.IncognitoMemberContactShowsIncognitoProfile(t, fake)
+}
+
+func TestDeleteAndRecreateMemberContact(t *testing.T) {
+	chattest.DeleteAndRecreateMemberContact(t, fake)
+}
+
+func TestSimultaneousInvitationsEndWithOneContact(t *testing.T) {
+	chattest.SimultaneousInvitationsEndWithOneContact(t, fake)
+}
+
+func TestDirectChatOnDemandQueuedInOrder(t *testing.T) {
+	chattest.DirectChatOnDemandQueuedInOrder(t, fake)
+}
+
+func TestDirectMessagesOff(t *testing.T) { chattest.DirectMessagesOff(t, fake) }
+
+func TestContactByInvitation(t *testing.T) { chattest.ContactByInvitation(t, fake) }
+
+func TestGroupOfSixWithoutDirectConnections(t *testing.T) {
+	chattest.GroupOfSixWithoutDirectConnections(t, fake)
+}
