@@ -241,7 +241,8 @@ function connections(app) {
   const timer = setInterval(() => update().catch(() => {}), 3000);
   return {
     el: h("section", { class: "card", "aria-labelledby": "cn-h" }, h("h1", { id: "cn-h" }, "Connections"),
-      h("p", {}, "Each group member you talk to directly, and each direct chat, is one connection; the relay holds one subscription per connection."),
+      h("p", {}, "This browser keeps one connection per group member it is connected with and one per direct chat; " +
+        "groups make no direct connections. Relays hold one subscription per connection, plus one per group link you host."),
       table, h("p", {}, h("small", {}, `Relays: ${app.chat.relays.join(", ")}`))),
     update, dispose: () => clearInterval(timer),
   };
