@@ -2,6 +2,8 @@ package chat_test
 
 import (
 	"context"
+	"os"
+	"strconv"
 	"testing"
 
 	"github.com/sxweb/sxweb/core/chat/chattest"
@@ -41,4 +43,14 @@ func TestContactByInvitation(t *testing.T) { chattest.ContactByInvitation(t, fak
 
 func TestGroupOfSixWithoutDirectConnections(t *testing.T) {
 	chattest.GroupOfSixWithoutDirectConnections(t, fake)
+}
+func TestLargeGroupInOneProcess(t *testing.T) {
+	n := 40
+	if testing.Verbose() && os.Getenv("CHAT_LARGE") != "" {
+		n, _ = strconv.Atoi(os.Getenv("CHAT_LARGE"))
+	}
+	if testing.Short() {
+		n = 12
+	}
+	chattest.LargeGroup(t, fake, n)
 }

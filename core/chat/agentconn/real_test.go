@@ -93,3 +93,5 @@ func TestGroupOfSixWithoutDirectConnections(t *testing.T) {
 }
 
 func TestDirectConnectionsOptIn(t *testing.T) { chattest.DirectConnectionsOptIn(t, relayFactory(t)) }
+
+func TestLargeGroupOnRelay(t *testing.T) { chattest.LargeGroup(t, relayFactory(t), 20) }
