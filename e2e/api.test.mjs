@@ -196,3 +196,14 @@ test("a second tab on the same database is refused, then takes over", async () =
   assert.deepEqual(groups.filter((g) => g.status === "active").map((g) => g.displayName), ["Team"]);
   alice.page = second;
 });
+
+test("a one-time invitation connects two people directly", async () => {
+  const { alice, carol } = users;
+  const { link, contactId } = await call(alice, "createInvitation");
+  assert.ok(link.startsWith(`${server.url}#/join/`), link);
+  assert.equal((await call(alice, "contacts")).find((c) => c.contactId === contactId).status, "pending");
+  const { contactId: carolSide } = await call(carol, "connect", link);
+  await call(carol, "sendDirectMessage", carolSide, "hello via invitation");
+  await until(async () => (await call(alice, "contacts")).find((c) => c.contactId === contactId)?.status === "connected", { what: "alice connected" });
+  await until(async () => texts(await call(alice, "messages", { contactId })).includes("hello via invitation"), { what: "alice gets it" });
+});
