@@ -15,13 +15,27 @@ const app = {
   contacts: [],
   view: null, // {el, update?, dispose?} of the current route
   navigate(hash) { if (location.hash === hash) route(); else location.hash = hash; },
-  error(e) { showBanner(e && e.message ? `${e.message}${e.code ? ` (${e.code})` : ""}` : String(e)); },
+  error(e) { showBanner(explain(e)); },
   refresh: () => scheduleRefresh(),
   sync: () => refreshNow(), // reload the lists now (before navigating to something new)
   pendingLink: () => sessionStorage.getItem(PENDING_LINK),
   clearPendingLink: () => sessionStorage.removeItem(PENDING_LINK),
 };
 globalThis.sxapp = app; // for the console and the end-to-end tests
+
+// Plain words for the errors a person can act on; the code stays visible for reports.
+const EXPLAIN = {
+  QUOTA: "The browser's storage for this app is full, so nothing was saved. Free some disk space or delete old chats.",
+  DIRECT_MESSAGES_OFF: "This group does not allow direct messages between members.",
+  BAD_LINK: "This link is not a valid SimpleX Web link (it may be cut off).",
+  NOT_ALLOWED: "You are not allowed to do this in this group.",
+  CLOSED: "This tab no longer runs your chats (it was opened in another tab).",
+};
+function explain(e) {
+  if (!e || typeof e !== "object") return String(e);
+  const text = EXPLAIN[e.code] || e.message || String(e);
+  return e.code ? `${text} (${e.code})` : text;
+}
 
 function showBanner(text) {
   const b = $("banner");
