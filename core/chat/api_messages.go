@@ -199,3 +199,33 @@ func chatRefOf(chat string) ChatRef {
 	}
 	return ChatRef{GroupID: strings.TrimPrefix(chat, "g")}
 }
+
+// SetMemberRole changes a member's role (admins and owners, neither the
+// member's current nor its new role above mine) and tells every member.
+func (c *Client) SetMemberRole(ctx context.Context, groupID, memberID, role string) error {
+	id, err := proto.ParseBytes(memberID)
+	if err != nil {
+		return newErr(CodeBadRequest, "memberId")
+	}
+	r := proto.Role(role)
+	return c.update(ctx, func(t *tx) error {
+		g, err := t.activeGroup(groupID)
+		if err != nil {
+			return err
+		}
+		m, err := t.member(g.ID, id)
+		if err != nil {
+			return err
+		}
+		if m == nil || !active(m) {
+			return newErr(CodeNotFound, "member %s", memberID)
+		}
+		if !r.Known() || !g.MyRole.AtLeast(proto.RoleAdmin) || m.Role.Rank() > g.MyRole.Rank() || r.Rank() > g.MyRole.Rank() {
+			return newErr(CodeNotAllowed, "cannot make a %s a %s", m.Role, role)
+		}
+		m.Role = r
+		t.putMember(m)
+		t.emitMember(m)
+		return c.broadcast(t, g, &proto.GrpMemRole{MemberID: m.ID, Role: r}, false)
+	})
+}

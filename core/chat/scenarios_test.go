@@ -54,3 +54,4 @@ func TestLargeGroupInOneProcess(t *testing.T) {
 	}
 	chattest.LargeGroup(t, fake, n)
 }
+func TestRoleChange(t *testing.T) { chattest.RoleChange(t, fake) }

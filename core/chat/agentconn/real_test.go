@@ -95,3 +95,4 @@ func TestGroupOfSixWithoutDirectConnections(t *testing.T) {
 func TestDirectConnectionsOptIn(t *testing.T) { chattest.DirectConnectionsOptIn(t, relayFactory(t)) }
 
 func TestLargeGroupOnRelay(t *testing.T) { chattest.LargeGroup(t, relayFactory(t), 20) }
+func TestRoleChange(t *testing.T)        { chattest.RoleChange(t, relayFactory(t)) }

@@ -162,3 +162,44 @@ func DirectConnectionsOptIn(t *testing.T, mk Factory) {
 		}
 	}
 }
+
+// RoleChange: the owner makes a member an admin; everyone sees it, and the
+// new admin can then remove a member and make a group link.
+func RoleChange(t *testing.T, mk Factory) {
+	us := mk(t, false, "owner", "sam", "rob")
+	gids := smallGroup(t, us, chat.GroupSettings{})
+	owner, sam, rob := us[0], us[1], us[2]
+	if _, err := sam.CreateGroupLink(ctx, gids[1]); chat.ErrorCode(err) != chat.CodeNotAllowed {
+		t.Fatalf("member makes a link: %v", err)
+	}
+	if err := sam.SetMemberRole(ctx, gids[1], memberID(t, sam, gids[1], "rob"), "admin"); chat.ErrorCode(err) != chat.CodeNotAllowed {
+		t.Fatalf("member changes a role: %v", err)
+	}
+	if err := owner.SetMemberRole(ctx, gids[0], memberID(t, owner, gids[0], "sam"), "admin"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "sam is admin everywhere", func() bool {
+		return groupOf(sam, gids[1]).Role == "admin" && roleOf(rob, gids[2], "sam") == "admin"
+	})
+	must[string](t)(sam.CreateGroupLink(ctx, gids[1]))
+	if err := sam.SetMemberRole(ctx, gids[1], memberID(t, sam, gids[1], "owner"), "member"); chat.ErrorCode(err) != chat.CodeNotAllowed {
+		t.Fatalf("admin demotes the owner: %v", err)
+	}
+	if err := sam.RemoveMember(ctx, gids[1], memberID(t, sam, gids[1], "rob")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "rob removed", func() bool {
+		return groupOf(rob, gids[2]).Status == "removed" && roleOf(owner, gids[0], "rob") == ""
+	})
+}
+
+// roleOf: the role of the active member called name ("" if none).
+func roleOf(u *User, gid, name string) string {
+	ms, _ := u.Members(ctx, gid)
+	for _, m := range ms {
+		if m.DisplayName == name && m.Status != "removed" && m.Status != "left" {
+			return m.Role
+		}
+	}
+	return ""
+}
