@@ -24,6 +24,7 @@ function buildServe() {
   const dir = mkdtempSync(join(tmpdir(), "sxweb-e2e-bin-"));
   serveBin = join(dir, "serve");
   execFileSync("go", ["build", "-o", serveBin, "./cmd/serve"], { cwd: root, stdio: "inherit", env: { ...process.env, GOOS: "", GOARCH: "" } });
+  process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
   return serveBin;
 }
 
@@ -31,7 +32,8 @@ function buildServe() {
 export async function startServer({ web = webDir } = {}) {
   const bin = buildServe();
   const data = mkdtempSync(join(tmpdir(), "sxweb-e2e-data-"));
-  const proc = spawn(bin, ["-addr", "127.0.0.1:0", "-web", web, "-data", data], { stdio: ["ignore", "pipe", "pipe"] });
+  // stdin is a pipe the server watches: it stops when this process ends, however it ends.
+  const proc = spawn(bin, ["-addr", "127.0.0.1:0", "-web", web, "-data", data, "-exit-on-stdin-eof"], { stdio: ["pipe", "pipe", "pipe"] });
   let log = "";
   proc.stderr.on("data", (d) => { log += d; });
   const url = await new Promise((resolve, reject) => {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log"
 	"net"
 	"net/http"
@@ -19,7 +20,14 @@ func main() {
 	addr := flag.String("addr", "127.0.0.1:8080", "listen address (host:0 picks a free port)")
 	web := flag.String("web", "build/web", "directory of the built web app (./build.sh wasm)")
 	data := flag.String("data", filepath.Join(os.TempDir(), "sxweb-serve"), "relay data directory")
+	stdinEOF := flag.Bool("exit-on-stdin-eof", false, "stop when standard input closes (test harnesses: the server never outlives them)")
 	flag.Parse()
+	if *stdinEOF {
+		go func() {
+			_, _ = io.Copy(io.Discard, os.Stdin)
+			_ = syscall.Kill(os.Getpid(), syscall.SIGTERM)
+		}()
+	}
 	if err := run(*addr, *web, *data); err != nil {
 		log.Fatal(err)
 	}
