@@ -201,3 +201,11 @@ test("a second tab is refused and can take over", async () => {
   await second.locator(".chatlist a", { hasText: "Book club" }).click();
   await until(async () => (await msgTexts(second)).length >= 4, { what: "history in the new tab" });
 });
+
+test("a broken link says so in plain words", async () => {
+  const page = u.alice.page.context().pages().at(-1);
+  await page.goto(`${server.url}#/join/AQIbroken`);
+  await page.getByRole("button", { name: "Join group", exact: true }).click();
+  await page.waitForSelector("#banner:not([hidden])");
+  assert.match(await page.locator("#banner").innerText(), /not a valid SimpleX Web link.*BAD_LINK/);
+});
