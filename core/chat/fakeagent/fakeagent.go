@@ -38,6 +38,8 @@ type Network struct {
 	reqs  map[string]endpoint // request id -> joiner
 	// Messages counts messages carried (for benchmarks).
 	Messages int
+	// Tap, when set (before use), sees every message body carried.
+	Tap func(from, to string, body []byte)
 }
 
 type endpoint struct {

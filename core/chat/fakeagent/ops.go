@@ -227,7 +227,11 @@ func (a *Agent) transmit(connID string, m outMsg) {
 	a.mu.Unlock()
 	a.net.mu.Lock()
 	a.net.Messages++
+	tap := a.net.Tap
 	a.net.mu.Unlock()
+	if tap != nil {
+		tap(a.name, peer.name, m.body)
+	}
 	a.push(chat.AgentEvent{Kind: chat.AgentSent, ConnID: connID, MsgNum: m.num})
 	peer.mu.Lock()
 	pc := peer.conns[peerConn]
