@@ -28,9 +28,13 @@ type taskRec struct {
 	ContactID string      `json:"contactId,omitempty"`
 	Direct    bool        `json:"direct,omitempty"`
 	Attempts  int         `json:"attempts,omitempty"`
+	NextAt    time.Time   `json:"nextAt,omitzero"` // retry not before (backoff)
 }
 
-const maxAttempts = 5
+// maxAttempts bounds retries of a failing task (with backoff from 250 ms
+// doubling to 30 s, about 20 minutes in all: a relay that is down for a
+// while does not lose an introduction).
+const maxAttempts = 50
 
 func (c *Client) addTask(t *tx, task taskRec) {
 	k := seqKey(c.nextSeq(t))
@@ -90,7 +94,7 @@ func (c *Client) runTasks() {
 		default:
 		}
 		var task taskRec
-		if json.Unmarshal(kv.Value, &task) != nil {
+		if json.Unmarshal(kv.Value, &task) != nil || c.now().Before(task.NextAt) {
 			continue
 		}
 		c.runTask(kv.Key, task)
@@ -110,6 +114,7 @@ func (c *Client) runTask(key string, task taskRec) {
 	if err := c.doTask(t, task); err != nil {
 		t = newTx(bg, c.st, &store.Batch{})
 		task.Attempts++
+		task.NextAt = c.now().Add(min(250*time.Millisecond<<min(task.Attempts, 10), 30*time.Second))
 		if task.Attempts >= maxAttempts || ErrorCode(err) == CodeBadLink {
 			t.del(bTask, key)
 			c.record(t, errRec{Code: ErrorCode(err), Detail: task.Op + ": " + err.Error(), GroupID: task.GroupID, ContactID: task.ContactID})
