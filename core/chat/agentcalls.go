@@ -91,6 +91,9 @@ func (c *Client) commit(t *tx) error {
 		}
 		c.finish(t)
 		if len(t.out) == 0 {
+			if c.inflight == 0 && len(c.early) > 0 {
+				c.early = map[string][]AgentEventKind{} // what is left belongs to no record
+			}
 			return nil
 		}
 		outs, recheck := t.out, t.recheck
