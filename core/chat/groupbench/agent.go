@@ -11,37 +11,6 @@ import (
 	"github.com/sxweb/sxweb/core/store"
 )
 
-// chatEvent converts an agent event to the chat layer's form (what
-// chat/agentconn does; kept here so the harness depends only on the
-// chat.Agent interface and *agent.Agent).
-func chatEvent(ev agent.Event) chat.AgentEvent {
-	switch e := ev.(type) {
-	case agent.Confirmation:
-		return chat.AgentEvent{Kind: chat.AgentConfirmation, ConnID: e.ConnID, ConfID: e.ConfID, ConnInfo: e.ConnInfo}
-	case agent.Request:
-		return chat.AgentEvent{Kind: chat.AgentRequest, ConnID: e.ConnID, ReqID: e.ReqID, ConnInfo: e.ConnInfo}
-	case agent.Connected:
-		return chat.AgentEvent{Kind: chat.AgentConnected, ConnID: e.ConnID, ConnInfo: e.ConnInfo}
-	case agent.Message:
-		return chat.AgentEvent{Kind: chat.AgentMessage, ConnID: e.ConnID, MsgNum: e.MsgNum, Body: e.Body}
-	case agent.Sent:
-		return chat.AgentEvent{Kind: chat.AgentSent, ConnID: e.ConnID, MsgNum: e.MsgNum}
-	case agent.Delivered:
-		return chat.AgentEvent{Kind: chat.AgentDelivered, ConnID: e.ConnID, MsgNum: e.MsgNum}
-	case agent.Deleted:
-		return chat.AgentEvent{Kind: chat.AgentDeleted, ConnID: e.ConnID}
-	default:
-		return chat.AgentEvent{Kind: chat.AgentOther}
-	}
-}
-
-// handler adapts a chat.Client to the agent's Handler.
-func handler(c *chat.Client) agent.Handler {
-	return func(ctx context.Context, ev agent.Event, b *store.Batch) error {
-		return c.HandleAgentEvent(ctx, chatEvent(ev), b)
-	}
-}
-
 // Messages counts the chat messages a client hands to its agent, by
 // protocol event (a batch counts each event it carries), and the agent
 // bodies (one per Send).

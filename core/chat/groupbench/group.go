@@ -3,6 +3,7 @@ package groupbench
 import (
 	"context"
 	"fmt"
+	"os"
 	"sync"
 	"testing"
 	"time"
@@ -42,6 +43,12 @@ type Group struct {
 	relayURL string
 }
 
+// progressf reports progress on stderr at once (a benchmark's own log
+// shows only when it ends).
+func progressf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, time.Now().Format("15:04:05 ")+format+"\n", args...)
+}
+
 // Timeout bounds every wait of the harness (a limit against hangs, not an
 // assertion on speed).
 var Timeout = 90 * time.Minute
@@ -49,7 +56,7 @@ var Timeout = 90 * time.Minute
 // newGroup starts n nodes on relayURL and makes the host's group and link.
 func newGroup(ctx context.Context, tb testing.TB, relayURL string, n int, mode Mode) *Group {
 	tb.Helper()
-	g := &Group{Mode: mode, Nodes: make([]*Node, n), Groups: make([]string, n), relayURL: relayURL, Logf: tb.Logf}
+	g := &Group{Mode: mode, Nodes: make([]*Node, n), Groups: make([]string, n), relayURL: relayURL, Logf: progressf}
 	var wg sync.WaitGroup
 	errs := make([]error, n)
 	sem := make(chan struct{}, 16)
@@ -125,6 +132,62 @@ func (g *Group) meshDone(k int) bool {
 		}
 	}
 	return true
+}
+
+// contactsShort is how many contacts nodes[:k] lack in DirectAtJoin.
+func (g *Group) contactsShort(k int) int {
+	short := 0
+	if g.Mode != DirectAtJoin {
+		return 0
+	}
+	for _, n := range g.Nodes[1:k] {
+		short += max(0, k-2-n.Contacts())
+	}
+	return short
+}
+
+// waitMesh waits until nodes[:k] form a complete mesh. In DirectAtJoin a
+// contact that never connects (see docs/group-benchmarks.md) must not hang
+// the run: once every group connection is up and the contacts made no
+// progress for stall, it returns how many are missing.
+func (g *Group) waitMesh(tb testing.TB, k int, stall time.Duration) (d time.Duration, missing int) {
+	tb.Helper()
+	lastChange, last := time.Now(), -1
+	d = g.waitFor(tb, fmt.Sprintf("mesh of %d", k), k, func() bool {
+		if g.meshDone(k) {
+			return true
+		}
+		c, ct := g.progress(k)
+		if c+ct != last {
+			last, lastChange = c+ct, time.Now()
+			return false
+		}
+		return c == k*(k-1) && time.Since(lastChange) > stall
+	})
+	if missing = g.contactsShort(k); missing > 0 {
+		d -= stall
+		g.Logf("%s %d: %d contacts never connected; %s", g.Mode, len(g.Nodes), missing, g.contactStates(k))
+	}
+	return d, missing
+}
+
+// contactStates counts the contacts of nodes[1:k] by status, and the
+// members they have no contact with.
+func (g *Group) contactStates(k int) string {
+	by := map[string]int{}
+	for i, n := range g.Nodes[1:k] {
+		cs, _ := n.Client.Contacts(context.Background())
+		for _, c := range cs {
+			by[c.Status]++
+		}
+		ms, _ := n.Client.Members(context.Background(), g.Groups[i+1])
+		for _, m := range ms {
+			if m.ContactID == "" && m.MemberID != "" {
+				by["member without contact"]++
+			}
+		}
+	}
+	return fmt.Sprint(by)
 }
 
 // progress sums the connections made so far by nodes[:k].

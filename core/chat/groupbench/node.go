@@ -8,6 +8,7 @@ import (
 
 	"github.com/sxweb/sxweb/core/agent"
 	"github.com/sxweb/sxweb/core/chat"
+	"github.com/sxweb/sxweb/core/chat/agentconn"
 	"github.com/sxweb/sxweb/core/relayclient"
 	"github.com/sxweb/sxweb/core/relayclient/wsdial"
 	"github.com/sxweb/sxweb/core/store/memstore"
@@ -58,7 +59,7 @@ func newNode(ctx context.Context, name, relayURL string) (*Node, error) {
 		return nil, err
 	}
 	n.Client, n.Agent = c, ag
-	ag.SetHandler(handler(c))
+	ag.SetHandler(agentconn.Handler(c))
 	go n.loop()
 	if err := c.Start(ctx); err != nil {
 		return nil, err
