@@ -21,5 +21,7 @@
 // Atomicity: processing one received message (ratchet step, dedup record,
 // state change, and the handler's writes to its *store.Batch) is committed
 // in one store.Apply; the relay message is acknowledged only after that
-// commit. In-memory state changes only after a successful commit.
+// commit. In-memory state changes only after a successful commit, and the
+// batch is applied with store.Commit, so the handler's commit hooks
+// (store.Batch.OnCommit) run exactly once, only for the attempt that landed.
 package agent

@@ -94,7 +94,8 @@ func (a *Agent) removeOut(t *tx, it *outItem) {
 	})
 }
 
-// commit writes t and, only if that succeeds, applies it in memory.
+// commit writes t and, only if that succeeds, runs the batch's commit
+// hooks and applies t in memory.
 func (a *Agent) commit(ctx context.Context, t *tx) error {
 	for id, c := range t.conns {
 		t.b.Put(bConn, id, mustJSON(c))
@@ -112,7 +113,9 @@ func (a *Agent) commit(ctx context.Context, t *tx) error {
 			t.b.Put(bReq, id, mustJSON(r))
 		}
 	}
-	if err := a.st.Apply(ctx, t.b); err != nil {
+	// Commit runs the handler's commit hooks (its events) only once the
+	// batch has landed; they only queue, so running them under a.mu is fine.
+	if err := store.Commit(ctx, a.st, t.b); err != nil {
 		return wrap(CodeStore, err)
 	}
 	for id, c := range t.conns {

@@ -86,10 +86,10 @@ func (c *Client) post(t *tx, connID string, body []byte, dlv *dlvRec) error {
 // while a recheck posts more.
 func (c *Client) commit(t *tx) error {
 	for {
-		if err := c.st.Apply(t.ctx, t.b); err != nil {
+		c.afterCommit(t)
+		if err := store.Commit(t.ctx, c.st, t.b); err != nil {
 			return wrapErr(CodeStore, err, "apply")
 		}
-		c.finish(t)
 		if len(t.out) == 0 {
 			if c.inflight == 0 && len(c.early) > 0 {
 				c.early = map[string][]AgentEventKind{} // what is left belongs to no record

@@ -125,20 +125,34 @@ func (c *Client) view(ctx context.Context, fn func(t *tx) error) error {
 	return fn(newTx(ctx, c.st, &store.Batch{}))
 }
 
-func (c *Client) finish(t *tx) {
-	for _, ev := range t.evs {
-		c.pump.push(ev)
+// afterCommit hands t's events and task wake-up to t's batch, to happen
+// only once that batch commits (store.Commit, by the agent for a handler's
+// batch, by commit for an API call's): nothing is emitted for writes that
+// did not land, and a retried event emits once. It runs under the
+// committer's locks, so it only queues (the pump and wake never block).
+func (c *Client) afterCommit(t *tx) {
+	evs, tasks := t.evs, t.tasks
+	t.evs, t.tasks = nil, nil
+	if len(evs) == 0 && len(tasks) == 0 {
+		return
 	}
-	if len(t.tasks) > 0 && !c.closed {
-		select {
-		case c.wake <- t.tasks:
-		default:
+	t.b.OnCommit(func() {
+		for _, ev := range evs {
+			c.pump.push(ev)
 		}
-	}
+		if len(tasks) > 0 {
+			select {
+			case c.wake <- tasks: // never closed; a stopped worker just leaves it
+			default:
+			}
+		}
+	})
 }
 
 // HandleAgentEvent is the agent's handler: what it writes goes in b and
 // commits with the agent's state for ev. An error means "retry later".
+// Its events are b's commit hooks: the agent must apply b with
+// store.Commit, and they are emitted only if b commits.
 func (c *Client) HandleAgentEvent(ctx context.Context, ev AgentEvent, b *store.Batch) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -147,7 +161,7 @@ func (c *Client) HandleAgentEvent(ctx context.Context, ev AgentEvent, b *store.B
 	if err := c.dispatch(t, ev); err != nil {
 		return err
 	}
-	c.finish(t)
+	c.afterCommit(t)
 	return nil
 }
 

@@ -21,5 +21,8 @@
 // network from inside an event (joining, creating invitations, allowing,
 // accepting) are persisted as tasks and run by one worker goroutine after
 // the event commits. Events are delivered in order on one channel from one
-// goroutine; a slow reader never blocks the agent.
+// goroutine; a slow reader never blocks the agent. An event is emitted only
+// once the batch holding its state has committed, and once: it is a commit
+// hook of that batch (store.Batch.OnCommit), run by store.Commit — so the
+// agent (or fakeagent) must apply handler batches with store.Commit.
 package chat

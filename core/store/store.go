@@ -68,8 +68,37 @@ type Op struct {
 
 // Batch collects writes that must land together. Later writes to the same
 // key win. The zero value is an empty batch, ready to use.
+//
+// A batch also carries commit hooks (OnCommit): effects that must happen
+// only once its writes have landed, such as events announcing them. Apply
+// ignores hooks; whoever applies a batch calls Commit, which runs them.
 type Batch struct {
-	Ops []Op
+	Ops   []Op
+	hooks []func()
+}
+
+// OnCommit registers f to run after the batch commits (see Commit), after
+// the hooks registered before it. f must not block: it runs on the
+// committer's goroutine, possibly under the committer's locks.
+func (b *Batch) OnCommit(f func()) {
+	b.hooks = append(b.hooks, f)
+}
+
+// Commit applies b to s and, only if that succeeds, runs b's commit hooks
+// in registration order, once: they are cleared before they run. When
+// Apply fails nothing runs and the hooks stay, so a retry of the same
+// batch runs them once it commits; a caller that builds a new batch for
+// the retry drops the old one with its hooks.
+func Commit(ctx context.Context, s Store, b *Batch) error {
+	if err := s.Apply(ctx, b); err != nil {
+		return err
+	}
+	hooks := b.hooks
+	b.hooks = nil
+	for _, f := range hooks {
+		f()
+	}
+	return nil
 }
 
 // Put records a write of value under bucket/key. The batch keeps value as
@@ -89,9 +118,11 @@ func (b *Batch) Delete(bucket, key string) {
 // Len is the number of writes recorded.
 func (b *Batch) Len() int { return len(b.Ops) }
 
-// Append adds all writes of other after those of b.
+// Append adds all writes of other after those of b, and other's commit
+// hooks after b's.
 func (b *Batch) Append(other *Batch) {
 	if other != nil {
 		b.Ops = append(b.Ops, other.Ops...)
+		b.hooks = append(b.hooks, other.hooks...)
 	}
 }

@@ -184,7 +184,7 @@ func (a *Agent) handle(h Handler, ev chat.AgentEvent) bool {
 	if err := h(context.Background(), ev, b); err != nil {
 		return false
 	}
-	if err := a.st.Apply(context.Background(), b); err != nil {
+	if err := store.Commit(context.Background(), a.st, b); err != nil {
 		return false
 	}
 	after := a.txAfter
