@@ -13,6 +13,7 @@ import (
 	"github.com/sxweb/sxweb/core/relayclient"
 	"github.com/sxweb/sxweb/relay"
 	"github.com/sxweb/sxweb/relay/relaytest"
+	"github.com/sxweb/sxweb/relay/relaytest/protosuite"
 )
 
 // Every SEND the relay acknowledged survives kill -9 of the relay process.
@@ -21,13 +22,13 @@ func TestKill9KeepsAcknowledgedSends(t *testing.T) {
 		t.Skip("builds and runs cmd/relay")
 	}
 	p := relaytest.StartProcess(t)
-	ctx := ctxT(t)
-	alice, bob := newClient(t, p.URL), newClient(t, p.URL)
+	ctx := protosuite.Ctx(t)
+	alice, bob := protosuite.NewClient(t, p.URL), protosuite.NewClient(t, p.URL)
 	const queues, perQueue = 20, 25
 	qs := make([]relayclient.RecipientQueue, queues)
 	for i := range qs {
 		q, err := alice.CreateQueue(ctx)
-		must(t, err)
+		protosuite.Must(t, err)
 		qs[i] = q
 	}
 	var mu sync.Mutex
@@ -70,9 +71,9 @@ func TestKill9KeepsAcknowledgedSends(t *testing.T) {
 	}
 	alice.Close() // so that its reconnect does not take the queues over from reader
 	p.Restart()
-	reader := newClient(t, p.URL) // a fresh connection subscribes everything
+	reader := protosuite.NewClient(t, p.URL) // a fresh connection subscribes everything
 	for _, err := range reader.Subscribe(ctx, qs) {
-		must(t, err)
+		protosuite.Must(t, err)
 	}
 	got := map[string]bool{}
 	missing := func() int {
@@ -85,12 +86,12 @@ func TestKill9KeepsAcknowledgedSends(t *testing.T) {
 		return n
 	}
 	for missing() > 0 {
-		m := next[relayclient.Message](t, reader)
+		m := protosuite.Next[relayclient.Message](t, reader)
 		if got[string(m.Body)] {
 			continue // re-delivered (a queue was subscribed twice while connecting): receivers de-duplicate
 		}
 		got[string(m.Body)] = true
-		must(t, reader.Ack(ctx, qs[queueIndex(qs, m.RecipientID)], m.MsgID))
+		protosuite.Must(t, reader.Ack(ctx, qs[queueIndex(qs, m.RecipientID)], m.MsgID))
 	}
 	for body := range acked {
 		if !got[body] {
@@ -113,23 +114,23 @@ func queueIndex(qs []relayclient.RecipientQueue, rid []byte) int {
 // keys and not the bytes it delivers (it re-encrypts on delivery).
 func TestStoreHoldsNoPlaintext(t *testing.T) {
 	r := relaytest.Start(t, relay.Config{})
-	ctx := ctxT(t)
-	alice, bob := newClient(t, r.URL), newClient(t, r.URL)
+	ctx := protosuite.Ctx(t)
+	alice, bob := protosuite.NewClient(t, r.URL), protosuite.NewClient(t, r.URL)
 	q, err := alice.CreateQueue(ctx)
-	must(t, err)
+	protosuite.Must(t, err)
 	secret := []byte("PLAINTEXT-MARKER: meet at noon")
 	var e2eKey [32]byte // stands in for the agent's end-to-end encryption
 	e2eKey[0] = 42
 	var nonce [24]byte
 	sealed := secretbox.Seal(nonce[:], secret, &nonce, &e2eKey)
-	must(t, bob.Send(ctx, q.SenderID, nil, sealed))
-	m := next[relayclient.Message](t, alice)
+	protosuite.Must(t, bob.Send(ctx, q.SenderID, nil, sealed))
+	m := protosuite.Next[relayclient.Message](t, alice)
 	if !bytes.Equal(m.Body, sealed) {
 		t.Fatal("body changed in transit")
 	}
 	r.Stop() // flush and close the file
 	db, err := os.ReadFile(filepath.Join(r.Dir, "relay.db"))
-	must(t, err)
+	protosuite.Must(t, err)
 	for name, b := range map[string][]byte{"plaintext": secret, "recipient auth key": q.AuthKey, "recipient DH key": q.DHKey} {
 		if bytes.Contains(db, b) {
 			t.Errorf("store file contains the %s", name)
@@ -144,18 +145,18 @@ func TestStoreHoldsNoPlaintext(t *testing.T) {
 // sent while they were away.
 func TestReconnectResubscribes(t *testing.T) {
 	r := relaytest.Start(t, relay.Config{})
-	ctx := ctxT(t)
-	alice, bob := newClient(t, r.URL), newClient(t, r.URL)
+	ctx := protosuite.Ctx(t)
+	alice, bob := protosuite.NewClient(t, r.URL), protosuite.NewClient(t, r.URL)
 	var qs []relayclient.RecipientQueue
 	for i := 0; i < 5; i++ {
 		q, err := alice.CreateQueue(ctx)
-		must(t, err)
+		protosuite.Must(t, err)
 		qs = append(qs, q)
 	}
-	_ = next[relayclient.Up](t, alice)
+	_ = protosuite.Next[relayclient.Up](t, alice)
 	r.Restart()
-	_ = next[relayclient.Down](t, alice)
-	up := next[relayclient.Up](t, alice)
+	_ = protosuite.Next[relayclient.Down](t, alice)
+	up := protosuite.Next[relayclient.Up](t, alice)
 	if up.Resubscribed != 5 || up.Failed != 0 {
 		t.Fatalf("up: %+v", up)
 	}
@@ -168,14 +169,14 @@ func TestReconnectResubscribes(t *testing.T) {
 			if err != relayclient.ErrNotConnected {
 				t.Fatal(err)
 			}
-			_ = next[relayclient.Up](t, bob)
+			_ = protosuite.Next[relayclient.Up](t, bob)
 		}
 	}
 	seen := map[byte]bool{}
 	for len(seen) < 5 {
-		m := next[relayclient.Message](t, alice)
+		m := protosuite.Next[relayclient.Message](t, alice)
 		seen[m.Body[0]] = true
-		must(t, alice.Ack(ctx, qs[m.Body[0]], m.MsgID))
+		protosuite.Must(t, alice.Ack(ctx, qs[m.Body[0]], m.MsgID))
 	}
 }
 
@@ -185,12 +186,12 @@ func TestProcessFlags(t *testing.T) {
 		t.Skip("builds and runs cmd/relay")
 	}
 	p := relaytest.StartProcess(t, "-quota", "2", "-max-msg-size", "100")
-	ctx := ctxT(t)
-	alice, bob := newClient(t, p.URL), newClient(t, p.URL)
+	ctx := protosuite.Ctx(t)
+	alice, bob := protosuite.NewClient(t, p.URL), protosuite.NewClient(t, p.URL)
 	q, err := alice.CreateQueue(ctx)
-	must(t, err)
-	wantCode(t, "body over -max-msg-size", bob.Send(ctx, q.SenderID, nil, make([]byte, 101)), "LARGE_MSG")
-	must(t, bob.Send(ctx, q.SenderID, nil, make([]byte, 100)))
-	must(t, bob.Send(ctx, q.SenderID, nil, []byte("2")))
-	wantCode(t, "third message with -quota 2", bob.Send(ctx, q.SenderID, nil, []byte("3")), "QUOTA")
+	protosuite.Must(t, err)
+	protosuite.WantCode(t, "body over -max-msg-size", bob.Send(ctx, q.SenderID, nil, make([]byte, 101)), "LARGE_MSG")
+	protosuite.Must(t, bob.Send(ctx, q.SenderID, nil, make([]byte, 100)))
+	protosuite.Must(t, bob.Send(ctx, q.SenderID, nil, []byte("2")))
+	protosuite.WantCode(t, "third message with -quota 2", bob.Send(ctx, q.SenderID, nil, []byte("3")), "QUOTA")
 }

@@ -8,17 +8,18 @@ import (
 	"github.com/sxweb/sxweb/core/relayclient/wsdial"
 	"github.com/sxweb/sxweb/relay"
 	"github.com/sxweb/sxweb/relay/relaytest"
+	"github.com/sxweb/sxweb/relay/relaytest/protosuite"
 )
 
 // A session that sends nothing for the idle timeout is closed; a client
 // that pings when idle keeps its connection.
 func TestIdleSessionsClosedPingKeepsAlive(t *testing.T) {
 	r := relaytest.Start(t, relay.Config{IdleTimeout: 300 * time.Millisecond})
-	silent := dialRaw(t, r.URL)
+	silent := protosuite.DialRaw(t, r.URL)
 	c := relayclient.New(r.URL, wsdial.Dial, relayclient.Options{PingInterval: 100 * time.Millisecond})
 	defer c.Close()
-	_ = next[relayclient.Up](t, c)
-	if _, err := silent.conn.Read(ctxT(t)); err == nil {
+	_ = protosuite.Next[relayclient.Up](t, c)
+	if _, err := silent.Conn.Read(protosuite.Ctx(t)); err == nil {
 		t.Fatal("silent session got a frame instead of being closed")
 	}
 	// The pinging client saw no Down meanwhile.
@@ -33,5 +34,5 @@ func TestIdleSessionsClosedPingKeepsAlive(t *testing.T) {
 		}
 		break
 	}
-	must(t, c.Ping(ctxT(t)))
+	protosuite.Must(t, c.Ping(protosuite.Ctx(t)))
 }

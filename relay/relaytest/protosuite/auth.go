@@ -11,13 +11,13 @@ import (
 // A client without the queue's keys cannot read, subscribe, delete,
 // suspend or send, and every way of getting it wrong looks the same: AUTH.
 func testNoKeyNoAccess(t *testing.T, tg Target) {
-	ctx := ctxT(t)
-	alice, bob, eve := newClient(t, tg.URL), newClient(t, tg.URL), newClient(t, tg.URL)
+	ctx := Ctx(t)
+	alice, bob, eve := NewClient(t, tg.URL), NewClient(t, tg.URL), NewClient(t, tg.URL)
 	q, err := alice.CreateQueue(ctx)
-	must(t, err)
+	Must(t, err)
 	key := relayclient.NewSenderKey()
-	must(t, bob.Secure(ctx, q.SenderID, key))
-	must(t, bob.Send(ctx, q.SenderID, key, []byte("for alice only")))
+	Must(t, bob.Secure(ctx, q.SenderID, key))
+	Must(t, bob.Send(ctx, q.SenderID, key, []byte("for alice only")))
 
 	stolen := q // eve knows both ids but has her own keys
 	stolen.AuthKey = relayclient.NewSenderKey()
@@ -27,20 +27,20 @@ func testNoKeyNoAccess(t *testing.T, tg Target) {
 	wrongKind.RecipientID = q.SenderID // a sender id where a recipient id belongs
 	for name, bad := range map[string]relayclient.RecipientQueue{"wrong key": stolen, "unknown queue": unknown, "sender id as recipient id": wrongKind} {
 		_, err := eve.Get(ctx, bad)
-		wantCode(t, name+": GET", err, "AUTH")
-		wantCode(t, name+": SUB", eve.Subscribe(ctx, []relayclient.RecipientQueue{bad})[0], "AUTH")
-		wantCode(t, name+": DEL", eve.Delete(ctx, bad), "AUTH")
-		wantCode(t, name+": OFF", eve.Suspend(ctx, bad), "AUTH")
-		wantCode(t, name+": ACK", eve.Ack(ctx, bad, bytes.Repeat([]byte{1}, 24)), "AUTH")
+		WantCode(t, name+": GET", err, "AUTH")
+		WantCode(t, name+": SUB", eve.Subscribe(ctx, []relayclient.RecipientQueue{bad})[0], "AUTH")
+		WantCode(t, name+": DEL", eve.Delete(ctx, bad), "AUTH")
+		WantCode(t, name+": OFF", eve.Suspend(ctx, bad), "AUTH")
+		WantCode(t, name+": ACK", eve.Ack(ctx, bad, bytes.Repeat([]byte{1}, 24)), "AUTH")
 	}
-	wantCode(t, "send with another key", eve.Send(ctx, q.SenderID, relayclient.NewSenderKey(), []byte("x")), "AUTH")
-	wantCode(t, "send without key", eve.Send(ctx, q.SenderID, nil, []byte("x")), "AUTH")
-	wantCode(t, "send to a recipient id", eve.Send(ctx, q.RecipientID, key, []byte("x")), "AUTH")
-	wantCode(t, "re-secure with another key", eve.Secure(ctx, q.SenderID, relayclient.NewSenderKey()), "AUTH")
-	wantCode(t, "secure unknown queue", eve.Secure(ctx, unknown.RecipientID, relayclient.NewSenderKey()), "AUTH")
+	WantCode(t, "send with another key", eve.Send(ctx, q.SenderID, relayclient.NewSenderKey(), []byte("x")), "AUTH")
+	WantCode(t, "send without key", eve.Send(ctx, q.SenderID, nil, []byte("x")), "AUTH")
+	WantCode(t, "send to a recipient id", eve.Send(ctx, q.RecipientID, key, []byte("x")), "AUTH")
+	WantCode(t, "re-secure with another key", eve.Secure(ctx, q.SenderID, relayclient.NewSenderKey()), "AUTH")
+	WantCode(t, "secure unknown queue", eve.Secure(ctx, unknown.RecipientID, relayclient.NewSenderKey()), "AUTH")
 
 	// Alice is unaffected and still gets her one message.
-	if m := next[relayclient.Message](t, alice); string(m.Body) != "for alice only" {
+	if m := Next[relayclient.Message](t, alice); string(m.Body) != "for alice only" {
 		t.Fatalf("got %q", m.Body)
 	}
 }
@@ -48,30 +48,30 @@ func testNoKeyNoAccess(t *testing.T, tg Target) {
 // A recipient command whose tag was made for another session is refused:
 // authenticators are bound to the session id.
 func testTagBoundToSession(t *testing.T, tg Target) {
-	a, b := dialRaw(t, tg.URL), dialRaw(t, tg.URL)
+	a, b := DialRaw(t, tg.URL), DialRaw(t, tg.URL)
 	priv, pub := wire.NewKeyPair()
 	_, dh := wire.NewKeyPair()
-	mac, err := wire.MACKey(priv, a.h.AuthKey[:])
-	must(t, err)
+	mac, err := wire.MACKey(priv, a.Hello.AuthKey[:])
+	Must(t, err)
 	newQ := wire.Transmission{CorrID: []byte{1}, Code: wire.NEW, Key1: pub, Key2: dh}
-	a.send(wire.AppendTransmission(wire.AppendBatchHeader(nil), &newQ, wire.SignerFor(mac, a.h.SessionID[:])))
-	ids := a.recvOne()
+	a.Send(wire.AppendTransmission(wire.AppendBatchHeader(nil), &newQ, wire.SignerFor(mac, a.Hello.SessionID[:])))
+	ids := a.RecvOne()
 	if ids.Code != wire.IDS {
 		t.Fatalf("NEW: %v %v", ids.Code, ids.Err)
 	}
 	get := wire.Transmission{CorrID: []byte{2}, EntityID: ids.RecipientID, Code: wire.GET}
-	replayed := wire.AppendTransmission(wire.AppendBatchHeader(nil), &get, wire.SignerFor(mac, a.h.SessionID[:]))
-	b.send(replayed)
-	if resp := b.recvOne(); resp.Code != wire.ERR || resp.Err != wire.ErrAUTH {
+	replayed := wire.AppendTransmission(wire.AppendBatchHeader(nil), &get, wire.SignerFor(mac, a.Hello.SessionID[:]))
+	b.Send(replayed)
+	if resp := b.RecvOne(); resp.Code != wire.ERR || resp.Err != wire.ErrAUTH {
 		t.Fatalf("replay in another session: %v %v", resp.Code, resp.Err)
 	}
-	a.send(replayed)
-	if resp := a.recvOne(); resp.Code != wire.ERR || resp.Err != wire.ErrCMD_PROHIBITED {
+	a.Send(replayed)
+	if resp := a.RecvOne(); resp.Code != wire.ERR || resp.Err != wire.ErrCMD_PROHIBITED {
 		t.Fatalf("GET on own subscription: %v %v", resp.Code, resp.Err)
 	}
 	noAuth := wire.Transmission{CorrID: []byte{3}, EntityID: ids.RecipientID, Code: wire.SUB}
-	a.send(wire.AppendTransmission(wire.AppendBatchHeader(nil), &noAuth, nil))
-	if resp := a.recvOne(); resp.Code != wire.ERR || resp.Err != wire.ErrNO_AUTH {
+	a.Send(wire.AppendTransmission(wire.AppendBatchHeader(nil), &noAuth, nil))
+	if resp := a.RecvOne(); resp.Code != wire.ERR || resp.Err != wire.ErrNO_AUTH {
 		t.Fatalf("SUB without tag: %v %v", resp.Code, resp.Err)
 	}
 }

@@ -11,14 +11,14 @@ import (
 // Malformed frames get their clear error, the session survives, and
 // another client's session keeps working throughout.
 func testMalformedFrames(t *testing.T, tg Target) {
-	ctx := ctxT(t)
-	alice, bob := newClient(t, tg.URL), newClient(t, tg.URL)
+	ctx := Ctx(t)
+	alice, bob := NewClient(t, tg.URL), NewClient(t, tg.URL)
 	q, err := alice.CreateQueue(ctx)
-	must(t, err)
-	evil := dialRaw(t, tg.URL)
+	Must(t, err)
+	evil := DialRaw(t, tg.URL)
 	ping := wire.AppendTransmission(wire.AppendBatchHeader(nil), &wire.Transmission{CorrID: []byte{9}, Code: wire.PING}, nil)
 	sub := wire.AppendTransmission(wire.AppendBatchHeader(nil), &wire.Transmission{CorrID: []byte{5}, EntityID: q.RecipientID, Code: wire.SUB},
-		wire.SignerFor(bytes.Repeat([]byte{1}, 32), evil.h.SessionID[:]))
+		wire.SignerFor(bytes.Repeat([]byte{1}, 32), evil.Hello.SessionID[:]))
 	cases := []struct {
 		name  string
 		frame []byte
@@ -36,30 +36,30 @@ func testMalformedFrames(t *testing.T, tg Target) {
 		{"wrong tag", sub, wire.ErrAUTH, []byte{5}},
 	}
 	for _, c := range cases {
-		evil.send(c.frame)
-		got := evil.recvOne()
+		evil.Send(c.frame)
+		got := evil.RecvOne()
 		if got.Code != wire.ERR || got.Err != c.code || !bytes.Equal(got.CorrID, c.corr) {
 			t.Errorf("%s: got %v %v corr %x, want ERR %v corr %x", c.name, got.Code, got.Err, got.CorrID, c.code, c.corr)
 		}
 		// The same session still answers, and so does everyone else's.
-		evil.send(ping)
-		if p := evil.recvOne(); p.Code != wire.PONG {
+		evil.Send(ping)
+		if p := evil.RecvOne(); p.Code != wire.PONG {
 			t.Fatalf("%s: session broken: %v", c.name, p.Code)
 		}
-		must(t, bob.Send(ctx, q.SenderID, nil, []byte(c.name)))
-		m := next[relayclient.Message](t, alice)
+		Must(t, bob.Send(ctx, q.SenderID, nil, []byte(c.name)))
+		m := Next[relayclient.Message](t, alice)
 		if string(m.Body) != c.name {
 			t.Fatalf("got %q", m.Body)
 		}
-		must(t, alice.Ack(ctx, q, m.MsgID))
+		Must(t, alice.Ack(ctx, q, m.MsgID))
 	}
 	// A batch whose second transmission is cut: the first is still handled
 	// (responses come in any order).
 	mixed := append(bytes.Clone(ping), 0x20, byte(wire.PING))
-	evil.send(mixed)
+	evil.Send(mixed)
 	var codes []wire.Code
 	for len(codes) < 2 {
-		for _, tr := range evil.recv() {
+		for _, tr := range evil.Recv() {
 			codes = append(codes, tr.Code)
 		}
 	}

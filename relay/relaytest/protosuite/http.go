@@ -9,35 +9,25 @@ import (
 	"github.com/sxweb/sxweb/relay/wire"
 )
 
-func post(t *testing.T, url string, body []byte) []wire.Transmission {
-	t.Helper()
-	resp, err := http.Post(url, "application/octet-stream", bytes.NewReader(body))
-	must(t, err)
-	defer resp.Body.Close()
-	f, err := io.ReadAll(resp.Body)
-	must(t, err)
-	return decodeFrame(t, f)
-}
-
 // The plain HTTP form: GET a hello (session token), POST batches.
 func testHTTPPost(t *testing.T, tg Target) {
-	ctx := ctxT(t)
+	ctx := Ctx(t)
 	resp, err := http.Get(tg.HTTPURL)
-	must(t, err)
+	Must(t, err)
 	f, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	h, err := wire.ParseServerHello(f)
-	must(t, err)
+	Must(t, err)
 	sid := h.SessionID[:]
 	priv, pub := wire.NewKeyPair()
 	dhPriv, dhPub := wire.NewKeyPair()
 	mac, err := wire.MACKey(priv, h.AuthKey[:])
-	must(t, err)
+	Must(t, err)
 	sign := wire.SignerFor(mac, sid)
 	req := wire.AppendHTTPHeader(nil, 1, sid)
 	req = wire.AppendTransmission(req, &wire.Transmission{CorrID: []byte{1}, Code: wire.NEW, Key1: pub, Key2: dhPub}, sign)
 	req = wire.AppendTransmission(req, &wire.Transmission{CorrID: []byte{2}, Code: wire.PING}, nil)
-	ts := post(t, tg.HTTPURL, req)
+	ts := Post(t, tg.HTTPURL, req)
 	if len(ts) != 2 {
 		t.Fatalf("%d responses", len(ts))
 	}
@@ -51,10 +41,10 @@ func testHTTPPost(t *testing.T, tg Target) {
 		t.Fatalf("no IDS: %+v", ts)
 	}
 	// A WebSocket client sends; the HTTP client polls with GET and ACKs.
-	bob := newClient(t, tg.URL)
-	must(t, bob.Send(ctx, ids.SenderID, nil, []byte("via websocket")))
+	bob := NewClient(t, tg.URL)
+	Must(t, bob.Send(ctx, ids.SenderID, nil, []byte("via websocket")))
 	get := wire.AppendTransmission(wire.AppendHTTPHeader(nil, 1, sid), &wire.Transmission{CorrID: []byte{3}, EntityID: ids.RecipientID, Code: wire.GET}, sign)
-	ts = post(t, tg.HTTPURL, get)
+	ts = Post(t, tg.HTTPURL, get)
 	if len(ts) != 1 || ts[0].Code != wire.MSG {
 		t.Fatalf("GET: %+v", ts)
 	}
@@ -66,7 +56,7 @@ func testHTTPPost(t *testing.T, tg Target) {
 	ack := wire.AppendTransmission(wire.AppendHTTPHeader(nil, 1, sid), &wire.Transmission{CorrID: []byte{4}, EntityID: ids.RecipientID, Code: wire.ACK, MsgID: ts[0].MsgID}, sign)
 	sub := wire.AppendTransmission(ack, &wire.Transmission{CorrID: []byte{5}, EntityID: ids.RecipientID, Code: wire.SUB}, sign)
 	got := map[byte]wire.Transmission{}
-	for _, tr := range post(t, tg.HTTPURL, sub) {
+	for _, tr := range Post(t, tg.HTTPURL, sub) {
 		got[tr.CorrID[0]] = tr
 	}
 	if got[4].Code != wire.OK || got[5].Code != wire.ERR || got[5].Err != wire.ErrCMD_PROHIBITED {
@@ -75,10 +65,10 @@ func testHTTPPost(t *testing.T, tg Target) {
 	forged := bytes.Clone(sid)
 	forged[20] ^= 1
 	ping := wire.AppendTransmission(wire.AppendHTTPHeader(nil, 1, forged), &wire.Transmission{CorrID: []byte{6}, Code: wire.PING}, nil)
-	if ts := post(t, tg.HTTPURL, ping); len(ts) != 1 || ts[0].Err != wire.ErrAUTH {
+	if ts := Post(t, tg.HTTPURL, ping); len(ts) != 1 || ts[0].Err != wire.ErrAUTH {
 		t.Fatalf("forged session token: %+v", ts)
 	}
-	if ts := post(t, tg.HTTPURL, []byte("garbage")); len(ts) != 1 || ts[0].Err != wire.ErrCMD_SYNTAX {
+	if ts := Post(t, tg.HTTPURL, []byte("garbage")); len(ts) != 1 || ts[0].Err != wire.ErrCMD_SYNTAX {
 		t.Fatalf("garbage POST: %+v", ts)
 	}
 }
