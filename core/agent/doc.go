@@ -24,4 +24,10 @@
 // commit. In-memory state changes only after a successful commit, and the
 // batch is applied with store.Commit, so the handler's commit hooks
 // (store.Batch.OnCommit) run exactly once, only for the attempt that landed.
+//
+// A handler error means "transient": the event comes again after a
+// backoff. A handler panic is a bug and is not retried (it would stall
+// every later event): nothing of that attempt commits, the event is kept
+// in the store (FailedEvents) in the same batch as the agent's state change
+// and acknowledgement, and the handler gets HandlerFailed in its place.
 package agent

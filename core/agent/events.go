@@ -76,14 +76,28 @@ type RelayDown struct{ Server string }
 // Deleted: the connection was deleted; no more events for it.
 type Deleted struct{ ConnID string }
 
-func (Confirmation) agentEvent() {}
-func (Request) agentEvent()      {}
-func (Connected) agentEvent()    {}
-func (Message) agentEvent()      {}
-func (Sent) agentEvent()         {}
-func (Delivered) agentEvent()    {}
-func (SendFailed) agentEvent()   {}
-func (Integrity) agentEvent()    {}
-func (RelayUp) agentEvent()      {}
-func (RelayDown) agentEvent()    {}
-func (Deleted) agentEvent()      {}
+// HandlerFailed: the handler panicked on Event. Nothing it wrote for
+// Event committed; the agent's own state change for it did (the message
+// is acknowledged, never delivered again), together with a copy of Event
+// kept in the store under ID (see FailedEvents). It comes in Event's
+// place, in order, with the same batch; if the handler panics on it too,
+// the event is still kept and only logged.
+type HandlerFailed struct {
+	ID     string // the failed event's record (FailedEvents, DeleteFailedEvent)
+	ConnID string // the connection Event is about ("" for relay events)
+	Event  Event
+	Reason string // the panic value, for logs (not stable)
+}
+
+func (Confirmation) agentEvent()  {}
+func (Request) agentEvent()       {}
+func (Connected) agentEvent()     {}
+func (Message) agentEvent()       {}
+func (Sent) agentEvent()          {}
+func (Delivered) agentEvent()     {}
+func (SendFailed) agentEvent()    {}
+func (Integrity) agentEvent()     {}
+func (RelayUp) agentEvent()       {}
+func (RelayDown) agentEvent()     {}
+func (Deleted) agentEvent()       {}
+func (HandlerFailed) agentEvent() {}

@@ -99,22 +99,41 @@ func (a *Agent) process(w work) error {
 }
 
 // locked runs one transition that yields events: state change, handler,
-// commit, all under a.mu.
+// commit, all under a.mu. When the handler panics on an event, nothing of
+// that attempt commits: the transition is computed again from the
+// committed state, and that event is recorded as failed instead of being
+// handed to the handler (which gets HandlerFailed in its place). Each
+// panic retires one event (or its report), so this ends.
 func (a *Agent) locked(ctx context.Context, f func(t *tx) ([]Event, error)) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	t := a.newTx(nil)
-	evs, err := f(t)
-	if err != nil {
-		return err
+	var failed map[int]*failure
+	for {
+		t := a.newTx(nil)
+		evs, err := f(t)
+		if err != nil {
+			return err
+		}
+		if len(evs) == 0 && t.b.Len() == 0 && len(t.conns) == 0 && len(t.after) == 0 {
+			return nil
+		}
+		i, reason, err := a.deliver(ctx, t, evs, failed)
+		if err != nil {
+			return err
+		}
+		if i < 0 {
+			return a.commit(ctx, t)
+		}
+		if failed == nil {
+			failed = map[int]*failure{}
+		}
+		if fl := failed[i]; fl != nil {
+			fl.quiet = true
+			a.logf("agent: handler panicked on the report of failed %T too: %s", evs[i], reason)
+		} else {
+			failed[i] = &failure{reason: reason}
+		}
 	}
-	if len(evs) == 0 && t.b.Len() == 0 && len(t.conns) == 0 && len(t.after) == 0 {
-		return nil
-	}
-	if err := a.deliver(ctx, t, evs); err != nil {
-		return err
-	}
-	return a.commit(ctx, t)
 }
 
 func (a *Agent) processRelay(ctx context.Context, server string, ev RelayEvent) error {

@@ -141,27 +141,34 @@ func (a *Agent) commit(ctx context.Context, t *tx) error {
 	return nil
 }
 
-// deliver hands events to the handler with t's batch. A panicking
-// handler is reported and its writes for that event are dropped.
-func (a *Agent) deliver(ctx context.Context, t *tx, evs []Event) error {
+// deliver hands events to the handler with t's batch. It stops at the
+// first event the handler panics on and returns its index (else -1) and
+// the panic; t must then be dropped, not committed (see locked). An event
+// in failed is not given to the handler: it is recorded as failed in t's
+// batch and the handler gets HandlerFailed in its place.
+func (a *Agent) deliver(ctx context.Context, t *tx, evs []Event, failed map[int]*failure) (int, string, error) {
 	if a.handler == nil {
-		return nil
+		return -1, "", nil
 	}
 	a.curTx.Store(t)
 	defer a.curTx.Store(nil)
-	for _, ev := range evs {
-		nOps, nAfter := len(t.b.Ops), len(t.after)
+	for i, ev := range evs {
+		if f := failed[i]; f != nil {
+			rep := a.recordFailed(t, ev, f.reason)
+			if f.quiet {
+				continue
+			}
+			ev = rep
+		}
 		err, panicked := a.callHandler(ctx, ev, t.b)
 		if panicked {
-			a.logf("agent: handler panicked on %T: %v", ev, err)
-			t.b.Ops, t.after = t.b.Ops[:nOps], t.after[:nAfter]
-			continue
+			return i, err.Error(), nil
 		}
 		if err != nil {
-			return err
+			return -1, "", err
 		}
 	}
-	return nil
+	return -1, "", nil
 }
 
 func (a *Agent) callHandler(ctx context.Context, ev Event, b *store.Batch) (err error, panicked bool) {

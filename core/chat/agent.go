@@ -41,6 +41,7 @@ const (
 	AgentDelivered                              // the peer confirmed my message
 	AgentDeleted                                // the connection is gone
 	AgentOther                                  // integrity, relay up/down: recorded only
+	AgentFailed                                 // the handler failed on an event for good (Detail)
 )
 
 // AgentEvent is one agent event in the chat layer's terms (the adapter
@@ -53,5 +54,5 @@ type AgentEvent struct {
 	ConnInfo []byte // Confirmation, Request, Connected (may be empty)
 	MsgNum   uint64 // Message, Sent, Delivered
 	Body     []byte // Message
-	Detail   string // Other
+	Detail   string // Other, Failed
 }

@@ -22,6 +22,10 @@ const (
 	CodeUnknownMember = "UNKNOWN_MEMBER"
 	CodeProhibited    = "PROHIBITED"
 	CodeBadMessage    = "BAD_MESSAGE"
+	// CodeHandlerFailed: handling an incoming event failed for good (a bug:
+	// the handler panicked); the agent keeps the event, nothing else of it
+	// was stored.
+	CodeHandlerFailed = "HANDLER_FAILED"
 )
 
 // Error is every error the Client returns.

@@ -10,6 +10,8 @@ func (c *Client) dispatch(t *tx, ev AgentEvent) error {
 		return c.onDelivery(t, ev)
 	case AgentOther, AgentDeleted:
 		return nil
+	case AgentFailed:
+		return c.onFailed(t, ev)
 	}
 	r, err := t.ref(ev.ConnID)
 	if err != nil {
@@ -34,6 +36,26 @@ func (c *Client) dispatch(t *tx, ev AgentEvent) error {
 	case refMember:
 		return c.onMemberEvent(t, r, ev)
 	}
+	return nil
+}
+
+// onFailed records an event the handler failed on for good (it panicked),
+// with the chat it belongs to when its connection is known.
+func (c *Client) onFailed(t *tx, ev AgentEvent) error {
+	e := errRec{Code: CodeHandlerFailed, Detail: ev.Detail}
+	if ev.ConnID != "" {
+		r, err := t.ref(ev.ConnID)
+		if err != nil {
+			return err
+		}
+		if r != nil {
+			e.GroupID, e.ContactID = r.GroupID, r.ContactID
+			if len(r.MemberID) > 0 {
+				e.MemberID = r.MemberID.String()
+			}
+		}
+	}
+	c.record(t, e)
 	return nil
 }
 

@@ -8,6 +8,7 @@ package agentconn
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/sxweb/sxweb/core/agent"
 	"github.com/sxweb/sxweb/core/chat"
@@ -37,6 +38,9 @@ func Event(ev agent.Event) chat.AgentEvent {
 		return chat.AgentEvent{Kind: chat.AgentOther, ConnID: e.ConnID, MsgNum: e.MsgNum, Detail: "send failed: " + e.Code}
 	case agent.Integrity:
 		return chat.AgentEvent{Kind: chat.AgentOther, ConnID: e.ConnID, MsgNum: e.MsgNum, Detail: "integrity: " + e.Kind}
+	case agent.HandlerFailed:
+		return chat.AgentEvent{Kind: chat.AgentFailed, ConnID: e.ConnID,
+			Detail: fmt.Sprintf("handling %T failed (kept by the agent as %s): %s", e.Event, e.ID, e.Reason)}
 	default:
 		return chat.AgentEvent{Kind: chat.AgentOther}
 	}
