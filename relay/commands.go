@@ -148,6 +148,13 @@ func (ss *Session) cmdSub(ctx context.Context, t *wire.Transmission, q *queueVie
 
 func (ss *Session) cmdAck(ctx context.Context, t *wire.Transmission, q *queueView) *wire.Transmission {
 	if err := ss.srv.cfg.Store.Ack(ctx, t.EntityID, t.MsgID); err != nil {
+		if errors.Is(err, store.ErrNoMsg) {
+			// Perhaps the delivered message expired before its ACK: NO_MSG,
+			// then the next one, rather than a subscription stuck on it.
+			ss.send(errResp(t, wire.ErrNO_MSG))
+			ss.srv.ackedGone(ctx, string(t.EntityID), q, t.MsgID)
+			return nil
+		}
 		return ss.storeResp(t, err)
 	}
 	ss.send(okResp(t))

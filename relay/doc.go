@@ -16,6 +16,9 @@
 // across frames), so the store writes of many frames share one group
 // commit. Delivery decisions for one queue are serialized by a lock
 // stripe, so a queue has at most one unacknowledged MSG in flight.
+// Expired messages are skipped at delivery and deleted by a background
+// pass (Server.Expire) in bounded batches, each its own group commit, so a
+// pass never holds the writes of sessions back for longer than one batch.
 //
 // State: Open keeps everything in a data directory: relay.db (bbolt: queue
 // records, sender-id index, message bodies as the sender encrypted them)

@@ -22,6 +22,8 @@ const (
 	DefaultMaxMsgSize  = 16384
 	DefaultExpiry      = 21 * 24 * time.Hour
 	DefaultIdleTimeout = 5 * time.Minute
+	DefaultExpireEvery = time.Hour
+	expireBatch        = 1024     // messages an expiry pass looks at per commit
 	maxOutbox          = 64 << 20 // bytes queued for one session before it is dropped
 	pushLimit          = 1 << 20  // above this, deliveries to the session wait until it drained half
 	workers            = 512      // goroutines handling transmissions, shared by all sessions
@@ -35,6 +37,8 @@ type Config struct {
 	MaxMsgSize  int           // largest SEND body
 	Expiry      time.Duration // messages older than this are dropped
 	IdleTimeout time.Duration // a WebSocket session that sends nothing this long is closed
+	ExpireEvery time.Duration // how often expired messages are deleted (default 1 hour; < 0: only by Expire)
+	Now         func() time.Time
 	Logger      *slog.Logger
 }
 
@@ -75,6 +79,12 @@ func New(cfg Config) (*Server, error) {
 	if cfg.IdleTimeout <= 0 {
 		cfg.IdleTimeout = DefaultIdleTimeout
 	}
+	if cfg.ExpireEvery == 0 {
+		cfg.ExpireEvery = DefaultExpireEvery
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -107,8 +117,10 @@ func New(cfg Config) (*Server, error) {
 			}
 		}()
 	}
-	s.wg.Add(1)
-	go s.expireLoop()
+	if cfg.ExpireEvery > 0 {
+		s.wg.Add(1)
+		go s.expireLoop()
+	}
 	return s, nil
 }
 
@@ -178,17 +190,42 @@ func (s *Server) Close() error {
 	return err
 }
 
-func (s *Server) now() int64 { return time.Now().UnixMilli() }
+func (s *Server) now() int64 { return s.cfg.Now().UnixMilli() }
 
 // notBefore is the oldest timestamp that has not expired.
 func (s *Server) notBefore() int64 { return s.now() - s.cfg.Expiry.Milliseconds() }
 
+// Expire deletes the messages that have expired, expireBatch at a time:
+// each batch is one write of the group commit, so sends and ACKs of every
+// session keep being committed (and acknowledged) between batches. It
+// returns how many messages it deleted. Expired messages not deleted yet
+// are never delivered: delivery skips them (Store.Peek's notBefore).
+func (s *Server) Expire(ctx context.Context) (int, error) {
+	before := s.notBefore()
+	total := 0
+	var cur []byte
+	for {
+		n, next, err := s.cfg.Store.ExpireBatch(ctx, before, cur, expireBatch)
+		total += n
+		if err != nil || next == nil {
+			return total, err
+		}
+		cur = next
+		select {
+		case <-s.stop:
+			return total, store.ErrClosed
+		default:
+		}
+	}
+}
+
+// expireLoop runs Expire at start and then every cfg.ExpireEvery.
 func (s *Server) expireLoop() {
 	defer s.wg.Done()
-	t := time.NewTicker(time.Hour)
+	t := time.NewTicker(s.cfg.ExpireEvery)
 	defer t.Stop()
 	for {
-		n, err := s.cfg.Store.Expire(context.Background(), s.notBefore())
+		n, err := s.Expire(context.Background())
 		if err != nil && !errors.Is(err, store.ErrClosed) {
 			s.log.Warn("expire", "err", err)
 		} else if n > 0 {

@@ -116,6 +116,18 @@ func (s *Server) acked(ctx context.Context, rid string, q *queueView) {
 	}
 }
 
+// ackedGone is called after an ACK of a message no longer in the queue:
+// if it is the one delivered (it expired meanwhile), deliver the next.
+func (s *Server) ackedGone(ctx context.Context, rid string, q *queueView, msgID []byte) {
+	mu, m := s.subs.stripe(rid)
+	mu.Lock()
+	defer mu.Unlock()
+	if st := m[rid]; st != nil && st.pending != nil && bytes.Equal(st.pending, msgID) {
+		st.pending = nil
+		s.deliverLocked(ctx, rid, q, st, nil)
+	}
+}
+
 // deleted removes the subscription; a subscriber other than by is told DELD.
 func (s *Server) deleted(rid string, by *Session) {
 	mu, m := s.subs.stripe(rid)

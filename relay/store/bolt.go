@@ -37,6 +37,7 @@ type boltOp struct {
 	done chan error
 	// Cache changes, applied only if fn and the commit succeed.
 	put, del *record
+	puts     []*record // more records written (expiry touches many)
 	clear    bool
 }
 
@@ -108,6 +109,7 @@ func (s *Bolt) commit(group []*boltOp) {
 			if op.put != nil {
 				puts = append(puts, op.put)
 			}
+			puts = append(puts, op.puts...)
 			if op.del != nil {
 				dels = append(dels, op.del)
 			}

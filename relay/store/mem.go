@@ -147,14 +147,27 @@ func (s *Mem) Ack(_ context.Context, rid, msgID []byte) error {
 	})
 }
 
-func (s *Mem) Expire(_ context.Context, before int64) (int, error) {
+// ExpireBatch on Mem visits the queues in recipient-id order, at most
+// limit queues per call; cursor is the recipient id to start at.
+func (s *Mem) ExpireBatch(_ context.Context, before int64, cursor []byte, limit int) (int, []byte, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
-		return 0, ErrClosed
+		return 0, nil, ErrClosed
 	}
+	rids := make([]string, 0, len(s.queues))
+	for rid := range s.queues {
+		if rid >= string(cursor) {
+			rids = append(rids, rid)
+		}
+	}
+	slices.Sort(rids)
 	n := 0
-	for _, mq := range s.queues {
+	for i, rid := range rids {
+		if i == max(limit, 1) {
+			return n, []byte(rid), nil
+		}
+		mq := s.queues[rid]
 		k := len(mq.msgs)
 		mq.msgs = slices.DeleteFunc(mq.msgs, func(x Message) bool { return x.Timestamp < before })
 		n += k - len(mq.msgs)
@@ -162,7 +175,7 @@ func (s *Mem) Expire(_ context.Context, before int64) (int, error) {
 			mq.full = false
 		}
 	}
-	return n, nil
+	return n, nil, nil
 }
 
 func (s *Mem) Close() error {

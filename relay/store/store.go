@@ -63,9 +63,13 @@ type Store interface {
 	// Ack deletes the message msgID and every message before it (already
 	// delivered or expired); ErrNoMsg if msgID is not in the queue.
 	Ack(ctx context.Context, rid, msgID []byte) error
-	// Expire deletes every message with Timestamp < before and returns
-	// how many it deleted.
-	Expire(ctx context.Context, before int64) (int, error)
+	// ExpireBatch deletes messages with Timestamp < before, looking at no
+	// more than about limit messages in one atomic write, from cursor (nil:
+	// the start). It returns how many it deleted and the cursor to go on
+	// from, nil once it went past the end. Writes by others may run
+	// between two calls; a full pass is calls until the cursor is nil.
+	// (Peek skips expired messages, so none is delivered before its batch.)
+	ExpireBatch(ctx context.Context, before int64, cursor []byte, limit int) (n int, next []byte, err error)
 	// Close releases the store; later calls return ErrClosed.
 	Close() error
 }

@@ -76,3 +76,32 @@ func TestBoltReopenKeepsEverything(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A Bolt expiry batch looks at no more than its limit: a pass over many
+// expired messages is many commits.
+func TestBoltExpireBatchIsBounded(t *testing.T) {
+	ctx := context.Background()
+	s, err := store.OpenBolt(filepath.Join(t.TempDir(), "relay.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	q := storetest.NewQueue()
+	if err := s.Create(ctx, q); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 10 {
+		m := store.Message{ID: bytes.Repeat([]byte{byte(i)}, 24), Timestamp: 1, Body: []byte("old")}
+		if err := s.Put(ctx, q.RecipientID, m, 128); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var cur []byte
+	for _, want := range []int{3, 3, 3, 1} {
+		n, next, err := s.ExpireBatch(ctx, 2, cur, 3)
+		if err != nil || n != want || (next == nil) != (want == 1) {
+			t.Fatalf("batch: %d deleted, next %x, %v; want %d", n, next, err, want)
+		}
+		cur = next
+	}
+}

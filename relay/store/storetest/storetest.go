@@ -35,6 +35,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("Queues", func(t *testing.T) { testQueues(t, open(t)) })
 	t.Run("Messages", func(t *testing.T) { testMessages(t, open(t)) })
 	t.Run("QuotaAndExpiry", func(t *testing.T) { testQuota(t, open(t)) })
+	t.Run("ExpiryInBatches", func(t *testing.T) { testExpiryBatches(t, open(t)) })
 }
 
 func want(t *testing.T, what string, err, target error) {
@@ -144,10 +145,25 @@ func testQuota(t *testing.T, s store.Store) {
 	want(t, "put while not drained", s.Put(ctx, q.RecipientID, msg(200, "y"), 3), store.ErrQuota)
 	want(t, "ack all", s.Ack(ctx, q.RecipientID, ms[2].ID), nil)
 	want(t, "put after drain", s.Put(ctx, q.RecipientID, msg(200, "z"), 3), nil)
-	n, err := s.Expire(ctx, 201)
+	n, err := ExpireAll(ctx, s, 201, 1)
 	if err != nil || n != 1 {
 		t.Fatalf("expire: %d %v", n, err)
 	}
 	_, err = s.Peek(ctx, q.RecipientID, 0)
 	want(t, "peek after expire", err, store.ErrNoMsg)
+}
+
+// ExpireAll runs ExpireBatch from the start until its cursor is nil and
+// returns how many messages it deleted.
+func ExpireAll(ctx context.Context, s store.Store, before int64, limit int) (int, error) {
+	total := 0
+	var cur []byte
+	for {
+		n, next, err := s.ExpireBatch(ctx, before, cur, limit)
+		total += n
+		if err != nil || next == nil {
+			return total, err
+		}
+		cur = next
+	}
 }
