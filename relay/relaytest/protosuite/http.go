@@ -2,8 +2,6 @@ package protosuite
 
 import (
 	"bytes"
-	"io"
-	"net/http"
 	"testing"
 
 	"github.com/sxweb/sxweb/relay/wire"
@@ -12,16 +10,11 @@ import (
 // The plain HTTP form: GET a hello (session token), POST batches.
 func testHTTPPost(t *testing.T, tg Target) {
 	ctx := Ctx(t)
-	resp, err := http.Get(tg.HTTPURL)
-	Must(t, err)
-	f, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	h, err := wire.ParseServerHello(f)
-	Must(t, err)
-	sid := h.SessionID[:]
+	s := newHTTPSession(t, tg.HTTPURL)
+	sid := s.sid
 	priv, pub := wire.NewKeyPair()
 	dhPriv, dhPub := wire.NewKeyPair()
-	mac, err := wire.MACKey(priv, h.AuthKey[:])
+	mac, err := wire.MACKey(priv, s.auth)
 	Must(t, err)
 	sign := wire.SignerFor(mac, sid)
 	req := wire.AppendHTTPHeader(nil, 1, sid)

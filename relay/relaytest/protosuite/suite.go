@@ -25,6 +25,7 @@ func Run(t *testing.T, tg Target) {
 		{"TagBoundToSession", testTagBoundToSession},
 		{"MalformedFrames", testMalformedFrames},
 		{"HTTPPost", testHTTPPost},
+		{"HTTPReplay", testHTTPReplay},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.f(t, tg) })
