@@ -42,7 +42,13 @@ func newNode(ctx context.Context, name, relayURL string) (*Node, error) {
 	n := &Node{Name: name, Traffic: NewCounter(wsdial.Dial), Msgs: &Messages{},
 		members: map[string]bool{}, contactUp: map[string]bool{}, received: map[string]time.Time{},
 		delivered: map[string]time.Time{}, done: make(chan struct{})}
-	ag, err := agent.New(agent.Config{Store: st, Relays: []string{relayURL},
+	var logs atomic.Int64
+	logf := func(format string, args ...any) { // the first few diagnostics of each node
+		if logs.Add(1) <= 5 {
+			progressf(name+": "+format, args...)
+		}
+	}
+	ag, err := agent.New(agent.Config{Store: st, Relays: []string{relayURL}, Logf: logf,
 		NewRelay: func(server string) agent.RelayClient {
 			w := newUpWatch(agent.NewRelayClient(relayclient.New(server, n.Traffic.Dial,
 				relayclient.Options{MinBackoff: 5 * time.Millisecond, MaxBackoff: 250 * time.Millisecond})))
