@@ -57,6 +57,10 @@ func Markdown(rs []Result) string {
 			return []string{i0(m.Sender.Sends()), fmt.Sprintf("%.1f", float64(m.Sender.BytesUp)/1e3), i0(m.Sender.FramesUp),
 				fmt.Sprintf("%.1f", float64(m.All.BytesUp+m.All.BytesDown)/1e3), ms(m.Reach), ms(m.Delivered)}
 		})
+	b.WriteString("\n### Chat messages of the N-th join, by event\n\n")
+	for _, r := range rs {
+		fmt.Fprintf(&b, "- N=%d %s: %s\n", r.N, r.Mode, byEvent(r.Join.Msgs))
+	}
 	fmt.Fprintf(&b, "\nWall time per run:")
 	for _, r := range rs {
 		fmt.Fprintf(&b, " N=%d %s %s;", r.N, r.Mode, r.Elapsed.Round(time.Second))
@@ -94,6 +98,22 @@ func (m MsgCount) total() int64 {
 		n += v
 	}
 	return n
+}
+
+// byEvent lists the non-zero event counts of m, by name.
+func byEvent(m MsgCount) string {
+	var names []string
+	for k, v := range m.Events {
+		if v != 0 {
+			names = append(names, k)
+		}
+	}
+	sort.Strings(names)
+	var parts []string
+	for _, k := range names {
+		parts = append(parts, fmt.Sprintf("%s %d", k, m.Events[k]))
+	}
+	return fmt.Sprintf("%s (%d agent messages)", strings.Join(parts, ", "), m.Bodies)
 }
 
 func cmds(t Traffic) string { return fmt.Sprintf("%d / %d", t.Up[wire.NEW], t.Up[wire.SEND]) }
