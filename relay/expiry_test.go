@@ -124,7 +124,7 @@ func TestSendsAcknowledgedDuringLargeExpiry(t *testing.T) {
 	protosuite.Must(t, bob.Send(ctx, q.SenderID, nil, []byte("old")))
 	_ = protosuite.Next[relayclient.Message](t, alice) // delivered, never acknowledged
 	const queues, perQueue = 100, 50                   // 5,000 messages to expire
-	fill(t, bolt, queues, perQueue, clk.Now().UnixMilli())
+	storetest.Fill(t, bolt, queues, perQueue, clk.Now().UnixMilli())
 	clk.Add(2 * time.Hour)
 
 	var sent []string
@@ -153,27 +153,4 @@ func TestSendsAcknowledgedDuringLargeExpiry(t *testing.T) {
 		}
 		protosuite.Must(t, carol.Ack(ctx, q, m.MsgID))
 	}
-}
-
-// fill stores perQueue messages with timestamp ts in each of n new queues,
-// many writers at once so that they share group commits.
-func fill(t *testing.T, s store.Store, n, perQueue int, ts int64) {
-	ctx := context.Background()
-	var wg sync.WaitGroup
-	for range n {
-		q := storetest.NewQueue()
-		protosuite.Must(t, s.Create(ctx, q))
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for range perQueue {
-				m := store.Message{ID: storetest.NewQueue().SenderID, Timestamp: ts, Body: []byte("old")}
-				if err := s.Put(ctx, q.RecipientID, m, perQueue); err != nil {
-					t.Error(err)
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
 }

@@ -46,7 +46,7 @@ func benchExpire(b *testing.B, limit int) {
 	var maxWait, puts atomic.Int64
 	for b.Loop() {
 		b.StopTimer()
-		fillOld(b, s, 1000, 100)
+		storetest.Fill(b, s, 1000, 100, 1)
 		b.StartTimer()
 		done := make(chan struct{})
 		var wg sync.WaitGroup
@@ -81,28 +81,4 @@ func benchExpire(b *testing.B, limit int) {
 	}
 	b.ReportMetric(float64(maxWait.Load())/1e6, "max-put-ms")
 	b.ReportMetric(float64(puts.Load())/float64(b.N), "puts/op")
-}
-
-// fillOld stores perQueue messages with timestamp 1 in each of n new queues.
-func fillOld(b *testing.B, s store.Store, n, perQueue int) {
-	ctx := context.Background()
-	var wg sync.WaitGroup
-	for range n {
-		q := storetest.NewQueue()
-		if err := s.Create(ctx, q); err != nil {
-			b.Fatal(err)
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for range perQueue {
-				m := store.Message{ID: storetest.NewQueue().SenderID, Timestamp: 1, Body: make([]byte, 256)}
-				if err := s.Put(ctx, q.RecipientID, m, perQueue); err != nil {
-					b.Error(err)
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
 }

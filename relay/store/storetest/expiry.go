@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/sxweb/sxweb/relay/store"
@@ -88,4 +89,28 @@ func wantExpired(queues, quota int) int {
 		n += min(i%5, quota)
 	}
 	return n
+}
+
+// Fill creates n queues and stores perQueue messages with timestamp ts in
+// each, one writer per queue so that the writes share group commits.
+func Fill(tb testing.TB, s store.Store, n, perQueue int, ts int64) {
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	for range n {
+		q := NewQueue()
+		if err := s.Create(ctx, q); err != nil {
+			tb.Fatal(err)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range perQueue {
+				if err := s.Put(ctx, q.RecipientID, store.Message{ID: rnd(24), Timestamp: ts, Body: make([]byte, 256)}, perQueue); err != nil {
+					tb.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }
