@@ -3,7 +3,10 @@
 // relay, via relaytest.Start) and against the Cloudflare Worker (package
 // relay/cfworker, under wrangler dev): every command, END and DELD,
 // redelivery, authentication failures, quota and size limits, malformed
-// frames and the plain-HTTP form.
+// frames, the plain-HTTP form and what a replayed POST can do. Its helpers
+// (Ctx, NewClient, Next, NoMessage, WantCode, DialRaw, Post) are exported
+// for the tests of what one relay alone has (package relay's durability,
+// expiry and idle tests) and for core/relayclient's tests.
 //
 // Layer: test helper; drives relays with core/relayclient and wsdial (the
 // native clients) and raw relay/wire frames.
