@@ -39,13 +39,25 @@ func (c *Client) StartDirectChat(ctx context.Context, groupID, memberID, text st
 				return newErr(CodeContactExists, "contact %s", m.ContactID)
 			}
 		}
+		// An x.grp.direct.inv from m arriving while the invitation is made
+		// without the lock waits (errRetry) and then finds ours: the
+		// simultaneous case. One that committed before is seen below.
+		key := g.ID + "/" + m.ID.String()
+		c.inviting[key] = true
 		connID, link, err := c.createInvitation(t)
+		delete(c.inviting, key)
 		if err != nil {
 			return err
 		}
 		if m, err = t.member(g.ID, id); err != nil || m == nil || m.ConnID == "" {
 			_ = c.unlocked(func() error { return c.ag.Delete(t.ctx, connID) })
 			return newErr(CodeNotFound, "member %s", memberID)
+		}
+		if m.ContactID != "" {
+			if _, err := t.contact(m.ContactID); err == nil { // m's invitation came first
+				_ = c.unlocked(func() error { return c.ag.Delete(t.ctx, connID) })
+				return newErr(CodeContactExists, "contact %s", m.ContactID)
+			}
 		}
 		ct := &contactRec{ID: newID(8), ConnID: connID, Status: csPending, Profile: m.Profile, MyProfile: g.MyProfile,
 			GroupID: g.ID, MemberID: m.ID, Incognito: g.Incognito, ConnReq: link, Mine: true}

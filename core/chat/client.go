@@ -33,6 +33,7 @@ type Client struct {
 	ran      map[string]bool             // tasks the worker has done (recently)
 	inflight int                         // agent calls running without mu (see unlocked)
 	early    map[string][]AgentEventKind // Sent/Delivered seen before their record
+	inviting map[string]bool             // groupID/memberID: StartDirectChat inviting without mu
 
 	pump    *pump
 	wake    chan []string
@@ -52,7 +53,8 @@ func New(cfg Config) (*Client, error) {
 		cfg.Now = time.Now
 	}
 	c := &Client{cfg: cfg, st: cfg.Store, ag: cfg.Agent, pump: newPump(),
-		wake: make(chan []string, 64), done: make(chan struct{}), ran: map[string]bool{}, early: map[string][]AgentEventKind{}}
+		wake: make(chan []string, 64), done: make(chan struct{}), ran: map[string]bool{}, early: map[string][]AgentEventKind{},
+		inviting: map[string]bool{}}
 	return c, nil
 }
 

@@ -9,6 +9,9 @@ func (c *Client) recvDirectInv(t *tx, g *groupRec, s *memberRec, p *proto.GrpDir
 	if s.Role.Rank() <= proto.RoleObserver.Rank() {
 		return rec(CodeProhibited, "x.grp.direct.inv from an observer")
 	}
+	if c.inviting[g.ID+"/"+s.ID.String()] {
+		return errRetry // StartDirectChat for s is making its invitation: see it first
+	}
 	if !g.Profile.GroupPreferences.DirectMessagesAllowed(s.Role) {
 		return rec(CodeDirectMessagesOff, "the group does not allow direct messages for "+string(s.Role))
 	}
@@ -20,7 +23,10 @@ func (c *Client) recvDirectInv(t *tx, g *groupRec, s *memberRec, p *proto.GrpDir
 		}
 		ct = old
 	}
-	simultaneous := ct != nil && ct.Mine && ct.Status == csPending
+	// Mine and pending, or mine and already being joined (the peer's join
+	// of my invitation can overtake its own x.grp.direct.inv: they travel
+	// on different connections).
+	simultaneous := ct != nil && ct.Mine && (ct.Status == csPending || ct.Status == csConnecting)
 	if ct == nil {
 		ct = &contactRec{ID: newID(8), Profile: s.Profile, MyProfile: g.MyProfile, GroupID: g.ID, MemberID: s.ID, Incognito: g.Incognito}
 		s.ContactID = ct.ID

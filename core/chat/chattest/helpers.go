@@ -169,7 +169,8 @@ func dump(t testing.TB) {
 	for _, u := range allUsers {
 		s, _ := u.Skipped(ctx)
 		gs, _ := u.Groups(ctx)
-		t.Logf("%s: skipped %+v", u.Name, s)
+		cs, _ := u.Contacts(ctx)
+		t.Logf("%s: skipped %+v contacts %+v", u.Name, s, cs)
 		for _, g := range gs {
 			ms, _ := u.Members(ctx, g.GroupID)
 			t.Logf("   group %+v members %+v", g, ms)
