@@ -8,7 +8,7 @@ import (
 	"os"
 
 	"github.com/sxweb/sxweb/core/agent"
-	"github.com/sxweb/sxweb/core/chat"
+	"github.com/sxweb/sxweb/core/chat/agentconn"
 	"github.com/sxweb/sxweb/core/relayclient"
 	"github.com/sxweb/sxweb/core/store"
 	"github.com/sxweb/sxweb/wasm/bridge"
@@ -38,45 +38,5 @@ func newRelayAgent(_ context.Context, opts Options, st store.Store) (connAgent, 
 	if err != nil {
 		return nil, err
 	}
-	return relayAgent{a}, nil
-}
-
-// relayAgent adapts *agent.Agent's handler to the chat layer's events.
-// (All other methods of chat.Agent are the agent's own.)
-type relayAgent struct{ *agent.Agent }
-
-func (r relayAgent) SetHandler(h func(ctx context.Context, ev chat.AgentEvent, b *store.Batch) error) {
-	r.Agent.SetHandler(func(ctx context.Context, ev agent.Event, b *store.Batch) error {
-		cev, ok := chatAgentEvent(ev)
-		if !ok {
-			return nil
-		}
-		return h(ctx, cev, b)
-	})
-}
-
-// chatAgentEvent converts an agent event; relay up/down are not the chat
-// layer's business (false).
-func chatAgentEvent(ev agent.Event) (chat.AgentEvent, bool) {
-	switch e := ev.(type) {
-	case agent.Confirmation:
-		return chat.AgentEvent{Kind: chat.AgentConfirmation, ConnID: e.ConnID, ConfID: e.ConfID, ConnInfo: e.ConnInfo}, true
-	case agent.Request:
-		return chat.AgentEvent{Kind: chat.AgentRequest, ConnID: e.ConnID, ReqID: e.ReqID, ConnInfo: e.ConnInfo}, true
-	case agent.Connected:
-		return chat.AgentEvent{Kind: chat.AgentConnected, ConnID: e.ConnID, ConnInfo: e.ConnInfo}, true
-	case agent.Message:
-		return chat.AgentEvent{Kind: chat.AgentMessage, ConnID: e.ConnID, MsgNum: e.MsgNum, Body: e.Body}, true
-	case agent.Sent:
-		return chat.AgentEvent{Kind: chat.AgentSent, ConnID: e.ConnID, MsgNum: e.MsgNum}, true
-	case agent.Delivered:
-		return chat.AgentEvent{Kind: chat.AgentDelivered, ConnID: e.ConnID, MsgNum: e.MsgNum}, true
-	case agent.Deleted:
-		return chat.AgentEvent{Kind: chat.AgentDeleted, ConnID: e.ConnID}, true
-	case agent.SendFailed:
-		return chat.AgentEvent{Kind: chat.AgentOther, ConnID: e.ConnID, MsgNum: e.MsgNum, Detail: "send failed: " + e.Code}, true
-	case agent.Integrity:
-		return chat.AgentEvent{Kind: chat.AgentOther, ConnID: e.ConnID, MsgNum: e.MsgNum, Detail: "integrity: " + e.Kind}, true
-	}
-	return chat.AgentEvent{}, false
+	return agentconn.Agent{Agent: a}, nil
 }

@@ -1,5 +1,7 @@
 // Package agentconn connects chat.Client to *agent.Agent: it converts the
-// agent's typed events to chat.AgentEvent and adapts the handler.
+// agent's typed events to chat.AgentEvent and adapts the handler. It is the
+// only place that does: the browser build (wasm), the Cloudflare tests and
+// the native tools all use it, so a new agent event is handled once.
 //
 // Layer: glue between core/chat and core/agent (chat declares the Agent
 // interface it needs; *agent.Agent satisfies it directly).
@@ -46,9 +48,25 @@ func Event(ev agent.Event) chat.AgentEvent {
 	}
 }
 
+// ChatHandler is the chat layer's event handler (chat.Client.HandleAgentEvent).
+type ChatHandler = func(ctx context.Context, ev chat.AgentEvent, b *store.Batch) error
+
 // Handler adapts a chat.Client to the agent's Handler.
-func Handler(c *chat.Client) agent.Handler {
+func Handler(c *chat.Client) agent.Handler { return HandlerFunc(c.HandleAgentEvent) }
+
+// HandlerFunc adapts a chat-level handler to the agent's Handler.
+func HandlerFunc(h ChatHandler) agent.Handler {
 	return func(ctx context.Context, ev agent.Event, b *store.Batch) error {
-		return c.HandleAgentEvent(ctx, Event(ev), b)
+		return h(ctx, Event(ev), b)
 	}
 }
+
+// Agent is *agent.Agent with the chat layer's handler signature, for hosts
+// that hold the agent behind an interface of chat-level methods (the
+// browser build, tests). Every other method is the agent's own.
+type Agent struct{ *agent.Agent }
+
+var _ chat.Agent = Agent{}
+
+// SetHandler sets h as the agent's handler (through Event); before Start.
+func (a Agent) SetHandler(h ChatHandler) { a.Agent.SetHandler(HandlerFunc(h)) }

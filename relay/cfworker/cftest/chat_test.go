@@ -10,8 +10,8 @@ import (
 
 	"github.com/sxweb/sxweb/core/agent"
 	"github.com/sxweb/sxweb/core/chat"
+	"github.com/sxweb/sxweb/core/chat/agentconn"
 	"github.com/sxweb/sxweb/core/relayclient/wsdial"
-	"github.com/sxweb/sxweb/core/store"
 	"github.com/sxweb/sxweb/core/store/memstore"
 	"github.com/sxweb/sxweb/relay"
 	"github.com/sxweb/sxweb/relay/relaytest"
@@ -78,9 +78,9 @@ func newChatUser(t *testing.T, name, relayURL string) *chatUser {
 	st := memstore.New()
 	a, err := agent.New(agent.Config{Store: st, Relays: []string{relayURL}, Dial: wsdial.Dial})
 	must(t, err)
-	c, err := chat.New(chat.Config{Store: st, Agent: relayAgent{a}})
+	c, err := chat.New(chat.Config{Store: st, Agent: a})
 	must(t, err)
-	relayAgent{a}.SetHandler(c.HandleAgentEvent)
+	a.SetHandler(agentconn.Handler(c))
 	must(t, c.Start(ctx))
 	must(t, a.Start(ctx))
 	t.Cleanup(func() { a.Close(); c.Close() })
@@ -127,41 +127,4 @@ func must(t testing.TB, err error) {
 	if err != nil {
 		t.Fatal(err)
 	}
-}
-
-// relayAgent adapts *agent.Agent's events to the chat layer's (as the
-// browser build's wasm/agent.go does).
-type relayAgent struct{ *agent.Agent }
-
-func (r relayAgent) SetHandler(h func(ctx context.Context, ev chat.AgentEvent, b *store.Batch) error) {
-	r.Agent.SetHandler(func(ctx context.Context, ev agent.Event, b *store.Batch) error {
-		if cev, ok := chatAgentEvent(ev); ok {
-			return h(ctx, cev, b)
-		}
-		return nil
-	})
-}
-
-func chatAgentEvent(ev agent.Event) (chat.AgentEvent, bool) {
-	switch e := ev.(type) {
-	case agent.Confirmation:
-		return chat.AgentEvent{Kind: chat.AgentConfirmation, ConnID: e.ConnID, ConfID: e.ConfID, ConnInfo: e.ConnInfo}, true
-	case agent.Request:
-		return chat.AgentEvent{Kind: chat.AgentRequest, ConnID: e.ConnID, ReqID: e.ReqID, ConnInfo: e.ConnInfo}, true
-	case agent.Connected:
-		return chat.AgentEvent{Kind: chat.AgentConnected, ConnID: e.ConnID, ConnInfo: e.ConnInfo}, true
-	case agent.Message:
-		return chat.AgentEvent{Kind: chat.AgentMessage, ConnID: e.ConnID, MsgNum: e.MsgNum, Body: e.Body}, true
-	case agent.Sent:
-		return chat.AgentEvent{Kind: chat.AgentSent, ConnID: e.ConnID, MsgNum: e.MsgNum}, true
-	case agent.Delivered:
-		return chat.AgentEvent{Kind: chat.AgentDelivered, ConnID: e.ConnID, MsgNum: e.MsgNum}, true
-	case agent.Deleted:
-		return chat.AgentEvent{Kind: chat.AgentDeleted, ConnID: e.ConnID}, true
-	case agent.SendFailed:
-		return chat.AgentEvent{Kind: chat.AgentOther, ConnID: e.ConnID, MsgNum: e.MsgNum, Detail: "send failed: " + e.Code}, true
-	case agent.Integrity:
-		return chat.AgentEvent{Kind: chat.AgentOther, ConnID: e.ConnID, MsgNum: e.MsgNum, Detail: "integrity: " + e.Kind}, true
-	}
-	return chat.AgentEvent{}, false
 }
