@@ -246,6 +246,11 @@ var chatAPI = map[string]m{
 	"stats": func(ctx context.Context, c *chat.Client, _ bridge.Args) (any, error) {
 		return asJS(c.Stats(ctx))
 	},
+	// reconnect(): the browser is online again; resolves once the relay
+	// clients were told to dial now (RelayUp follows), not when they are up.
+	"reconnect": func(ctx context.Context, c *chat.Client, _ bridge.Args) (any, error) {
+		return nil, c.Reconnect(ctx)
+	},
 }
 
 // chatMethods binds chatAPI to one client.

@@ -2,8 +2,10 @@
 
 package main
 
-// APIMethods are the JS API names of issue 4, in README order. The handle
-// has exactly these plus setEventSink; close is provided by the bridge.
+// APIMethods are the JS API names of issue 4, in README order, plus
+// reconnect (web/simplex.js calls it when the browser comes back online).
+// The handle has exactly these plus setEventSink; close is provided by the
+// bridge.
 var APIMethods = []string{
 	"setProfile", "getProfile",
 	"createInvitation", "connect", "contacts",
@@ -12,5 +14,5 @@ var APIMethods = []string{
 	"sendGroupMessage", "messages",
 	"startDirectChat", "acceptDirectChat", "sendDirectMessage",
 	"deleteContact", "setGroupPreferences", "removeMember", "leaveGroup", "deleteGroup",
-	"stats",
+	"stats", "reconnect",
 }

@@ -86,7 +86,11 @@ func TestHandleHasTheJSAPI(t *testing.T) {
 			t.Errorf("handle.%s is %s, want a function", name, f.Type())
 		}
 	}
-	p, _ := h.Call("close")
+	p, _ := h.Call("reconnect")
+	if _, err := awaitT(t, p); err != nil {
+		t.Fatalf("reconnect: %v", err)
+	}
+	p, _ = h.Call("close")
 	if _, err := awaitT(t, p); err != nil {
 		t.Fatalf("close: %v", err)
 	}

@@ -24,6 +24,7 @@ func TestDirectChatOverRealRelay(t *testing.T) {
 		return length(a) == 1 && str(a, 0, "status") == "connected" &&
 			length(b) == 1 && str(b, 0, "status") == "connected" && str(b, 0, "contactId") == bc
 	})
+	bob.call("reconnect") // connected: resolves, changes nothing
 	bob.call("sendDirectMessage", bc, "first")
 	bob.call("sendDirectMessage", bc, "second")
 	eventually(t, "alice has both messages in order", func() bool {

@@ -52,6 +52,10 @@ type RelayClient interface {
 	Close() error
 }
 
+// Reconnecter is a RelayClient that can be told to dial now instead of
+// waiting out its backoff (relayclient's does; see Agent.Reconnect).
+type Reconnecter interface{ Reconnect() }
+
 // RelayError is a refusal by the relay, with the relay's error code.
 // Codes other than QUOTA are permanent for the command that got them.
 type RelayError struct{ Code string }

@@ -111,3 +111,6 @@ func (a *rcAdapter) Close() error {
 	a.once.Do(func() { close(a.done) })
 	return a.c.Close()
 }
+
+// Reconnect makes the relay client dial now if it is not connected.
+func (a *rcAdapter) Reconnect() { a.c.Reconnect() }

@@ -1,6 +1,7 @@
 package chat
 
 import (
+	"context"
 	"errors"
 
 	"github.com/sxweb/sxweb/core/store"
@@ -134,4 +135,22 @@ func (c *Client) track(t *tx, connID string, n uint64, d dlvRec) error {
 		}
 	}
 	return nil
+}
+
+// reconnecter is an Agent that can reconnect to its relays at once
+// (*agent.Agent); Reconnect is a no-op for agents without it.
+type reconnecter interface {
+	Reconnect(ctx context.Context) error
+}
+
+// Reconnect asks the agent to reconnect now to every relay it is not
+// connected to (skipping the backoff wait) and to retry its outbox; call it
+// when the device comes back online. It returns once that is asked, not
+// when the relays are up. It takes no lock of the chat layer.
+func (c *Client) Reconnect(ctx context.Context) error {
+	r, ok := c.ag.(reconnecter)
+	if !ok {
+		return nil
+	}
+	return wrapErr(CodeAgent, r.Reconnect(ctx), "reconnect")
 }

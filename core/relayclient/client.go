@@ -20,6 +20,7 @@ type Client struct {
 	done   chan struct{}
 	events *eventQueue
 	first  chan struct{} // closed after the first connection attempt
+	now    chan struct{} // Reconnect: end the backoff wait (buffered, 1)
 
 	mu       sync.Mutex
 	cur      *session
@@ -46,7 +47,7 @@ func New(url string, dial Dialer, opts Options) *Client {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	c := &Client{url: url, dial: dial, opts: opts, ctx: ctx, cancel: cancel, done: make(chan struct{}),
-		events: newEventQueue(), first: make(chan struct{}), queues: map[string]RecipientQueue{},
+		events: newEventQueue(), first: make(chan struct{}), now: make(chan struct{}, 1), queues: map[string]RecipientQueue{},
 		keyCache: map[string]*keys{}, macCache: map[string][]byte{}}
 	go c.run()
 	return c
@@ -66,11 +67,49 @@ func (c *Client) Close() error {
 	return nil
 }
 
+// Reconnect dials at once if the client is not connected, instead of
+// waiting out its backoff (for example when the device comes back online),
+// and resets the backoff. It returns without waiting for the attempt: Up
+// reports success. When connected, or when an attempt is under way, it
+// does nothing more.
+func (c *Client) Reconnect() {
+	c.mu.Lock()
+	connected := c.cur != nil
+	c.mu.Unlock()
+	if connected {
+		return
+	}
+	select {
+	case c.now <- struct{}{}:
+	default: // already asked
+	}
+}
+
+// wait waits out a backoff of d, or less if Reconnect is called; it
+// returns the next backoff.
+func (c *Client) wait(backoff time.Duration) time.Duration {
+	d := backoff/2 + rand.N(backoff/2+1)
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return min(backoff*2, c.opts.MaxBackoff)
+	case <-c.now:
+		return c.opts.MinBackoff
+	case <-c.ctx.Done():
+		return backoff
+	}
+}
+
 func (c *Client) run() {
 	defer close(c.done)
 	backoff := c.opts.MinBackoff
 	firstDone := false
 	for c.ctx.Err() == nil {
+		select {
+		case <-c.now: // asked while connecting or connected: this attempt is it
+		default:
+		}
 		s, err := c.connect()
 		if !firstDone {
 			firstDone = true
@@ -78,12 +117,7 @@ func (c *Client) run() {
 		}
 		if err != nil {
 			c.opts.Logf("relayclient: connect %s: %v", c.url, err)
-			d := backoff/2 + rand.N(backoff/2+1)
-			backoff = min(backoff*2, c.opts.MaxBackoff)
-			select {
-			case <-time.After(d):
-			case <-c.ctx.Done():
-			}
+			backoff = c.wait(backoff)
 			continue
 		}
 		began := time.Now()
@@ -100,12 +134,7 @@ func (c *Client) run() {
 		if time.Since(began) > 10*time.Second {
 			backoff = c.opts.MinBackoff // a healthy session: reconnect at once
 		} else { // a relay that accepts and drops at once must not be hammered
-			d := backoff/2 + rand.N(backoff/2+1)
-			backoff = min(backoff*2, c.opts.MaxBackoff)
-			select {
-			case <-time.After(d):
-			case <-c.ctx.Done():
-			}
+			backoff = c.wait(backoff)
 		}
 	}
 }

@@ -2,7 +2,8 @@
 // (docs/relay-protocol.md): one Client per relay URL multiplexes every
 // queue of that relay on one connection, correlates responses, packs
 // commands issued close together into one frame, reconnects with backoff
-// and re-subscribes every remembered queue in large batched frames.
+// (Reconnect: dial now, when the device is back online) and re-subscribes
+// every remembered queue in large batched frames.
 //
 // Layer: core; imports relay/wire (the shared codec) and nothing else of
 // relay/. It must not import net/http or syscall/js: the transport is an
