@@ -177,11 +177,14 @@ var chatAPI = map[string]m{
 		return idResult("messageId")(c.SendGroupMessage(ctx, s[0], s[1]))
 	},
 	"messages": func(ctx context.Context, c *chat.Client, a bridge.Args) (any, error) {
-		var ref chat.ChatRef
-		if err := fields(a, 0, &ref); err != nil {
+		var q struct { // {groupId | contactId, limit?, before?}
+			chat.ChatRef
+			chat.Page
+		}
+		if err := fields(a, 0, &q); err != nil {
 			return nil, err
 		}
-		return asList(c.Messages(ctx, ref))
+		return asList(c.Messages(ctx, q.ChatRef, q.Page))
 	},
 	"startDirectChat": func(ctx context.Context, c *chat.Client, a bridge.Args) (any, error) {
 		s, err := strs(a, 3)

@@ -200,3 +200,43 @@ func TestQuotaCode(t *testing.T) {
 		t.Fatalf("code = %q", got)
 	}
 }
+
+// messages({groupId, limit, before}) pages back through a chat, each page
+// oldest first; without limit it is the whole chat.
+func TestMessagesPaging(t *testing.T) {
+	alice := newClient(t, "alice")
+	g := str(alice.call("createGroup", map[string]any{"displayName": "log"}), "groupId")
+	for i := range 12 {
+		alice.call("sendGroupMessage", g, fmt.Sprint("m", i))
+	}
+	if n := length(alice.call("messages", map[string]any{"groupId": g})); n != 12 {
+		t.Fatalf("whole chat: %d messages, want 12", n)
+	}
+	var got []string
+	before := ""
+	for {
+		q := map[string]any{"groupId": g, "limit": 5}
+		if before != "" {
+			q["before"] = before
+		}
+		page := alice.call("messages", q)
+		if length(page) == 0 {
+			break
+		}
+		var texts []string
+		for i := range length(page) {
+			texts = append(texts, str(page, i, "text"))
+		}
+		got = append(texts, got...)
+		before = str(page, 0, "messageId")
+	}
+	want := fmt.Sprint([]string{"m0", "m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8", "m9", "m10", "m11"})
+	if fmt.Sprint(got) != want {
+		t.Fatalf("paged back %v, want %v", got, want)
+	}
+	_, err := alice.try("messages", map[string]any{"groupId": g, "limit": 5, "before": "nope"})
+	var r *bridge.Rejection
+	if !errors.As(err, &r) || r.Code != chat.CodeNotFound {
+		t.Fatalf("before an unknown message: %v, want NOT_FOUND", err)
+	}
+}

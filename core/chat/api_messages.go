@@ -91,34 +91,6 @@ func (c *Client) recheckViaHost(groupID, msgKey string, body []byte) func(*tx) e
 	}
 }
 
-// Messages lists the messages of a group or a contact, oldest first.
-func (c *Client) Messages(ctx context.Context, ref ChatRef) ([]Message, error) {
-	var out []Message
-	err := c.view(ctx, func(t *tx) error {
-		var chat string
-		switch {
-		case ref.GroupID != "":
-			if _, err := t.group(ref.GroupID); err != nil {
-				return err
-			}
-			chat = groupChat(ref.GroupID)
-		case ref.ContactID != "":
-			if _, err := t.contact(ref.ContactID); err != nil {
-				return err
-			}
-			chat = contactChat(ref.ContactID)
-		default:
-			return newErr(CodeBadRequest, "groupId or contactId")
-		}
-		ms, err := listJSON[msgRec](t, bMsg, chat+"/")
-		for i := range ms {
-			out = append(out, msgView(&ms[i]))
-		}
-		return err
-	})
-	return out, err
-}
-
 // RemoveMember removes a member (admins and owners, not above their role).
 func (c *Client) RemoveMember(ctx context.Context, groupID, memberID string) error {
 	id, err := proto.ParseBytes(memberID)

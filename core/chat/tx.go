@@ -91,8 +91,8 @@ func (t *tx) del(bucket, key string) {
 // list returns the records of bucket under prefix, with the tx's own writes.
 func (t *tx) list(bucket, prefix string) ([]store.KV, error) {
 	kvs, err := t.st.List(t.ctx, bucket, prefix)
-	if err != nil {
-		return nil, err
+	if err != nil || len(t.ov) == 0 {
+		return kvs, err // nothing of ours to merge: the store's order stands
 	}
 	m := map[string][]byte{}
 	for _, kv := range kvs {
