@@ -15,8 +15,10 @@
 // Concurrency: all methods are safe for concurrent use. Events reach the
 // Handler from one goroutine, in order. A Handler runs while the agent
 // holds its state lock: inside it call only the ...Tx methods (SendTx,
-// AllowTx, JoinTx, AcceptRequestTx) and Stats, never Send, Join, Allow or
-// AcceptRequest (they would wait for the handler to return).
+// AllowTx, JoinTx, AcceptRequestTx) and Stats, never Send, Join, Allow,
+// AcceptRequest or Reconnect (they would wait for the handler to return).
+// Reconnect (the network is back) makes every disconnected relay client
+// dial at once and the outbox retry at once; it does not wait for them.
 //
 // Atomicity: processing one received message (ratchet step, dedup record,
 // state change, and the handler's writes to its *store.Batch) is committed
