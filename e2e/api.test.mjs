@@ -117,6 +117,23 @@ test("every group message reaches everyone; stats count N-1 group connections an
   assert.equal(mine.length, 1);
 });
 
+test("history pages: the newest `limit` before a message, oldest first", async () => {
+  const { alice } = users;
+  for (let i = 0; i < 5; i++) await call(alice, "sendGroupMessage", alice.groupId, `page test ${i}`);
+  const ids = (ms) => ms.map((m) => m.messageId);
+  const all = await call(alice, "messages", { groupId: alice.groupId });
+  assert.equal(all.length, 8);
+  const newest = await call(alice, "messages", { groupId: alice.groupId, limit: 3 });
+  assert.deepEqual(texts(newest), ["page test 2", "page test 3", "page test 4"]);
+  const before = await call(alice, "messages", { groupId: alice.groupId, limit: 3, before: newest[0].messageId });
+  assert.deepEqual(ids(before), ids(all.slice(2, 5)));
+  const first = await call(alice, "messages", { groupId: alice.groupId, limit: 3, before: before[0].messageId });
+  assert.deepEqual(ids(first), ids(all.slice(0, 2)), "the last page is short");
+  assert.deepEqual(await call(alice, "messages", { groupId: alice.groupId, limit: 3, before: first[0].messageId }), [], "then empty: the start");
+  await assert.rejects(call(alice, "messages", { groupId: alice.groupId, limit: 3, before: "no-such-message" }), (e) => e.code === "NOT_FOUND");
+  await assert.rejects(call(alice, "messages", { groupId: alice.groupId, limit: -1 }), (e) => e.code === "BAD_REQUEST");
+});
+
 test("a direct chat: first message, a second queued while pending, accepted, both in order", async () => {
   const { bob, carol } = users;
   const carolM = (await call(bob, "members", bob.groupId)).find((m) => m.displayName === "carol");

@@ -115,6 +115,42 @@ test("phone width: list, chat, members", async () => {
   await ctx.close();
 });
 
+test("a long chat opens with its newest page; earlier pages load on scrolling up or by keyboard, keeping the place", async () => {
+  const { ctx, page } = await open(DESKTOP);
+  await onboard(page);
+  await page.waitForSelector("body[data-route='home']");
+  await page.getByRole("link", { name: /Archive/ }).click();
+  await page.waitForSelector(".msg");
+  const texts = () => page.locator(".messages .msg .text").allInnerTexts();
+  const range = (a, b) => Array.from({ length: b - a }, (_, i) => `old message ${a + i}`);
+  assert.deepEqual(await texts(), range(150, 250), "the newest page of 100, oldest first");
+  await shot(page, "mock-desktop-long-chat");
+
+  // Scrolled to the top: the page before loads above, and what was on screen stays where it was.
+  const y0 = await page.evaluate(() => {
+    const sc = document.querySelector(".scroller");
+    sc.scrollTop = 0;
+    return document.querySelector(".msg[data-id='h150']").getBoundingClientRect().top;
+  });
+  await until(async () => (await texts()).length === 200, { what: "the page before, on scrolling up" });
+  assert.deepEqual(await texts(), range(50, 250));
+  const y1 = await page.evaluate(() => document.querySelector(".msg[data-id='h150']").getBoundingClientRect().top);
+  assert.ok(Math.abs(y1 - y0) < 4, `message 150 stays in place (${y0} → ${y1})`);
+
+  // Keyboard: Shift+Tab from the composer reaches "Load earlier messages"; Enter loads the rest
+  // (focusing it scrolls it into view, which may already start loading: either way the rest comes).
+  await page.getByRole("textbox", { name: "Message" }).focus();
+  await page.evaluate(() => document.addEventListener("focusin", (e) => { globalThis.focused ??= e.target.textContent; }, { once: true }));
+  await page.keyboard.press("Shift+Tab");
+  assert.equal(await page.evaluate(() => globalThis.focused), "Load earlier messages");
+  await page.keyboard.press("Enter");
+  await until(async () => (await texts()).length === 250, { what: "the first page, by keyboard" });
+  assert.deepEqual(await texts(), range(0, 250));
+  await page.locator(".more.start", { hasText: "Start of the conversation" }).waitFor();
+  assert.equal(await page.getByRole("button", { name: "Load earlier messages" }).count(), 0);
+  await ctx.close();
+});
+
 test("keyboard only: open a group and send", async () => {
   const { ctx, page } = await open(DESKTOP);
   await page.keyboard.type("kim"); // the display name field has the focus

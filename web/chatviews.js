@@ -3,7 +3,11 @@
 // dynamic parts from the core in update().
 import { h, fill, fmtTime } from "./dom.js";
 
-const SHOWN = 300; // messages rendered at once; older ones behind "Show earlier"
+// A chat opens with its newest PAGE messages; older pages are read from the core
+// (messages({..., limit, before})) when the list is scrolled to the top or on
+// "Load earlier", so opening a long chat costs one page, not the whole history.
+export const PAGE = 100;
+const NEAR_TOP = 120; // px from the top of the list that load the next page
 export const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 const STATUS = {
@@ -37,13 +41,20 @@ function messageItem(m, nameOf) {
     h("span", { class: "meta" }, h("time", {}, fmtTime(m.ts)), mine ? statusMark(m) : null));
 }
 
-/** A message log with a composer; send(text) must resolve once the core stored the message. */
-function chatPane({ label, send, composerHint }) {
-  let all = [];
-  let limit = SHOWN;
+/**
+ * A message log with a composer. send(text) must resolve once the core stored the
+ * message; page(before) resolves with the PAGE messages before messageId `before`
+ * (the newest PAGE when undefined), oldest first.
+ */
+function chatPane({ label, send, page, onError = console.error, composerHint }) {
+  let all = []; // the loaded messages, oldest first: the newest pages of the chat
+  let more = false; // the core may have messages older than all[0]
+  let loading = null; // the Promise of the page being read
   // Not a live region: it is redrawn whole; app.js announces new messages instead.
   const list = h("ol", { class: "messages", "aria-label": label });
-  const scroller = h("div", { class: "scroller" }, list);
+  const scroller = h("div", { class: "scroller", onscroll: () => { if (scroller.scrollTop < NEAR_TOP) loadEarlier(); } }, list);
+  const moreButton = h("button", { class: "link", type: "button", onclick: () => loadEarlier() }, "Load earlier messages");
+  const moreItem = h("li", { class: "more" }, moreButton);
   const input = h("textarea", {
     rows: 1, placeholder: "Message (Enter sends, Shift+Enter: new line)", "aria-label": "Message", maxlength: 10000, autofocus: true,
     onkeydown: (e) => { if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); submit(); } },
@@ -67,25 +78,50 @@ function chatPane({ label, send, composerHint }) {
   let nameOf = () => "";
   let pending = []; // events that arrived before the first load
   let frame = 0;
-  function draw() {
+  /** Redraws the list; keepTop keeps what is on screen in place while older messages are added above it. */
+  function draw(keepTop = false) {
+    if (frame) cancelAnimationFrame(frame);
     frame = 0;
-    const atBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 40;
-    const shown = all.slice(-limit);
+    const fromBottom = scroller.scrollHeight - scroller.scrollTop;
+    const atBottom = fromBottom - scroller.clientHeight < 40;
+    const hadFocus = document.activeElement === moreButton;
+    moreButton.textContent = loading ? "Loading earlier messages…" : "Load earlier messages";
+    moreItem.setAttribute("aria-busy", loading ? "true" : "false");
     fill(list,
-      all.length > shown.length
-        ? h("li", { class: "more" }, h("button", { class: "link", onclick: () => { limit += SHOWN; draw(); } }, `Show earlier (${all.length - shown.length})`))
-        : null,
-      shown.length ? shown.map((m) => messageItem(m, nameOf)) : h("li", { class: "empty" }, "No messages yet."));
-    if (atBottom || list.dataset.first !== "0") scroller.scrollTop = scroller.scrollHeight;
+      more ? moreItem : all.length ? h("li", { class: "more start" }, "Start of the conversation") : null,
+      all.length ? all.map((m) => messageItem(m, nameOf)) : h("li", { class: "empty" }, "No messages yet."));
+    if (keepTop) scroller.scrollTop = scroller.scrollHeight - fromBottom;
+    else if (atBottom || list.dataset.first !== "0") scroller.scrollTop = scroller.scrollHeight;
     list.dataset.first = "0";
+    list.dataset.more = String(more);
+    if (hadFocus) (more ? moreButton : scroller).focus({ preventScroll: true });
   }
-  const redraw = () => { if (!frame) frame = requestAnimationFrame(draw); };
+  const redraw = () => { if (!frame) frame = requestAnimationFrame(() => draw()); };
 
-  /** Sets the names of senders and, on the first load, the messages (then applies events that came meanwhile). */
+  /** Reads the page before the first loaded message and shows it above, keeping the scroll position. */
+  function loadEarlier() {
+    if (!more || loading || !all.length) return loading;
+    const before = all[0].messageId;
+    loading = page(before).then((older = []) => {
+      more = older.length >= PAGE;
+      all = [...older.filter((m) => !all.some((x) => x.messageId === m.messageId)), ...all];
+    }).catch((e) => {
+      if (e && e.code === "NOT_FOUND") more = false; // the first message was deleted meanwhile
+      else onError(e);
+    }).finally(() => {
+      loading = null;
+      draw(true);
+    });
+    draw(true);
+    return loading;
+  }
+
+  /** Sets the names of senders and, on the first load, the newest page (then applies events that came meanwhile). */
   function render(messages, names) {
     if (names) nameOf = names;
     if (messages) {
       all = messages;
+      more = messages.length >= PAGE;
       const early = pending || [];
       pending = [];
       early.forEach(apply);
@@ -96,7 +132,7 @@ function chatPane({ label, send, composerHint }) {
   function apply(ev) {
     const i = all.findIndex((x) => x.messageId === ev.messageId);
     if (ev.type === "delivery") {
-      if (i < 0) return;
+      if (i < 0) return; // not loaded: its page is read with the current state
       const status = ev.total > 0 && ev.delivered >= ev.total ? "delivered" : all[i].status === "delivered" ? "delivered" : "sent";
       all[i] = { ...all[i], status, delivered: ev.delivered, total: ev.total };
     } else {
@@ -104,7 +140,7 @@ function chatPane({ label, send, composerHint }) {
       if (i >= 0) all[i] = { ...all[i], ...m }; else all.push(m);
     }
   }
-  /** Applies a message or delivery event of this chat without asking the core for the whole history. */
+  /** Applies a message or delivery event of this chat without asking the core for the history. */
   function onEvent(ev) {
     if (!list.dataset.first) { pending.push(ev); return; } // not loaded yet
     apply(ev);
@@ -123,7 +159,10 @@ function chatPane({ label, send, composerHint }) {
     button.disabled = !on;
     hint.textContent = why || composerHint || "";
   }
-  return { el: h("div", { class: "chat" }, scroller, h("div", { class: "composer-wrap" }, hint, form)), render, onEvent, sent, setEnabled, input };
+  return {
+    el: h("div", { class: "chat" }, scroller, h("div", { class: "composer-wrap" }, hint, form)),
+    render, onEvent, sent, setEnabled, input, loadEarlier,
+  };
 }
 
 const GROUP_STATE = { invited: "invited", joining: "joining: waiting for the host", left: "you left", removed: "you were removed", deleted: "deleted" };
@@ -164,6 +203,8 @@ export function groupView(app, { groupId }) {
   const head = h("div");
   const pane = chatPane({
     label: `Messages in ${g.displayName}`,
+    page: (before) => app.chat.messages({ groupId: id, limit: PAGE, before }),
+    onError: app.error,
     send: async (text) => {
       const r = await app.chat.sendGroupMessage(id, text).catch((e) => { app.error(e); throw e; });
       pane.sent(r.messageId, text);
@@ -174,8 +215,9 @@ export function groupView(app, { groupId }) {
   async function update() {
     const g2 = findGroup(app, id) || g;
     fill(head, groupHeader(app, g2), invitation(app, g2));
-    // The history is read once; later messages and delivery marks come as events.
-    const [ms, msgs] = await Promise.all([app.chat.members(id), loaded ? null : app.chat.messages({ groupId: id })]);
+    // The newest page is read once; later messages and delivery marks come as
+    // events, older pages when scrolled to.
+    const [ms, msgs] = await Promise.all([app.chat.members(id), loaded ? null : app.chat.messages({ groupId: id, limit: PAGE })]);
     loaded = true;
     members = ms || [];
     pane.render(msgs, nameOf);
@@ -275,6 +317,8 @@ export function contactView(app, { contactId }) {
   const state = h("div", { class: "contact-state", role: "status" });
   const pane = chatPane({
     label: `Messages with ${c.displayName}`,
+    page: (before) => app.chat.messages({ contactId: c.contactId, limit: PAGE, before }),
+    onError: app.error,
     send: async (text) => {
       const r = await app.chat.sendDirectMessage(c.contactId, text).catch((e) => { app.error(e); throw e; });
       pane.sent(r.messageId, text);
@@ -296,7 +340,7 @@ export function contactView(app, { contactId }) {
       fill(state, CONTACT_STATE[c2.status] ? h("p", {}, CONTACT_STATE[c2.status]) : null);
     }
     pane.setEnabled(c2.status !== "request", c2.status === "request" ? "Accept the request to reply." : "");
-    pane.render(loaded ? null : await app.chat.messages({ contactId: c2.contactId }), () => ""); // one sender: no names
+    pane.render(loaded ? null : await app.chat.messages({ contactId: c2.contactId, limit: PAGE }), () => ""); // one sender: no names
     loaded = true;
   }
   let loaded = false;
