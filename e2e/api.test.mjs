@@ -193,7 +193,15 @@ test("a message written offline is delivered after reconnect", async () => {
   await call(carol, "sendGroupMessage", carol.groupId, "written offline");
   const m = (await call(carol, "messages", { groupId: carol.groupId })).find((x) => x.text === "written offline");
   assert.ok(m, "the message is stored at once");
+  // simplex.js calls chat.reconnect() on the browser's online event (counted here)
+  await carol.page.evaluate(() => {
+    const reconnect = chat.reconnect;
+    globalThis.reconnects = 0;
+    chat.reconnect = (...a) => { globalThis.reconnects++; return reconnect(...a); };
+  });
   await carol.ctx.setOffline(false);
+  await until(() => carol.page.evaluate(() => globalThis.reconnects), { what: "reconnect() on the online event" });
+  await call(carol, "reconnect"); // resolves; calling it again is harmless
   for (const u of [users.alice, users.bob]) {
     await until(async () => texts(await call(u, "messages", { groupId: u.groupId })).includes("written offline"),
       { what: `${u.name} gets carol's offline message`, timeout: 90000 });

@@ -14,7 +14,7 @@ const API = [
   "createGroup", "groups", "createGroupLink", "joinGroup", "inviteToGroup",
   "acceptGroupInvitation", "members", "sendGroupMessage", "messages",
   "startDirectChat", "acceptDirectChat", "sendDirectMessage", "deleteContact",
-  "setGroupPreferences", "removeMember", "leaveGroup", "deleteGroup", "stats",
+  "setGroupPreferences", "removeMember", "leaveGroup", "deleteGroup", "stats", "reconnect",
 ];
 const EVENT_TYPES = ["message", "member", "contact", "group", "delivery", "error", "closed"];
 
@@ -192,7 +192,8 @@ function makeChat(handle, { db, relays, appURL, persisted, release }) {
   chat.storage = async () => (navigator.storage && navigator.storage.estimate ? navigator.storage.estimate() : null);
 
   const bc = typeof BroadcastChannel === "function" ? new BroadcastChannel(`sxweb:${db}`) : null;
-  const onOnline = () => { if (!closed && typeof handle.reconnect === "function") handle.reconnect(); };
+  // The network is back: dial the relays now instead of waiting out the backoff.
+  const onOnline = () => { if (!closed) chat.reconnect().catch(() => {}); };
   globalThis.addEventListener?.("online", onOnline);
 
   const shutdown = async (reason) => {
