@@ -105,6 +105,19 @@ test("phone width: list, chat, members", async () => {
   await page.getByRole("link", { name: /Book club/ }).click();
   await page.waitForSelector(".msg");
   assert.equal(await page.locator("#sidebar").isVisible(), false);
+  // The composer's placeholder fits in one line of the box; every bubble (theirs as mine) is as
+  // wide as its widest line (name, text, time) plus padding, not the column.
+  const [placeholder, room] = await page.evaluate(() => {
+    const t = document.querySelector(".composer textarea");
+    const cs = getComputedStyle(t);
+    const c = document.createElement("canvas").getContext("2d");
+    c.font = cs.font;
+    return [c.measureText(t.placeholder).width, t.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight)];
+  });
+  assert.ok(placeholder <= room, `the placeholder (${placeholder}px) fits the composer (${room}px)`);
+  const fits = await page.evaluate(() => [...document.querySelectorAll(".msg")].map((m) => [m.className, m.getBoundingClientRect().width,
+    Math.max(...[...m.children].map((c) => { const r = document.createRange(); r.selectNodeContents(c); return r.getBoundingClientRect().width; }))]));
+  for (const [cls, bubble, content] of fits) assert.ok(bubble <= content + 30, `${cls}: a ${bubble}px bubble around ${content}px of content`);
   await shot(page, "mock-phone-group");
   await page.getByRole("link", { name: "Members", exact: true }).click();
   await page.waitForSelector(".member");
@@ -148,6 +161,8 @@ test("a long chat opens with its newest page; earlier pages load on scrolling up
   assert.deepEqual(await texts(), range(0, 250));
   await page.locator(".more.start", { hasText: "Start of the conversation" }).waitFor();
   assert.equal(await page.getByRole("button", { name: "Load earlier messages" }).count(), 0);
+  await page.evaluate(() => { document.querySelector(".scroller").scrollTop = 0; });
+  await shot(page, "mock-desktop-long-chat-start");
   await ctx.close();
 });
 

@@ -55,8 +55,9 @@ function chatPane({ label, send, page, onError = console.error, composerHint }) 
   const scroller = h("div", { class: "scroller", onscroll: () => { if (scroller.scrollTop < NEAR_TOP) loadEarlier(); } }, list);
   const moreButton = h("button", { class: "link", type: "button", onclick: () => loadEarlier() }, "Load earlier messages");
   const moreItem = h("li", { class: "more" }, moreButton);
+  const keys = h("small", { class: "hint keys", id: `keys-${Math.random().toString(36).slice(2, 9)}` }, "Enter sends · Shift+Enter: new line");
   const input = h("textarea", {
-    rows: 1, placeholder: "Message (Enter sends, Shift+Enter: new line)", "aria-label": "Message", maxlength: 10000, autofocus: true,
+    rows: 1, placeholder: "Message", "aria-label": "Message", "aria-describedby": keys.id, maxlength: 10000, autofocus: true,
     onkeydown: (e) => { if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); submit(); } },
   });
   const hint = h("small", { class: "hint composer-hint", "aria-live": "polite" });
@@ -88,7 +89,7 @@ function chatPane({ label, send, page, onError = console.error, composerHint }) 
     moreButton.textContent = loading ? "Loading earlier messages…" : "Load earlier messages";
     moreItem.setAttribute("aria-busy", loading ? "true" : "false");
     fill(list,
-      more ? moreItem : all.length ? h("li", { class: "more start" }, "Start of the conversation") : null,
+      more ? moreItem : all.length >= PAGE ? h("li", { class: "more start" }, "Start of the conversation") : null,
       all.length ? all.map((m) => messageItem(m, nameOf)) : h("li", { class: "empty" }, "No messages yet."));
     if (keepTop) scroller.scrollTop = scroller.scrollHeight - fromBottom;
     else if (atBottom || list.dataset.first !== "0") scroller.scrollTop = scroller.scrollHeight;
@@ -160,7 +161,7 @@ function chatPane({ label, send, page, onError = console.error, composerHint }) 
     hint.textContent = why || composerHint || "";
   }
   return {
-    el: h("div", { class: "chat" }, scroller, h("div", { class: "composer-wrap" }, hint, form)),
+    el: h("div", { class: "chat" }, scroller, h("div", { class: "composer-wrap" }, hint, form, keys)),
     render, onEvent, sent, setEnabled, input, loadEarlier,
   };
 }
