@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # build.sh — the project's front door.
 #   ./build.sh serve   build everything and serve the app + relay on http://127.0.0.1:${PORT:-8080}
-#   ./build.sh test    run every test (Go native, wasm in Node and Chromium, end to end),
+#   ./build.sh test    run every test (Go native, wasm in Node and Chromium, the Worker's JS
+#                      helpers, end to end),
 #                      installing what the tests need when it is missing
 #   ./build.sh wasm    build the wasm and the web bundle into build/web
 #   ./build.sh bench   print the browser numbers (docs/browser-numbers.md)
@@ -18,14 +19,17 @@ WASM_PKG=./wasm          # package main of the browser core (GOOS=js)
 CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
 export CHROMIUM
 
-# npm packages pinned in package-lock.json (playwright-core, fake-indexeddb, qrcode-generator).
+# npm packages pinned in package-lock.json: playwright-core, fake-indexeddb, qrcode-generator,
+# and wrangler (relay/cfworker/cftest runs `wrangler dev` from node_modules).
+NPM_PACKAGES="playwright-core fake-indexeddb qrcode-generator wrangler"
 ensure_npm() {
   command -v npm >/dev/null || die "Node.js 20+ with npm is required"
   # npm records what it installed in node_modules/.package-lock.json: reinstall when the
   # lockfile is newer (a package was added) or a package we use is missing.
-  if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ] ||
-     [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/fake-indexeddb ] || [ ! -d node_modules/qrcode-generator ]; then
-    say "npm ci"
+  local missing="" p
+  for p in $NPM_PACKAGES; do [ -d "node_modules/$p" ] || missing="$missing $p"; done
+  if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ] || [ -n "$missing" ]; then
+    say "npm ci${missing:+ (missing:$missing)}"
     npm ci --no-audit --no-fund
   fi
 }
@@ -101,6 +105,8 @@ cmd_test() {
   # npm packages first: some native tests drive Node tools (relay/cfworker/cftest runs wrangler).
   ensure_npm
   ensure_chromium
+  say "worker JS helpers (node --test worker/test/)"
+  node --test worker/test/
   say "go test (native)"
   go test -count=1 ./...
   # The GOOS=js packages (docs/browser-internals.md, "Tests and how to run them").
