@@ -135,6 +135,28 @@ func TestGroupThroughTheJSAPI(t *testing.T) {
 
 func mustGet(v safejs.Value, name string) safejs.Value { f, _ := v.Get(name); return f }
 
+// An incognito member sees, in groups() and its group events, the random
+// name the others see; a member who is not incognito has no incognitoName.
+func TestIncognitoNameThroughTheJSAPI(t *testing.T) {
+	alice, bob := newClient(t, "alice"), newClient(t, "bob")
+	g := str(alice.call("createGroup", map[string]any{"displayName": "team"}), "groupId")
+	bg := str(bob.call("joinGroup", str(alice.call("createGroupLink", g)), map[string]any{"incognito": true}), "groupId")
+	eventually(t, "alice sees bob", func() bool { return length(alice.call("members", g)) == 1 })
+	seen := str(alice.call("members", g), 0, "displayName")
+	mine := bob.call("groups")
+	if name := str(mine, 0, "incognitoName"); name != seen || name == "bob" || str(mine, 0, "groupId") != bg {
+		t.Fatalf("bob's groups() incognitoName = %q, alice sees him as %q", name, seen)
+	}
+	if got := str(alice.call("groups"), 0, "incognitoName"); got != "<undefined>" {
+		t.Fatalf("alice (not incognito) has incognitoName %s", got)
+	}
+	for i := 0; i < length(bob.events); i++ {
+		if str(bob.events, i, "type") == "group" && str(bob.events, i, "incognitoName") != seen {
+			t.Fatalf("bob's group event %d has incognitoName %q, want %q", i, str(bob.events, i, "incognitoName"), seen)
+		}
+	}
+}
+
 func TestDirectChatPendingThenAccepted(t *testing.T) {
 	alice, bob := newClient(t, "alice"), newClient(t, "bob")
 	inv := alice.call("createInvitation")

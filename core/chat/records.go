@@ -121,7 +121,16 @@ func groupView(g *groupRec, count int) Group {
 	}
 	return Group{GroupID: g.ID, DisplayName: g.Profile.DisplayName, FullName: g.Profile.FullName,
 		Role: string(g.MyRole), MemberCount: count, DirectMessages: dm, DirectMessagesRole: role,
-		Status: g.Status, Incognito: g.Incognito, MemberID: g.MyID.String()}
+		Status: g.Status, Incognito: g.Incognito, IncognitoName: incognitoName(g.Incognito, g.MyProfile),
+		MemberID: g.MyID.String()}
+}
+
+// incognitoName is the name an incognito profile shows ("" when not incognito).
+func incognitoName(incognito bool, p *proto.Profile) string {
+	if !incognito || p == nil {
+		return ""
+	}
+	return p.DisplayName
 }
 
 func memberView(m *memberRec) Member {
@@ -144,7 +153,8 @@ func memberView(m *memberRec) Member {
 
 func contactView(ct *contactRec) Contact {
 	return Contact{ContactID: ct.ID, DisplayName: ct.Profile.DisplayName, FullName: ct.Profile.FullName,
-		Status: ct.Status, GroupID: ct.GroupID, MemberID: memberIDString(ct.MemberID), Incognito: ct.Incognito}
+		Status: ct.Status, GroupID: ct.GroupID, MemberID: memberIDString(ct.MemberID), Incognito: ct.Incognito,
+		IncognitoName: incognitoName(ct.Incognito, ct.MyProfile)}
 }
 
 func memberIDString(b proto.Bytes) string {

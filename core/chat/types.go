@@ -17,6 +17,9 @@ type Contact struct {
 	GroupID     string `json:"groupId,omitempty"`
 	MemberID    string `json:"memberId,omitempty"`
 	Incognito   bool   `json:"incognito"`
+	// IncognitoName is the random display name this contact sees for me when
+	// it was made from an incognito membership ("" otherwise).
+	IncognitoName string `json:"incognitoName,omitempty"`
 }
 
 // GroupSettings create a group.
@@ -52,7 +55,10 @@ type Group struct {
 	DirectMessagesRole string `json:"directMessagesRole,omitempty"`
 	Status             string `json:"status"` // invited, joining, active, left, removed, deleted
 	Incognito          bool   `json:"incognito"`
-	MemberID           string `json:"memberId"` // mine
+	// IncognitoName is the random display name the other members see for me
+	// when I joined incognito ("" otherwise).
+	IncognitoName string `json:"incognitoName,omitempty"`
+	MemberID      string `json:"memberId"` // mine
 }
 
 // JoinOptions join or accept a group.

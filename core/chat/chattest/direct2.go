@@ -27,18 +27,28 @@ func IncognitoMemberContactShowsIncognitoProfile(t *testing.T, mk Factory) {
 	if ivyName == "ivy" || ivyName == "" {
 		t.Fatalf("sam sees ivy as %q", ivyName)
 	}
+	// ivy can see the name the others see; sam (not incognito) has none
+	if g := groupOf(ivy, gids[2]); !g.Incognito || g.IncognitoName != ivyName {
+		t.Fatalf("ivy's group shows incognito=%v name %q, the others see %q", g.Incognito, g.IncognitoName, ivyName)
+	}
+	if g := groupOf(sam, gids[1]); g.Incognito || g.IncognitoName != "" {
+		t.Fatalf("sam's group shows incognito=%v name %q", g.Incognito, g.IncognitoName)
+	}
 	// sam invites the incognito member; then ivy invites sam back after deletion
 	sc := must[string](t)(sam.StartDirectChat(ctx, gids[1], memberID(t, sam, gids[1], ivyName), "hi"))
 	var req chat.Contact
 	waitFor(t, "request", func() (ok bool) { req, ok = requestFrom(ivy, gids[2]); return })
-	if !req.Incognito {
-		t.Fatalf("ivy's contact not marked incognito: %+v", req)
+	if !req.Incognito || req.IncognitoName != ivyName {
+		t.Fatalf("ivy's contact not marked incognito as %q: %+v", ivyName, req)
 	}
 	must[struct{}](t)(struct{}{}, ivy.AcceptDirectChat(ctx, req.ContactID))
 	waitFor(t, "connected", func() bool { return contactStatus(sam, sc) == "connected" })
 	c, _ := contactOf(sam, sc)
 	if c.DisplayName != ivyName {
 		t.Fatalf("sam's contact shows %q, want the incognito %q", c.DisplayName, ivyName)
+	}
+	if c.Incognito || c.IncognitoName != "" {
+		t.Fatalf("sam's contact marked incognito: %+v", c)
 	}
 	// ivy starts a chat with the owner: the owner sees the incognito name too
 	oc := must[string](t)(ivy.StartDirectChat(ctx, gids[2], memberID(t, ivy, gids[2], "owner"), ""))
@@ -47,7 +57,9 @@ func IncognitoMemberContactShowsIncognitoProfile(t *testing.T, mk Factory) {
 	if oreq.DisplayName != ivyName {
 		t.Fatalf("owner sees %q", oreq.DisplayName)
 	}
-	_ = oc
+	if ic, _ := contactOf(ivy, oc); ic.IncognitoName != ivyName {
+		t.Fatalf("ivy's contact with the owner shows incognito name %q, owner sees %q", ic.IncognitoName, ivyName)
+	}
 }
 
 func DeleteAndRecreateMemberContact(t *testing.T, mk Factory) {
