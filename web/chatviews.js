@@ -177,12 +177,18 @@ function invitation(app, g) {
       h("button", { onclick: () => accept(true) }, "Join incognito")));
 }
 
+/** "You appear as <name> …": the random name the others see where I am incognito (none otherwise). */
+function appearAs(name, where) {
+  return name ? h("p", { class: "incognito-as" }, "You appear as ", h("strong", {}, name), ` ${where}`) : null;
+}
+
 function groupHeader(app, g, title) {
   return h("header", { class: "chat-head" },
     h("a", { class: "back", href: "#/", "aria-label": "Back to chats" }, "←"),
     h("div", { class: "title" }, h("h1", {}, title || g.displayName),
       h("small", {}, `${plural(g.memberCount ?? 0, "member")} · direct messages ${g.directMessages === "on" ? "on" : "off"}`,
-        g.status && g.status !== "active" ? ` · ${GROUP_STATE[g.status] || g.status}` : "", g.incognito ? " · incognito" : "")),
+        g.status && g.status !== "active" ? ` · ${GROUP_STATE[g.status] || g.status}` : "", g.incognito && !g.incognitoName ? " · incognito" : ""),
+      appearAs(g.incognitoName, "in this group")),
     h("nav", { class: "actions", "aria-label": "Group" },
       h("a", { class: "button", href: `#/group/${encodeURIComponent(g.groupId)}` }, "Chat"),
       h("a", { class: "button", href: `#/group/${encodeURIComponent(g.groupId)}/members` }, "Members"),
@@ -331,7 +337,8 @@ export function contactView(app, { contactId }) {
     fill(head, h("header", { class: "chat-head" },
       h("a", { class: "back", href: "#/", "aria-label": "Back to chats" }, "←"),
       h("div", { class: "title" }, h("h1", {}, c2.displayName || "contact"),
-        h("small", { dataset: { status: c2.status } }, `${c2.status}${group ? ` · via ${group.displayName}` : ""}${c2.incognito ? " · incognito" : ""}`))));
+        h("small", { dataset: { status: c2.status } }, `${c2.status}${group ? ` · via ${group.displayName}` : ""}${c2.incognito && !c2.incognitoName ? " · incognito" : ""}`),
+        appearAs(c2.incognitoName, "in this chat"))));
     if (c2.status === "request") {
       fill(state, h("p", {}, h("strong", {}, c2.displayName), ` ${CONTACT_STATE.request}`),
         h("div", { class: "row" },
