@@ -111,8 +111,9 @@ func BenchmarkThroughput(b *testing.B) {
 	const queues, senders = 1000, 200
 	r := relaytest.Start(b, relay.Config{})
 	ctx := context.Background()
-	alice := relayclient.New(r.URL, wsdial.Dial, relayclient.Options{})
-	bob := relayclient.New(r.URL, wsdial.Dial, relayclient.Options{})
+	ka, kb := &counters{}, &counters{}
+	alice := relayclient.New(r.URL, ka.dial, relayclient.Options{})
+	bob := relayclient.New(r.URL, kb.dial, relayclient.Options{})
 	defer alice.Close()
 	defer bob.Close()
 	qs := make([]relayclient.RecipientQueue, queues)
@@ -134,6 +135,8 @@ func BenchmarkThroughput(b *testing.B) {
 		byID[string(q.RecipientID)] = q
 	}
 	body := make([]byte, 256)
+	ka.reset()
+	kb.reset()
 	b.ResetTimer()
 	start := time.Now()
 	var next atomic.Int64
@@ -180,6 +183,9 @@ func BenchmarkThroughput(b *testing.B) {
 	if bs, ok := r.Server().StoreStats(); ok {
 		b.ReportMetric(float64(bs.Ops)/float64(max(bs.Commits, 1)), "writes/commit")
 	}
+	// Frames the relay wrote: to the receiver (MSGs and ACK responses) and to the sender (SEND responses).
+	b.ReportMetric(float64(ka.framesDown.Load()+kb.framesDown.Load())/float64(b.N), "frames-down/msg")
+	b.ReportMetric(float64(ka.down.Load()+kb.down.Load())/float64(b.N), "bytes-down/msg")
 }
 
 // createQueues creates n queues through c.

@@ -76,7 +76,7 @@ func (ss *Session) cmdNew(ctx context.Context, t *wire.Transmission) *wire.Trans
 	q := store.Queue{RecipientKey: t.Key1, RecipientMAC: mac, BoxKey: box[:]}
 	for i := 0; ; i++ {
 		q.RecipientID, q.SenderID = randID(), randID()
-		err = s.cfg.Store.Create(ctx, q)
+		err = ss.commit(func() error { return s.cfg.Store.Create(ctx, q) })
 		if !errors.Is(err, store.ErrDuplicate) || i == 3 {
 			break
 		}
@@ -103,7 +103,7 @@ func (ss *Session) cmdSKey(ctx context.Context, t *wire.Transmission) *wire.Tran
 	if !wire.Verify(mac, ss.id[:], t) {
 		return errResp(t, wire.ErrAUTH)
 	}
-	return ss.storeResp(t, s.cfg.Store.Secure(ctx, q.RecipientID, t.Key1, mac))
+	return ss.storeResp(t, ss.commit(func() error { return s.cfg.Store.Secure(ctx, q.RecipientID, t.Key1, mac) }))
 }
 
 func (ss *Session) cmdSend(ctx context.Context, t *wire.Transmission) *wire.Transmission {
@@ -129,7 +129,7 @@ func (ss *Session) cmdSend(ctx context.Context, t *wire.Transmission) *wire.Tran
 		return errResp(t, wire.ErrAUTH)
 	}
 	m := store.Message{ID: randID(), Timestamp: s.now(), Body: t.Body}
-	if err := s.cfg.Store.Put(ctx, q.RecipientID, m, s.cfg.Quota); err != nil {
+	if err := ss.commit(func() error { return s.cfg.Store.Put(ctx, q.RecipientID, m, s.cfg.Quota) }); err != nil {
 		return ss.storeResp(t, err)
 	}
 	ss.send(okResp(t))
@@ -147,7 +147,7 @@ func (ss *Session) cmdSub(ctx context.Context, t *wire.Transmission, q *queueVie
 }
 
 func (ss *Session) cmdAck(ctx context.Context, t *wire.Transmission, q *queueView) *wire.Transmission {
-	if err := ss.srv.cfg.Store.Ack(ctx, t.EntityID, t.MsgID); err != nil {
+	if err := ss.commit(func() error { return ss.srv.cfg.Store.Ack(ctx, t.EntityID, t.MsgID) }); err != nil {
 		if errors.Is(err, store.ErrNoMsg) {
 			// Perhaps the delivered message expired before its ACK: NO_MSG,
 			// then the next one, rather than a subscription stuck on it.

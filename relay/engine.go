@@ -29,6 +29,8 @@ func (ss *Session) HandleFrame(ctx context.Context, frame []byte) {
 func (ss *Session) Wait() { ss.running.Wait() }
 
 func (ss *Session) handleBody(ctx context.Context, body []byte) {
+	ss.working() // until every transmission of the frame is queued
+	defer ss.idle()
 	for len(body) > 0 {
 		raw, rest, err := wire.NextRaw(body)
 		if err != nil {
@@ -63,10 +65,12 @@ func (ss *Session) start(ctx context.Context, raw []byte) {
 		ss.chains[key] = nil
 		ss.runMu.Unlock()
 	}
+	ss.working()
 	ss.srv.jobs <- func() { ss.run(ctx, key, raw) } // workers outlive every session (see Close)
 }
 
 func (ss *Session) run(ctx context.Context, key string, raw []byte) {
+	defer ss.idle()
 	for {
 		ss.handleRaw(ctx, raw)
 		if key == "" {
@@ -159,9 +163,9 @@ func (ss *Session) dispatch(ctx context.Context, t *wire.Transmission) *wire.Tra
 	case wire.GET:
 		return ss.cmdGet(ctx, t, q)
 	case wire.OFF:
-		return ss.storeResp(t, ss.srv.cfg.Store.Suspend(ctx, t.EntityID))
+		return ss.storeResp(t, ss.commit(func() error { return ss.srv.cfg.Store.Suspend(ctx, t.EntityID) }))
 	case wire.DEL:
-		err := ss.srv.cfg.Store.Delete(ctx, t.EntityID)
+		err := ss.commit(func() error { return ss.srv.cfg.Store.Delete(ctx, t.EntityID) })
 		if err == nil {
 			ss.send(okResp(t))
 			ss.srv.deleted(string(t.EntityID), ss)

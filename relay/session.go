@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"sync"
+	"sync/atomic"
 
 	"github.com/sxweb/sxweb/relay/wire"
 )
@@ -28,6 +29,7 @@ type Session struct {
 	subs     map[string]struct{} // recipient ids this session holds a subscription on
 	deferred []string            // subscribed queues whose delivery waits for the outbox to drain
 
+	busy    atomic.Int32        // runnable work: frames being split, transmissions on workers (coalesce.go)
 	running sync.WaitGroup      // transmissions being handled
 	sem     chan struct{}       // bounds them (maxInflight)
 	runMu   sync.Mutex          // guards chains
@@ -75,9 +77,12 @@ func (ss *Session) send(t *wire.Transmission) {
 }
 
 // NextFrame waits for queued output and returns it as one batch frame of at
-// most wire.MaxFrame bytes.
+// most wire.MaxFrame bytes. Output that becomes ready while the session's
+// other transmissions are still running goes into the same frame (see
+// linger); output with nothing else running is returned at once.
 func (ss *Session) NextFrame(ctx context.Context) ([]byte, error) {
 	for {
+		ss.linger(ctx)
 		f, closed := ss.takeFrame(wire.MaxFrame)
 		if rids := ss.takeDeferred(); len(rids) > 0 {
 			ss.srv.redeliver(ctx, ss, rids)

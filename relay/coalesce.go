@@ -1,0 +1,76 @@
+package relay
+
+import (
+	"context"
+	"time"
+
+	"github.com/sxweb/sxweb/relay/wire"
+)
+
+// maxLinger bounds how long the writer holds a ready response back to
+// coalesce it with others (see linger).
+const maxLinger = 10 * time.Millisecond
+
+// Output coalescing. A session's transmissions run on the worker pool and
+// each queues its response as it completes; a writer that wrote as soon as
+// anything was queued would send one frame per response. Instead the
+// writer lingers while the session has work that is running or runnable
+// (busy > 0): a client frame being split, transmissions queued for or
+// running on a worker. Work blocked on a store commit (fsync) is not busy,
+// so responses are never held for a commit, and a response with nothing
+// else running is written at once.
+
+// working marks one unit of the session's work as runnable.
+func (ss *Session) working() { ss.busy.Add(1) }
+
+// idle marks one unit of work finished or blocked; the writer is woken when
+// nothing runnable is left.
+func (ss *Session) idle() {
+	if ss.busy.Add(-1) == 0 {
+		ss.wake()
+	}
+}
+
+// wake wakes the writer (NextFrame).
+func (ss *Session) wake() {
+	select {
+	case ss.notify <- struct{}{}:
+	default:
+	}
+}
+
+// commit runs a store write that waits for its group commit; meanwhile
+// the transmission does not count as runnable.
+func (ss *Session) commit(write func() error) error {
+	ss.idle()
+	defer ss.working()
+	return write()
+}
+
+// linger waits, with output queued, while the session has runnable work,
+// until that work is done or blocked, a full frame is queued, the session
+// closes, or maxLinger has passed.
+func (ss *Session) linger(ctx context.Context) {
+	if ss.busy.Load() == 0 || !ss.lingerable() {
+		return
+	}
+	t := time.NewTimer(maxLinger)
+	defer t.Stop()
+	for ss.busy.Load() > 0 && ss.lingerable() {
+		select {
+		case <-ss.notify:
+		case <-t.C:
+			return
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// lingerable reports whether output is queued, less than a full frame of
+// it, and the session is open.
+func (ss *Session) lingerable() bool {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	return len(ss.out) > 0 && ss.outBytes < wire.MaxFrame-1 && !ss.closed
+}
