@@ -14,6 +14,10 @@ import (
 // MaxMessage is the largest application body (and connInfo) Send accepts.
 const MaxMessage = 13 * 1024
 
+// MaxMessage returns the largest body Send and SendTx accept (the constant
+// MaxMessage): the chat layer sizes its bodies by it.
+func (a *Agent) MaxMessage() int { return MaxMessage }
+
 // Send queues body on the connection and returns its message number. The
 // message is persisted before this returns and goes out, in order, once
 // the connection is connected; Sent and Delivered events follow.

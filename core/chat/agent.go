@@ -26,6 +26,9 @@ type Agent interface {
 	AllowTx(b *store.Batch, connID, confID string, connInfo []byte) error
 	AcceptRequestTx(b *store.Batch, addressConnID, reqID string, connInfo []byte) (connID string, err error)
 	Delete(ctx context.Context, connID string) error
+	// MaxMessage is the largest body (and connInfo) the agent accepts; a
+	// larger one fails (LARGE_MSG). The chat layer sizes its bodies by it.
+	MaxMessage() int
 }
 
 // AgentEventKind names the agent events the chat layer handles.

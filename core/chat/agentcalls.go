@@ -68,6 +68,9 @@ type outSend struct {
 // post sends body on connID: inside a handler through SendTx (committing
 // with the event), elsewhere after the tx commits, in order.
 func (c *Client) post(t *tx, connID string, body []byte, dlv *dlvRec) error {
+	if skip, err := c.checkSize(t, connID, body); skip {
+		return err
+	}
 	if !t.handler {
 		t.out = append(t.out, outSend{connID: connID, body: body, dlv: dlv})
 		return nil

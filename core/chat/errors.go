@@ -17,6 +17,11 @@ const (
 	CodeAgent             = "AGENT"
 	CodeStore             = "STORE"
 	CodeClosed            = "CLOSED"
+	// CodeTooLarge: a message above the agent's limit (for a group message:
+	// the limit less the room the host's x.grp.msg.forward needs). An API
+	// call fails with it; a message an incoming event would send is
+	// recorded with it and skipped.
+	CodeTooLarge = "TOO_LARGE"
 	// Codes of recorded (skipped) incoming events, in ErrorEvent.
 	CodeUnknownEvent  = "UNKNOWN_EVENT"
 	CodeUnknownMember = "UNKNOWN_MEMBER"

@@ -17,12 +17,17 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sxweb/sxweb/core/agent"
 	"github.com/sxweb/sxweb/core/chat"
 	"github.com/sxweb/sxweb/core/store"
 )
 
 // ErrBadLink is returned by Join for an unknown or used link.
 var ErrBadLink = errors.New("fakeagent: bad link")
+
+// ErrLarge is returned for a body or connection info above MaxMessage,
+// as the real agent refuses it (LARGE_MSG).
+var ErrLarge = errors.New("fakeagent: LARGE_MSG: body above the agent's limit")
 
 // ErrNoConn is returned for an unknown connection.
 var ErrNoConn = errors.New("fakeagent: no such connection")
@@ -40,6 +45,9 @@ type Network struct {
 	Messages int
 	// Tap, when set (before use), sees every message body carried.
 	Tap func(from, to string, body []byte)
+	// Max, when set (before use), replaces agent.MaxMessage as the largest
+	// body and connection info the agents accept.
+	Max int
 }
 
 type endpoint struct {
@@ -210,3 +218,15 @@ func (a *Agent) ackTo(connID string, num uint64) {
 }
 
 func parseLink(link string) bool { return strings.HasPrefix(link, "fake:") }
+
+// MaxMessage implements chat.Agent: the real agent's limit (agent.MaxMessage)
+// unless the network sets Max. Every call refuses a larger body or
+// connection info with ErrLarge, as the real agent does.
+func (a *Agent) MaxMessage() int {
+	if a.net.Max > 0 {
+		return a.net.Max
+	}
+	return agent.MaxMessage
+}
+
+func (a *Agent) tooLarge(b []byte) bool { return len(b) > a.MaxMessage() }

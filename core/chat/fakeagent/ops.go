@@ -58,6 +58,9 @@ func (a *Agent) JoinTx(_ *store.Batch, link string, info []byte) (string, error)
 }
 
 func (a *Agent) join(link string, info []byte, fx func(func())) (string, error) {
+	if a.tooLarge(info) {
+		return "", ErrLarge
+	}
 	a.net.mu.Lock()
 	ep, ok := a.net.links[link]
 	if ok && !isAddress(link) {
@@ -111,6 +114,9 @@ func (a *Agent) AllowTx(_ *store.Batch, connID, _ string, info []byte) error {
 }
 
 func (a *Agent) allow(connID string, info []byte, fx func(func())) error {
+	if a.tooLarge(info) {
+		return ErrLarge
+	}
 	a.mu.Lock()
 	c := a.conns[connID]
 	if c == nil || c.deleted || c.peer == nil {
@@ -136,6 +142,9 @@ func (a *Agent) AcceptRequestTx(_ *store.Batch, _, reqID string, info []byte) (s
 }
 
 func (a *Agent) acceptRequest(reqID string, info []byte, fx func(func())) (string, error) {
+	if a.tooLarge(info) {
+		return "", ErrLarge
+	}
 	a.net.mu.Lock()
 	ep, ok := a.net.reqs[reqID]
 	delete(a.net.reqs, reqID)
@@ -182,6 +191,9 @@ func (a *Agent) setConnected(connID string) {
 
 // Send implements chat.Agent (allowed while pending: sent once connected).
 func (a *Agent) Send(_ context.Context, connID string, body []byte) (uint64, error) {
+	if a.tooLarge(body) {
+		return 0, ErrLarge
+	}
 	a.big.Lock()
 	defer a.big.Unlock()
 	a.mu.Lock()
@@ -199,6 +211,9 @@ func (a *Agent) Send(_ context.Context, connID string, body []byte) (uint64, err
 
 // SendTx implements chat.Agent: the message leaves when the handler's batch commits.
 func (a *Agent) SendTx(_ *store.Batch, connID string, body []byte) (uint64, error) {
+	if a.tooLarge(body) {
+		return 0, ErrLarge
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	c := a.conns[connID]

@@ -2,7 +2,6 @@ package groupbench
 
 import (
 	"context"
-	"encoding/json"
 	"sync"
 	"sync/atomic"
 
@@ -87,50 +86,20 @@ type countingAgent struct {
 	m *Messages
 }
 
-func (a countingAgent) Send(ctx context.Context, connID string, body []byte) (n uint64, err error) {
-	for _, b := range split(body) {
-		if n, err = a.Agent.Send(ctx, connID, b); err != nil {
-			return n, err
-		}
-		a.m.add(b)
+func (a countingAgent) Send(ctx context.Context, connID string, body []byte) (uint64, error) {
+	n, err := a.Agent.Send(ctx, connID, body)
+	if err == nil {
+		a.m.add(body)
 	}
-	return n, nil
+	return n, err
 }
 
-func (a countingAgent) SendTx(tb *store.Batch, connID string, body []byte) (n uint64, err error) {
-	for _, b := range split(body) {
-		if n, err = a.Agent.SendTx(tb, connID, b); err != nil {
-			return n, err
-		}
-		a.m.add(b)
+func (a countingAgent) SendTx(tb *store.Batch, connID string, body []byte) (uint64, error) {
+	n, err := a.Agent.SendTx(tb, connID, body)
+	if err == nil {
+		a.m.add(body)
 	}
-	return n, nil
-}
-
-// split works around a limit mismatch in core/chat: it batches events up
-// to proto.MaxMessage (15,602 bytes, SimpleX's limit) while the agent
-// refuses bodies above agent.MaxMessage (13 KB), so the host's batch of
-// x.grp.mem.intro for a member joining a group of about 45 or more fails
-// with LARGE_MSG, and the event is retried forever. A batch (JSON array)
-// above the agent's limit is cut into several, each event's bytes kept.
-func split(body []byte) [][]byte {
-	if len(body) <= agent.MaxMessage || len(body) == 0 || body[0] != '[' {
-		return [][]byte{body}
-	}
-	var raws []json.RawMessage
-	if err := json.Unmarshal(body, &raws); err != nil {
-		return [][]byte{body}
-	}
-	var out [][]byte
-	cur := []byte{'['}
-	for _, r := range raws {
-		if len(cur) > 1 && len(cur)+len(r)+1 > agent.MaxMessage {
-			out = append(out, append(cur[:len(cur)-1:len(cur)-1], ']'))
-			cur = []byte{'['}
-		}
-		cur = append(append(cur, r...), ',')
-	}
-	return append(out, append(cur[:len(cur)-1:len(cur)-1], ']'))
+	return n, err
 }
 
 // upWatch wraps an agent.RelayClient and counts the relay connection's
