@@ -186,6 +186,7 @@ func BenchmarkThroughput(b *testing.B) {
 	// Frames the relay wrote: to the receiver (MSGs and ACK responses) and to the sender (SEND responses).
 	b.ReportMetric(float64(ka.framesDown.Load()+kb.framesDown.Load())/float64(b.N), "frames-down/msg")
 	b.ReportMetric(float64(ka.down.Load()+kb.down.Load())/float64(b.N), "bytes-down/msg")
+	b.ReportMetric(float64(ka.framesDown.Load())/float64(b.N), "recv-frames/msg")
 }
 
 // createQueues creates n queues through c.

@@ -2,6 +2,7 @@ package relay
 
 import (
 	"context"
+	"runtime"
 	"time"
 
 	"github.com/sxweb/sxweb/relay/wire"
@@ -19,6 +20,16 @@ const maxLinger = 10 * time.Millisecond
 // running on a worker. Work blocked on a store commit (fsync) is not busy,
 // so responses are never held for a commit, and a response with nothing
 // else running is written at once.
+
+// Busy does not see two kinds of output that also come in bursts: after a
+// group commit many transmissions waiting for it are released at once
+// (their responses, and the MSGs their SENDs push, follow together), and
+// pushed events are mostly caused by other sessions' work (a SEND's MSG to
+// the recipient's session). So when nothing is busy but the session has
+// transmissions waiting for a commit, or an event is queued, the writer
+// yields its processor once (runtime.Gosched) before taking the frame:
+// work already released runs first and joins the frame. A lone response
+// (nothing else in flight, no event) is written without the yield.
 
 // working marks one unit of the session's work as runnable.
 func (ss *Session) working() { ss.busy.Add(1) }
@@ -42,8 +53,12 @@ func (ss *Session) wake() {
 // commit runs a store write that waits for its group commit; meanwhile
 // the transmission does not count as runnable.
 func (ss *Session) commit(write func() error) error {
+	ss.committing.Add(1)
 	ss.idle()
-	defer ss.working()
+	defer func() {
+		ss.working()
+		ss.committing.Add(-1)
+	}()
 	return write()
 }
 
@@ -51,7 +66,13 @@ func (ss *Session) commit(write func() error) error {
 // until that work is done or blocked, a full frame is queued, the session
 // closes, or maxLinger has passed.
 func (ss *Session) linger(ctx context.Context) {
-	if ss.busy.Load() == 0 || !ss.lingerable() {
+	if ss.busy.Load() == 0 {
+		if ss.committing.Load() > 0 || ss.eventQueued() {
+			runtime.Gosched()
+		}
+		return
+	}
+	if !ss.lingerable() {
 		return
 	}
 	t := time.NewTimer(maxLinger)
@@ -65,6 +86,18 @@ func (ss *Session) linger(ctx context.Context) {
 			return
 		}
 	}
+}
+
+// eventQueued reports whether a pushed event (MSG, END, DELD) is queued.
+func (ss *Session) eventQueued() bool {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	return ss.events > 0 && !ss.closed
+}
+
+// isEvent reports whether t is a pushed event rather than a response.
+func isEvent(t *wire.Transmission) bool {
+	return t.CorrID == nil && (t.Code == wire.MSG || t.Code == wire.END || t.Code == wire.DELD)
 }
 
 // lingerable reports whether output is queued, less than a full frame of

@@ -24,16 +24,18 @@ type Session struct {
 	mu       sync.Mutex
 	out      [][]byte // encoded, length-prefixed transmissions waiting to be sent
 	outBytes int
+	events   int // pushed events in out (coalesce.go)
 	closed   bool
 	notify   chan struct{}
 	subs     map[string]struct{} // recipient ids this session holds a subscription on
 	deferred []string            // subscribed queues whose delivery waits for the outbox to drain
 
-	busy    atomic.Int32        // runnable work: frames being split, transmissions on workers (coalesce.go)
-	running sync.WaitGroup      // transmissions being handled
-	sem     chan struct{}       // bounds them (maxInflight)
-	runMu   sync.Mutex          // guards chains
-	chains  map[string][][]byte // entity id → transmissions waiting behind the running one
+	busy       atomic.Int32        // runnable work: frames being split, transmissions on workers (coalesce.go)
+	committing atomic.Int32        // transmissions in a store write (waiting for its commit)
+	running    sync.WaitGroup      // transmissions being handled
+	sem        chan struct{}       // bounds them (maxInflight)
+	runMu      sync.Mutex          // guards chains
+	chains     map[string][][]byte // entity id → transmissions waiting behind the running one
 }
 
 // NewSession starts a WebSocket-style session with a fresh random id.
@@ -65,6 +67,9 @@ func (ss *Session) send(t *wire.Transmission) {
 	}
 	ss.out = append(ss.out, b)
 	ss.outBytes += len(b)
+	if isEvent(t) {
+		ss.events++
+	}
 	if ss.outBytes > maxOutbox {
 		ss.srv.log.Warn("dropping session that does not read", "queued", ss.outBytes)
 		ss.closeLocked()
@@ -117,6 +122,7 @@ func (ss *Session) takeFrame(max int) ([]byte, bool) {
 		n++
 	}
 	ss.out = ss.out[n:]
+	ss.events = 0 // approximate after a partial take: only gates one yield
 	if len(ss.out) == 0 {
 		ss.out = nil
 	}
