@@ -273,4 +273,5 @@ func BenchmarkSubscribe10kColdClient(b *testing.B) {
 	b.StopTimer()
 	b.ReportMetric(float64(k.up.Load())/float64(b.N), "bytes-up/op")
 	b.ReportMetric(float64(k.down.Load())/float64(b.N), "bytes-down/op")
+	b.ReportMetric(float64(k.framesDown.Load())/float64(b.N), "frames-down/op")
 }

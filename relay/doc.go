@@ -16,6 +16,10 @@
 // across frames), so the store writes of many frames share one group
 // commit. Delivery decisions for one queue are serialized by a lock
 // stripe, so a queue has at most one unacknowledged MSG in flight.
+// A session's output is one FIFO (per-queue order is the order queued);
+// its writer (NextFrame) packs what is ready at about the same time into
+// one frame: it lingers while the session has runnable work, never for a
+// store commit, and writes a lone response at once (coalesce.go).
 // Expired messages are skipped at delivery and deleted by a background
 // pass (Server.Expire) in bounded batches, each its own group commit, so a
 // pass never holds the writes of sessions back for longer than one batch.
