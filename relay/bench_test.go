@@ -275,3 +275,35 @@ func BenchmarkSubscribe10kColdClient(b *testing.B) {
 	b.ReportMetric(float64(k.down.Load())/float64(b.N), "bytes-down/op")
 	b.ReportMetric(float64(k.framesDown.Load())/float64(b.N), "frames-down/op")
 }
+
+// BenchmarkLoneRoundTrip: one command at a time (nothing else in flight),
+// so output coalescing has nothing to wait for: PING (no store), and
+// SEND → MSG → ACK (two fsync'd writes).
+func BenchmarkLoneRoundTrip(b *testing.B) {
+	r := relaytest.Start(b, relay.Config{})
+	ctx := context.Background()
+	c := relayclient.New(r.URL, wsdial.Dial, relayclient.Options{})
+	defer c.Close()
+	q := createQueues(b, c, 1)[0]
+	b.Run("Ping", func(b *testing.B) {
+		for b.Loop() {
+			if err := c.Ping(ctx); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("Send", func(b *testing.B) {
+		for b.Loop() {
+			if err := c.Send(ctx, q.SenderID, nil, []byte("x")); err != nil {
+				b.Fatal(err)
+			}
+			var m relayclient.Message
+			for ok := false; !ok; {
+				m, ok = (<-c.Events()).(relayclient.Message)
+			}
+			if err := c.Ack(ctx, q, m.MsgID); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

@@ -19,7 +19,8 @@ const maxLinger = 10 * time.Millisecond
 // (busy > 0): a client frame being split, transmissions queued for or
 // running on a worker. Work blocked on a store commit (fsync) is not busy,
 // so responses are never held for a commit, and a response with nothing
-// else running is written at once.
+// else running is written at once: a job stops counting as runnable just
+// before it queues its last response (Session.run).
 
 // Busy does not see two kinds of output that also come in bursts: after a
 // group commit many transmissions waiting for it are released at once

@@ -69,10 +69,20 @@ func (ss *Session) start(ctx context.Context, raw []byte) {
 	ss.srv.jobs <- func() { ss.run(ctx, key, raw) } // workers outlive every session (see Close)
 }
 
+// run handles raw and then the transmissions chained behind it. A
+// transmission's last response is queued after the job stops counting as
+// runnable when nothing is chained behind it, so the writer does not wait
+// for the job's return to write it (coalesce.go).
 func (ss *Session) run(ctx context.Context, key string, raw []byte) {
-	defer ss.idle()
 	for {
-		ss.handleRaw(ctx, raw)
+		resp := ss.handleRaw(ctx, raw)
+		last := key == "" || ss.chainEmpty(key)
+		if last {
+			ss.idle()
+		}
+		if resp != nil {
+			ss.send(resp) // before the chain entry goes: per-entity order
+		}
 		if key == "" {
 			ss.done("")
 			return
@@ -83,13 +93,26 @@ func (ss *Session) run(ctx context.Context, key string, raw []byte) {
 			delete(ss.chains, key)
 			ss.runMu.Unlock()
 			ss.done(key)
+			if !last {
+				ss.idle()
+			}
 			return
 		}
 		raw = q[0]
 		ss.chains[key] = q[1:]
 		ss.runMu.Unlock()
 		ss.done(key)
+		if last { // one was chained meanwhile
+			ss.working()
+		}
 	}
+}
+
+// chainEmpty reports whether no transmission waits behind the running one on key.
+func (ss *Session) chainEmpty(key string) bool {
+	ss.runMu.Lock()
+	defer ss.runMu.Unlock()
+	return len(ss.chains[key]) == 0
 }
 
 func (ss *Session) done(string) {
@@ -110,24 +133,21 @@ func (ss *Session) sendErr(corr, entity []byte, code wire.ErrCode) {
 	ss.send(&wire.Transmission{CorrID: corr, EntityID: entity, Code: wire.ERR, Err: code})
 }
 
-func (ss *Session) handleRaw(ctx context.Context, raw []byte) {
+// handleRaw runs one transmission and returns its response for the caller
+// to queue, or nil when the handler queued its own.
+func (ss *Session) handleRaw(ctx context.Context, raw []byte) *wire.Transmission {
 	t, err := wire.Decode(raw)
 	if err != nil {
 		code := wire.ErrCMD_SYNTAX
 		if isUnknown(err) {
 			code = wire.ErrCMD_UNKNOWN
 		}
-		ss.sendErr(t.CorrID, t.EntityID, code)
-		return
+		return errResp(&t, code)
 	}
 	if !t.Code.IsClient() {
-		ss.sendErr(t.CorrID, t.EntityID, wire.ErrCMD_PROHIBITED)
-		return
+		return errResp(&t, wire.ErrCMD_PROHIBITED)
 	}
-	resp := ss.dispatch(ctx, &t)
-	if resp != nil {
-		ss.send(resp)
-	}
+	return ss.dispatch(ctx, &t)
 }
 
 // dispatch runs one command. It returns the response to queue, or nil when
