@@ -53,7 +53,13 @@ func (ss *Session) handleBody(ctx context.Context, body []byte) {
 // waiting on the same entity.
 func (ss *Session) start(ctx context.Context, raw []byte) {
 	ss.running.Add(1)
-	ss.sem <- struct{}{}
+	select {
+	case ss.sem <- struct{}{}:
+	default: // maxInflight reached: the frame waits, and is not runnable meanwhile
+		ss.idle()
+		ss.sem <- struct{}{}
+		ss.working()
+	}
 	key, ok := entityKey(raw)
 	if ok {
 		ss.runMu.Lock()
@@ -66,7 +72,16 @@ func (ss *Session) start(ctx context.Context, raw []byte) {
 		ss.runMu.Unlock()
 	}
 	ss.working()
-	ss.srv.jobs <- func() { ss.run(ctx, key, raw) } // workers outlive every session (see Close)
+	job := func() { ss.run(ctx, key, raw) }
+	select {
+	case ss.srv.jobs <- job: // workers outlive every session (see Close)
+	default: // queue full, every worker taken: neither this job nor the frame runs meanwhile
+		ss.idle()
+		ss.idle()
+		ss.srv.jobs <- job
+		ss.working()
+		ss.working()
+	}
 }
 
 // run handles raw and then the transmissions chained behind it. A
