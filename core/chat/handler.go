@@ -217,9 +217,10 @@ func (c *Client) onMemberUp(t *tx, g *groupRec, m *memberRec) error {
 		t.putGroup(g)
 		t.emitGroup(g)
 	case len(m.IntroBy) > 0 && !m.IntroBy.Equal(g.MyID):
-		if err := c.dropUnusedDirect(t, m); err != nil {
-			return err
-		}
+		// A direct invitation of my introduction (directConnReq) is kept
+		// pending: the group connection says nothing of it, as the peer's
+		// confirmation of the direct one travels on another queue and may
+		// still be on its way (see docs/chat-protocol.md, third solution).
 		host, err := t.member(g.ID, m.IntroBy)
 		if err != nil || host == nil || !active(host) {
 			return err
@@ -227,27 +228,6 @@ func (c *Client) onMemberUp(t *tx, g *groupRec, m *memberRec) error {
 		_, err = c.sendMember(t, host, encode(&proto.GrpMemCon{MemberID: m.ID}))
 		return err
 	}
-	return nil
-}
-
-// dropUnusedDirect: the group connection with m is up but m never joined
-// the direct invitation of my introduction (the host stripped it, or m's
-// rule did not allow it): drop that pending contact.
-func (c *Client) dropUnusedDirect(t *tx, m *memberRec) error {
-	if m.ContactID == "" {
-		return nil
-	}
-	ct, err := t.contact(m.ContactID)
-	if err != nil {
-		return ignoreNotFound(err)
-	}
-	if !ct.Intro || ct.Status != csPending {
-		return nil
-	}
-	c.dropContactConn(t, ct)
-	t.del(bContact, ct.ID)
-	m.ContactID = ""
-	t.putMember(m)
 	return nil
 }
 

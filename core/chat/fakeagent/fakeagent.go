@@ -13,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"sync"
 	"time"
@@ -45,6 +46,10 @@ type Network struct {
 	Messages int
 	// Tap, when set (before use), sees every message body carried.
 	Tap func(from, to string, body []byte)
+	// Reorder, when set (before use), delivers each agent's pending events
+	// of different connections in random order, each connection's in
+	// order: as the real relay's independent queues do. Off: one order.
+	Reorder bool
 	// Max, when set (before use), replaces agent.MaxMessage as the largest
 	// body and connection info the agents accept.
 	Max int
@@ -166,7 +171,8 @@ func (a *Agent) loop() {
 			a.mu.Unlock()
 			return
 		}
-		ev := a.queue[0]
+		i := a.next()
+		ev := a.queue[i]
 		h := a.handler
 		a.mu.Unlock()
 		if !a.handle(h, ev) {
@@ -175,12 +181,29 @@ func (a *Agent) loop() {
 				return
 			case <-time.After(5 * time.Millisecond):
 			}
-			continue // retry the same event
+			continue // retry (the same event, or with Reorder another connection's)
 		}
 		a.mu.Lock()
-		a.queue = a.queue[1:]
+		a.queue = append(a.queue[:i:i], a.queue[i+1:]...)
 		a.mu.Unlock()
 	}
+}
+
+// next picks the index of the event to deliver (a.mu held): the first,
+// or with Reorder the first of a random connection.
+func (a *Agent) next() int {
+	if !a.net.Reorder {
+		return 0
+	}
+	seen := map[string]bool{}
+	var heads []int
+	for i, ev := range a.queue {
+		if !seen[ev.ConnID] {
+			seen[ev.ConnID] = true
+			heads = append(heads, i)
+		}
+	}
+	return heads[rand.IntN(len(heads))]
 }
 
 // handle runs the handler for ev and commits its batch; false: retry.
