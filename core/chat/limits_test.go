@@ -154,3 +154,45 @@ func hasText(u *chattest.User, gid, text string) bool {
 	}
 	return false
 }
+
+// The largest group message the sender accepts still fits once its host
+// wraps it in x.grp.msg.forward: ann, not yet connected to bob, gets it.
+func TestLargestGroupMessageForwarded(t *testing.T) {
+	us := onNetwork(t, fakeagent.NewNetwork(), "owner", "ann", "bob")
+	owner, ann, bob := us[0], us[1], us[2]
+	gids := joinAll(t, us[:2])
+	ann.Pause() // bob's messages reach ann through the host
+	bg, err := bob.JoinGroup(ctx, mustLink(t, owner, gids[0]), chat.JoinOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, func() bool { return len(mustMembers(t, bob, bg)) == 2 && bob.MemberConnection(ctx, bg, memberNamed(t, bob, bg, "owner")) != "" })
+	var text string
+	for n := agent.MaxMessage; n > 0; n -= 8 {
+		text = strings.Repeat("z", n)
+		if _, err = bob.SendGroupMessage(ctx, bg, text); err == nil {
+			break
+		}
+		if chat.ErrorCode(err) != chat.CodeTooLarge {
+			t.Fatal(err)
+		}
+	}
+	if len(text) < agent.MaxMessage-1300 {
+		t.Fatalf("largest text accepted %d bytes", len(text))
+	}
+	waitUntil(t, func() bool { return hasText(owner, gids[0], text) })
+	ann.Resume()
+	waitUntil(t, func() bool { return hasText(ann, gids[1], text) })
+	if skipped(owner, chat.CodeTooLarge) {
+		t.Fatal("the host could not forward it")
+	}
+}
+
+func memberNamed(t *testing.T, u *chattest.User, gid, name string) string {
+	for _, m := range mustMembers(t, u, gid) {
+		if m.DisplayName == name {
+			return m.MemberID
+		}
+	}
+	return ""
+}
