@@ -166,7 +166,9 @@ func TestLargestGroupMessageForwarded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	waitUntil(t, func() bool { return len(mustMembers(t, bob, bg)) == 2 && bob.MemberConnection(ctx, bg, memberNamed(t, bob, bg, "owner")) != "" })
+	waitUntil(t, func() bool {
+		return len(mustMembers(t, bob, bg)) == 2 && bob.MemberConnection(ctx, bg, memberNamed(t, bob, bg, "owner")) != ""
+	})
 	var text string
 	for n := agent.MaxMessage; n > 0; n -= 8 {
 		text = strings.Repeat("z", n)
