@@ -29,6 +29,7 @@ const EXPLAIN = {
   DIRECT_MESSAGES_OFF: "This group does not allow direct messages between members.",
   BAD_LINK: "This link is not a valid SimpleX Web link (it may be cut off).",
   NOT_ALLOWED: "You are not allowed to do this in this group.",
+  TOO_LARGE: "This message is too long to send. Split it into shorter messages.",
   CLOSED: "This tab no longer runs your chats (it was opened in another tab).",
 };
 function explain(e) {
