@@ -6,32 +6,14 @@
 // queued while pending, accepted, both delivered in order; a reload keeps
 // everything; a message written while offline is delivered after reconnect; a
 // second tab on the same database is refused, then takes over.
-import { test as nodeTest, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launch, until, watch, haveWasm, probeCore } from "./lib.mjs";
+import { storySuite, until, watch } from "./lib.mjs";
 
 let server, browser;
 const users = {};
 
-before(async () => {
-  assert.ok(haveWasm(), "build/web has no wasm: run ./build.sh wasm first");
-  server = await startServer();
-  browser = await launch();
-  const code = await probeCore(browser, server.url);
-  if (code === "AGENT_UNAVAILABLE") skip = "this wasm has no connection agent yet (AGENT_UNAVAILABLE)";
-  else assert.equal(code, null, `the core does not start: ${code}`);
-});
-
 // Each step needs the previous ones: after a failure the rest are skipped.
-let skip = "";
-const test = (name, fn) => nodeTest(name, async (t) => {
-  if (skip) return t.skip(skip);
-  try { await fn(t); } catch (e) { skip = `an earlier step failed (${name})`; throw e; }
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const test = storySuite((s, b) => { server = s; browser = b; });
 
 /** A page of the served origin that only imports simplex.js (no app UI). */
 async function apiPage(ctx, name) {

@@ -5,32 +5,14 @@
 // history (and, as a control, fails with service workers blocked), a message
 // written offline is delivered after reconnect, and a second tab is refused
 // and can take over. Screenshots go to e2e/screenshots/ (look at them).
-import { test as nodeTest, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launch, until, watch, shot, haveWasm, probeCore, PHONE, DESKTOP } from "./lib.mjs";
+import { storySuite, until, watch, shot, PHONE, DESKTOP } from "./lib.mjs";
 
 let server, browser, link;
 const u = {};
 
-before(async () => {
-  assert.ok(haveWasm(), "build/web has no wasm: run ./build.sh wasm first");
-  server = await startServer();
-  browser = await launch();
-  const code = await probeCore(browser, server.url);
-  if (code === "AGENT_UNAVAILABLE") skip = "this wasm has no connection agent yet (AGENT_UNAVAILABLE)";
-  else assert.equal(code, null, `the core does not start: ${code}`);
-});
-
 // Each step needs the previous ones: after a failure the rest are skipped.
-let skip = "";
-const test = (name, fn) => nodeTest(name, async (t) => {
-  if (skip) return t.skip(skip);
-  try { await fn(t); } catch (e) { skip = `an earlier step failed (${name})`; throw e; }
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const test = storySuite((s, b) => { server = s; browser = b; });
 
 async function person(name, viewport, url = server.url) {
   const ctx = await browser.newContext({ viewport });

@@ -5,33 +5,15 @@
 // asks alice) carry the incognito name on the other side and are marked incognito
 // on hers. Carol sees her own random name (incognitoName) in groups() and in those
 // contacts, equal to what alice and bob see, and the app shows it to her.
-import { test as nodeTest, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launch, until, watch, haveWasm, probeCore } from "./lib.mjs";
+import { storySuite, until, watch } from "./lib.mjs";
 
 const REAL = { displayName: "Carolina Realname", fullName: "Carolina Q. Private" };
 let server, browser;
 const users = {};
 
-before(async () => {
-  assert.ok(haveWasm(), "build/web has no wasm: run ./build.sh wasm first");
-  server = await startServer();
-  browser = await launch();
-  const code = await probeCore(browser, server.url);
-  if (code === "AGENT_UNAVAILABLE") skip = "this wasm has no connection agent yet (AGENT_UNAVAILABLE)";
-  else assert.equal(code, null, `the core does not start: ${code}`);
-});
-
 // Each step needs the previous ones: after a failure the rest are skipped.
-let skip = "";
-const test = (name, fn) => nodeTest(name, async (t) => {
-  if (skip) return t.skip(skip);
-  try { await fn(t); } catch (e) { skip = `an earlier step failed (${name})`; throw e; }
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const test = storySuite((s, b) => { server = s; browser = b; });
 
 // db: the app (index.html) opens the default database, so carol's is "simplex" (each
 // user has a browser context of its own) for the last step to open her state in the app.

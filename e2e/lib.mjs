@@ -1,7 +1,10 @@
 // lib.mjs — shared helpers of the end-to-end tests and the bench: build and run
 // cmd/serve on a free port with a temp data dir, launch Debian's Chromium through
-// playwright-core, poll until a condition holds, save screenshots.
+// playwright-core, poll until a condition holds, save screenshots; storySuite, the
+// before/after hooks of the step-by-step stories on the real core.
 import { chromium } from "playwright-core";
+import { test as nodeTest, before, after } from "node:test";
+import assert from "node:assert/strict";
 import { spawn, execFileSync } from "node:child_process";
 import { mkdtempSync, mkdirSync, existsSync, statSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -117,4 +120,34 @@ export async function probeCore(browser, url) {
   } finally {
     await ctx.close();
   }
+}
+
+/**
+ * Registers the hooks of a story on the real core (api, app, incognito): build/web
+ * must hold the wasm; before all steps it starts the served app and relay and one
+ * Chromium, hands them to ready(server, browser), and probes the core; after all
+ * steps it closes both. Returns the story's `test`: each step needs the previous
+ * ones, so after a failure the rest are skipped, and all are skipped (saying why)
+ * when the wasm has no connection agent yet (AGENT_UNAVAILABLE).
+ */
+export function storySuite(ready) {
+  let server, browser;
+  let skip = "";
+  before(async () => {
+    assert.ok(haveWasm(), "build/web has no wasm: run ./build.sh wasm first");
+    server = await startServer();
+    browser = await launch();
+    ready(server, browser);
+    const code = await probeCore(browser, server.url);
+    if (code === "AGENT_UNAVAILABLE") skip = "this wasm has no connection agent yet (AGENT_UNAVAILABLE)";
+    else assert.equal(code, null, `the core does not start: ${code}`);
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+  return (name, fn) => nodeTest(name, async (t) => {
+    if (skip) return t.skip(skip);
+    try { await fn(t); } catch (e) { skip = `an earlier step failed (${name})`; throw e; }
+  });
 }
