@@ -5,10 +5,12 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/sxweb/sxweb/relay/store/record"
 )
 
 func TestStateRoundTrip(t *testing.T) {
-	s := &queueState{q: queueRec{RecipientID: bytes.Repeat([]byte{1}, 24), SenderID: bytes.Repeat([]byte{2}, 24),
+	s := &queueState{q: record.Queue{RecipientID: bytes.Repeat([]byte{1}, 24), SenderID: bytes.Repeat([]byte{2}, 24),
 		RecipientKey: bytes.Repeat([]byte{3}, 32), RecipientMAC: bytes.Repeat([]byte{4}, 32), BoxKey: bytes.Repeat([]byte{5}, 32),
 		Suspended: true}, first: 3, next: 9, full: true, sub: bytes.Repeat([]byte{6}, 32)}
 	got, err := decodeState(s.encode())

@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"strconv"
 
+	"github.com/sxweb/sxweb/relay/store/record"
 	"github.com/sxweb/sxweb/relay/wire"
 )
 
@@ -15,7 +16,7 @@ const maxList = 4096
 type storedMsg struct {
 	key string
 	seq uint64
-	m   message
+	m   record.Message
 }
 
 // messages lists the queue's stored messages, oldest first.
@@ -58,10 +59,10 @@ func (c *cmd) expire(ctx context.Context) error {
 
 // oldest returns the oldest message that has not expired (nor been
 // removed by this command: those are before c.st.first).
-func (c *cmd) oldest(ctx context.Context) (message, bool, error) {
+func (c *cmd) oldest(ctx context.Context) (record.Message, bool, error) {
 	msgs, err := c.messages(ctx)
 	if err != nil {
-		return message{}, false, err
+		return record.Message{}, false, err
 	}
 	nb := c.e.notBefore()
 	for _, x := range msgs {
@@ -69,7 +70,7 @@ func (c *cmd) oldest(ctx context.Context) (message, bool, error) {
 			return x.m, true, nil
 		}
 	}
-	return message{}, false, nil
+	return record.Message{}, false, nil
 }
 
 // deliverOldest makes the oldest message pending for the subscriber and
@@ -83,7 +84,7 @@ func (c *cmd) deliverOldest(ctx context.Context, keep []byte) error {
 	return nil
 }
 
-func (c *cmd) deliver(m message, keep []byte) {
+func (c *cmd) deliver(m record.Message, keep []byte) {
 	c.st.pending = m.ID
 	if keep != nil && bytes.Equal(keep, m.ID) {
 		return
@@ -109,7 +110,7 @@ func (c *cmd) push(session []byte, t *wire.Transmission) {
 }
 
 // msgT is the MSG for m, re-encrypted under the queue's box key.
-func (c *cmd) msgT(m message, corr []byte) *wire.Transmission {
+func (c *cmd) msgT(m record.Message, corr []byte) *wire.Transmission {
 	return &wire.Transmission{CorrID: corr, EntityID: c.st.q.RecipientID, Code: wire.MSG, MsgID: m.ID,
 		Timestamp: m.Timestamp, Body: wire.SealMsg(nil, m.Body, m.ID, (*[32]byte)(c.st.q.BoxKey))}
 }

@@ -17,7 +17,8 @@
 //     instance serves.
 //
 // Layer: beside package relay; uses relay/wire (codec, authenticators,
-// re-encryption) and relay/store (record types and errors), nothing of
+// re-encryption) and relay/store/record (relay/store's Queue and Message
+// and their field encoding; relay/store itself builds bbolt), nothing of
 // core/. The JavaScript half (Durable Object classes, WebSocket
 // acceptance) lives in worker/.
 //

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 
+	"github.com/sxweb/sxweb/relay/store/record"
 	"github.com/sxweb/sxweb/relay/wire"
 )
 
@@ -133,7 +134,7 @@ func (c *cmd) cmdNew(ctx context.Context) error {
 		return nil
 	}
 	k := c.e.cfg.Keys
-	c.st = &queueState{q: queueRec{RecipientID: k.NewID(c.req.Route), SenderID: k.NewID(c.req.Route),
+	c.st = &queueState{q: record.Queue{RecipientID: k.NewID(c.req.Route), SenderID: k.NewID(c.req.Route),
 		RecipientKey: t.Key1, RecipientMAC: mac, BoxKey: box[:]}}
 	if c.req.Push { // as in SMP, NEW subscribes the creating session
 		c.st.sub = c.req.Session[:]
@@ -195,7 +196,7 @@ func (c *cmd) cmdSend(ctx context.Context) error {
 		c.resp.out(errT(t, wire.ErrQUOTA))
 		return c.commit(ctx, nil)
 	}
-	m := message{ID: randID(), Timestamp: c.e.now(), Body: t.Body}
+	m := record.Message{ID: randID(), Timestamp: c.e.now(), Body: t.Body}
 	if c.st.count() == 0 {
 		c.alarmAt = m.Timestamp + c.e.cfg.Expiry.Milliseconds()
 	}

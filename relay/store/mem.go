@@ -29,11 +29,14 @@ func NewMem() *Mem {
 func clone(b []byte) []byte { return bytes.Clone(b) }
 
 func cloneQueue(q Queue) Queue {
-	return Queue{clone(q.RecipientID), clone(q.SenderID), clone(q.RecipientKey), clone(q.RecipientMAC),
-		clone(q.SenderKey), clone(q.SenderMAC), clone(q.BoxKey), q.Suspended}
+	return Queue{RecipientID: clone(q.RecipientID), SenderID: clone(q.SenderID), RecipientKey: clone(q.RecipientKey),
+		RecipientMAC: clone(q.RecipientMAC), SenderKey: clone(q.SenderKey), SenderMAC: clone(q.SenderMAC),
+		BoxKey: clone(q.BoxKey), Suspended: q.Suspended}
 }
 
-func cloneMsg(m Message) Message { return Message{clone(m.ID), m.Timestamp, clone(m.Body)} }
+func cloneMsg(m Message) Message {
+	return Message{ID: clone(m.ID), Timestamp: m.Timestamp, Body: clone(m.Body)}
+}
 
 // with runs f on the queue rid under the lock.
 func (s *Mem) with(rid []byte, f func(*memQueue) error) error {

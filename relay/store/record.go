@@ -2,6 +2,8 @@ package store
 
 import (
 	"encoding/binary"
+
+	rec "github.com/sxweb/sxweb/relay/store/record"
 )
 
 // record is a queue as Bolt keeps it: the Queue plus its message counter.
@@ -28,11 +30,7 @@ func (r *record) encode() []byte {
 	b = append(b, recVersion, flags)
 	b = binary.BigEndian.AppendUint64(b, r.seq)
 	b = binary.BigEndian.AppendUint32(b, r.count)
-	for _, f := range [][]byte{r.q.RecipientID, r.q.SenderID, r.q.RecipientKey, r.q.RecipientMAC, r.q.SenderKey, r.q.SenderMAC, r.q.BoxKey} {
-		b = append(b, byte(len(f)))
-		b = append(b, f...)
-	}
-	return b
+	return rec.AppendFields(b, r.q.RecipientID, r.q.SenderID, r.q.RecipientKey, r.q.RecipientMAC, r.q.SenderKey, r.q.SenderMAC, r.q.BoxKey)
 }
 
 func decodeRecord(v []byte) (*record, error) {
@@ -43,16 +41,8 @@ func decodeRecord(v []byte) (*record, error) {
 	r.q.Suspended, r.full = v[1]&1 != 0, v[1]&2 != 0
 	r.seq = binary.BigEndian.Uint64(v[2:])
 	r.count = binary.BigEndian.Uint32(v[10:])
-	p := v[14:]
-	fields := []*[]byte{&r.q.RecipientID, &r.q.SenderID, &r.q.RecipientKey, &r.q.RecipientMAC, &r.q.SenderKey, &r.q.SenderMAC, &r.q.BoxKey}
-	for _, f := range fields {
-		if len(p) < 1 || len(p) < 1+int(p[0]) {
-			return nil, errCorrupt
-		}
-		if p[0] > 0 {
-			*f = clone(p[1 : 1+int(p[0])])
-		}
-		p = p[1+int(p[0]):]
+	if _, ok := rec.ReadFields(v[14:], &r.q.RecipientID, &r.q.SenderID, &r.q.RecipientKey, &r.q.RecipientMAC, &r.q.SenderKey, &r.q.SenderMAC, &r.q.BoxKey); !ok {
+		return nil, errCorrupt
 	}
 	return r, nil
 }

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"errors"
+
+	rec "github.com/sxweb/sxweb/relay/store/record"
 )
 
 // Errors with stable meaning; the relay maps them to protocol errors.
@@ -16,28 +18,13 @@ var (
 	ErrClosed    = errors.New("store: closed")
 )
 
-// Queue is one queue's record. Byte slices are owned by the caller after a
-// read (implementations return copies).
-type Queue struct {
-	RecipientID  []byte // 24 bytes
-	SenderID     []byte // 24 bytes
-	RecipientKey []byte // recipient's X25519 auth public key
-	RecipientMAC []byte // authenticator key derived from it and the relay's auth key
-	SenderKey    []byte // sender's X25519 auth public key; nil until SKEY
-	SenderMAC    []byte
-	BoxKey       []byte // precomputed NaCl box key for re-encrypting deliveries
-	Suspended    bool   // OFF: no more sends accepted
-}
-
-// Secured reports whether the sender has installed its key.
-func (q *Queue) Secured() bool { return len(q.SenderKey) > 0 }
+// Queue is one queue's record (shared with the Cloudflare Worker through
+// package record). Byte slices are owned by the caller after a read
+// (implementations return copies).
+type Queue = rec.Queue
 
 // Message is one stored message: the sender's ciphertext as received.
-type Message struct {
-	ID        []byte // 24 random bytes
-	Timestamp int64  // unix milliseconds when the relay accepted it
-	Body      []byte
-}
+type Message = rec.Message
 
 // Store is what the relay engine needs from storage. Every method is atomic
 // with respect to one queue.
