@@ -29,22 +29,8 @@ func TestInvitationHandshakeAndMessages(t *testing.T) {
 func TestContactAddress(t *testing.T) {
 	_, alice, bob := fakePair(t)
 	ctx := context.Background()
-	addr, l, err := alice.a.CreateAddress(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
 	// alice accepts inside her handler, in the same batch as the request
-	alice.setHook(func(ev Event, b *store.Batch) error {
-		if r, ok := ev.(Request); ok {
-			_, err := alice.a.AcceptRequestTx(b, r.ConnID, r.ReqID, []byte("alice"))
-			return err
-		}
-		return nil
-	})
-	bc, err := bob.a.Join(ctx, l, []byte("bob"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	addr, l, bc := joinAddress(t, alice, bob)
 	req := nextOf[Request](alice)
 	if req.ConnID != addr || string(req.ConnInfo) != "bob" {
 		t.Fatalf("request %+v", req)

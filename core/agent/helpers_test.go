@@ -145,6 +145,31 @@ func connect(t testing.TB, inv, j *party) (string, string) {
 	return ic, jc
 }
 
+// joinAddress has inv create a contact address and accept every request in
+// its handler (in the request's batch, with inv's name as its info), then j
+// join it with j's name. It returns the address's connection id, its link
+// and j's connection id; the Request and Connected events are the caller's.
+func joinAddress(t testing.TB, inv, j *party) (addr, lnk, jc string) {
+	t.Helper()
+	ctx := context.Background()
+	addr, lnk, err := inv.a.CreateAddress(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv.setHook(func(ev Event, b *store.Batch) error {
+		if r, ok := ev.(Request); ok {
+			_, err := inv.a.AcceptRequestTx(b, r.ConnID, r.ReqID, []byte(inv.name))
+			return err
+		}
+		return nil
+	})
+	jc, err = j.a.Join(ctx, lnk, []byte(j.name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return addr, lnk, jc
+}
+
 // exchange sends n messages each way concurrently and checks that each
 // side receives the other's, exactly once and in order.
 func exchange(t testing.TB, p1 *party, c1 string, p2 *party, c2 string, n int, during func(i int)) {

@@ -7,7 +7,6 @@ import (
 
 	"github.com/sxweb/sxweb/core/relayclient"
 	"github.com/sxweb/sxweb/core/relayclient/wsdial"
-	"github.com/sxweb/sxweb/core/store"
 	relaysrv "github.com/sxweb/sxweb/relay"
 	"github.com/sxweb/sxweb/relay/relaytest"
 )
@@ -63,22 +62,7 @@ func TestRealRelayContactAddressThousandEachWayWithKills(t *testing.T) {
 	proc := relaytest.StartProcess(t)
 	alice := newParty(t, "alice", proc.URL, realClient)
 	bob := newParty(t, "bob", proc.URL, realClient)
-	ctx := context.Background()
-	_, l, err := alice.a.CreateAddress(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	alice.setHook(func(ev Event, b *store.Batch) error {
-		if r, ok := ev.(Request); ok {
-			_, err := alice.a.AcceptRequestTx(b, r.ConnID, r.ReqID, []byte("alice"))
-			return err
-		}
-		return nil
-	})
-	bc, err := bob.a.Join(ctx, l, []byte("bob"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, _, bc := joinAddress(t, alice, bob)
 	ca := nextOf[Connected](alice)
 	if cb := nextOf[Connected](bob); cb.ConnID != bc || string(cb.ConnInfo) != "alice" || string(ca.ConnInfo) != "bob" {
 		t.Fatalf("connected %+v %+v", ca, cb)
