@@ -16,17 +16,11 @@ func (c *Client) StartDirectChat(ctx context.Context, groupID, memberID, text st
 	}
 	var contactID string
 	err = c.update(ctx, func(t *tx) error {
-		g, err := t.activeGroup(groupID)
-		if err != nil {
-			return err
-		}
-		m, err := t.member(g.ID, id)
+		g, m, err := t.activeMember(groupID, id, memberID)
 		if err != nil {
 			return err
 		}
 		switch {
-		case m == nil || !active(m):
-			return newErr(CodeNotFound, "member %s", memberID)
 		case g.MyRole.Rank() < proto.RoleAuthor.Rank():
 			return newErr(CodeNotAllowed, "observers cannot start direct chats")
 		case !g.Profile.GroupPreferences.DirectMessagesAllowed(g.MyRole):

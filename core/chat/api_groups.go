@@ -86,6 +86,23 @@ func (t *tx) activeGroup(id string) (*groupRec, error) {
 	return g, nil
 }
 
+// activeMember returns the active group groupID and its member id, which
+// must be active too (CodeNotFound naming memberID when it is not).
+func (t *tx) activeMember(groupID string, id proto.Bytes, memberID string) (*groupRec, *memberRec, error) {
+	g, err := t.activeGroup(groupID)
+	if err != nil {
+		return nil, nil, err
+	}
+	m, err := t.member(g.ID, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if m == nil || !active(m) {
+		return nil, nil, newErr(CodeNotFound, "member %s", memberID)
+	}
+	return g, m, nil
+}
+
 // CreateGroupLink makes (or returns) the group's link; admins and owners only.
 func (c *Client) CreateGroupLink(ctx context.Context, groupID string) (string, error) {
 	var link string

@@ -98,16 +98,9 @@ func (c *Client) RemoveMember(ctx context.Context, groupID, memberID string) err
 		return newErr(CodeBadRequest, "memberId")
 	}
 	return c.update(ctx, func(t *tx) error {
-		g, err := t.activeGroup(groupID)
+		g, m, err := t.activeMember(groupID, id, memberID)
 		if err != nil {
 			return err
-		}
-		m, err := t.member(g.ID, id)
-		if err != nil {
-			return err
-		}
-		if m == nil || !active(m) {
-			return newErr(CodeNotFound, "member %s", memberID)
 		}
 		if !g.MyRole.AtLeast(proto.RoleAdmin) || m.Role.Rank() > g.MyRole.Rank() {
 			return newErr(CodeNotAllowed, "cannot remove a %s", m.Role)
@@ -181,16 +174,9 @@ func (c *Client) SetMemberRole(ctx context.Context, groupID, memberID, role stri
 	}
 	r := proto.Role(role)
 	return c.update(ctx, func(t *tx) error {
-		g, err := t.activeGroup(groupID)
+		g, m, err := t.activeMember(groupID, id, memberID)
 		if err != nil {
 			return err
-		}
-		m, err := t.member(g.ID, id)
-		if err != nil {
-			return err
-		}
-		if m == nil || !active(m) {
-			return newErr(CodeNotFound, "member %s", memberID)
 		}
 		if !r.Known() || !g.MyRole.AtLeast(proto.RoleAdmin) || m.Role.Rank() > g.MyRole.Rank() || r.Rank() > g.MyRole.Rank() {
 			return newErr(CodeNotAllowed, "cannot make a %s a %s", m.Role, role)
