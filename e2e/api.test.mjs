@@ -7,21 +7,13 @@
 // everything; a message written while offline is delivered after reconnect; a
 // second tab on the same database is refused, then takes over.
 import assert from "node:assert/strict";
-import { storySuite, until, watch } from "./lib.mjs";
+import { storySuite, apiPage, call, until } from "./lib.mjs";
 
 let server, browser;
 const users = {};
 
 // Each step needs the previous ones: after a failure the rest are skipped.
 const test = storySuite((s, b) => { server = s; browser = b; });
-
-/** A page of the served origin that only imports simplex.js (no app UI). */
-async function apiPage(ctx, name) {
-  const page = await ctx.newPage();
-  watch(page, name);
-  await page.goto(`${server.url}web/embed.html`); // a page of the app's origin that starts nothing
-  return page;
-}
 
 async function startChat(page, db, opts = {}) {
   return page.evaluate(async ([db, opts]) => {
@@ -37,21 +29,12 @@ async function startChat(page, db, opts = {}) {
   }, [db, opts]);
 }
 
-/** Calls chat[method](...args) in the page; rejects with the error's code. */
-async function call(u, method, ...args) {
-  const r = await u.page.evaluate(async ([m, a]) => {
-    try { return { v: await globalThis.chat[m](...a) }; } catch (e) { return { code: e.code, message: e.message }; }
-  }, [method, args]);
-  if (r.code) throw Object.assign(new Error(`${u.name}.${method}: ${r.code} ${r.message}`), { code: r.code });
-  return r.v;
-}
-
 const texts = (msgs) => msgs.map((m) => m.text);
 
 test("alice, bob and carol: a group with direct messages on, joined by link", async () => {
   for (const name of ["alice", "bob", "carol"]) {
     const ctx = await browser.newContext();
-    const page = await apiPage(ctx, name);
+    const page = await apiPage(ctx, server.url, name);
     const r = await startChat(page, name);
     assert.equal(r.ok, true, `${name} start: ${r.error}`);
     users[name] = { name, ctx, page };
@@ -192,7 +175,7 @@ test("a message written offline is delivered after reconnect", async () => {
 
 test("a second tab on the same database is refused, then takes over", async () => {
   const { alice } = users;
-  const second = await apiPage(alice.ctx, "alice-2");
+  const second = await apiPage(alice.ctx, server.url, "alice-2");
   assert.deepEqual(await startChat(second, "alice"), { error: "LOCKED" });
   const r = await startChat(second, "alice", { takeover: true });
   assert.equal(r.ok, true);

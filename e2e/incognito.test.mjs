@@ -6,7 +6,7 @@
 // on hers. Carol sees her own random name (incognitoName) in groups() and in those
 // contacts, equal to what alice and bob see, and the app shows it to her.
 import assert from "node:assert/strict";
-import { storySuite, until, watch } from "./lib.mjs";
+import { storySuite, apiPage, call, until } from "./lib.mjs";
 
 const REAL = { displayName: "Carolina Realname", fullName: "Carolina Q. Private" };
 let server, browser;
@@ -19,9 +19,7 @@ const test = storySuite((s, b) => { server = s; browser = b; });
 // user has a browser context of its own) for the last step to open her state in the app.
 async function user(name, profile, db = name) {
   const ctx = await browser.newContext();
-  const page = await ctx.newPage();
-  watch(page, name);
-  await page.goto(`${server.url}web/embed.html`);
+  const page = await apiPage(ctx, server.url, name);
   await page.evaluate(async (db) => {
     const { start } = await import("/web/simplex.js");
     globalThis.chat = await start({ db });
@@ -32,14 +30,6 @@ async function user(name, profile, db = name) {
   await call(u, "setProfile", profile);
   users[name] = u;
   return u;
-}
-
-async function call(u, method, ...args) {
-  const r = await u.page.evaluate(async ([m, a]) => {
-    try { return { v: await globalThis.chat[m](...a) }; } catch (e) { return { code: e.code, message: e.message }; }
-  }, [method, args]);
-  if (r.code) throw Object.assign(new Error(`${u.name}.${method}: ${r.code} ${r.message}`), { code: r.code });
-  return r.v;
 }
 
 /** Everything u's client can tell about the others: lists, histories and every event so far. */

@@ -1,7 +1,8 @@
 // lib.mjs — shared helpers of the end-to-end tests and the bench: build and run
 // cmd/serve on a free port with a temp data dir, launch Debian's Chromium through
 // playwright-core, poll until a condition holds, save screenshots; storySuite, the
-// before/after hooks of the step-by-step stories on the real core.
+// before/after hooks of the step-by-step stories on the real core; apiPage and call,
+// to drive the JS API in a page.
 import { chromium } from "playwright-core";
 import { test as nodeTest, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -150,4 +151,21 @@ export function storySuite(ready) {
     if (skip) return t.skip(skip);
     try { await fn(t); } catch (e) { skip = `an earlier step failed (${name})`; throw e; }
   });
+}
+
+/** A page of the served origin (url) that only imports simplex.js: the app UI never starts. */
+export async function apiPage(ctx, url, name) {
+  const page = await ctx.newPage();
+  watch(page, name);
+  await page.goto(`${url}web/embed.html`);
+  return page;
+}
+
+/** Calls chat[method](...args) in u.page (the client started there); rejects with the error's code. */
+export async function call(u, method, ...args) {
+  const r = await u.page.evaluate(async ([m, a]) => {
+    try { return { v: await globalThis.chat[m](...a) }; } catch (e) { return { code: e.code, message: e.message }; }
+  }, [method, args]);
+  if (r.code) throw Object.assign(new Error(`${u.name}.${method}: ${r.code} ${r.message}`), { code: r.code });
+  return r.v;
 }
