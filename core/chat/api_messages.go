@@ -28,10 +28,15 @@ func (c *Client) SendGroupMessage(ctx context.Context, groupID, text string) (st
 		msgKey := m.Chat + "/" + seqKey(m.Seq)
 		viaHost := map[string][]string{} // host memberID -> members it forwards to
 		for _, mb := range ms {
-			if !active(mb) || mb.Status == msInvited || mb.Status == msAccepted {
+			if !active(mb) || mb.Status == msInvited {
 				continue
 			}
-			if mb.Status == msConnected {
+			// An invitee of mine that accepted (msAccepted) has its group
+			// connection and may already see me as connected (its side of
+			// the handshake ends first): the agent holds the message until
+			// our side is up, as SimpleX keeps it pending. Skipping it lost
+			// the message for that member for good.
+			if mb.Status == msConnected || mb.Status == msAccepted && mb.ConnID != "" {
 				m.Deliv[mb.ID.String()] = "pending"
 			} else if len(mb.IntroBy) > 0 {
 				m.Deliv[mb.ID.String()] = "via-host"
