@@ -39,6 +39,7 @@ type Client struct {
 	wake    chan []string
 	done    chan struct{}
 	wg      sync.WaitGroup
+	loaded  bool // seq read from the store (load)
 	started bool
 	closed  bool
 }
@@ -66,11 +67,8 @@ func (c *Client) Start(ctx context.Context) error {
 	if c.started {
 		return nil
 	}
-	b, err := c.st.Get(ctx, bMeta, "seq")
-	if err == nil {
-		c.seq, _ = strconv.ParseUint(string(b), 10, 64)
-	} else if err != store.ErrNotFound {
-		return wrapErr(CodeStore, err, "load")
+	if err := c.load(ctx); err != nil {
+		return err
 	}
 	c.started = true
 	c.wg.Add(1)
@@ -100,6 +98,25 @@ func (c *Client) Events() <-chan Event { return c.pump.out }
 
 func (c *Client) now() time.Time { return c.cfg.Now().UTC() }
 
+// load reads the message sequence number once, under c.mu, before
+// anything uses it: Start, API calls, views and agent events. The agent
+// may hand over an event before the host calls Start (it was started
+// first and the relay answered at once); with seq still 0 that event's
+// message took a number already used and hid the history.
+func (c *Client) load(ctx context.Context) error {
+	if c.loaded {
+		return nil
+	}
+	b, err := c.st.Get(ctx, bMeta, "seq")
+	if err == nil {
+		c.seq, _ = strconv.ParseUint(string(b), 10, 64)
+	} else if err != store.ErrNotFound {
+		return wrapErr(CodeStore, err, "load")
+	}
+	c.loaded = true
+	return nil
+}
+
 func (c *Client) nextSeq(t *tx) uint64 {
 	c.seq++
 	t.b.Put(bMeta, "seq", []byte(strconv.FormatUint(c.seq, 10)))
@@ -113,6 +130,9 @@ func (c *Client) update(ctx context.Context, fn func(t *tx) error) error {
 	if c.closed {
 		return newErr(CodeClosed, "client closed")
 	}
+	if err := c.load(ctx); err != nil {
+		return err
+	}
 	t := newTx(ctx, c.st, &store.Batch{})
 	if err := fn(t); err != nil {
 		return err
@@ -124,6 +144,9 @@ func (c *Client) update(ctx context.Context, fn func(t *tx) error) error {
 func (c *Client) view(ctx context.Context, fn func(t *tx) error) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if err := c.load(ctx); err != nil {
+		return err
+	}
 	return fn(newTx(ctx, c.st, &store.Batch{}))
 }
 
@@ -158,6 +181,9 @@ func (c *Client) afterCommit(t *tx) {
 func (c *Client) HandleAgentEvent(ctx context.Context, ev AgentEvent, b *store.Batch) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if err := c.load(ctx); err != nil {
+		return err // the agent retries the event
+	}
 	t := newTx(ctx, c.st, b)
 	t.handler = true
 	if err := c.dispatch(t, ev); err != nil {
