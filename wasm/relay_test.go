@@ -74,6 +74,17 @@ func TestGroupOverRealRelay(t *testing.T) {
 		}
 		return true
 	})
+	// A member shows "connected" while the host still forwards for it, so the
+	// member-to-member group connection may complete a little later: wait for
+	// it, then check that no direct connection was ever made.
+	eventually(t, "every member has 2 group connections", func() bool {
+		for _, c := range all {
+			if gc, _ := mustGet(c.call("stats"), "groupConnections").Int(); gc != 2 {
+				return false
+			}
+		}
+		return true
+	})
 	for _, c := range all {
 		st := c.call("stats")
 		gc, _ := mustGet(st, "groupConnections").Int()
