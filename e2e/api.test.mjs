@@ -72,6 +72,9 @@ test("every group message reaches everyone; stats count N-1 group connections an
       const got = texts(await call(u, "messages", { groupId: u.groupId })).sort();
       return JSON.stringify(got) === JSON.stringify(want);
     }, { what: `${u.name} has all 3 messages` });
+    // "connected" members include those the host still forwards for: wait for
+    // the member-to-member group connections themselves.
+    await until(async () => (await call(u, "stats")).groupConnections === 2, { what: `${u.name} has 2 group connections`, timeout: 60000 });
     const s = await call(u, "stats");
     assert.equal(s.groupConnections, 2, `${u.name} stats ${JSON.stringify(s)}`);
     assert.equal(s.directConnections, 0, `${u.name} stats ${JSON.stringify(s)}`);
