@@ -9,8 +9,6 @@ import (
 
 	"github.com/sxweb/sxweb/core/agent"
 	"github.com/sxweb/sxweb/core/chat"
-	"github.com/sxweb/sxweb/core/chat/agentconn"
-	"github.com/sxweb/sxweb/core/relayclient/wsdial"
 	"github.com/sxweb/sxweb/core/store"
 	"github.com/sxweb/sxweb/core/store/memstore"
 	"github.com/sxweb/sxweb/relay"
@@ -65,28 +63,17 @@ func TestMessageToMemberStillConnecting(t *testing.T) {
 // gatedUser is an owner whose handler refuses Connected (the agent
 // retries it) until open is set.
 func gatedUser(t *testing.T, url string, open *atomic.Bool) *chat.Client {
-	st := memstore.New()
-	ag, err := agent.New(agent.Config{Store: st, Relays: []string{url}, Dial: wsdial.Dial, RetryMax: 50 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := chat.New(chat.Config{Store: st, Agent: ag})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := agentconn.Handler(c)
-	ag.SetHandler(func(ctx context.Context, ev agent.Event, b *store.Batch) error {
-		if _, ok := ev.(agent.Connected); ok && !open.Load() {
-			return errors.New("held back by the test")
-		}
-		return h(ctx, ev, b)
+	c, ag := openClient(t, memstore.New(), url, clientOpts{
+		retryMax: 50 * time.Millisecond,
+		wrap: func(h agent.Handler) agent.Handler {
+			return func(ctx context.Context, ev agent.Event, b *store.Batch) error {
+				if _, ok := ev.(agent.Connected); ok && !open.Load() {
+					return errors.New("held back by the test")
+				}
+				return h(ctx, ev, b)
+			}
+		},
 	})
-	if err := c.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := ag.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
 	if err := c.SetProfile(ctx, chat.Profile{DisplayName: "owner"}); err != nil {
 		t.Fatal(err)
 	}

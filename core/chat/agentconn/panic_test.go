@@ -8,8 +8,6 @@ import (
 
 	"github.com/sxweb/sxweb/core/agent"
 	"github.com/sxweb/sxweb/core/chat"
-	"github.com/sxweb/sxweb/core/chat/agentconn"
-	"github.com/sxweb/sxweb/core/relayclient/wsdial"
 	"github.com/sxweb/sxweb/core/store"
 	"github.com/sxweb/sxweb/core/store/memstore"
 	"github.com/sxweb/sxweb/relay"
@@ -19,28 +17,16 @@ import (
 // panicky starts a chat client whose agent handler panics on any message
 // whose body contains "boom" (a stand-in for a bug in the chat layer).
 func panicky(t *testing.T, url string) *chat.Client {
-	st := memstore.New()
-	ag, err := agent.New(agent.Config{Store: st, Relays: []string{url}, Dial: wsdial.Dial})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := chat.New(chat.Config{Store: st, Agent: ag})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := agentconn.Handler(c)
-	ag.SetHandler(func(ctx context.Context, ev agent.Event, b *store.Batch) error {
-		if m, ok := ev.(agent.Message); ok && bytes.Contains(m.Body, []byte("boom")) {
-			panic("chat bug")
-		}
-		return h(ctx, ev, b)
+	c, ag := openClient(t, memstore.New(), url, clientOpts{
+		wrap: func(h agent.Handler) agent.Handler {
+			return func(ctx context.Context, ev agent.Event, b *store.Batch) error {
+				if m, ok := ev.(agent.Message); ok && bytes.Contains(m.Body, []byte("boom")) {
+					panic("chat bug")
+				}
+				return h(ctx, ev, b)
+			}
+		},
 	})
-	if err := ag.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
 	t.Cleanup(func() { c.Close(); ag.Close() })
 	return c
 }

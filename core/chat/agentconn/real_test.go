@@ -4,11 +4,8 @@ import (
 	"context"
 	"testing"
 
-	"github.com/sxweb/sxweb/core/agent"
 	"github.com/sxweb/sxweb/core/chat"
-	"github.com/sxweb/sxweb/core/chat/agentconn"
 	"github.com/sxweb/sxweb/core/chat/chattest"
-	"github.com/sxweb/sxweb/core/relayclient/wsdial"
 	"github.com/sxweb/sxweb/core/store/memstore"
 	"github.com/sxweb/sxweb/relay"
 	"github.com/sxweb/sxweb/relay/relaytest"
@@ -31,22 +28,7 @@ func onRelay(url string) chattest.Factory {
 
 func newUser(t testing.TB, url, name string, auto bool) *chattest.User {
 	t.Helper()
-	st := memstore.New()
-	ag, err := agent.New(agent.Config{Store: st, Relays: []string{url}, Dial: wsdial.Dial})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := chat.New(chat.Config{Store: st, Agent: ag, AutoAcceptMemberContacts: auto})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ag.SetHandler(agentconn.Handler(c))
-	if err := ag.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
+	c, ag := openClient(t, memstore.New(), url, clientOpts{auto: auto})
 	if err := c.SetProfile(ctx, chat.Profile{DisplayName: name, FullName: name + " Full"}); err != nil {
 		t.Fatal(err)
 	}

@@ -7,8 +7,6 @@ import (
 
 	"github.com/sxweb/sxweb/core/agent"
 	"github.com/sxweb/sxweb/core/chat"
-	"github.com/sxweb/sxweb/core/chat/agentconn"
-	"github.com/sxweb/sxweb/core/relayclient/wsdial"
 	"github.com/sxweb/sxweb/core/store"
 	"github.com/sxweb/sxweb/core/store/memstore"
 	"github.com/sxweb/sxweb/relay"
@@ -31,39 +29,27 @@ func TestReopenEventBeforeChatStart(t *testing.T) {
 
 	st := memstore.New()
 	open := func(startChat bool) (*chat.Client, *agent.Agent, chan struct{}) {
-		ag, err := agent.New(agent.Config{Store: st, Relays: []string{url}, Dial: wsdial.Dial})
-		if err != nil {
-			t.Fatal(err)
-		}
-		c, err := chat.New(chat.Config{Store: st, Agent: ag})
-		if err != nil {
-			t.Fatal(err)
-		}
 		handled := make(chan struct{})
-		h := agentconn.Handler(c)
-		ag.SetHandler(func(ctx context.Context, ev agent.Event, b *store.Batch) error {
-			if err := h(ctx, ev, b); err != nil {
-				return err
-			}
-			if m, ok := ev.(agent.Message); ok && bytes.Contains(m.Body, []byte("while away")) {
-				b.OnCommit(func() {
-					select {
-					case <-handled:
-					default:
-						close(handled)
+		c, ag := openClient(t, st, url, clientOpts{
+			noChatStart: !startChat,
+			wrap: func(h agent.Handler) agent.Handler {
+				return func(ctx context.Context, ev agent.Event, b *store.Batch) error {
+					if err := h(ctx, ev, b); err != nil {
+						return err
 					}
-				})
-			}
-			return nil
+					if m, ok := ev.(agent.Message); ok && bytes.Contains(m.Body, []byte("while away")) {
+						b.OnCommit(func() {
+							select {
+							case <-handled:
+							default:
+								close(handled)
+							}
+						})
+					}
+					return nil
+				}
+			},
 		})
-		if err := ag.Start(ctx); err != nil {
-			t.Fatal(err)
-		}
-		if startChat {
-			if err := c.Start(ctx); err != nil {
-				t.Fatal(err)
-			}
-		}
 		return c, ag, handled
 	}
 	c, ag, _ := open(true)

@@ -5,8 +5,6 @@ import (
 
 	"github.com/sxweb/sxweb/core/agent"
 	"github.com/sxweb/sxweb/core/chat"
-	"github.com/sxweb/sxweb/core/chat/agentconn"
-	"github.com/sxweb/sxweb/core/relayclient/wsdial"
 	"github.com/sxweb/sxweb/core/store/memstore"
 	"github.com/sxweb/sxweb/relay"
 	"github.com/sxweb/sxweb/relay/relaytest"
@@ -26,24 +24,7 @@ func TestReopenOnSameStore(t *testing.T) {
 	link := must(t)(owner.CreateGroupLink(ctx, gid))
 
 	st := memstore.New()
-	open := func() (*chat.Client, *agent.Agent) {
-		ag, err := agent.New(agent.Config{Store: st, Relays: []string{url}, Dial: wsdial.Dial})
-		if err != nil {
-			t.Fatal(err)
-		}
-		c, err := chat.New(chat.Config{Store: st, Agent: ag})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ag.SetHandler(agentconn.Handler(c))
-		if err := ag.Start(ctx); err != nil {
-			t.Fatal(err)
-		}
-		if err := c.Start(ctx); err != nil {
-			t.Fatal(err)
-		}
-		return c, ag
-	}
+	open := func() (*chat.Client, *agent.Agent) { return openClient(t, st, url, clientOpts{}) }
 	c, ag := open()
 	if err := c.SetProfile(ctx, chat.Profile{DisplayName: "joe"}); err != nil {
 		t.Fatal(err)
