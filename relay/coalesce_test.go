@@ -5,9 +5,9 @@ import (
 	"testing"
 
 	"github.com/sxweb/sxweb/core/relayclient"
+	"github.com/sxweb/sxweb/internal/protosuite"
+	"github.com/sxweb/sxweb/internal/relaytest"
 	"github.com/sxweb/sxweb/relay"
-	"github.com/sxweb/sxweb/relay/relaytest"
-	"github.com/sxweb/sxweb/relay/relaytest/protosuite"
 	"github.com/sxweb/sxweb/relay/wire"
 )
 

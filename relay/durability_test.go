@@ -11,9 +11,9 @@ import (
 	"golang.org/x/crypto/nacl/secretbox"
 
 	"github.com/sxweb/sxweb/core/relayclient"
+	"github.com/sxweb/sxweb/internal/protosuite"
+	"github.com/sxweb/sxweb/internal/relaytest"
 	"github.com/sxweb/sxweb/relay"
-	"github.com/sxweb/sxweb/relay/relaytest"
-	"github.com/sxweb/sxweb/relay/relaytest/protosuite"
 )
 
 // Every SEND the relay acknowledged survives kill -9 of the relay process.

@@ -3,9 +3,9 @@ package relay_test
 import (
 	"testing"
 
+	"github.com/sxweb/sxweb/internal/protosuite"
+	"github.com/sxweb/sxweb/internal/relaytest"
 	"github.com/sxweb/sxweb/relay"
-	"github.com/sxweb/sxweb/relay/relaytest"
-	"github.com/sxweb/sxweb/relay/relaytest/protosuite"
 )
 
 // The protocol suite (the same one the Cloudflare Worker passes) against

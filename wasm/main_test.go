@@ -11,8 +11,8 @@ import (
 
 	"github.com/hack-pad/safejs"
 	"github.com/sxweb/sxweb/core/chat"
-	"github.com/sxweb/sxweb/core/chat/fakeagent"
 	"github.com/sxweb/sxweb/core/store"
+	"github.com/sxweb/sxweb/internal/fakeagent"
 	"github.com/sxweb/sxweb/wasm/bridge"
 )
 

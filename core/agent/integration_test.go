@@ -7,8 +7,8 @@ import (
 
 	"github.com/sxweb/sxweb/core/relayclient"
 	"github.com/sxweb/sxweb/core/relayclient/wsdial"
+	"github.com/sxweb/sxweb/internal/relaytest"
 	relaysrv "github.com/sxweb/sxweb/relay"
-	"github.com/sxweb/sxweb/relay/relaytest"
 )
 
 // realClient is the production relay client over a native WebSocket,

@@ -8,9 +8,9 @@ import (
 	"time"
 
 	"github.com/sxweb/sxweb/core/chat"
-	"github.com/sxweb/sxweb/core/chat/fakeagent"
 	"github.com/sxweb/sxweb/core/store"
 	"github.com/sxweb/sxweb/core/store/memstore"
+	"github.com/sxweb/sxweb/internal/fakeagent"
 )
 
 // flakyStore fails the next Apply that writes to bucket, once armed.

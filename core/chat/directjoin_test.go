@@ -3,8 +3,8 @@ package chat_test
 import (
 	"testing"
 
-	"github.com/sxweb/sxweb/core/chat/chattest"
-	"github.com/sxweb/sxweb/core/chat/fakeagent"
+	"github.com/sxweb/sxweb/internal/chattest"
+	"github.com/sxweb/sxweb/internal/fakeagent"
 )
 
 func TestDirectAtJoinEveryContactConnects(t *testing.T) {

@@ -4,9 +4,9 @@ import (
 	"testing"
 
 	"github.com/sxweb/sxweb/core/chat"
-	"github.com/sxweb/sxweb/core/chat/chattest"
-	"github.com/sxweb/sxweb/core/chat/fakeagent"
 	"github.com/sxweb/sxweb/core/store/memstore"
+	"github.com/sxweb/sxweb/internal/chattest"
+	"github.com/sxweb/sxweb/internal/fakeagent"
 )
 
 // fake makes users on one in-memory network.

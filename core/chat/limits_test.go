@@ -7,9 +7,9 @@ import (
 
 	"github.com/sxweb/sxweb/core/agent"
 	"github.com/sxweb/sxweb/core/chat"
-	"github.com/sxweb/sxweb/core/chat/chattest"
-	"github.com/sxweb/sxweb/core/chat/fakeagent"
 	"github.com/sxweb/sxweb/core/chat/proto"
+	"github.com/sxweb/sxweb/internal/chattest"
+	"github.com/sxweb/sxweb/internal/fakeagent"
 )
 
 // A group of 50: the host's x.grp.mem.intro batch for the last members is

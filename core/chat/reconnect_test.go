@@ -5,8 +5,8 @@ import (
 	"testing"
 
 	"github.com/sxweb/sxweb/core/chat"
-	"github.com/sxweb/sxweb/core/chat/fakeagent"
 	"github.com/sxweb/sxweb/core/store/memstore"
+	"github.com/sxweb/sxweb/internal/fakeagent"
 )
 
 // reconnAgent is the in-memory agent with a Reconnect that counts calls.

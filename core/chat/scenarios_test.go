@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/sxweb/sxweb/core/chat/chattest"
+	"github.com/sxweb/sxweb/internal/chattest"
 )
 
 var ctx = context.Background()

@@ -7,10 +7,10 @@ import (
 	"time"
 
 	"github.com/sxweb/sxweb/core/chat"
-	"github.com/sxweb/sxweb/core/chat/chattest"
-	"github.com/sxweb/sxweb/core/chat/fakeagent"
 	"github.com/sxweb/sxweb/core/chat/proto"
 	"github.com/sxweb/sxweb/core/store/memstore"
+	"github.com/sxweb/sxweb/internal/chattest"
+	"github.com/sxweb/sxweb/internal/fakeagent"
 )
 
 // A new member offers directConnReq although the host's rule (direct

@@ -9,9 +9,9 @@ import (
 
 	"github.com/sxweb/sxweb/core/relayclient"
 	"github.com/sxweb/sxweb/core/relayclient/wsdial"
+	"github.com/sxweb/sxweb/internal/protosuite"
+	"github.com/sxweb/sxweb/internal/relaytest"
 	"github.com/sxweb/sxweb/relay"
-	"github.com/sxweb/sxweb/relay/relaytest"
-	"github.com/sxweb/sxweb/relay/relaytest/protosuite"
 )
 
 // switchDial is wsdial.Dial behind a switch ("the network"), reporting

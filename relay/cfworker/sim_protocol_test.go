@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sxweb/sxweb/relay/relaytest/protosuite"
+	"github.com/sxweb/sxweb/internal/protosuite"
 )
 
 // The relay's protocol suite against the Worker's logic in one process

@@ -11,8 +11,8 @@ import (
 	"github.com/sxweb/sxweb/core/chat"
 	"github.com/sxweb/sxweb/core/store"
 	"github.com/sxweb/sxweb/core/store/memstore"
+	"github.com/sxweb/sxweb/internal/relaytest"
 	"github.com/sxweb/sxweb/relay"
-	"github.com/sxweb/sxweb/relay/relaytest"
 )
 
 // The joiner's side of the handshake ends first: it sees the host as

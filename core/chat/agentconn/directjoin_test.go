@@ -3,7 +3,7 @@ package agentconn_test
 import (
 	"testing"
 
-	"github.com/sxweb/sxweb/core/chat/chattest"
+	"github.com/sxweb/sxweb/internal/chattest"
 )
 
 // On the real relay the two confirmations of an introduced pair (group and

@@ -10,8 +10,8 @@ import (
 	"github.com/sxweb/sxweb/core/chat"
 	"github.com/sxweb/sxweb/core/store"
 	"github.com/sxweb/sxweb/core/store/memstore"
+	"github.com/sxweb/sxweb/internal/relaytest"
 	"github.com/sxweb/sxweb/relay"
-	"github.com/sxweb/sxweb/relay/relaytest"
 )
 
 // panicky starts a chat client whose agent handler panics on any message

@@ -6,8 +6,8 @@ import (
 	"github.com/sxweb/sxweb/core/agent"
 	"github.com/sxweb/sxweb/core/chat"
 	"github.com/sxweb/sxweb/core/store/memstore"
+	"github.com/sxweb/sxweb/internal/relaytest"
 	"github.com/sxweb/sxweb/relay"
-	"github.com/sxweb/sxweb/relay/relaytest"
 )
 
 // A member closes its client and agent and reopens them on the same store

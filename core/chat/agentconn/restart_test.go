@@ -5,8 +5,8 @@ import (
 	"time"
 
 	"github.com/sxweb/sxweb/core/chat"
-	"github.com/sxweb/sxweb/core/chat/chattest"
-	"github.com/sxweb/sxweb/relay/relaytest"
+	"github.com/sxweb/sxweb/internal/chattest"
+	"github.com/sxweb/sxweb/internal/relaytest"
 )
 
 // The relay is killed (SIGKILL) and restarted twice during a join by link:

@@ -13,9 +13,9 @@ import (
 
 	"github.com/sxweb/sxweb/core/relayclient"
 	"github.com/sxweb/sxweb/core/relayclient/wsdial"
+	"github.com/sxweb/sxweb/internal/relaytest"
 	"github.com/sxweb/sxweb/relay"
 	"github.com/sxweb/sxweb/relay/cfworker/cftest"
-	"github.com/sxweb/sxweb/relay/relaytest"
 )
 
 // The same two benchmarks against the native relay and the local Worker

@@ -3,9 +3,9 @@ package cftest_test
 import (
 	"testing"
 
+	"github.com/sxweb/sxweb/internal/protosuite"
 	"github.com/sxweb/sxweb/relay/cfworker"
 	"github.com/sxweb/sxweb/relay/cfworker/cftest"
-	"github.com/sxweb/sxweb/relay/relaytest/protosuite"
 )
 
 // The relay's protocol suite, unchanged, against the Worker in workerd.

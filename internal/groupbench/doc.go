@@ -15,7 +15,7 @@
 // counting wrapper around chat.Agent (chat messages by event).
 //
 // Layer: a test harness above core/chat, core/agent, core/relayclient and
-// relay/relaytest; imported by nothing. Run and Markdown are called from
+// internal/relaytest; imported by nothing. Run and Markdown are called from
 // the package's own benchmark (docs/group-benchmarks.md gives the
 // command); the benchmark is not part of `go test ./...`.
 //

@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sxweb/sxweb/internal/relaytest"
 	"github.com/sxweb/sxweb/relay"
-	"github.com/sxweb/sxweb/relay/relaytest"
 	"github.com/sxweb/sxweb/relay/wire"
 )
 
