@@ -28,6 +28,11 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ValuesAreCopies", testValuesAreCopies},
 		{"BinaryValues", testBinaryValues},
 		{"ManyKeys", testManyKeys},
+		{"DeleteThenPut", testDeleteThenPut},
+		{"EmptyKey", testEmptyKey},
+		{"ListPrefixHighBytes", testListPrefixHighBytes},
+		{"ListEmptiedBucket", testListEmptiedBucket},
+		{"ReadersSeeWholeBatches", testReadersSeeWholeBatches},
 		{"Closed", testClosed},
 	}
 	for _, tc := range tests {
@@ -190,5 +195,16 @@ func testClosed(t *testing.T, s store.Store) {
 	}
 	if _, err := s.Get(ctx, "b", "k"); !errors.Is(err, store.ErrClosed) {
 		t.Fatalf("Get after close = %v", err)
+	}
+	if _, err := s.List(ctx, "b", ""); !errors.Is(err, store.ErrClosed) {
+		t.Fatalf("List after close = %v", err)
+	}
+	var b store.Batch
+	b.Put("b", "k", []byte("v"))
+	if err := s.Apply(ctx, &b); !errors.Is(err, store.ErrClosed) {
+		t.Fatalf("Apply after close = %v", err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatalf("second Close = %v", err)
 	}
 }
