@@ -1,0 +1,205 @@
+package boltstore
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/sxweb/sxweb/core/store"
+)
+
+// Apply writes the batch atomically and durably: when it returns nil the
+// batch is in the file and fsync'd. Batches from concurrent callers may
+// share one bbolt transaction (see committer); each is still all or
+// nothing. A batch that is too large for bbolt fails with ErrTooLarge
+// before anything is queued; a full disk fails with an error matching
+// store.ErrQuota. A canceled ctx stops a batch that has not been queued
+// yet; once queued, Apply waits for the outcome and reports it truthfully.
+func (s *Store) Apply(ctx context.Context, b *store.Batch) error {
+	if b == nil || len(b.Ops) == 0 {
+		if s.c.isClosed() {
+			return store.ErrClosed
+		}
+		return nil
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := checkSizes(b.Ops); err != nil {
+		return err
+	}
+	return s.c.submit(b.Ops)
+}
+
+// checkSizes rejects what bbolt would refuse halfway through a
+// transaction, so one bad batch cannot fail the others of its group.
+func checkSizes(ops []store.Op) error {
+	for i, op := range ops {
+		if len(op.Bucket) > MaxKeyLen || len(op.Key) > MaxKeyLen {
+			return fmt.Errorf("%w: op %d: bucket name of %d bytes, key of %d bytes (max %d)", ErrTooLarge, i, len(op.Bucket), len(op.Key), MaxKeyLen)
+		}
+		if int64(len(op.Value)) > MaxValueLen {
+			return fmt.Errorf("%w: op %d: value of %d bytes (max %d)", ErrTooLarge, i, len(op.Value), MaxValueLen)
+		}
+	}
+	return nil
+}
+
+// write applies one batch's ops inside tx, in order (a later write to the
+// same key wins, as it overwrites the earlier one).
+func write(tx *bolt.Tx, ops []store.Op) error {
+	for _, op := range ops {
+		name := bucketName(op.Bucket)
+		b := tx.Bucket(name)
+		if op.Value == nil {
+			if b == nil {
+				continue // nothing to delete
+			}
+			if err := b.Delete(encodeKey(op.Key)); err != nil {
+				return err
+			}
+			continue
+		}
+		if b == nil {
+			var err error
+			if b, err = tx.CreateBucket(name); err != nil {
+				return err
+			}
+		}
+		if err := b.Put(encodeKey(op.Key), op.Value); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func applyErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	if storageFull(err) {
+		return &quotaError{err: err}
+	}
+	return fmt.Errorf("boltstore: apply: %w", err)
+}
+
+// maxGroup bounds the batches of one transaction.
+const maxGroup = 1024
+
+// committer is the group commit: Apply queues its batch and waits; one
+// goroutine takes every batch queued at that moment (up to maxGroup), in
+// queue order, and writes them in one bbolt transaction, one fsync. While
+// that fsync runs the next callers queue up, so a lone caller pays one
+// fsync per batch and N concurrent callers share them, with no timer.
+type committer struct {
+	db *bolt.DB
+
+	mu     sync.Mutex
+	queue  []*pending
+	closed bool
+
+	wake chan struct{} // capacity 1: the queue may be non-empty
+	done chan struct{} // closed when the loop has exited
+
+	commits, batches atomic.Int64 // for benchmarks
+}
+
+type pending struct {
+	ops  []store.Op
+	done chan error // capacity 1
+}
+
+func newCommitter(db *bolt.DB) *committer {
+	c := &committer{db: db, wake: make(chan struct{}, 1), done: make(chan struct{})}
+	go c.loop()
+	return c
+}
+
+func (c *committer) isClosed() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.closed
+}
+
+// submit queues ops and returns the outcome of their commit.
+func (c *committer) submit(ops []store.Op) error {
+	p := &pending{ops: ops, done: make(chan error, 1)}
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return store.ErrClosed
+	}
+	c.queue = append(c.queue, p)
+	c.mu.Unlock()
+	c.poke()
+	return <-p.done
+}
+
+func (c *committer) poke() {
+	select {
+	case c.wake <- struct{}{}:
+	default:
+	}
+}
+
+// close stops accepting batches and waits until the queued ones have
+// committed and the loop has exited. Call it once.
+func (c *committer) close() {
+	c.mu.Lock()
+	c.closed = true
+	c.mu.Unlock()
+	c.poke()
+	<-c.done
+}
+
+func (c *committer) loop() {
+	defer close(c.done)
+	for {
+		c.mu.Lock()
+		n := min(len(c.queue), maxGroup)
+		group := c.queue[:n:n]
+		c.queue = c.queue[n:]
+		if len(c.queue) == 0 {
+			c.queue = nil // let the backing array go
+		}
+		closed := c.closed
+		c.mu.Unlock()
+		switch {
+		case n > 0:
+			c.commit(group)
+		case closed:
+			return
+		default:
+			<-c.wake
+		}
+	}
+}
+
+// commit writes group in one transaction. If that fails, it writes each
+// batch in a transaction of its own, so every batch gets its own outcome
+// and one failing batch does not take the others down with it.
+func (c *committer) commit(group []*pending) {
+	c.commits.Add(1)
+	c.batches.Add(int64(len(group)))
+	err := c.db.Update(func(tx *bolt.Tx) error {
+		for _, p := range group {
+			if err := write(tx, p.ops); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil && len(group) > 1 {
+		for _, p := range group {
+			c.commits.Add(1)
+			p.done <- applyErr(c.db.Update(func(tx *bolt.Tx) error { return write(tx, p.ops) }))
+		}
+		return
+	}
+	for _, p := range group {
+		p.done <- applyErr(err)
+	}
+}
