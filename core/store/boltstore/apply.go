@@ -89,32 +89,36 @@ func applyErr(err error) error {
 // maxGroup bounds the batches of one transaction.
 const maxGroup = 1024
 
-// committer is the group commit: Apply queues its batch and waits; one
-// goroutine takes every batch queued at that moment (up to maxGroup), in
-// queue order, and writes them in one bbolt transaction, one fsync. While
-// that fsync runs the next callers queue up, so a lone caller pays one
-// fsync per batch and N concurrent callers share them, with no timer.
+// committer is the group commit. Apply queues its batch; if no commit is
+// running, the caller becomes the committer: it takes every batch queued
+// at that moment (up to maxGroup), in queue order, writes them in one
+// bbolt transaction with one fsync, and hands the results out. While that
+// fsync runs, the next callers queue up, and the first of them to wake
+// commits them all. So a lone caller commits its own batch with no
+// goroutine hand-off (as fast as a plain bbolt Update), N concurrent
+// callers share the fsyncs, no timer waits for company, and no goroutine
+// runs while nobody writes.
 type committer struct {
 	db *bolt.DB
 
 	mu     sync.Mutex
+	cond   *sync.Cond // on mu: a commit finished
 	queue  []*pending
+	busy   bool // a caller is committing
 	closed bool
-
-	wake chan struct{} // capacity 1: the queue may be non-empty
-	done chan struct{} // closed when the loop has exited
 
 	commits, batches atomic.Int64 // for benchmarks
 }
 
 type pending struct {
-	ops  []store.Op
-	done chan error // capacity 1
+	ops      []store.Op
+	err      error // guarded by mu once queued
+	finished bool
 }
 
 func newCommitter(db *bolt.DB) *committer {
-	c := &committer{db: db, wake: make(chan struct{}, 1), done: make(chan struct{})}
-	go c.loop()
+	c := &committer{db: db}
+	c.cond = sync.NewCond(&c.mu)
 	return c
 }
 
@@ -124,66 +128,58 @@ func (c *committer) isClosed() bool {
 	return c.closed
 }
 
-// submit queues ops and returns the outcome of their commit.
+// submit queues ops and returns the outcome of their commit, committing
+// them (with whatever else is queued) itself when no commit is running.
 func (c *committer) submit(ops []store.Op) error {
-	p := &pending{ops: ops, done: make(chan error, 1)}
+	p := &pending{ops: ops}
 	c.mu.Lock()
+	defer c.mu.Unlock()
 	if c.closed {
-		c.mu.Unlock()
 		return store.ErrClosed
 	}
 	c.queue = append(c.queue, p)
-	c.mu.Unlock()
-	c.poke()
-	return <-p.done
-}
-
-func (c *committer) poke() {
-	select {
-	case c.wake <- struct{}{}:
-	default:
-	}
-}
-
-// close stops accepting batches and waits until the queued ones have
-// committed and the loop has exited. Call it once.
-func (c *committer) close() {
-	c.mu.Lock()
-	c.closed = true
-	c.mu.Unlock()
-	c.poke()
-	<-c.done
-}
-
-func (c *committer) loop() {
-	defer close(c.done)
-	for {
-		c.mu.Lock()
+	for !p.finished {
+		if c.busy {
+			c.cond.Wait()
+			continue
+		}
 		n := min(len(c.queue), maxGroup)
 		group := c.queue[:n:n]
 		c.queue = c.queue[n:]
 		if len(c.queue) == 0 {
 			c.queue = nil // let the backing array go
 		}
-		closed := c.closed
+		c.busy = true
 		c.mu.Unlock()
-		switch {
-		case n > 0:
-			c.commit(group)
-		case closed:
-			return
-		default:
-			<-c.wake
+		errs := c.commit(group)
+		c.mu.Lock()
+		for i, q := range group {
+			q.err, q.finished = errs[i], true
 		}
+		c.busy = false
+		c.cond.Broadcast() // the committed return, the first other waiter commits next
+	}
+	return p.err
+}
+
+// close stops accepting batches and waits until the queued ones have
+// committed.
+func (c *committer) close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.closed = true
+	for c.busy || len(c.queue) > 0 {
+		c.cond.Wait()
 	}
 }
 
 // commit writes group in one transaction. If that fails, it writes each
 // batch in a transaction of its own, so every batch gets its own outcome
 // and one failing batch does not take the others down with it.
-func (c *committer) commit(group []*pending) {
+func (c *committer) commit(group []*pending) []error {
 	c.commits.Add(1)
 	c.batches.Add(int64(len(group)))
+	errs := make([]error, len(group))
 	err := c.db.Update(func(tx *bolt.Tx) error {
 		for _, p := range group {
 			if err := write(tx, p.ops); err != nil {
@@ -193,13 +189,14 @@ func (c *committer) commit(group []*pending) {
 		return nil
 	})
 	if err != nil && len(group) > 1 {
-		for _, p := range group {
+		for i, p := range group {
 			c.commits.Add(1)
-			p.done <- applyErr(c.db.Update(func(tx *bolt.Tx) error { return write(tx, p.ops) }))
+			errs[i] = applyErr(c.db.Update(func(tx *bolt.Tx) error { return write(tx, p.ops) }))
 		}
-		return
+		return errs
 	}
-	for _, p := range group {
-		p.done <- applyErr(err)
+	for i := range errs {
+		errs[i] = applyErr(err)
 	}
+	return errs
 }

@@ -23,13 +23,15 @@
 // child process with SIGKILL at random points and checks exactly that.
 //
 // Concurrency: safe for concurrent use. Reads are bbolt read transactions
-// and run in parallel with each other and with a commit. Writes go through
-// one commit goroutine (group commit, apply.go): it takes every batch
-// queued at that moment, in call order, and writes them in one transaction
-// with one fsync, each batch still all or nothing. A lone writer pays one
-// fsync per batch; concurrent writers share them (numbers in
-// docs/native-store.md). Batches land in the order Apply was called, and a
-// read sees every batch whose Apply has returned.
+// and run in parallel with each other and with a commit. Writes are group
+// committed (apply.go): the Apply caller that finds no commit running
+// writes every batch queued at that moment, in call order, in one
+// transaction with one fsync, each batch still all or nothing; callers
+// arriving meanwhile queue up for the next one. A lone writer pays one
+// fsync per batch, like a plain bbolt Update; concurrent writers share
+// them (numbers in docs/native-store.md). No goroutine runs while nobody
+// writes. Batches land in the order Apply was called, and a read sees
+// every batch whose Apply has returned.
 //
 // Errors: store.ErrNotFound, store.ErrClosed; Apply fails with ErrTooLarge
 // (checked before the batch is queued) and with an error matching
