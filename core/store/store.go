@@ -5,8 +5,10 @@
 // buckets, and commit what belongs together in one Batch.
 //
 // Layer: the bottom of core; it imports nothing of the project.
-// Implementations: memstore (tests, native tools) and idbstore (IndexedDB
-// in the browser). Both pass the conformance suite in storetest.
+// Implementations: memstore (tests, in-process tools), idbstore (IndexedDB
+// in the browser) and boltstore (a bbolt file, native clients). All pass
+// the conformance suite in storetest; the durable ones also its reopen
+// suite.
 //
 // Why a key-value contract and not typed tables: IndexedDB transactions
 // auto-commit as soon as no request is pending, so the core reads what it

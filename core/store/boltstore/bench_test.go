@@ -112,3 +112,39 @@ func BenchmarkApplyManyStores(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkList10k reads a chat of 10,000 messages of 300 bytes (as
+// idbstore's benchmark of the same name).
+func BenchmarkList10k(b *testing.B) {
+	ctx := context.Background()
+	s := benchOpen(b, "s.db")
+	var bt store.Batch
+	for i := 0; i < 10000; i++ {
+		bt.Put("c.msg", fmt.Sprintf("g1/%016x", i), benchMsg)
+	}
+	if err := s.Apply(ctx, &bt); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		kvs, err := s.List(ctx, "c.msg", "g1/")
+		if err != nil || len(kvs) != 10000 {
+			b.Fatalf("List = %d, %v", len(kvs), err)
+		}
+	}
+}
+
+// BenchmarkGet is one point read.
+func BenchmarkGet(b *testing.B) {
+	ctx := context.Background()
+	s := benchOpen(b, "s.db")
+	var bt store.Batch
+	bt.Put("a.conn", "c1", make([]byte, 500))
+	if err := s.Apply(ctx, &bt); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := s.Get(ctx, "a.conn", "c1"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
