@@ -40,6 +40,29 @@ func TestConformance(t *testing.T) {
 	})
 }
 
+// The reopen suite: each of its stores is one database, opened again by
+// name and deleted when the subtest ends.
+func TestReopenConformance(t *testing.T) {
+	names := map[string]string{}
+	storetest.RunReopen(t, func(t *testing.T, name string) store.Store {
+		db, ok := names[name]
+		if !ok {
+			db = fmt.Sprintf("idbstore-reopen-%d", dbSeq.Add(1))
+			names[name] = db
+			t.Cleanup(func() {
+				if err := DeleteDatabase(context.Background(), db); err != nil {
+					t.Errorf("DeleteDatabase: %v", err)
+				}
+			})
+		}
+		s, err := Open(context.Background(), db)
+		if err != nil {
+			t.Fatalf("Open %s: %v", db, err)
+		}
+		return s
+	})
+}
+
 func TestReopenKeepsData(t *testing.T) {
 	ctx := context.Background()
 	s, name := openFresh(t)
