@@ -4,8 +4,10 @@
 // keeps it for the browser.
 //
 // Layer: beside core/store, like idbstore; it imports core/store and
-// go.etcd.io/bbolt and nothing else of the project. Native only: nothing
-// reachable from the wasm build imports it (arch_test.go checks).
+// go.etcd.io/bbolt and nothing else of the project. Native only (bbolt
+// needs mmap and flock): under GOOS=js the package is empty (only this
+// comment), and nothing reachable from the wasm build imports it
+// (arch_test.go checks).
 //
 // File format 1 (format.go): a "meta" bucket records the format; each store
 // bucket is a bbolt bucket named "b/" + its name, created by the first
