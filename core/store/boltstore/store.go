@@ -62,9 +62,6 @@ func Open(path string, opts Options) (*Store, error) {
 	return &Store{db: db, c: newCommitter(db)}, nil
 }
 
-// Path is the file the store was opened on.
-func (s *Store) Path() string { return s.db.Path() }
-
 // view runs fn in a read transaction; store.ErrClosed after Close.
 func (s *Store) view(ctx context.Context, fn func(*bolt.Tx) error) error {
 	if err := ctx.Err(); err != nil {
