@@ -21,7 +21,7 @@ func fake(t testing.TB, auto bool, names ...string) []*chattest.User {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ag.SetHandler(c.HandleAgentEvent)
+		ag.SetHandler(c.HandleEvent)
 		if err := c.Start(ctx); err != nil {
 			t.Fatal(err)
 		}

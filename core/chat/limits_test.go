@@ -85,7 +85,7 @@ func TestHostSkipsForwardTooLarge(t *testing.T) {
 	if err != nil || len(body) > agent.MaxMessage {
 		t.Fatalf("%d bytes: %v", len(body), err)
 	}
-	if _, err := bob.Raw.Send(ctx, bob.MemberConnection(ctx, bg, ownerID), body); err != nil {
+	if _, err := chattest.RawSend(bob, bob.MemberConnection(ctx, bg, ownerID), body); err != nil {
 		t.Fatal(err)
 	}
 	waitUntil(t, func() bool { return skipped(owner, chat.CodeTooLarge) })

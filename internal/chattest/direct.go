@@ -104,8 +104,8 @@ func DirectMessagesOff(t *testing.T, mk Factory) {
 	}
 	// a forged invitation (sent anyway over the group connection) is ignored and recorded
 	conn := sam.MemberConnection(ctx, gids[1], memberID(t, sam, gids[1], "rob"))
-	_, link, _ := sam.Raw.CreateInvitation(ctx)
-	must[uint64](t)(sam.Raw.Send(ctx, conn, encode(&proto.GrpDirectInv{ConnReq: link, Content: proto.Text("forged")})))
+	link, _ := RawInvitation(sam)
+	must[uint64](t)(RawSend(sam, conn, encode(&proto.GrpDirectInv{ConnReq: link, Content: proto.Text("forged")})))
 	waitFor(t, "recorded", func() bool { return hasSkipped(rob, chat.CodeDirectMessagesOff) })
 	if _, ok := requestFrom(rob, gids[2]); ok {
 		t.Fatal("forged invitation shown")

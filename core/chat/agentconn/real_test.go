@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/sxweb/sxweb/core/chat"
+	"github.com/sxweb/sxweb/core/chat/agentconn"
 	"github.com/sxweb/sxweb/core/store/memstore"
 	"github.com/sxweb/sxweb/internal/chattest"
 	"github.com/sxweb/sxweb/internal/relaytest"
@@ -33,7 +34,7 @@ func newUser(t testing.TB, url, name string, auto bool) *chattest.User {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close(); ag.Close() })
-	return &chattest.User{Client: c, Name: name, Raw: ag}
+	return &chattest.User{Client: c, Name: name, Raw: agentconn.Agent{Agent: ag}}
 }
 
 func relayFactory(t *testing.T) chattest.Factory {
