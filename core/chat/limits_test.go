@@ -114,6 +114,9 @@ func joinAll(t *testing.T, us []*chattest.User) []string {
 	}
 	for i, u := range us {
 		waitUntil(t, func() bool {
+			if g, _ := u.Groups(ctx); len(g) == 0 || g[len(g)-1].Status != "active" && i > 0 {
+				return false
+			}
 			n := 0
 			for _, m := range mustMembers(t, u, gids[i]) {
 				if m.Status == "connected" {

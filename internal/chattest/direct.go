@@ -37,6 +37,17 @@ func memberID(t *testing.T, u *User, gid, name string) string {
 	return ""
 }
 
+// memberNamed is the id of u's member called name ("" when none yet).
+func memberNamed(u *User, gid, name string) string {
+	ms, _ := u.Members(ctx, gid)
+	for _, m := range ms {
+		if m.DisplayName == name {
+			return m.MemberID
+		}
+	}
+	return ""
+}
+
 func requestFrom(u *User, gid string) (chat.Contact, bool) {
 	cs, _ := u.Contacts(ctx)
 	for _, c := range cs {

@@ -21,8 +21,12 @@ type User struct {
 	Name string
 	// Raw is the user's agent (tests forge messages with it).
 	Raw chat.Agent
-	// Pause and Resume stop and restart event delivery (nil when the agent cannot).
+	// Pause and Resume stop and restart event delivery while the client
+	// stays usable (nil when the agent cannot).
 	Pause, Resume func()
+	// Stop and Start close the user's app and open it again on the same
+	// store: meanwhile nothing is received (or sent).
+	Stop, Start func()
 }
 
 // RawSend sends body on the user's agent connection directly (forging
