@@ -46,8 +46,9 @@ type Client struct {
 	seq      atomic.Uint64
 	seqOnce  sync.Mutex
 	loaded   bool
-	migrated atomic.Bool // the records are of the current schema (migrate)
-	cur      *tx         // the chat tx of the running agent transaction (agent's lock)
+	migrated atomic.Bool       // the records are of the current schema (migrate)
+	cur      *tx               // the chat tx of the running agent transaction (agent's lock)
+	rosters  map[string]roster // groups' members in memory (agent's lock; see roster.go)
 
 	events  *fifo.Queue[Event]
 	dropped atomic.Int64
@@ -69,7 +70,7 @@ func New(cfg Config) (*Client, error) {
 	if cfg.MaxEvents <= 0 {
 		cfg.MaxEvents = 100000
 	}
-	return &Client{cfg: cfg, st: cfg.Store, ag: cfg.Agent, events: fifo.New[Event](cfg.MaxEvents)}, nil
+	return &Client{cfg: cfg, st: cfg.Store, ag: cfg.Agent, events: fifo.New[Event](cfg.MaxEvents), rosters: map[string]roster{}}, nil
 }
 
 // Start loads the state. The agent may be started before or after it;
@@ -168,7 +169,7 @@ func (c *Client) view(ctx context.Context, fn func(t *tx) error) error {
 	if err := c.load(ctx); err != nil {
 		return err
 	}
-	return fn(&tx{Tx: roTx{ctx: ctx, st: c.st}, c: c, msgs: map[string]*msgRec{}})
+	return fn(&tx{Tx: roTx{ctx: ctx, st: c.st}, c: c, view: true, msgs: map[string]*msgRec{}, mem: map[string]*memberRec{}})
 }
 
 // HandleEvent is the agent's handler: what it does through at commits

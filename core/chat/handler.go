@@ -215,7 +215,7 @@ func (c *Client) onMemberInfo(t *tx, g *groupRec, m *memberRec, connID string, i
 			return m, nil
 		}
 		li := p.GroupLinkInvitation
-		t.Del(bMember, memberKey(g.ID, m.ID))
+		t.delMember(m)
 		m.ID, m.Role = li.FromMember.MemberID, li.FromMember.MemberRole
 		m.Profile.DisplayName = li.FromMemberName
 		t.putMember(m)

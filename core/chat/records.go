@@ -21,27 +21,6 @@ func (t *tx) group(id string) (*groupRec, error) {
 
 func (t *tx) putGroup(g *groupRec) { t.put(bGroup, g.ID, g) }
 
-// member returns the member, or nil when unknown.
-func (t *tx) member(groupID string, id proto.Bytes) (*memberRec, error) {
-	var m memberRec
-	ok, err := t.getJSON(bMember, memberKey(groupID, id), &m)
-	if err != nil || !ok {
-		return nil, err
-	}
-	return &m, nil
-}
-
-func (t *tx) putMember(m *memberRec) { t.put(bMember, memberKey(m.GroupID, m.ID), m) }
-
-func (t *tx) members(groupID string) ([]*memberRec, error) {
-	ms, err := listJSON[memberRec](t, bMember, groupID+"/")
-	out := make([]*memberRec, len(ms))
-	for i := range ms {
-		out[i] = &ms[i]
-	}
-	return out, err
-}
-
 func (t *tx) contact(id string) (*contactRec, error) {
 	var ct contactRec
 	ok, err := t.getJSON(bContact, id, &ct)

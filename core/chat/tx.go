@@ -35,10 +35,12 @@ type tx struct {
 	Tx
 	c       *Client
 	handler bool                      // inside an incoming event: failures are recorded, not returned
+	view    bool                      // read-only, without the lock (no shared caches)
 	evs     []Event                   // emitted after the transaction commits
 	dlv     map[string]*DeliveryEvent // by message id, emitted after evs
 	dlvKeys []string                  // their order
 	msgs    map[string]*msgRec        // message records read or changed here, by key
+	mem     map[string]*memberRec     // member records changed here, by memberKey (nil: deleted)
 	toHost  *[]proto.Params           // x.grp.mem.inv answers collected for one host message
 }
 
@@ -49,7 +51,7 @@ func (c *Client) wrap(at Tx, handler bool) *tx {
 	if c.cur != nil && c.cur.Tx == at {
 		return c.cur
 	}
-	t := &tx{Tx: at, c: c, handler: handler, dlv: map[string]*DeliveryEvent{}, msgs: map[string]*msgRec{}}
+	t := &tx{Tx: at, c: c, handler: handler, dlv: map[string]*DeliveryEvent{}, msgs: map[string]*msgRec{}, mem: map[string]*memberRec{}}
 	c.cur = t
 	at.OnCommit(func() { c.publish(t) })
 	return t

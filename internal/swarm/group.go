@@ -72,12 +72,31 @@ func buildGroup(ctx context.Context, relayURL string, k int) (*group, error) {
 		return true
 	})
 	if err != nil {
+		g.report()
 		g.close()
 		return nil, fmt.Errorf("the mesh of %d never completed: %w", k, err)
 	}
 	g.seconds = time.Since(t0).Seconds()
 	log.Printf("swarm: group of %d built in %.1f s", k, g.seconds)
 	return g, nil
+}
+
+// report logs the members each node is not connected with (diagnostics
+// of a mesh that does not complete).
+func (g *group) report() {
+	for _, n := range g.nodes {
+		gs, _ := n.client.Groups(context.Background())
+		if len(gs) == 0 {
+			log.Printf("%s: no group", n.name)
+			continue
+		}
+		ms, _ := n.client.Members(context.Background(), gs[0].GroupID)
+		for _, m := range ms {
+			if m.Connection != "direct" {
+				log.Printf("%s (%s): %s is %s/%s, events say %d direct", n.name, gs[0].Status, m.DisplayName, m.Status, m.Connection, n.directCount())
+			}
+		}
+	}
 }
 
 func (g *group) close() {
@@ -102,10 +121,12 @@ func (g *group) received(text string) (count int, last time.Time) {
 	return count, last
 }
 
-// waitUntil polls cond until it holds (or ctx ends, or an hour passes:
-// a limit against hangs, not a timing).
+// waitLimit bounds every wait (against hangs, not a timing).
+var waitLimit = 10 * time.Minute
+
+// waitUntil polls cond until it holds (or ctx ends, or waitLimit passes).
 func waitUntil(ctx context.Context, cond func() bool) error {
-	deadline := time.Now().Add(time.Hour)
+	deadline := time.Now().Add(waitLimit)
 	for !cond() {
 		if time.Now().After(deadline) {
 			return fmt.Errorf("timed out")

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"log"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/sxweb/sxweb/core/agent"
@@ -26,7 +28,13 @@ type node struct {
 }
 
 func newNode(ctx context.Context, name, relayURL string) (*node, error) {
-	c, ag, err := agentconn.Open(ctx, agent.Config{Store: memstore.New(), Relays: []string{relayURL}, Dial: wsdial.Dial}, chat.Config{})
+	var logs atomic.Int64
+	logf := func(format string, args ...any) { // the first few diagnostics of each node
+		if logs.Add(1) <= 20 {
+			log.Printf(name+": "+format, args...)
+		}
+	}
+	c, ag, err := agentconn.Open(ctx, agent.Config{Store: memstore.New(), Relays: []string{relayURL}, Dial: wsdial.Dial, Logf: logf}, chat.Config{})
 	if err != nil {
 		return nil, err
 	}

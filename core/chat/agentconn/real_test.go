@@ -2,6 +2,8 @@ package agentconn_test
 
 import (
 	"context"
+	"os"
+	"strconv"
 	"testing"
 
 	"github.com/sxweb/sxweb/core/chat"
@@ -87,8 +89,15 @@ func TestGroupOfSixWithoutDirectConnections(t *testing.T) {
 
 func TestDirectConnectionsOptIn(t *testing.T) { chattest.DirectConnectionsOptIn(t, relayFactory(t)) }
 
-func TestLargeGroupOnRelay(t *testing.T) { chattest.LargeGroup(t, relayFactory(t), 20) }
-func TestRoleChange(t *testing.T)        { chattest.RoleChange(t, relayFactory(t)) }
+// TestLargeGroupOnRelay: 20 members; CHAT_LARGE=n (with -v) for more.
+func TestLargeGroupOnRelay(t *testing.T) {
+	n := 20
+	if s := os.Getenv("CHAT_LARGE"); s != "" && testing.Verbose() {
+		n, _ = strconv.Atoi(s)
+	}
+	chattest.LargeGroup(t, relayFactory(t), n)
+}
+func TestRoleChange(t *testing.T) { chattest.RoleChange(t, relayFactory(t)) }
 
 func TestLeaveWhileConnectingEndsDeliveries(t *testing.T) {
 	chattest.LeaveWhileConnectingEndsDeliveries(t, relayFactory(t))
@@ -96,4 +105,6 @@ func TestLeaveWhileConnectingEndsDeliveries(t *testing.T) {
 
 func TestIdempotentSend(t *testing.T) { chattest.IdempotentSend(t, relayFactory(t)) }
 
-func TestConcurrentCallsAndEvents(t *testing.T) { chattest.ConcurrentCallsAndEvents(t, relayFactory(t)) }
+func TestConcurrentCallsAndEvents(t *testing.T) {
+	chattest.ConcurrentCallsAndEvents(t, relayFactory(t))
+}
