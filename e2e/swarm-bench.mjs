@@ -3,7 +3,11 @@
 // sending to it, with every other member a native Go client in one swarm
 // process (internal/swarm) on the same relay.
 //
-//   ./build.sh wasm && node e2e/swarm-bench.mjs [--sizes 2,8,20,100] [--messages 3]
+//   ./build.sh wasm && node e2e/swarm-bench.mjs [--sizes 2,8,20,100] [--messages 3] [--data DIR]
+//
+// --data keeps the relay's data and the natives' stores in DIR: a group is
+// built once (a 1,000-member one takes minutes) and reused by later runs.
+// The relay's address must then stay the same: --port (default 18088).
 //
 // For each size K (the other members): the swarm builds a group of K natives
 // (once), the tab joins it by link (timed until every member is connected to
@@ -12,6 +16,7 @@
 // opened by the tab are counted from the send until 4 s later (send, fan-out,
 // receipts); the tab's JS heap and wasm memory are read after the sends.
 import { spawn } from "node:child_process";
+import { join } from "node:path";
 import { startServer, launch, until, root, haveWasm } from "./lib.mjs";
 
 const argv = process.argv;
@@ -19,12 +24,16 @@ const opt = (name, def) => { const i = argv.indexOf(`--${name}`); return i > 0 ?
 const SIZES = opt("sizes", "2,8,20,100").split(",").map(Number);
 const MESSAGES = Number(opt("messages", "3"));
 const WINDOW = Number(opt("window", "4000"));
+const DATA = opt("data", "");
+const PORT = opt("port", "18088");
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 if (!haveWasm()) { console.error("run ./build.sh wasm first"); process.exit(2); }
 
 async function startSwarm(relay) {
-  const proc = spawn("go", ["run", "./internal/swarm", "-relay", relay], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
+  const args = ["run", "./internal/swarm", "-relay", relay];
+  if (DATA) args.push("-data", join(DATA, "swarm"));
+  const proc = spawn("go", args, { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
   const url = await new Promise((resolve, reject) => {
     let out = "";
     proc.stdout.on("data", (d) => { out += d; const m = out.match(/swarm (http:\/\/\S+\/)/); if (m) resolve(m[1]); });
@@ -48,7 +57,9 @@ const COUNT_IDB = () => {
   };
 };
 
-const server = await startServer();
+const server = DATA
+  ? await startServer({ data: join(DATA, "relay"), args: ["-addr", `127.0.0.1:${PORT}`] })
+  : await startServer();
 const swarm = await startSwarm(server.relay);
 const browser = await launch();
 const rows = [];
@@ -98,7 +109,12 @@ try {
     }
     const mem = await page.evaluate(() => ({ heap: performance.memory?.usedJSHeapSize || 0, wasm: globalThis.__sxwebGo?.mem?.buffer?.byteLength || 0 }));
     rows.push({ K, join: joined.ms, joinRW: joined.rw, resolved: median(resolved), all: median(all), rw: median(txs), heap: mem.heap, wasm: mem.wasm });
-    await page.evaluate(() => chat.close());
+    // leave, so that a reused group (--data) has no gone member left behind
+    await page.evaluate(async () => {
+      await chat.leaveGroup(gid);
+      for (let i = 0; i < 200 && (await chat.stats()).pendingDeliveries > 0; i++) await new Promise((r) => setTimeout(r, 50));
+      await chat.close();
+    });
     await ctx.close();
   }
 } finally {

@@ -16,11 +16,13 @@ import (
 func main() {
 	relayURL := flag.String("relay", "", "relay WebSocket URL (ws://host/relay)")
 	listen := flag.String("listen", "127.0.0.1:0", "control API address")
+	data := flag.String("data", "", "directory for the natives' stores and the groups built (kept and reused; empty: memory)")
+	meshMax := flag.Int("mesh-max", 100, "groups up to this size get the natives' full mesh; larger ones connect natives to the host and the browser only")
 	flag.Parse()
 	if *relayURL == "" {
 		log.Fatal("swarm: -relay is required")
 	}
-	s := &server{relay: *relayURL, groups: map[int]*group{}, quit: make(chan struct{})}
+	s := &server{relay: *relayURL, data: *data, meshMax: *meshMax, groups: map[int]*group{}, quit: make(chan struct{})}
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
 		log.Fatal(err)
@@ -44,7 +46,9 @@ func main() {
 }
 
 type server struct {
-	relay  string
+	relay   string
+	data    string
+	meshMax int
 	mu     sync.Mutex // one build at a time
 	groups map[int]*group
 	quit   chan struct{}
@@ -60,13 +64,13 @@ func (s *server) handleGroup(w http.ResponseWriter, r *http.Request) {
 	defer s.mu.Unlock()
 	g := s.groups[k]
 	if g == nil {
-		if g, err = buildGroup(context.Background(), s.relay, k); err != nil {
+		if g, err = openGroup(context.Background(), s.relay, s.data, k, k <= s.meshMax); err != nil {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
 			return
 		}
 		s.groups[k] = g
 	}
-	writeJSON(w, map[string]any{"link": g.link, "size": k, "seconds": g.seconds})
+	writeJSON(w, map[string]any{"link": g.link, "size": k, "seconds": g.seconds, "mesh": g.mesh})
 }
 
 func (s *server) handleReceived(w http.ResponseWriter, r *http.Request) {

@@ -17,6 +17,7 @@ type clientOpts struct {
 	retryMax    time.Duration                     // agent.Config.RetryMax (0: the agent's default)
 	wrap        func(agent.Handler) agent.Handler // wraps the chat handler: tests that hold back or break events
 	noChatStart bool                              // the caller starts the chat client itself
+	connectWait time.Duration                     // agent.Config.ConnectWait (0: the agent's default)
 }
 
 // openClient opens an agent and a chat client on st against the relay at
@@ -24,7 +25,8 @@ type clientOpts struct {
 // the browser does). The caller closes both.
 func openClient(t testing.TB, st store.Store, url string, o clientOpts) (*chat.Client, *agent.Agent) {
 	t.Helper()
-	ag, err := agent.New(agent.Config{Store: st, Relays: []string{url}, Dial: wsdial.Dial, RetryMax: o.retryMax})
+	ag, err := agent.New(agent.Config{Store: st, Relays: []string{url}, Dial: wsdial.Dial, RetryMax: o.retryMax,
+		ConnectWait: o.connectWait})
 	if err != nil {
 		t.Fatal(err)
 	}
