@@ -49,9 +49,9 @@ type server struct {
 	relay   string
 	data    string
 	meshMax int
-	mu     sync.Mutex // one build at a time
-	groups map[int]*group
-	quit   chan struct{}
+	mu      sync.Mutex // one build at a time
+	groups  map[int]*group
+	quit    chan struct{}
 }
 
 func (s *server) handleGroup(w http.ResponseWriter, r *http.Request) {
