@@ -65,7 +65,8 @@ const browser = await launch();
 const rows = [];
 try {
   for (const K of SIZES) {
-    const g = await swarm.post(`group?n=${K}`);
+    const g = await until(async () => { const r = await swarm.post(`group?n=${K}`); return r.building ? null : r; },
+      { what: `the swarm's group of ${K}`, timeout: 4 * 3600 * 1000, interval: 2000 });
     console.error(`swarm: group of ${K} natives ready (built in ${g.seconds.toFixed(1)} s)`);
     const ctx = await browser.newContext();
     await ctx.addInitScript(COUNT_IDB);

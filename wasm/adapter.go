@@ -238,6 +238,45 @@ var chatAPI = map[string]m{
 		}
 		return nil, c.DeleteGroup(ctx, s[0])
 	},
+	"editMessage": func(ctx context.Context, c *chat.Client, a bridge.Args) (any, error) {
+		s, err := strs(a, 2)
+		if err != nil {
+			return nil, err
+		}
+		return nil, c.EditMessage(ctx, s[0], s[1])
+	},
+	"deleteMessage": func(ctx context.Context, c *chat.Client, a bridge.Args) (any, error) {
+		id, err := a.String(0)
+		var o chat.DeleteOptions
+		if err == nil {
+			err = fields(a, 1, &o)
+		}
+		if err != nil {
+			return nil, err
+		}
+		return nil, c.DeleteMessage(ctx, id, o)
+	},
+	// react(messageId, emoji, add = true)
+	"react": func(ctx context.Context, c *chat.Client, a bridge.Args) (any, error) {
+		s, err := strs(a, 2)
+		if err != nil {
+			return nil, err
+		}
+		add := true
+		if !a.Missing(2) {
+			if add, err = a.Bool(2); err != nil {
+				return nil, err
+			}
+		}
+		return nil, c.React(ctx, s[0], s[1], add)
+	},
+	"markRead": func(ctx context.Context, c *chat.Client, a bridge.Args) (any, error) {
+		var ref chat.ChatRef
+		if err := fields(a, 0, &ref); err != nil {
+			return nil, err
+		}
+		return nil, c.MarkRead(ctx, ref)
+	},
 	"stats": func(ctx context.Context, c *chat.Client, _ bridge.Args) (any, error) {
 		return asJS(c.Stats(ctx))
 	},
@@ -264,6 +303,9 @@ func chatEvent(ev chat.Event) (map[string]any, error) {
 	var err error
 	switch e := ev.(type) {
 	case chat.MessageEvent:
+		out, err = flat(e.Message)
+		addRef(out, e.Chat)
+	case chat.UpdateEvent:
 		out, err = flat(e.Message)
 		addRef(out, e.Chat)
 	case chat.MemberEvent:

@@ -13,10 +13,11 @@ const API = [
   "setProfile", "getProfile", "createInvitation", "connect", "contacts",
   "createGroup", "groups", "createGroupLink", "joinGroup", "inviteToGroup",
   "acceptGroupInvitation", "members", "sendGroupMessage", "messages",
+  "editMessage", "deleteMessage", "react", "markRead",
   "startDirectChat", "acceptDirectChat", "sendDirectMessage", "deleteContact",
   "setGroupPreferences", "removeMember", "leaveGroup", "deleteGroup", "stats", "reconnect",
 ];
-const EVENT_TYPES = ["message", "member", "contact", "group", "delivery", "error", "closed"];
+const EVENT_TYPES = ["message", "update", "member", "contact", "group", "delivery", "error", "closed"];
 
 const base = new URL(".", import.meta.url);
 let runtime = null; // Promise of globalThis.__sxweb, shared by every start() in this page

@@ -33,12 +33,16 @@ func (c *Client) SendGroupMessage(ctx context.Context, groupID, text string, opt
 			return err
 		}
 		m := &msgRec{ID: newMsgID(), Chat: chat, Seq: c.nextSeq(t), Text: text, Sender: "me", Ts: c.now(), Status: StatusPending}
+		p, err := c.compose(t, m, o, g)
+		if err != nil {
+			return err
+		}
 		to, err := c.recipients(t, m, g.ID)
 		if err != nil {
 			return err
 		}
 		m.Receipts = m.Total+1 <= c.cfg.ReceiptsMaxMembers
-		body := encode(&proto.MsgNew{Content: *proto.Text(text)})
+		body := encodeAs(p, m.SharedID)
 		if err := c.sendMembers(t, to, body, agent.SendOptions{Tag: msgKey(m), NoReceipt: !m.Receipts}); err != nil {
 			return err
 		}
@@ -110,6 +114,9 @@ func oneOpt(opts []SendOptions) (SendOptions, error) {
 	case 1:
 		if len(opts[0].SendID) > 128 {
 			return SendOptions{}, newErr(CodeBadRequest, "sendId longer than 128 characters")
+		}
+		if len(opts[0].Mentions) > 64 {
+			return SendOptions{}, newErr(CodeBadRequest, "more than 64 mentions")
 		}
 		return opts[0], nil
 	}

@@ -53,6 +53,13 @@ type Client struct {
 	events  *fifo.Queue[Event]
 	dropped atomic.Int64
 	closed  atomic.Bool
+
+	// the timed messages' expiry loop (timers.go)
+	timerKick chan struct{}
+	stop      chan struct{}
+	timerDone chan struct{}
+	startOnce sync.Once
+	running   atomic.Bool
 }
 
 // New returns a Client; register HandleEvent as the agent's handler
@@ -70,20 +77,32 @@ func New(cfg Config) (*Client, error) {
 	if cfg.MaxEvents <= 0 {
 		cfg.MaxEvents = 100000
 	}
-	return &Client{cfg: cfg, st: cfg.Store, ag: cfg.Agent, events: fifo.New[Event](cfg.MaxEvents), rosters: map[string]roster{}}, nil
+	return &Client{cfg: cfg, st: cfg.Store, ag: cfg.Agent, events: fifo.New[Event](cfg.MaxEvents), rosters: map[string]roster{},
+		timerKick: make(chan struct{}, 1), stop: make(chan struct{}), timerDone: make(chan struct{})}, nil
 }
 
-// Start loads the state. The agent may be started before or after it;
-// records written by an older version are brought up to date in the
-// first transaction (migrate).
+// Start loads the state and runs the timed messages' timers. The agent
+// may be started before or after it; records written by an older version
+// are brought up to date in the first transaction (migrate).
 func (c *Client) Start(ctx context.Context) error {
-	return c.load(ctx)
+	if err := c.load(ctx); err != nil {
+		return err
+	}
+	c.startOnce.Do(func() {
+		c.running.Store(true)
+		go c.expiryLoop()
+	})
+	return nil
 }
 
-// Close ends the event stream (it does not close the store or the agent);
-// later calls fail CLOSED.
+// Close ends the event stream and the timers (it does not close the store
+// or the agent); later calls fail CLOSED.
 func (c *Client) Close() error {
 	if c.closed.CompareAndSwap(false, true) {
+		close(c.stop)
+		if c.running.Load() {
+			<-c.timerDone
+		}
 		c.events.Close()
 	}
 	return nil

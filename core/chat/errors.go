@@ -15,6 +15,7 @@ const (
 	CodeDirectMessagesOff = "DIRECT_MESSAGES_OFF"
 	CodeBadLink           = "BAD_LINK"
 	CodeBadRequest        = "BAD_REQUEST"
+	CodeBadArgument       = "BAD_ARGUMENT" // a value outside the accepted set (e.g. a reaction)
 	CodeContactExists     = "CONTACT_EXISTS"
 	CodeNotConnected      = "NOT_CONNECTED"
 	CodeAgent             = "AGENT"
@@ -33,6 +34,9 @@ const (
 	CodeUnknownMember = "UNKNOWN_MEMBER"
 	CodeProhibited    = "PROHIBITED"
 	CodeBadMessage    = "BAD_MESSAGE"
+	// CodeUnknownMessage: an edit, delete or reaction for a message that is
+	// not here.
+	CodeUnknownMessage = "UNKNOWN_MESSAGE"
 	// CodeHandlerFailed: handling an incoming event failed for good (a bug:
 	// the handler panicked); the agent keeps the event, nothing else of it
 	// was stored.

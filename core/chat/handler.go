@@ -277,6 +277,9 @@ func (c *Client) introduce(t *tx, g *groupRec, b *memberRec) error {
 		if err := c.sendMember(t, b, encode(&proto.GrpLinkMem{Profile: mp})); err != nil {
 			return err
 		}
+		if err := c.sendHistory(t, g, b); err != nil {
+			return err
+		}
 	}
 	ms, err := t.members(g.ID)
 	if err != nil {

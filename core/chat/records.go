@@ -98,10 +98,18 @@ func groupView(g *groupRec, count int) Group {
 	if p := g.Profile.GroupPreferences; p != nil && p.DirectMessages != nil {
 		dm, role = p.DirectMessages.Enable, string(p.DirectMessages.Role)
 	}
+	p := g.Profile.GroupPreferences
+	onOff := func(name string) string {
+		if p.On(name) {
+			return proto.On
+		}
+		return proto.Off
+	}
 	return Group{GroupID: g.ID, DisplayName: g.Profile.DisplayName, FullName: g.Profile.FullName,
 		Role: string(g.MyRole), MemberCount: count, DirectMessages: dm, DirectMessagesRole: role,
 		Status: g.Status, Incognito: g.Incognito, IncognitoName: incognitoName(g.Incognito, g.MyProfile),
-		MemberID: g.MyID.String()}
+		MemberID: g.MyID.String(), Reactions: onOff("reactions"), TimedMessages: onOff("timedMessages"),
+		FullDelete: onOff("fullDelete"), History: onOff("history"), Files: onOff("files"), Unread: g.Unread}
 }
 
 // incognitoName is the name an incognito profile shows ("" when not incognito).
@@ -133,7 +141,7 @@ func memberView(m *memberRec) Member {
 func contactView(ct *contactRec) Contact {
 	return Contact{ContactID: ct.ID, DisplayName: ct.Profile.DisplayName, FullName: ct.Profile.FullName,
 		Status: ct.Status, GroupID: ct.GroupID, MemberID: memberIDString(ct.MemberID), Incognito: ct.Incognito,
-		IncognitoName: incognitoName(ct.Incognito, ct.MyProfile)}
+		IncognitoName: incognitoName(ct.Incognito, ct.MyProfile), Unread: ct.Unread}
 }
 
 func memberIDString(b proto.Bytes) string {

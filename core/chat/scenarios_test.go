@@ -63,3 +63,15 @@ func TestLeaveWhileConnectingEndsDeliveries(t *testing.T) {
 func TestIdempotentSend(t *testing.T) { chattest.IdempotentSend(t, fake) }
 
 func TestConcurrentCallsAndEvents(t *testing.T) { chattest.ConcurrentCallsAndEvents(t, fake) }
+
+func TestRepliesEditsDeletesReactions(t *testing.T) { chattest.RepliesEditsDeletesReactions(t, fake) }
+
+func TestForgedChangesIgnored(t *testing.T) { chattest.ForgedChangesIgnored(t, fake) }
+
+func TestChangesForwardedBeforeConnected(t *testing.T) {
+	chattest.ChangesForwardedBeforeConnected(t, fake)
+}
+
+func TestTimedMessages(t *testing.T) { chattest.TimedMessages(t, fake) }
+
+func TestHistoryForNewMembers(t *testing.T) { chattest.HistoryForNewMembers(t, fake) }

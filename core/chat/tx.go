@@ -20,6 +20,9 @@ const (
 	bMsg     = "c.msg"     // chat/seq
 	bMsgID   = "c.msgid"   // messageID -> msg key
 	bSendID  = "c.sendid"  // chat/sendId -> messageID (idempotent sends)
+	bSMID    = "c.smid"    // chat/author/protocol msgId -> msg key (quotes, edits, deletes, reactions)
+	bExp     = "c.exp"     // %016x unix ms/msg key: timed messages by when they go
+	bTTLWait = "c.ttlwait" // msg key: received timed messages whose timer starts when read
 	bSeen    = "c.seen"    // groupID/author/msgId (dedup)
 	bIntro   = "c.intro"   // groupID/memberA/memberB (host: pair not yet connected)
 	bMQ      = "c.mq"      // groupID/memberID/seq: messages for a member without a connection yet

@@ -62,8 +62,12 @@ func Track(t testing.TB, us []*User) {
 	t.Cleanup(func() { allUsers = nil })
 }
 
+// forgedSeq numbers forged messages (each its own msgId).
+var forgedSeq int
+
 func encode(p proto.Params) []byte {
-	b, err := proto.Encode(&proto.Message{V: proto.Current, MsgID: proto.Bytes("forged-msg-1"), Params: p})
+	forgedSeq++
+	b, err := proto.Encode(&proto.Message{V: proto.Current, MsgID: proto.Bytes(fmt.Sprintf("forged-msg-%d", forgedSeq)), Params: p})
 	if err != nil {
 		panic(err)
 	}

@@ -17,8 +17,10 @@
 // 127.0.0.1 (JSON):
 //
 //	POST /group?n=K     a group of K natives (a host and K-1 members),
-//	                    made once per size and reused; returns {link, size,
-//	                    seconds, mesh}: the browser joins by link
+//	                    made once per size and reused; answers at once
+//	                    {building: true} while it is being made (poll
+//	                    again), then {link, size, seconds, mesh}: the
+//	                    browser joins by link
 //	GET  /received?text=T&size=K
 //	                    how many members of that group have a message with
 //	                    text T: {count, of, lastMs} (lastMs: unix ms of the

@@ -108,3 +108,17 @@ func TestIdempotentSend(t *testing.T) { chattest.IdempotentSend(t, relayFactory(
 func TestConcurrentCallsAndEvents(t *testing.T) {
 	chattest.ConcurrentCallsAndEvents(t, relayFactory(t))
 }
+
+func TestRepliesEditsDeletesReactions(t *testing.T) {
+	chattest.RepliesEditsDeletesReactions(t, relayFactory(t))
+}
+
+func TestForgedChangesIgnored(t *testing.T) { chattest.ForgedChangesIgnored(t, relayFactory(t)) }
+
+func TestChangesForwardedBeforeConnected(t *testing.T) {
+	chattest.ChangesForwardedBeforeConnected(t, relayFactory(t))
+}
+
+func TestTimedMessages(t *testing.T) { chattest.TimedMessages(t, relayFactory(t)) }
+
+func TestHistoryForNewMembers(t *testing.T) { chattest.HistoryForNewMembers(t, relayFactory(t)) }

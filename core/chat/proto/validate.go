@@ -52,6 +52,22 @@ func validate(p Params) error {
 		if v.ConnReq == "" {
 			return missing("connReq")
 		}
+	case *MsgNew:
+		if v.TTL != nil && *v.TTL <= 0 {
+			return errf(CodeSyntax, nil, "%s: ttl %d", p.Event(), *v.TTL)
+		}
+	case *MsgUpdate:
+		if len(v.MsgID) == 0 {
+			return missing("msgId")
+		}
+	case *MsgDel:
+		if len(v.MsgID) == 0 {
+			return missing("msgId")
+		}
+	case *MsgReact:
+		if len(v.MsgID) == 0 {
+			return missing("msgId")
+		}
 	}
 	return nil
 }
