@@ -144,4 +144,6 @@ func (c *Client) dropMsg(t *tx, m *msgRec) {
 	t.Del(bTTLWait, k)
 }
 
-func smidKey(chat, author string, sid proto.Bytes) string { return chat + "/" + author + "/" + sid.String() }
+func smidKey(chat, author string, sid proto.Bytes) string {
+	return chat + "/" + author + "/" + sid.String()
+}

@@ -141,9 +141,9 @@ type msgRec struct {
 type quoteRec struct {
 	MessageID string      `json:"messageId,omitempty"` // the quoted message here, when it is
 	SharedID  proto.Bytes `json:"sid,omitempty"`
-	Author   string      `json:"author"`
-	Text     string      `json:"text"`
-	SentAt   time.Time   `json:"sentAt"`
+	Author    string      `json:"author"`
+	Text      string      `json:"text"`
+	SentAt    time.Time   `json:"sentAt"`
 }
 
 type introRec struct {
