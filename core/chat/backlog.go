@@ -26,7 +26,7 @@ func (c *Client) sendHistory(t *tx, g *groupRec, b *memberRec) error {
 		if err != nil {
 			return err
 		}
-		if m == nil || m.Deleted != "" || m.TTL > 0 || len(m.SharedID) == 0 || m.History {
+		if m == nil || m.Deleted != "" || m.TTL > 0 || len(m.SharedID) == 0 || m.History || m.FileID != "" {
 			continue
 		}
 		author, name := authorID(g, m.Sender), m.SenderName

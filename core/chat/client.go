@@ -12,6 +12,7 @@ import (
 	"github.com/sxweb/sxweb/core/agent"
 	"github.com/sxweb/sxweb/core/chat/proto"
 	"github.com/sxweb/sxweb/core/fifo"
+	"github.com/sxweb/sxweb/core/files"
 	"github.com/sxweb/sxweb/core/store"
 )
 
@@ -32,6 +33,12 @@ type Config struct {
 	MaxEvents int
 	// Now is the clock (tests); time.Now when nil.
 	Now func() time.Time
+	// Files: where file bytes are kept, FileRelay the file relay's URL
+	// (…/files) new files go to, FileHTTP how it is reached; without
+	// them, files can be neither sent nor downloaded.
+	Files     FileStore
+	FileRelay string
+	FileHTTP  files.HTTP
 }
 
 // Client is one chat user: the API calls and the agent event handler.
@@ -60,6 +67,12 @@ type Client struct {
 	timerDone chan struct{}
 	startOnce sync.Once
 	running   atomic.Bool
+
+	// the file worker (filework.go)
+	fileKick   chan struct{}
+	fileDoneCh chan struct{}
+	fileMu     sync.Mutex
+	fileWait   map[string][]chan struct{}
 }
 
 // New returns a Client; register HandleEvent as the agent's handler
@@ -78,7 +91,8 @@ func New(cfg Config) (*Client, error) {
 		cfg.MaxEvents = 100000
 	}
 	return &Client{cfg: cfg, st: cfg.Store, ag: cfg.Agent, events: fifo.New[Event](cfg.MaxEvents), rosters: map[string]roster{},
-		timerKick: make(chan struct{}, 1), stop: make(chan struct{}), timerDone: make(chan struct{})}, nil
+		timerKick: make(chan struct{}, 1), stop: make(chan struct{}), timerDone: make(chan struct{}),
+		fileKick: make(chan struct{}, 1), fileDoneCh: make(chan struct{}), fileWait: map[string][]chan struct{}{}}, nil
 }
 
 // Start loads the state and runs the timed messages' timers. The agent
@@ -91,6 +105,7 @@ func (c *Client) Start(ctx context.Context) error {
 	c.startOnce.Do(func() {
 		c.running.Store(true)
 		go c.expiryLoop()
+		go c.fileLoop()
 	})
 	return nil
 }
@@ -102,6 +117,7 @@ func (c *Client) Close() error {
 		close(c.stop)
 		if c.running.Load() {
 			<-c.timerDone
+			<-c.fileDoneCh
 		}
 		c.events.Close()
 	}

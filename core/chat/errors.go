@@ -21,6 +21,10 @@ const (
 	CodeAgent             = "AGENT"
 	CodeStore             = "STORE"
 	CodeClosed            = "CLOSED"
+	CodeCanceled          = "CANCELED" // the operation was cancelled (a file's transfer)
+	// CodeFileFailed: a file's transfer failed for good (a chunk did not
+	// check out, the relay refused it, the storage is full).
+	CodeFileFailed = "FILE_FAILED"
 	// CodeQuota: the store is full (the browser's quota): nothing of the
 	// call was written.
 	CodeQuota = "QUOTA"

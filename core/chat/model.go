@@ -131,6 +131,9 @@ type msgRec struct {
 	Mentions   map[string]string   `json:"mentions,omitempty"`  // display name → memberId
 	Mentioned  bool                `json:"mentioned,omitempty"` // I am among them
 	History    bool                `json:"history,omitempty"`   // from the group's history, sent to me when I joined
+	FileID     string              `json:"fileId,omitempty"`    // its file (c.file)
+	File       *FileInfo           `json:"file,omitempty"`      // the file as shown (kept up to date with c.file)
+	Preview    string              `json:"preview,omitempty"`   // an image's preview (data URL)
 	// Deliv is the per-member state written before schema 2 (migrated).
 	Deliv map[string]string `json:"deliv,omitempty"`
 }

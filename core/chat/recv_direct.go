@@ -180,7 +180,7 @@ func (c *Client) onContactMessage(t *tx, ct *contactRec, body []byte) error {
 			if err := c.receiveNew(t, in, p); err != nil {
 				return err
 			}
-		case *proto.MsgUpdate, *proto.MsgDel, *proto.MsgReact:
+		case *proto.MsgUpdate, *proto.MsgDel, *proto.MsgReact, *proto.MsgFileDescr:
 			if _, err := c.changeFrom(t, in, nil, p); err != nil {
 				return err
 			}

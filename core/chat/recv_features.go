@@ -52,6 +52,9 @@ func (c *Client) receiveNew(t *tx, in incoming, p *proto.MsgNew) error {
 		m.TTL = min(*p.TTL, maxTTL)
 		t.Put(bTTLWait, msgKey(m), nil)
 	}
+	if p.File != nil && !in.history {
+		c.receivedFile(t, m, p)
+	}
 	c.putMsg(t, m)
 	if !in.history {
 		if err := c.countUnread(t, in.ref); err != nil {
@@ -128,6 +131,8 @@ func (c *Client) changeFrom(t *tx, in incoming, from *memberRec, params proto.Pa
 		return c.recvDelete(t, in, from, p, rec)
 	case *proto.MsgReact:
 		return c.recvReact(t, in, p, rec)
+	case *proto.MsgFileDescr:
+		return c.recvFileDescr(t, in, p, rec)
 	}
 	return true, nil
 }

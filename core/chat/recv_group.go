@@ -53,6 +53,11 @@ func (c *Client) onGroupEvent(t *tx, g *groupRec, from *memberRec, msg *proto.Me
 		return c.recvGroupMsgNew(t, g, from, msg, p, fwd)
 	case *proto.MsgUpdate, *proto.MsgDel, *proto.MsgReact:
 		return c.recvGroupChange(t, g, from, msg)
+	case *proto.MsgFileDescr:
+		if fwd != nil {
+			return false, rec(CodeProhibited, "a file description forwarded")
+		}
+		return c.recvGroupChange(t, g, from, msg)
 	case *proto.GrpMsgForward:
 		return false, c.recvForward(t, g, from, p, rec)
 	case *proto.GrpMemNew:
@@ -187,6 +192,10 @@ func (c *Client) forward(t *tx, g *groupRec, from *memberRec, msg *proto.Message
 func (c *Client) recvGroupMsgNew(t *tx, g *groupRec, from *memberRec, msg *proto.Message, p *proto.MsgNew, fwd *fwdInfo) (bool, error) {
 	if from.Role.Rank() < proto.RoleAuthor.Rank() {
 		c.record(t, errRec{Code: CodeProhibited, Detail: "x.msg.new from an observer", GroupID: g.ID, MemberID: from.ID.String()})
+		return false, nil
+	}
+	if p.File != nil && !g.Profile.GroupPreferences.On("files") {
+		c.record(t, errRec{Code: CodeProhibited, Detail: "a file where the group turned files off", GroupID: g.ID, MemberID: from.ID.String()})
 		return false, nil
 	}
 	if seen, err := c.seenBefore(t, g, from, msg); err != nil || seen {

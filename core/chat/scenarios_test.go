@@ -75,3 +75,7 @@ func TestChangesForwardedBeforeConnected(t *testing.T) {
 func TestTimedMessages(t *testing.T) { chattest.TimedMessages(t, fake) }
 
 func TestHistoryForNewMembers(t *testing.T) { chattest.HistoryForNewMembers(t, fake) }
+
+func TestFilesToAGroup(t *testing.T) { chattest.FilesToAGroup(t, fake) }
+
+func TestFileBetweenContacts(t *testing.T) { chattest.FileBetweenContacts(t, fake) }

@@ -23,6 +23,8 @@ const (
 	bSMID    = "c.smid"    // chat/author/protocol msgId -> msg key (quotes, edits, deletes, reactions)
 	bExp     = "c.exp"     // %016x unix ms/msg key: timed messages by when they go
 	bTTLWait = "c.ttlwait" // msg key: received timed messages whose timer starts when read
+	bFile    = "c.file"    // file id -> fileRec
+	bFChunk  = "c.fchunk"  // file id/%016x chunk -> sentChunk (my files)
 	bSeen    = "c.seen"    // groupID/author/msgId (dedup)
 	bIntro   = "c.intro"   // groupID/memberA/memberB (host: pair not yet connected)
 	bMQ      = "c.mq"      // groupID/memberID/seq: messages for a member without a connection yet

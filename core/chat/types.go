@@ -149,6 +149,10 @@ type Message struct {
 	History   bool   `json:"history,omitempty"` // sent to me as the group's history when I joined
 	// SenderName names a sender that is not a member (any more): history.
 	SenderName string `json:"senderName,omitempty"`
+	// File: a message with a file (null otherwise); Preview: an image's
+	// small preview as a data URL.
+	File    *FileInfo `json:"file"`
+	Preview string    `json:"preview,omitempty"`
 }
 
 // Quote is what a reply shows of the message it answers. MessageID is set

@@ -20,8 +20,10 @@ type Chunk struct {
 }
 
 // Layout cuts the encrypted stream of a file of size bytes into chunks:
-// one of the smallest size that holds it, up to MaxChunk; above, MaxChunk
-// chunks and a last one of the smallest size that holds the rest.
+// MaxChunk chunks while at least that much is left, then each time the
+// largest size the rest fills, and last the smallest size that holds what
+// remains: a file costs its size plus less than 64 KiB of padding (a
+// small file: one 64 KiB chunk).
 func Layout(size int64) ([]Chunk, error) {
 	if size < 0 {
 		return nil, fmt.Errorf("files: size %d", size)
@@ -35,12 +37,24 @@ func Layout(size int64) ([]Chunk, error) {
 		rest := enc - off
 		c := Chunk{Size: MaxChunk, Len: MaxChunk, Offset: off}
 		if rest < MaxChunk {
-			c.Size, c.Len = sizeFor(int(rest)), int(rest)
+			c.Size = fillFor(int(rest))
+			c.Len = min(c.Size, int(rest))
 		}
 		out = append(out, c)
 		off += int64(c.Len)
 	}
 	return out, nil
+}
+
+// fillFor is the largest chunk size n bytes fill, or, when n fills none,
+// the smallest.
+func fillFor(n int) int {
+	for i := len(ChunkSizes) - 1; i >= 0; i-- {
+		if n >= ChunkSizes[i] {
+			return ChunkSizes[i]
+		}
+	}
+	return ChunkSizes[0]
 }
 
 // sizeFor is the smallest chunk size that holds n bytes.

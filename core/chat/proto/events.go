@@ -265,6 +265,8 @@ func newParams(event string) Params {
 		return &MsgDel{}
 	case EvMsgReact:
 		return &MsgReact{}
+	case EvFileDescr:
+		return &MsgFileDescr{}
 	}
 	return nil
 }

@@ -10,6 +10,7 @@ const (
 	EvMsgUpdate = "x.msg.update"
 	EvMsgDel    = "x.msg.del"
 	EvMsgReact  = "x.msg.react"
+	EvFileDescr = "x.msg.file.descr"
 )
 
 // MsgNew is x.msg.new: a message container. Content is required; quote,
@@ -19,9 +20,33 @@ const (
 type MsgNew struct {
 	Content  MsgContent                 `json:"content"`
 	Quote    *QuotedMsg                 `json:"quote,omitempty"`
+	File     *FileInvitation            `json:"file,omitempty"`
 	TTL      *int                       `json:"ttl,omitempty"`
 	Mentions map[string]MentionedMember `json:"mentions,omitempty"`
 	Extra    map[string]json.RawMessage `json:"-"`
+}
+
+// FileInvitation is a message's file (SimpleX's shape): its name, size
+// and digest, and — between contacts, when it fits — its description.
+type FileInvitation struct {
+	FileName   string     `json:"fileName"`
+	FileSize   int64      `json:"fileSize"`
+	FileDigest Bytes      `json:"fileDigest,omitempty"`
+	FileDescr  *FileDescr `json:"fileDescr,omitempty"`
+}
+
+// FileDescr is (a part of) a file description's text.
+type FileDescr struct {
+	FileDescrText     string `json:"fileDescrText"`
+	FileDescrPartNo   int    `json:"fileDescrPartNo"`
+	FileDescrComplete bool   `json:"fileDescrComplete"`
+}
+
+// MsgFileDescr is x.msg.file.descr: the description of message MsgID's
+// file for this recipient (in parts when it does not fit one message).
+type MsgFileDescr struct {
+	MsgID     Bytes     `json:"msgId"`
+	FileDescr FileDescr `json:"fileDescr"`
 }
 
 // QuotedMsg is a reply's quote: the message it answers and its content.
@@ -91,12 +116,13 @@ func KnownReaction(r Reaction) bool {
 	return false
 }
 
-func (MsgUpdate) Event() string { return EvMsgUpdate }
-func (MsgDel) Event() string    { return EvMsgDel }
-func (MsgReact) Event() string  { return EvMsgReact }
+func (MsgUpdate) Event() string    { return EvMsgUpdate }
+func (MsgDel) Event() string       { return EvMsgDel }
+func (MsgReact) Event() string     { return EvMsgReact }
+func (MsgFileDescr) Event() string { return EvFileDescr }
 
 // msgNewKeys are the container keys MsgNew decodes itself.
-var msgNewKeys = map[string]bool{"content": true, "quote": true, "ttl": true, "mentions": true}
+var msgNewKeys = map[string]bool{"content": true, "quote": true, "file": true, "ttl": true, "mentions": true}
 
 // MarshalJSON implements json.Marshaler, writing Extra keys too.
 func (m MsgNew) MarshalJSON() ([]byte, error) {

@@ -108,6 +108,14 @@ func TestFeatureValues(t *testing.T) {
 	if KnownReaction(Reaction{Type: "emoji", Emoji: "🐈"}) || KnownReaction(Reaction{Type: "text", Emoji: "👍"}) {
 		t.Error("an emoji outside the set accepted")
 	}
+	f := one("msg_new_file.json").(*MsgNew)
+	if f.File == nil || f.File.FileName != "view.jpg" || f.File.FileSize != 1<<20 || f.Content.Type != "image" ||
+		string(f.Content.Extra["image"]) != `"data:image/jpeg;base64,/9j/4AAQSkZJRgABAQ=="` {
+		t.Errorf("file message: %+v", f)
+	}
+	if d := one("msg_file_descr.json").(*MsgFileDescr); !d.FileDescr.FileDescrComplete || d.FileDescr.FileDescrText != `{"v":1}` {
+		t.Errorf("file description: %+v", d)
+	}
 	if _, err := DecodeOne([]byte(`{"event":"x.msg.update","params":{"content":{"type":"text","text":"x"}}}`)); err == nil {
 		t.Error("x.msg.update without msgId accepted")
 	}

@@ -68,6 +68,13 @@ func validate(p Params) error {
 		if len(v.MsgID) == 0 {
 			return missing("msgId")
 		}
+	case *MsgFileDescr:
+		if len(v.MsgID) == 0 {
+			return missing("msgId")
+		}
+		if v.FileDescr.FileDescrPartNo < 0 {
+			return errf(CodeSyntax, nil, "%s: part %d", p.Event(), v.FileDescr.FileDescrPartNo)
+		}
 	}
 	return nil
 }
