@@ -73,6 +73,7 @@ type Client struct {
 	fileDoneCh chan struct{}
 	fileMu     sync.Mutex
 	fileWait   map[string][]chan struct{}
+	owed       atomic.Bool // some member is owed a file's description (c.flater)
 }
 
 // New returns a Client; register HandleEvent as the agent's handler
@@ -169,6 +170,11 @@ func (c *Client) load(ctx context.Context) error {
 	} else if err != store.ErrNotFound {
 		return wrapErr(CodeStore, err, "load")
 	}
+	owed, err := c.st.List(ctx, bFLater, "")
+	if err != nil {
+		return wrapErr(CodeStore, err, "load")
+	}
+	c.owed.Store(len(owed) > 0)
 	c.loaded = true
 	return nil
 }

@@ -110,6 +110,9 @@ func (c *Client) DeleteMessage(ctx context.Context, messageID string, o DeleteOp
 			return err
 		}
 		if !o.ForEveryone {
+			if err := c.discardFile(t, m, false); err != nil {
+				return err
+			}
 			c.dropMsg(t, m)
 			t.emit(UpdateEvent{Chat: chatRefOf(m.Chat), Message: gone(m, "here")})
 			return nil
@@ -135,22 +138,26 @@ func (c *Client) DeleteMessage(ctx context.Context, messageID string, o DeleteOp
 		if err := c.toChat(t, m.Chat, g, encode(p)); err != nil {
 			return err
 		}
-		c.markDeleted(t, m, g, by)
-		return nil
+		return c.markDeleted(t, m, g, by)
 	})
 }
 
 // markDeleted deletes a message's content (the message stays, "deleted by
 // by") or, where the group has fullDelete on, the message.
-func (c *Client) markDeleted(t *tx, m *msgRec, g *groupRec, by string) {
+func (c *Client) markDeleted(t *tx, m *msgRec, g *groupRec, by string) error {
+	if err := c.discardFile(t, m, true); err != nil {
+		return err
+	}
 	if g != nil && g.Profile.GroupPreferences.On("fullDelete") {
 		c.dropMsg(t, m)
 		t.emit(UpdateEvent{Chat: chatRefOf(m.Chat), Message: gone(m, by)})
-		return
+		return nil
 	}
 	m.Text, m.Deleted, m.Quote, m.Reactions, m.Mentions, m.Body = "", by, nil, nil, nil, nil
+	m.FileID, m.File, m.Preview = "", nil, ""
 	c.putMsg(t, m)
 	t.emit(UpdateEvent{Chat: chatRefOf(m.Chat), Message: msgView(m)})
+	return nil
 }
 
 // gone is the view of a message that was removed (the update event's

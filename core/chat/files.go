@@ -2,6 +2,7 @@ package chat
 
 import (
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"strings"
 	"time"
@@ -76,6 +77,13 @@ type fileRec struct {
 	// order, and those that got their description
 	Recipients []string        `json:"recipients,omitempty"`
 	Described  map[string]bool `json:"described,omitempty"`
+	// mine: members who got the message forwarded (not connected with me
+	// yet) and are connected now: they get recipient ids and their
+	// description when the upload is done (files_later.go)
+	Later []string `json:"later,omitempty"`
+	// the message went: the worker removes the file (files_gone.go)
+	Gone      bool `json:"gone,omitempty"`
+	DropRelay bool `json:"dropRelay,omitempty"`
 	// theirs: the description's parts as they arrive, the description,
 	// and where the download stands
 	Parts    map[int]string `json:"parts,omitempty"`
@@ -99,6 +107,8 @@ func fileView(f *fileRec) *FileInfo {
 	}
 	return &FileInfo{Name: f.Name, Size: f.Size, Type: f.Type, State: f.State, Done: f.Done}
 }
+
+func (c *Client) fileClient() *files.Client { return &files.Client{HTTP: c.cfg.FileHTTP} }
 
 func chunkKey(fileID string, n int) string { return fileID + "/" + seqKey(uint64(n)) }
 
@@ -144,3 +154,5 @@ const maxPreview = 12 << 10
 func validPreview(s string) bool {
 	return len(s) <= maxPreview && (strings.HasPrefix(s, "data:image/jpeg;base64,") || strings.HasPrefix(s, "data:image/png;base64,"))
 }
+
+func senderKey(ch *sentChunk) ed25519.PrivateKey { return ed25519.NewKeyFromSeed(ch.SenderSeed) }

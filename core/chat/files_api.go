@@ -118,6 +118,9 @@ func (c *Client) sendFileMsg(t *tx, ref ChatRef, m *msgRec, fr *fileRec, body []
 		fr.Recipients = append(fr.Recipients, mb.ID.String())
 	}
 	m.Receipts = m.Total+1 <= c.cfg.ReceiptsMaxMembers
+	if err := c.oweLater(t, g.ID, to, fr); err != nil {
+		return err
+	}
 	return c.sendMembers(t, to, body, agent.SendOptions{Tag: msgKey(m), NoReceipt: !m.Receipts})
 }
 

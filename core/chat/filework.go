@@ -2,7 +2,6 @@ package chat
 
 import (
 	"context"
-	"crypto/ed25519"
 	"crypto/sha256"
 	"errors"
 	"time"
@@ -117,6 +116,10 @@ func (c *Client) fileStep(ctx context.Context) (bool, error) {
 	}
 	f := fs[0]
 	switch {
+	case f.Gone:
+		return true, c.cleanGone(ctx, f)
+	case len(f.Later) > 0 && f.State == FileSent:
+		return true, c.describeLater(ctx, f)
 	case f.State == FileCancelled && f.Mine:
 		return true, c.deleteUploaded(ctx, f)
 	case f.State == FileCancelled:
@@ -136,7 +139,8 @@ func (c *Client) pendingFiles(ctx context.Context) ([]*fileRec, error) {
 		fs, err := listJSON[fileRec](t, bFile, "")
 		for i := range fs {
 			f := &fs[i]
-			if (f.State == FileUploading && f.Mine) || f.State == FileDownloading || (f.State == FileCancelled && !f.Cleaned) {
+			if f.Gone || (f.State == FileUploading && f.Mine) || f.State == FileDownloading ||
+				(f.State == FileCancelled && !f.Cleaned) || (f.State == FileSent && len(f.Later) > 0) {
 				out = append(out, f)
 			}
 		}
@@ -159,7 +163,7 @@ func (c *Client) uploadStep(ctx context.Context, f *fileRec) error {
 	if i < 0 {
 		return c.describeAll(ctx, f)
 	}
-	fc := &files.Client{HTTP: c.cfg.FileHTTP}
+	fc := c.fileClient()
 	if len(ch.SenderID) == 0 {
 		sid, key, rs, exp, err := fc.NewChunk(ctx, f.Relay, layout[i].Size, len(f.Recipients))
 		if err != nil {
@@ -174,7 +178,7 @@ func (c *Client) uploadStep(ctx context.Context, f *fileRec) error {
 	if err != nil {
 		return c.failFile(ctx, f, err)
 	}
-	if err := fc.Upload(ctx, f.Relay, ch.SenderID, ed25519.NewKeyFromSeed(ch.SenderSeed), data); err != nil {
+	if err := fc.Upload(ctx, f.Relay, ch.SenderID, senderKey(ch), data); err != nil {
 		return c.relayFailure(ctx, f, err)
 	}
 	d := sha256.Sum256(data)

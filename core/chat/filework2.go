@@ -2,7 +2,6 @@ package chat
 
 import (
 	"context"
-	"crypto/ed25519"
 	"crypto/sha256"
 	"fmt"
 
@@ -110,17 +109,12 @@ func (c *Client) recipientConn(t *tx, m *msgRec, who string) (string, error) {
 
 // deleteUploaded (sender, cancelled): the relay's chunks go.
 func (c *Client) deleteUploaded(ctx context.Context, f *fileRec) error {
-	fc := &files.Client{HTTP: c.cfg.FileHTTP}
 	var chunks []sentChunk
 	err := c.view(ctx, func(t *tx) (err error) { chunks, err = c.sentChunks(t, f); return })
 	if err != nil {
 		return err
 	}
-	for _, ch := range chunks {
-		if len(ch.SenderID) > 0 {
-			_ = fc.Delete(ctx, f.Relay, ch.SenderID, ed25519.NewKeyFromSeed(ch.SenderSeed)) // best effort: they expire anyway
-		}
-	}
+	c.deleteChunks(ctx, f, chunks)
 	return c.markCleaned(ctx, f)
 }
 
@@ -158,7 +152,7 @@ func (c *Client) downloadStep(ctx context.Context, f *fileRec) error {
 	}
 	ch := d.Chunks[f.Next]
 	r := files.Recipient{ID: ch.ID, Seed: ch.Key}
-	fc := &files.Client{HTTP: c.cfg.FileHTTP}
+	fc := c.fileClient()
 	data, err := fc.Download(ctx, d.Relay, r)
 	if err != nil {
 		return c.relayFailure(ctx, f, err)

@@ -245,6 +245,9 @@ func (c *Client) onMemberUp(t *tx, g *groupRec, m *memberRec) error {
 	m.Status = msConnected
 	t.putMember(m)
 	t.emitMember(m)
+	if err := c.fileMemberUp(t, g, m); err != nil {
+		return err
+	}
 	switch {
 	case wasInvitee:
 		return c.introduce(t, g, m)

@@ -164,7 +164,9 @@ func (c *Client) recvDelete(t *tx, in incoming, from *memberRec, p *proto.MsgDel
 		return orUnknown(err, rec, "x.msg.del")
 	}
 	if m.Deleted == "" {
-		c.markDeleted(t, m, in.g, by)
+		if err := c.markDeleted(t, m, in.g, by); err != nil {
+			return false, err
+		}
 	}
 	return true, nil
 }

@@ -79,3 +79,9 @@ func TestHistoryForNewMembers(t *testing.T) { chattest.HistoryForNewMembers(t, f
 func TestFilesToAGroup(t *testing.T) { chattest.FilesToAGroup(t, fake) }
 
 func TestFileBetweenContacts(t *testing.T) { chattest.FileBetweenContacts(t, fake) }
+
+func TestFileGoesWithItsMessage(t *testing.T) { chattest.FileGoesWithItsMessage(t, fake) }
+
+func TestFileForAMemberConnectedLater(t *testing.T) {
+	chattest.FileForAMemberConnectedLater(t, fake)
+}

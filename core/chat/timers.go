@@ -97,6 +97,9 @@ func (c *Client) expire(ctx context.Context) error {
 				return err
 			}
 			if m != nil {
+				if err := c.discardFile(t, m, true); err != nil {
+					return err
+				}
 				c.dropMsg(t, m)
 				t.emit(UpdateEvent{Chat: chatRefOf(m.Chat), Message: gone(m, "expired")})
 			}

@@ -25,6 +25,7 @@ const (
 	bTTLWait = "c.ttlwait" // msg key: received timed messages whose timer starts when read
 	bFile    = "c.file"    // file id -> fileRec
 	bFChunk  = "c.fchunk"  // file id/%016x chunk -> sentChunk (my files)
+	bFLater  = "c.flater"  // groupID/memberID/fileID: a member owed a file's description once connected
 	bSeen    = "c.seen"    // groupID/author/msgId (dedup)
 	bIntro   = "c.intro"   // groupID/memberA/memberB (host: pair not yet connected)
 	bMQ      = "c.mq"      // groupID/memberID/seq: messages for a member without a connection yet

@@ -42,32 +42,59 @@ type Recipient struct {
 }
 
 // NewChunk creates a chunk of size on relay for n recipients; the sender
-// key signs its upload and deletion.
+// key signs its upload and deletion. More recipients than one request
+// carries are added by further requests.
 func (c *Client) NewChunk(ctx context.Context, relay string, size, n int) (senderID []byte, senderKey ed25519.PrivateKey, rs []Recipient, expires time.Time, err error) {
 	_, senderKey, err = ed25519.GenerateKey(nil)
 	if err != nil {
 		return nil, nil, nil, time.Time{}, err
 	}
-	keys, rs, err := newRecipients(n)
+	first := min(n, filewire.MaxRecipientsPerRequest)
+	senderID, rs, expires, err = c.newChunk(ctx, relay, size, senderKey, first)
+	if err != nil || n == first {
+		return senderID, senderKey, rs, expires, err
+	}
+	more, err := c.AddRecipients(ctx, relay, senderID, senderKey, n-first)
 	if err != nil {
 		return nil, nil, nil, time.Time{}, err
+	}
+	return senderID, senderKey, append(rs, more...), expires, nil
+}
+
+func (c *Client) newChunk(ctx context.Context, relay string, size int, senderKey ed25519.PrivateKey, n int) ([]byte, []Recipient, time.Time, error) {
+	keys, rs, err := newRecipients(n)
+	if err != nil {
+		return nil, nil, time.Time{}, err
 	}
 	req := filewire.NewRequest{SenderKey: filewire.B64(senderKey.Public().(ed25519.PublicKey)), RecipientKeys: keys, Size: size}
 	var resp filewire.NewResponse
 	if err := c.call(ctx, senderKey, "POST", relay, "/new", req, &resp); err != nil {
-		return nil, nil, nil, time.Time{}, err
+		return nil, nil, time.Time{}, err
 	}
 	if len(resp.RecipientIDs) != n {
-		return nil, nil, nil, time.Time{}, fmt.Errorf("file relay: %d recipient ids for %d keys", len(resp.RecipientIDs), n)
+		return nil, nil, time.Time{}, fmt.Errorf("file relay: %d recipient ids for %d keys", len(resp.RecipientIDs), n)
 	}
 	for i := range rs {
 		rs[i].ID = resp.RecipientIDs[i]
 	}
-	return resp.SenderID, senderKey, rs, time.UnixMilli(resp.ExpiresAt), nil
+	return resp.SenderID, rs, time.UnixMilli(resp.ExpiresAt), nil
 }
 
-// AddRecipients adds n recipients to a chunk.
+// AddRecipients adds n recipients to a chunk (in requests of at most
+// filewire.MaxRecipientsPerRequest).
 func (c *Client) AddRecipients(ctx context.Context, relay string, senderID []byte, senderKey ed25519.PrivateKey, n int) ([]Recipient, error) {
+	var out []Recipient
+	for len(out) < n {
+		rs, err := c.addRecipients(ctx, relay, senderID, senderKey, min(n-len(out), filewire.MaxRecipientsPerRequest))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rs...)
+	}
+	return out, nil
+}
+
+func (c *Client) addRecipients(ctx context.Context, relay string, senderID []byte, senderKey ed25519.PrivateKey, n int) ([]Recipient, error) {
 	keys, rs, err := newRecipients(n)
 	if err != nil {
 		return nil, err

@@ -59,7 +59,7 @@ func FilesToAGroup(t *testing.T, mk Factory) {
 		m := fileMsg(owner, gids[0], "report.pdf")
 		return m.File.State == chat.FileSent && m.File.Done == int64(len(data))
 	})
-	if stored := owner.FileRelay.Stored; stored < int64(len(data)) || stored > int64(len(data))+64<<10+int64(len(data))/1000 {
+	if stored := owner.FileRelay.Stored(); stored < int64(len(data)) || stored > int64(len(data))+64<<10+int64(len(data))/1000 {
 		t.Fatalf("the relay stores %d bytes for a %d-byte file sent to 2 members: want one copy (and less than 64 KiB of padding)", stored, len(data))
 	}
 	am := fileMsg(ann, gids[1], "report.pdf")
@@ -71,7 +71,7 @@ func FilesToAGroup(t *testing.T, mk Factory) {
 		t.Fatalf("ann's file %+v", m.File)
 	}
 	// a chunk changed on the relay: bob's download fails, nothing done
-	owner.FileRelay.Tamper = func(b []byte) []byte { b[len(b)/2] ^= 1; return b }
+	owner.FileRelay.SetTamper(func(b []byte) []byte { b[len(b)/2] ^= 1; return b })
 	bm := fileMsg(bob, gids[2], "report.pdf")
 	if err := bob.DownloadFile(ctx, bm.MessageID); chat.ErrorCode(err) != chat.CodeFileFailed {
 		t.Fatalf("download of a tampered chunk: %v", err)
@@ -79,7 +79,7 @@ func FilesToAGroup(t *testing.T, mk Factory) {
 	if _, _, err := bob.FileOf(ctx, bm.MessageID); err == nil {
 		t.Fatal("a failed download is readable")
 	}
-	owner.FileRelay.Tamper = nil
+	owner.FileRelay.SetTamper(nil)
 	must[struct{}](t)(struct{}{}, bob.DownloadFile(ctx, bm.MessageID)) // again, from the start
 	if got := received(t, bob, bm.MessageID); !bytes.Equal(got, data) {
 		t.Fatal("bob's second download is not the file")
@@ -130,9 +130,9 @@ func FileBetweenContacts(t *testing.T, mk Factory) {
 	if got := received(t, bob, mid); !bytes.Equal(got, data) {
 		t.Fatal("not the file")
 	}
-	before := ann.FileRelay.Stored
+	before := ann.FileRelay.Stored()
 	must[struct{}](t)(struct{}{}, ann.CancelFile(ctx, mid2(t, ann, ac)))
-	waitFor(t, "the chunks leave the relay", func() bool { return ann.FileRelay.Stored < before })
+	waitFor(t, "the chunks leave the relay", func() bool { return ann.FileRelay.Stored() < before })
 }
 
 func mid2(t *testing.T, u *User, contactID string) string {

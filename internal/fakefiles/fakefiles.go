@@ -26,10 +26,22 @@ type Relay struct {
 	chunks map[string]*chunk // by sender id
 	recips map[string]*chunk // by recipient id
 	keys   map[string][]byte // id → public key
-	// Stored counts the bytes uploaded and still kept.
-	Stored int64
-	// Tamper, when set, changes a chunk's bytes as they are downloaded.
-	Tamper func([]byte) []byte
+	stored int64
+	tamper func([]byte) []byte
+}
+
+// Stored is how many uploaded bytes the relay keeps.
+func (r *Relay) Stored() int64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.stored
+}
+
+// SetTamper makes f change a chunk's bytes as they are downloaded (nil: no more).
+func (r *Relay) SetTamper(f func([]byte) []byte) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.tamper = f
 }
 
 type chunk struct {
@@ -91,6 +103,23 @@ func (r *Relay) Do(_ context.Context, method, rawURL string, h map[string]string
 		}
 		b, _ := json.Marshal(resp)
 		return 201, b, nil
+	case "POST /add/":
+		c := r.chunks[id]
+		var req filewire.AddRequest
+		if c == nil || !check(key(id)) {
+			return 403, errBody(filewire.ErrAuth), nil
+		}
+		if json.Unmarshal(body, &req) != nil || len(req.RecipientKeys) == 0 {
+			return 400, errBody(filewire.ErrBadRequest), nil
+		}
+		var resp filewire.AddResponse
+		for _, k := range req.RecipientKeys {
+			rid := filewire.B64(newID())
+			r.recips[rid.String()], r.keys[rid.String()] = c, k
+			resp.RecipientIDs = append(resp.RecipientIDs, rid)
+		}
+		b, _ := json.Marshal(resp)
+		return 200, b, nil
 	case "PUT /chunk/":
 		c := r.chunks[id]
 		if c == nil || !check(key(id)) {
@@ -100,7 +129,7 @@ func (r *Relay) Do(_ context.Context, method, rawURL string, h map[string]string
 			return 400, errBody(filewire.ErrSize), nil
 		}
 		if c.data == nil {
-			r.Stored += int64(len(body))
+			r.stored += int64(len(body))
 		}
 		c.data = append([]byte(nil), body...)
 		return 204, nil, nil
@@ -113,8 +142,8 @@ func (r *Relay) Do(_ context.Context, method, rawURL string, h map[string]string
 			return 404, errBody(filewire.ErrNotFound), nil
 		}
 		out := append([]byte(nil), c.data...)
-		if r.Tamper != nil {
-			out = r.Tamper(out)
+		if r.tamper != nil {
+			out = r.tamper(out)
 		}
 		return 200, out, nil
 	case "DELETE /recipient/":
@@ -128,7 +157,7 @@ func (r *Relay) Do(_ context.Context, method, rawURL string, h map[string]string
 		if c == nil || !check(key(id)) {
 			return 403, errBody(filewire.ErrAuth), nil
 		}
-		r.Stored -= int64(len(c.data))
+		r.stored -= int64(len(c.data))
 		delete(r.chunks, id)
 		return 204, nil, nil
 	}

@@ -134,3 +134,9 @@ func TestHistoryForNewMembers(t *testing.T) { chattest.HistoryForNewMembers(t, r
 func TestFilesToAGroup(t *testing.T) { chattest.FilesToAGroup(t, relayFactory(t)) }
 
 func TestFileBetweenContacts(t *testing.T) { chattest.FileBetweenContacts(t, relayFactory(t)) }
+
+func TestFileGoesWithItsMessage(t *testing.T) { chattest.FileGoesWithItsMessage(t, relayFactory(t)) }
+
+func TestFileForAMemberConnectedLater(t *testing.T) {
+	chattest.FileForAMemberConnectedLater(t, relayFactory(t))
+}
