@@ -32,9 +32,19 @@ const (
 	ErrCMD_PROHIBITED ErrCode = 7 // command not allowed here (e.g. SUB over HTTP POST)
 	ErrNO_AUTH        ErrCode = 8 // command needs an authenticator and has none
 	ErrINTERNAL       ErrCode = 9 // relay failure (storage); retry later
+	// ErrRATE: the session or its client address created queues faster
+	// than the relay allows; nothing was done. Retry after a delay (the
+	// allowance refills at a fixed rate, docs/relay-protocol.md "Limits").
+	ErrRATE ErrCode = 10
+	// ErrLIMIT: the session or its client address already holds as many
+	// subscriptions as the relay allows; nothing was done. Retrying on the
+	// same connection fails until some are released (DEL, END, a session
+	// of the address closing).
+	ErrLIMIT ErrCode = 11
 )
 
-var errNames = [...]string{"", "AUTH", "QUOTA", "LARGE_MSG", "NO_MSG", "CMD_SYNTAX", "CMD_UNKNOWN", "CMD_PROHIBITED", "NO_AUTH", "INTERNAL"}
+var errNames = [...]string{"", "AUTH", "QUOTA", "LARGE_MSG", "NO_MSG", "CMD_SYNTAX", "CMD_UNKNOWN", "CMD_PROHIBITED", "NO_AUTH", "INTERNAL",
+	"RATE", "LIMIT"}
 
 // String returns the code's stable name (e.g. "AUTH").
 func (c ErrCode) String() string {
