@@ -5,11 +5,10 @@ import (
 	"crypto/rand"
 	"errors"
 
+	"github.com/sxweb/sxweb/relay/rules"
 	"github.com/sxweb/sxweb/relay/store"
 	"github.com/sxweb/sxweb/relay/wire"
 )
-
-func isUnknown(err error) bool { return errors.Is(err, wire.ErrUnknown) }
 
 // queueView is a queue record as the engine uses it.
 type queueView struct {
@@ -26,16 +25,12 @@ func (q *queueView) msg(rid string, m store.Message, corr []byte) *wire.Transmis
 		Timestamp: m.Timestamp, Body: wire.SealMsg(nil, m.Body, m.ID, q.box)}
 }
 
-// recipientQueue authenticates a recipient command. Unknown queue, a sender
-// id in place of a recipient id and a bad tag all do one lookup and one
-// HMAC and return false.
+// recipientQueue authenticates a recipient command (rules.Recipient):
+// unknown queue, a sender id in place of a recipient id and a bad tag all
+// do one lookup and one HMAC and return false.
 func (s *Server) recipientQueue(ctx context.Context, sessionID []byte, t *wire.Transmission) (*queueView, bool) {
 	q, err := s.cfg.Store.ByRecipient(ctx, t.EntityID)
-	var mac []byte
-	if err == nil {
-		mac = q.RecipientMAC
-	}
-	if !wire.Verify(mac, sessionID, t) {
+	if !rules.Recipient(found(&q, err), sessionID, t) {
 		return nil, false
 	}
 	return &queueView{Queue: q}, true
@@ -64,16 +59,11 @@ func (ss *Session) storeResp(t *wire.Transmission, err error) *wire.Transmission
 
 func (ss *Session) cmdNew(ctx context.Context, t *wire.Transmission) *wire.Transmission {
 	s := ss.srv
-	mac, err := wire.MACKey(s.cfg.AuthKey, t.Key1)
-	if err != nil || !wire.Verify(mac, ss.id[:], t) {
-		return errResp(t, wire.ErrAUTH)
+	q, srvPub, code := rules.NewQueue(s.cfg.AuthKey, ss.id[:], t, s.cfg.Now())
+	if code != 0 {
+		return errResp(t, code)
 	}
-	srvPriv, srvPub := wire.NewKeyPair()
-	box, err := wire.BoxKey(srvPriv, t.Key2)
-	if err != nil {
-		return errResp(t, wire.ErrCMD_SYNTAX)
-	}
-	q := store.Queue{RecipientKey: t.Key1, RecipientMAC: mac, BoxKey: box[:]}
+	var err error
 	for i := 0; ; i++ {
 		q.RecipientID, q.SenderID = randID(), randID()
 		err = ss.commit(func() error { return s.cfg.Store.Create(ctx, q) })
@@ -91,16 +81,13 @@ func (ss *Session) cmdNew(ctx context.Context, t *wire.Transmission) *wire.Trans
 		SenderID: q.SenderID, ServerDHKey: srvPub}
 }
 
-// cmdSKey: the tag is by the key being installed; the X25519 is computed
-// before the lookup so an unknown queue costs the same.
+// cmdSKey: authenticated by the key being installed (rules.SKey); whether
+// it may be installed is decided in the store's transaction (rules.Secure).
 func (ss *Session) cmdSKey(ctx context.Context, t *wire.Transmission) *wire.Transmission {
 	s := ss.srv
-	mac, kerr := wire.MACKey(s.cfg.AuthKey, t.Key1)
 	q, err := s.cfg.Store.BySender(ctx, t.EntityID)
-	if kerr != nil || err != nil {
-		mac = nil
-	}
-	if !wire.Verify(mac, ss.id[:], t) {
+	mac, ok := rules.SKey(s.cfg.AuthKey, found(&q, err), ss.id[:], t)
+	if !ok {
 		return errResp(t, wire.ErrAUTH)
 	}
 	return ss.storeResp(t, ss.commit(func() error { return s.cfg.Store.Secure(ctx, q.RecipientID, t.Key1, mac) }))
@@ -108,25 +95,13 @@ func (ss *Session) cmdSKey(ctx context.Context, t *wire.Transmission) *wire.Tran
 
 func (ss *Session) cmdSend(ctx context.Context, t *wire.Transmission) *wire.Transmission {
 	s := ss.srv
-	if len(t.Body) > s.cfg.MaxMsgSize {
-		return errResp(t, wire.ErrLARGE_MSG)
+	var q store.Queue
+	var err error
+	if len(t.Body) <= s.cfg.MaxMsgSize { // else LARGE_MSG without a lookup
+		q, err = s.cfg.Store.BySender(ctx, t.EntityID)
 	}
-	q, err := s.cfg.Store.BySender(ctx, t.EntityID)
-	var mac []byte
-	if err == nil {
-		mac = q.SenderMAC
-	}
-	switch {
-	case t.Auth != nil:
-		if !wire.Verify(mac, ss.id[:], t) {
-			return errResp(t, wire.ErrAUTH)
-		}
-	case err != nil || q.Secured(): // unauthenticated SEND: only to an unsecured queue
-		wire.Verify(nil, ss.id[:], t) // same work as a failed check
-		return errResp(t, wire.ErrAUTH)
-	}
-	if q.Suspended {
-		return errResp(t, wire.ErrAUTH)
+	if code := rules.Send(found(&q, err), s.cfg.MaxMsgSize, ss.id[:], t); code != 0 {
+		return errResp(t, code)
 	}
 	m := store.Message{ID: randID(), Timestamp: s.now(), Body: t.Body}
 	if err := ss.commit(func() error { return s.cfg.Store.Put(ctx, q.RecipientID, m, s.cfg.Quota) }); err != nil {
@@ -135,6 +110,14 @@ func (ss *Session) cmdSend(ctx context.Context, t *wire.Transmission) *wire.Tran
 	ss.send(okResp(t))
 	s.delivered(ctx, string(q.RecipientID), &queueView{Queue: q})
 	return nil
+}
+
+// found returns q when the lookup that filled it succeeded, else nil.
+func found(q *store.Queue, err error) *store.Queue {
+	if err != nil {
+		return nil
+	}
+	return q
 }
 
 func (ss *Session) cmdSub(ctx context.Context, t *wire.Transmission, q *queueView) *wire.Transmission {

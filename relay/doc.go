@@ -7,8 +7,9 @@
 // Upgrade, a server hello on a plain GET and one batch per plain POST. It
 // can be mounted under any path of another mux.
 //
-// Layer: relay/ uses relay/wire (codec) and relay/store (queue storage) and
-// knows nothing of chat or of the agent.
+// Layer: relay/ uses relay/wire (codec), relay/rules (the command rules it
+// shares with the Worker) and relay/store (queue storage) and knows
+// nothing of chat or of the agent.
 //
 // Concurrency: a Server is safe for concurrent use by many sessions. The
 // transmissions of a session run on a shared worker pool, concurrently,

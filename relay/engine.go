@@ -3,6 +3,7 @@ package relay
 import (
 	"context"
 
+	"github.com/sxweb/sxweb/relay/rules"
 	"github.com/sxweb/sxweb/relay/wire"
 )
 
@@ -152,30 +153,17 @@ func (ss *Session) sendErr(corr, entity []byte, code wire.ErrCode) {
 // to queue, or nil when the handler queued its own.
 func (ss *Session) handleRaw(ctx context.Context, raw []byte) *wire.Transmission {
 	t, err := wire.Decode(raw)
-	if err != nil {
-		code := wire.ErrCMD_SYNTAX
-		if isUnknown(err) {
-			code = wire.ErrCMD_UNKNOWN
-		}
+	if code := rules.Precheck(&t, err); code != 0 {
 		return errResp(&t, code)
-	}
-	if !t.Code.IsClient() {
-		return errResp(&t, wire.ErrCMD_PROHIBITED)
 	}
 	return ss.dispatch(ctx, &t)
 }
 
-// dispatch runs one command. It returns the response to queue, or nil when
-// the handler queued its own (it must queue the response before any event
-// it causes, e.g. OK before the MSG a SUB delivers).
+// dispatch runs one command that passed rules.Precheck. It returns the
+// response to queue, or nil when the handler queued its own (it must
+// queue the response before any event it causes, e.g. OK before the MSG a
+// SUB delivers).
 func (ss *Session) dispatch(ctx context.Context, t *wire.Transmission) *wire.Transmission {
-	needEntity := t.Code != wire.NEW && t.Code != wire.PING
-	if needEntity != (t.EntityID != nil) {
-		return errResp(t, wire.ErrCMD_SYNTAX)
-	}
-	if t.Auth == nil && t.Code != wire.PING && t.Code != wire.SEND {
-		return errResp(t, wire.ErrNO_AUTH)
-	}
 	switch t.Code {
 	case wire.PING:
 		return &wire.Transmission{CorrID: t.CorrID, Code: wire.PONG}

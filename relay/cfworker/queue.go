@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 
+	"github.com/sxweb/sxweb/relay/rules"
 	"github.com/sxweb/sxweb/relay/store/record"
 	"github.com/sxweb/sxweb/relay/wire"
 )
@@ -64,13 +65,8 @@ func (c *cmd) run(ctx context.Context) error {
 		return nil
 	}
 	// A recipient command: the id must be this queue's recipient id (not
-	// its sender id) and the tag by its recipient key. Unknown queue, wrong
-	// kind of id and bad tag do the same work and all answer AUTH.
-	var mac []byte
-	if c.st != nil && bytes.Equal(c.st.q.RecipientID, c.t.EntityID) {
-		mac = c.st.q.RecipientMAC
-	}
-	if !wire.Verify(mac, c.req.Session[:], c.t) {
+	// its sender id) and the tag by its recipient key (rules.Recipient).
+	if !rules.Recipient(c.queueBy(c.st != nil && bytes.Equal(c.st.q.RecipientID, c.t.EntityID)), c.req.Session[:], c.t) {
 		c.resp.out(errT(c.t, wire.ErrAUTH))
 		return nil
 	}
@@ -112,21 +108,25 @@ func (c *cmd) commit(ctx context.Context, first *wire.Transmission) error {
 	return nil
 }
 
+// queueBy returns the queue's record when the entity id named it (of the
+// kind the command needs), else nil: the rules then do the same work and
+// refuse.
+func (c *cmd) queueBy(idMatches bool) *record.Queue {
+	if !idMatches {
+		return nil
+	}
+	return &c.st.q
+}
+
 func (c *cmd) cmdNew(ctx context.Context) error {
 	t := c.t
 	if t.EntityID != nil {
 		c.resp.out(errT(t, wire.ErrCMD_SYNTAX))
 		return nil
 	}
-	mac, err := wire.MACKey(c.e.cfg.Keys.Auth, t.Key1)
-	if err != nil || !wire.Verify(mac, c.req.Session[:], t) {
-		c.resp.out(errT(t, wire.ErrAUTH))
-		return nil
-	}
-	srvPriv, srvPub := wire.NewKeyPair()
-	box, err := wire.BoxKey(srvPriv, t.Key2)
-	if err != nil {
-		c.resp.out(errT(t, wire.ErrCMD_SYNTAX))
+	q, srvPub, code := rules.NewQueue(c.e.cfg.Keys.Auth, c.req.Session[:], t, c.e.cfg.Now())
+	if code != 0 {
+		c.resp.out(errT(t, code))
 		return nil
 	}
 	if c.st != nil { // a route collision: 2^-128
@@ -134,8 +134,8 @@ func (c *cmd) cmdNew(ctx context.Context) error {
 		return nil
 	}
 	k := c.e.cfg.Keys
-	c.st = &queueState{q: record.Queue{RecipientID: k.NewID(c.req.Route), SenderID: k.NewID(c.req.Route),
-		RecipientKey: t.Key1, RecipientMAC: mac, BoxKey: box[:]}}
+	q.RecipientID, q.SenderID = k.NewID(c.req.Route), k.NewID(c.req.Route)
+	c.st = &queueState{q: q}
 	if c.req.Push { // as in SMP, NEW subscribes the creating session
 		c.st.sub = c.req.Session[:]
 	}
@@ -143,56 +143,38 @@ func (c *cmd) cmdNew(ctx context.Context) error {
 		RecipientID: c.st.q.RecipientID, SenderID: c.st.q.SenderID, ServerDHKey: srvPub})
 }
 
-// cmdSKey: the tag is by the key being installed.
+// cmdSKey: authenticated by the key being installed (rules.SKey), which
+// is installed once (rules.Secure; the same key again is a retry).
 func (c *cmd) cmdSKey(ctx context.Context) error {
 	t := c.t
-	mac, kerr := wire.MACKey(c.e.cfg.Keys.Auth, t.Key1)
-	if kerr != nil || c.st == nil || !bytes.Equal(c.st.q.SenderID, t.EntityID) {
-		mac = nil
+	q := c.queueBy(c.st != nil && bytes.Equal(c.st.q.SenderID, t.EntityID))
+	mac, ok := rules.SKey(c.e.cfg.Keys.Auth, q, c.req.Session[:], t)
+	if ok {
+		var changed bool
+		if changed, ok = rules.Secure(q, t.Key1, mac); changed {
+			return c.commit(ctx, okT(t))
+		}
 	}
-	if !wire.Verify(mac, c.req.Session[:], t) {
+	if !ok {
 		c.resp.out(errT(t, wire.ErrAUTH))
 		return nil
 	}
-	switch {
-	case c.st.q.Secured() && !bytes.Equal(c.st.q.SenderKey, t.Key1):
-		c.resp.out(errT(t, wire.ErrAUTH))
-		return nil
-	case c.st.q.Secured(): // a retried SKEY
-		c.resp.out(okT(t))
-		return nil
-	}
-	c.st.q.SenderKey, c.st.q.SenderMAC = t.Key1, mac
-	return c.commit(ctx, okT(t))
+	c.resp.out(okT(t)) // a retried SKEY
+	return nil
 }
 
 func (c *cmd) cmdSend(ctx context.Context) error {
 	t := c.t
-	if len(t.Body) > c.e.cfg.MaxMsgSize {
-		c.resp.out(errT(t, wire.ErrLARGE_MSG))
-		return nil
-	}
-	var mac []byte
-	ok := c.st != nil && bytes.Equal(c.st.q.SenderID, t.EntityID)
-	if ok {
-		mac = c.st.q.SenderMAC
-	}
-	switch {
-	case t.Auth != nil:
-		ok = wire.Verify(mac, c.req.Session[:], t)
-	case !ok || c.st.q.Secured(): // unauthenticated SEND: only to an unsecured queue
-		wire.Verify(nil, c.req.Session[:], t)
-		ok = false
-	}
-	if !ok || c.st.q.Suspended {
-		c.resp.out(errT(t, wire.ErrAUTH))
+	q := c.queueBy(c.st != nil && bytes.Equal(c.st.q.SenderID, t.EntityID))
+	if code := rules.Send(q, c.e.cfg.MaxMsgSize, c.req.Session[:], t); code != 0 {
+		c.resp.out(errT(t, code))
 		return nil
 	}
 	if err := c.expire(ctx); err != nil {
 		return err
 	}
-	if c.st.full || c.st.count() >= uint64(c.e.cfg.Quota) {
-		c.st.full = true
+	ok, full := rules.Admit(int(c.st.count()), c.st.full, c.e.cfg.Quota)
+	if c.st.full = full; !ok {
 		c.resp.out(errT(t, wire.ErrQUOTA))
 		return c.commit(ctx, nil)
 	}
@@ -240,9 +222,7 @@ func (c *cmd) cmdAck(ctx context.Context) error {
 		c.del = append(c.del, x.key)
 	}
 	c.st.first = msgs[i].seq + 1
-	if c.st.count() == 0 {
-		c.st.full = false
-	}
+	c.st.full = rules.Drained(c.st.full, int(c.st.count()))
 	if c.st.sub != nil {
 		keep := c.st.pending
 		c.st.pending = nil

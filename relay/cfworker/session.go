@@ -2,9 +2,9 @@ package cfworker
 
 import (
 	"context"
-	"errors"
 	"sync"
 
+	"github.com/sxweb/sxweb/relay/rules"
 	"github.com/sxweb/sxweb/relay/wire"
 )
 
@@ -126,18 +126,10 @@ func (o *Orderer) enter(entity []byte) (wait, done func()) {
 func (e *Engine) handleRaw(ctx context.Context, s Session, raw []byte, call Caller) [][]byte {
 	t, err := wire.Decode(raw)
 	one := func(r *wire.Transmission) [][]byte { return [][]byte{encodeT(r)} }
-	switch {
-	case err != nil && errors.Is(err, wire.ErrUnknown):
-		return one(errT(&t, wire.ErrCMD_UNKNOWN))
-	case err != nil:
-		return one(errT(&t, wire.ErrCMD_SYNTAX))
-	case !t.Code.IsClient():
-		return one(errT(&t, wire.ErrCMD_PROHIBITED))
-	case (t.Code != wire.NEW && t.Code != wire.PING) != (t.EntityID != nil):
-		return one(errT(&t, wire.ErrCMD_SYNTAX))
-	case t.Auth == nil && t.Code != wire.PING && t.Code != wire.SEND:
-		return one(errT(&t, wire.ErrNO_AUTH))
-	case t.Code == wire.PING:
+	if code := rules.Precheck(&t, err); code != 0 {
+		return one(errT(&t, code))
+	}
+	if t.Code == wire.PING {
 		return one(&wire.Transmission{CorrID: t.CorrID, Code: wire.PONG})
 	}
 	req := QueueReq{Session: s.ID, Push: s.Push, Raw: raw}

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/sxweb/sxweb/relay/rules"
 )
 
 var (
@@ -291,13 +293,9 @@ func (s *Bolt) update(ctx context.Context, rid []byte, f func(*bolt.Tx, *record)
 func (s *Bolt) Secure(ctx context.Context, rid, key, mac []byte) error {
 	key, mac = clone(key), clone(mac)
 	return s.update(ctx, rid, func(_ *bolt.Tx, r *record) error {
-		if r.q.Secured() {
-			if bytes.Equal(r.q.SenderKey, key) {
-				return nil
-			}
+		if _, ok := rules.Secure(&r.q, key, mac); !ok {
 			return ErrAuth
 		}
-		r.q.SenderKey, r.q.SenderMAC = key, mac
 		return nil
 	})
 }

@@ -6,6 +6,8 @@ import (
 	"encoding/binary"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/sxweb/sxweb/relay/rules"
 )
 
 // ExpireBatch walks the message bucket (ordered by recipient id, then
@@ -42,7 +44,7 @@ func (s *Bolt) ExpireBatch(ctx context.Context, before int64, cursor []byte, lim
 				continue // messages without a queue: nothing to count
 			}
 			r.count -= min(r.count, uint32(k))
-			r.full = r.full && r.count > 0
+			r.full = rules.Drained(r.full, int(r.count))
 			if err := putQueue(tx, r); err != nil {
 				return err
 			}

@@ -6,6 +6,8 @@ import (
 	"encoding/binary"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/sxweb/sxweb/relay/rules"
 )
 
 // A message record is id (24) ‖ timestamp (8, BE) ‖ body.
@@ -35,7 +37,7 @@ func (s *Bolt) Put(ctx context.Context, rid []byte, m Message, quota int) error 
 		if r.q.Suspended {
 			return ErrSuspended
 		}
-		if r.full || int(r.count) >= quota {
+		if ok, _ := rules.Admit(int(r.count), r.full, quota); !ok {
 			if !r.full {
 				r.full = true
 				putQueue(tx, r) // remember "full" even though this Put fails
@@ -82,9 +84,7 @@ func (s *Bolt) Ack(ctx context.Context, rid, msgID []byte) error {
 			return err
 		}
 		r.count = uint32(countMsgs(tx, r.q.RecipientID))
-		if r.count == 0 {
-			r.full = false
-		}
+		r.full = rules.Drained(r.full, int(r.count))
 		return nil
 	})
 }
