@@ -40,6 +40,7 @@ type boltOp struct {
 	// Cache changes, applied only if fn and the commit succeed.
 	put, del *record
 	puts     []*record // more records written (expiry touches many)
+	dels     []*record // more records deleted (idle queues)
 	clear    bool
 }
 
@@ -115,6 +116,7 @@ func (s *Bolt) commit(group []*boltOp) {
 			if op.del != nil {
 				dels = append(dels, op.del)
 			}
+			dels = append(dels, op.dels...)
 			clear = clear || op.clear
 		}
 	}
@@ -351,3 +353,15 @@ func deleteMsgs(tx *bolt.Tx, rid, upTo []byte) error {
 }
 
 var errCorrupt = errors.New("store: corrupt record")
+
+// Usage returns the bytes of the store in use (the file's pages up to its
+// high-water mark, less those free for reuse) and the high-water mark.
+// Deleting frees pages for later writes; the file never shrinks.
+func (s *Bolt) Usage() (used, size int64, err error) {
+	err = s.view(func(tx *bolt.Tx) error {
+		size = tx.Size()
+		used = size - int64(s.db.Stats().FreeAlloc)
+		return nil
+	})
+	return used, size, err
+}

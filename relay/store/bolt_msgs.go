@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -46,6 +47,9 @@ func (s *Bolt) Put(ctx context.Context, rid []byte, m Message, quota int) error 
 		}
 		r.seq++
 		r.count++
+		if day := rules.Day(time.UnixMilli(m.Timestamp)); rules.Touch(r.q.Active, day) {
+			r.q.Active = day // a queue sent to is in use (the record is written anyway)
+		}
 		return tx.Bucket(bktMsgs).Put(msgKey(r.q.RecipientID, r.seq), v)
 	})
 }

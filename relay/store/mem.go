@@ -5,6 +5,7 @@ import (
 	"context"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/sxweb/sxweb/relay/rules"
 )
@@ -117,6 +118,9 @@ func (s *Mem) Put(_ context.Context, rid []byte, m Message, quota int) error {
 			return ErrQuota
 		}
 		mq.msgs = append(mq.msgs, cloneMsg(m))
+		if day := rules.Day(time.UnixMilli(m.Timestamp)); rules.Touch(mq.q.Active, day) {
+			mq.q.Active = day
+		}
 		return nil
 	})
 }
