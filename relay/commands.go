@@ -57,11 +57,35 @@ func (ss *Session) storeResp(t *wire.Transmission, err error) *wire.Transmission
 	return errResp(t, wire.ErrINTERNAL)
 }
 
+// cmdNew creates a queue. Limits come first, before the X25519 that
+// authenticating the NEW costs: a WebSocket session's NEW subscribes it, so
+// it needs a place among its subscriptions (LIMIT), and the session's and
+// address's creation allowances must have a NEW left (RATE).
 func (ss *Session) cmdNew(ctx context.Context, t *wire.Transmission) *wire.Transmission {
+	if ss.srv.mark.full() {
+		ss.srv.refused.quota.Add(1)
+		return errResp(t, wire.ErrQUOTA) // the store watermark (watermark.go)
+	}
+	if ss.pushAllow {
+		if code := ss.admitSub(""); code != 0 {
+			return errResp(t, code)
+		}
+	}
+	resp := ss.createQueue(ctx, t)
+	if ss.pushAllow && resp.Code != wire.IDS {
+		ss.released(1)
+	}
+	return resp
+}
+
+func (ss *Session) createQueue(ctx context.Context, t *wire.Transmission) *wire.Transmission {
 	s := ss.srv
+	if code := ss.takeNew(); code != 0 {
+		return errResp(t, code)
+	}
 	q, srvPub, code := rules.NewQueue(s.cfg.AuthKey, ss.id[:], t, s.cfg.Now())
 	if code != 0 {
-		return errResp(t, code)
+		return errResp(t, code) // the allowance stays spent: the X25519 was done
 	}
 	var err error
 	for i := 0; ; i++ {
@@ -72,8 +96,10 @@ func (ss *Session) cmdNew(ctx context.Context, t *wire.Transmission) *wire.Trans
 		}
 	}
 	if err != nil {
+		ss.giveNew()
 		return ss.storeResp(t, err)
 	}
+	s.mark.wrote(queueEstimate)
 	if ss.pushAllow { // as in SMP, NEW subscribes the creating session
 		ss.srv.subscribe(ctx, string(q.RecipientID), &queueView{Queue: q}, ss)
 	}
@@ -103,10 +129,15 @@ func (ss *Session) cmdSend(ctx context.Context, t *wire.Transmission) *wire.Tran
 	if code := rules.Send(found(&q, err), s.cfg.MaxMsgSize, ss.id[:], t); code != 0 {
 		return errResp(t, code)
 	}
+	if s.mark.full() {
+		s.refused.quota.Add(1)
+		return errResp(t, wire.ErrQUOTA) // the store watermark (watermark.go)
+	}
 	m := store.Message{ID: randID(), Timestamp: s.now(), Body: t.Body}
 	if err := ss.commit(func() error { return s.cfg.Store.Put(ctx, q.RecipientID, m, s.cfg.Quota) }); err != nil {
 		return ss.storeResp(t, err)
 	}
+	s.mark.wrote(len(m.Body) + msgOverhead)
 	ss.send(okResp(t))
 	s.delivered(ctx, string(q.RecipientID), &queueView{Queue: q})
 	return nil
@@ -124,8 +155,14 @@ func (ss *Session) cmdSub(ctx context.Context, t *wire.Transmission, q *queueVie
 	if !ss.pushAllow {
 		return errResp(t, wire.ErrCMD_PROHIBITED)
 	}
+	if !ss.holds(string(t.EntityID)) {
+		if code := ss.admitSub(string(t.EntityID)); code != 0 {
+			return errResp(t, code)
+		}
+	}
 	ss.send(okResp(t))
 	ss.srv.subscribe(ctx, string(t.EntityID), q, ss)
+	ss.srv.used(string(t.EntityID), q)
 	return nil
 }
 
@@ -149,6 +186,7 @@ func (ss *Session) cmdGet(ctx context.Context, t *wire.Transmission, q *queueVie
 	if ss.holds(string(t.EntityID)) {
 		return errResp(t, wire.ErrCMD_PROHIBITED) // subscribed here: messages come as events
 	}
+	ss.srv.used(string(t.EntityID), q) // polling with GET keeps a queue, as SUB does
 	m, err := ss.srv.cfg.Store.Peek(ctx, t.EntityID, ss.srv.notBefore())
 	if err != nil {
 		return ss.storeResp(t, err)

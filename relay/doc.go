@@ -25,6 +25,15 @@
 // pass (Server.Expire) in bounded batches, each its own group commit, so a
 // pass never holds the writes of sessions back for longer than one batch.
 //
+// Limits (limits.go; docs/relay-protocol.md "Limits"): Listener caps open
+// connections in all and per client address; HTTPServer and the handler
+// put deadlines on every request and on the WebSocket handshake; a session
+// and its client address have a NEW allowance (token buckets: RATE) and a
+// cap on subscriptions held (LIMIT); a session whose client does not read
+// its output is not read either; above a store watermark NEW and SEND get
+// QUOTA; queues idle for weeks are deleted (queueexpiry.go). Per-address
+// counts live in memory only and addresses are never logged.
+//
 // State: Open keeps everything in a data directory: relay.db (bbolt: queue
 // records, sender-id index, message bodies as the sender encrypted them)
 // and auth.key (the long-term X25519 key whose public half is in every
