@@ -39,9 +39,13 @@ type boltOp struct {
 	done chan error
 	// Cache changes, applied only if fn and the commit succeed.
 	put, del *record
-	puts     []*record // more records written (expiry touches many)
-	dels     []*record // more records deleted (idle queues)
-	clear    bool
+	// Records written by passes over many queues (expiry, Touch) and new
+	// ones (Create): updated where cached, not added, so that a flood of
+	// NEWs or a pass over the store does not fill the cache with queues
+	// nobody is using (and their memory goes with them).
+	refresh []*record
+	dels    []*record // more records deleted (idle queues)
+	clear   bool
 }
 
 // maxGroup bounds the writes in one commit (keeps one transaction short).
@@ -105,14 +109,14 @@ func (s *Bolt) commit(group []*boltOp) {
 	})
 	s.Stats.Commits++
 	s.Stats.Ops += int64(len(group))
-	var puts, dels []*record
+	var puts, refresh, dels []*record
 	clear := err != nil // a failed commit: forget everything cached
 	for i, op := range group {
 		if err == nil && errs[i] == nil {
 			if op.put != nil {
 				puts = append(puts, op.put)
 			}
-			puts = append(puts, op.puts...)
+			refresh = append(refresh, op.refresh...)
 			if op.del != nil {
 				dels = append(dels, op.del)
 			}
@@ -120,7 +124,7 @@ func (s *Bolt) commit(group []*boltOp) {
 			clear = clear || op.clear
 		}
 	}
-	s.cache.committed(puts, dels, clear)
+	s.cache.committed(puts, refresh, dels, clear)
 	for i, op := range group {
 		if err != nil {
 			errs[i] = err
@@ -208,7 +212,7 @@ func msgKey(rid []byte, seq uint64) []byte {
 
 func (s *Bolt) Create(ctx context.Context, q Queue) error {
 	q = cloneQueue(q)
-	op := &boltOp{put: &record{q: q}}
+	op := &boltOp{refresh: []*record{{q: q}}}
 	op.fn = func(tx *bolt.Tx) error {
 		qs, ss := tx.Bucket(bktQueues), tx.Bucket(bktSender)
 		if qs.Get(q.RecipientID) != nil || qs.Get(q.SenderID) != nil || ss.Get(q.SenderID) != nil || ss.Get(q.RecipientID) != nil {

@@ -29,7 +29,7 @@ func (s *Bolt) ExpireBatch(ctx context.Context, before int64, cursor []byte, lim
 	var next []byte
 	op := &boltOp{}
 	op.fn = func(tx *bolt.Tx) error {
-		n, next, op.puts = 0, nil, nil
+		n, next, op.refresh = 0, nil, nil
 		keys, touched, nx := expiredKeys(tx, before, cursor, limit)
 		next = nx
 		b := tx.Bucket(bktMsgs)
@@ -48,7 +48,7 @@ func (s *Bolt) ExpireBatch(ctx context.Context, before int64, cursor []byte, lim
 			if err := putQueue(tx, r); err != nil {
 				return err
 			}
-			op.puts = append(op.puts, r)
+			op.refresh = append(op.refresh, r)
 		}
 		n = len(keys)
 		return nil

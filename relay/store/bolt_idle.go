@@ -17,7 +17,7 @@ func (s *Bolt) Touch(ctx context.Context, rids [][]byte, day uint32) error {
 	rids = cloneAll(rids)
 	op := &boltOp{}
 	op.fn = func(tx *bolt.Tx) error {
-		op.puts = nil
+		op.refresh = nil
 		for _, rid := range rids {
 			r, err := getQueue(tx, rid)
 			if err != nil || !rules.Touch(r.q.Active, day) {
@@ -27,7 +27,7 @@ func (s *Bolt) Touch(ctx context.Context, rids [][]byte, day uint32) error {
 			if err := putQueue(tx, r); err != nil {
 				return err
 			}
-			op.puts = append(op.puts, r)
+			op.refresh = append(op.refresh, r)
 		}
 		return nil
 	}
