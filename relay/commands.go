@@ -62,18 +62,22 @@ func (ss *Session) storeResp(t *wire.Transmission, err error) *wire.Transmission
 // it needs a place among its subscriptions (LIMIT), and the session's and
 // address's creation allowances must have a NEW left (RATE).
 func (ss *Session) cmdNew(ctx context.Context, t *wire.Transmission) *wire.Transmission {
-	if ss.srv.mark.full() {
+	if !ss.srv.mark.reserve(queueEstimate) {
 		ss.srv.refused.quota.Add(1)
 		return errResp(t, wire.ErrQUOTA) // the store watermark (watermark.go)
 	}
 	if ss.pushAllow {
 		if code := ss.admitSub(""); code != 0 {
+			ss.srv.mark.unreserve(queueEstimate)
 			return errResp(t, code)
 		}
 	}
 	resp := ss.createQueue(ctx, t)
-	if ss.pushAllow && resp.Code != wire.IDS {
-		ss.released(1)
+	if resp.Code != wire.IDS {
+		ss.srv.mark.unreserve(queueEstimate)
+		if ss.pushAllow {
+			ss.released(1)
+		}
 	}
 	return resp
 }
@@ -99,7 +103,6 @@ func (ss *Session) createQueue(ctx context.Context, t *wire.Transmission) *wire.
 		ss.giveNew()
 		return ss.storeResp(t, err)
 	}
-	s.mark.wrote(queueEstimate)
 	if ss.pushAllow { // as in SMP, NEW subscribes the creating session
 		ss.srv.subscribe(ctx, string(q.RecipientID), &queueView{Queue: q}, ss)
 	}
@@ -129,18 +132,23 @@ func (ss *Session) cmdSend(ctx context.Context, t *wire.Transmission) *wire.Tran
 	if code := rules.Send(found(&q, err), s.cfg.MaxMsgSize, ss.id[:], t); code != 0 {
 		return errResp(t, code)
 	}
-	if s.mark.full() {
+	if cost := msgCost(len(t.Body)); !s.mark.reserve(cost) {
 		s.refused.quota.Add(1)
 		return errResp(t, wire.ErrQUOTA) // the store watermark (watermark.go)
-	}
-	m := store.Message{ID: randID(), Timestamp: s.now(), Body: t.Body}
-	if err := ss.commit(func() error { return s.cfg.Store.Put(ctx, q.RecipientID, m, s.cfg.Quota) }); err != nil {
+	} else if err := ss.put(ctx, q.RecipientID, t.Body); err != nil {
+		s.mark.unreserve(cost)
 		return ss.storeResp(t, err)
 	}
-	s.mark.wrote(len(m.Body) + msgOverhead)
 	ss.send(okResp(t))
 	s.delivered(ctx, string(q.RecipientID), &queueView{Queue: q})
 	return nil
+}
+
+// put stores a message with a fresh id and the time now.
+func (ss *Session) put(ctx context.Context, rid, body []byte) error {
+	s := ss.srv
+	m := store.Message{ID: randID(), Timestamp: s.now(), Body: body}
+	return ss.commit(func() error { return s.cfg.Store.Put(ctx, rid, m, s.cfg.Quota) })
 }
 
 // found returns q when the lookup that filled it succeeded, else nil.

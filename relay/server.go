@@ -67,10 +67,11 @@ type Server struct {
 	connMu sync.Mutex
 	conns  map[*Session]func() // open WebSocket sessions → close func
 
-	lim   Limits     // cfg.Limits with defaults
-	addrs *addrTable // per-address counts (memory only)
-	mark  *watermark // store size and free disk
-	touch toucher    // queues used today (queueexpiry.go)
+	lim     Limits        // cfg.Limits with defaults
+	addrs   *addrTable    // per-address counts (memory only)
+	mark    *watermark    // store size and free disk
+	touch   toucher       // queues used today (queueexpiry.go)
+	freeMem chan struct{} // a large session closed (memory.go)
 
 	proxyWarned atomic.Bool // warned once that requests come through a proxy (clientaddr.go)
 	refused     refusals    // counts for the periodic log line
@@ -116,6 +117,7 @@ func New(cfg Config) (*Server, error) {
 	s.addrs = newAddrTable(&s.lim)
 	s.mark = newWatermark(s)
 	s.touch = toucher{rids: map[string]struct{}{}, kick: make(chan struct{}, 1)}
+	s.freeMem = make(chan struct{}, 1)
 	s.subs.init()
 	// A fixed pool rather than a goroutine per transmission: thousands of
 	// concurrent SUBs otherwise contend on bbolt's and the session's locks.
@@ -139,10 +141,11 @@ func New(cfg Config) (*Server, error) {
 		s.wg.Add(1)
 		go s.expireLoop()
 	}
-	s.wg.Add(3)
+	s.wg.Add(4)
 	go s.housekeeping()
 	go s.mark.watch()
 	go s.touchLoop()
+	go s.memoryLoop()
 	return s, nil
 }
 

@@ -183,6 +183,7 @@ func (ss *Session) Close() {
 		ss.srv.subs.unsubscribe(rid, ss)
 	}
 	ss.srv.subs.shrink()
+	ss.srv.sessionClosed(len(subs))
 }
 
 func (ss *Session) closeLocked() {

@@ -6,15 +6,27 @@ import (
 	"time"
 )
 
-// Estimated store bytes one write adds, until the next measurement
-// corrects the estimate: a message (id, timestamp, key, page overhead)
-// beyond its body, and a queue record with its sender index entry.
+// Estimated store bytes a queue record with its sender index entry
+// takes, until the next measurement corrects the estimate (msgCost for a
+// message).
 const (
-	msgOverhead   = 128
 	queueEstimate = 512
 	measureEvery  = time.Second
 	remindEvery   = 10 * time.Minute
+	page          = 4096 // bbolt's page size on Linux
 )
+
+// msgCost estimates what a message with a body of n bytes takes in the
+// store file: with its id, timestamp and key, a large one fills whole
+// pages of its own (a 16 KiB body takes five); small ones share leaf
+// pages, which bbolt fills to about half when it splits them.
+func msgCost(n int) int {
+	v := n + 64
+	if v > page/4 {
+		return (v + page - 1) / page * page
+	}
+	return 2 * v
+}
 
 // usager is a store that can tell how much of its file is in use
 // (store.Bolt).
@@ -55,20 +67,25 @@ func newWatermark(s *Server) *watermark {
 	return w
 }
 
-// full reports whether a NEW or SEND must be refused now.
-func (w *watermark) full() bool {
+// reserve counts n more bytes for a NEW or SEND about to be written, or
+// reports false (refuse it: QUOTA) when they do not fit. Reserving before
+// the write keeps many writes in flight at once from all passing the
+// check. A reservation whose write then fails is given back (unreserve).
+func (w *watermark) reserve(n int) bool {
 	if w.refusing.Load() {
-		return true
+		return false
 	}
-	if reason := w.over(w.used.Load(), w.free.Load(), w.added.Load(), 1); reason != "" {
+	added := w.added.Add(int64(n))
+	if reason := w.over(w.used.Load(), w.free.Load(), added, 1); reason != "" {
+		w.added.Add(int64(-n))
 		w.trip(reason)
-		return true
+		return false
 	}
-	return false
+	return true
 }
 
-// wrote adds the estimated size of an accepted write.
-func (w *watermark) wrote(n int) { w.added.Add(int64(n)) }
+// unreserve gives back a reservation whose write did not happen.
+func (w *watermark) unreserve(n int) { w.added.Add(int64(-n)) }
 
 // over returns why the store is over its limits (scaled by f: 1 to
 // refuse, the hysteresis factors to resume), or "".
