@@ -4,6 +4,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/sxweb/sxweb/relay/rules"
 )
 
 // maxAddrs bounds the addresses tracked at once. Past it, idle entries are
@@ -26,7 +28,7 @@ type addrState struct {
 	conns int          // open requests and WebSocket sessions (under addrTable.mu)
 	subs  atomic.Int64 // subscriptions held by its sessions
 	mu    sync.Mutex   // guards newB
-	newB  bucket       // NEW allowance
+	newB  rules.Bucket // NEW allowance
 }
 
 func newAddrTable(lim *Limits) *addrTable {
@@ -79,7 +81,7 @@ func (t *addrTable) sweepLocked(now time.Time, force bool) {
 			continue
 		}
 		a.mu.Lock()
-		refilled := a.newB.full(now, t.lim.NewBurstPerAddr, t.lim.NewRatePerAddr)
+		refilled := a.newB.Full(now, t.lim.NewBurstPerAddr, t.lim.NewRatePerAddr)
 		a.mu.Unlock()
 		if refilled || force {
 			delete(t.m, k)
@@ -101,7 +103,7 @@ func (a *addrState) takeNew(lim *Limits, now time.Time) bool {
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	return a.newB.take(now, lim.NewBurstPerAddr, lim.NewRatePerAddr)
+	return a.newB.Take(now, lim.NewBurstPerAddr, lim.NewRatePerAddr)
 }
 
 // giveNew returns a NEW taken by takeNew.
@@ -110,7 +112,7 @@ func (a *addrState) giveNew(lim *Limits) {
 		return
 	}
 	a.mu.Lock()
-	a.newB.give(lim.NewBurstPerAddr)
+	a.newB.Give(lim.NewBurstPerAddr)
 	a.mu.Unlock()
 }
 

@@ -87,7 +87,7 @@ func (ss *Session) createQueue(ctx context.Context, t *wire.Transmission) *wire.
 	if code := ss.takeNew(); code != 0 {
 		return errResp(t, code)
 	}
-	q, srvPub, code := rules.NewQueue(s.cfg.AuthKey, ss.id[:], t, s.cfg.Now())
+	q, srvPub, code := rules.NewQueue(s.cfg.AuthKey, ss.id[:], t, s.cfg.Now(), rules.Days)
 	if code != 0 {
 		return errResp(t, code) // the allowance stays spent: the X25519 was done
 	}

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/sxweb/sxweb/relay/rules"
 	"github.com/sxweb/sxweb/relay/wire"
 )
 
@@ -20,7 +21,7 @@ type Session struct {
 	id        [wire.SessionIDLen]byte
 	pushAllow bool         // false for HTTP POST sessions: no SUB, no pushed events
 	addr      *addrState   // the client address's share of the limits
-	newB      bucket       // NEW allowance (WebSocket sessions; under mu)
+	newB      rules.Bucket // NEW allowance (WebSocket sessions; under mu)
 	held      atomic.Int64 // subscriptions held or admitted (limits.go)
 
 	mu       sync.Mutex

@@ -22,7 +22,7 @@ func (ss *Session) takeNew() wire.ErrCode {
 	perSession := ss.pushAllow && on(lim.NewBurst) // a POST is a session of one request
 	if perSession {
 		ss.mu.Lock()
-		ok := ss.newB.take(now, lim.NewBurst, lim.NewRate)
+		ok := ss.newB.Take(now, lim.NewBurst, lim.NewRate)
 		ss.mu.Unlock()
 		if !ok {
 			ss.srv.refused.rate.Add(1)
@@ -32,7 +32,7 @@ func (ss *Session) takeNew() wire.ErrCode {
 	if !ss.addr.takeNew(lim, now) {
 		if perSession {
 			ss.mu.Lock()
-			ss.newB.give(lim.NewBurst)
+			ss.newB.Give(lim.NewBurst)
 			ss.mu.Unlock()
 		}
 		ss.srv.refused.rate.Add(1)
@@ -47,7 +47,7 @@ func (ss *Session) giveNew() {
 	lim := &ss.srv.lim
 	if ss.pushAllow && on(lim.NewBurst) {
 		ss.mu.Lock()
-		ss.newB.give(lim.NewBurst)
+		ss.newB.Give(lim.NewBurst)
 		ss.mu.Unlock()
 	}
 	ss.addr.giveNew(lim)

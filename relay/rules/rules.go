@@ -33,7 +33,9 @@ func Precheck(t *wire.Transmission, decodeErr error) wire.ErrCode {
 // carries (proof of possession), and returns the record of the queue it
 // creates, without ids (the store's to choose), and the relay's per-queue
 // DH public key for IDS. The relay keeps only the precomputed box key.
-func NewQueue(relayKey, session []byte, t *wire.Transmission, now time.Time) (q record.Queue, srvPub []byte, code wire.ErrCode) {
+// Its active day is today's (in units of unit: Days, but for tests of the
+// Worker in real time).
+func NewQueue(relayKey, session []byte, t *wire.Transmission, now time.Time, unit time.Duration) (q record.Queue, srvPub []byte, code wire.ErrCode) {
 	mac, err := wire.MACKey(relayKey, t.Key1)
 	if err != nil || !wire.Verify(mac, session, t) {
 		return q, nil, wire.ErrAUTH
@@ -43,7 +45,7 @@ func NewQueue(relayKey, session []byte, t *wire.Transmission, now time.Time) (q 
 	if err != nil {
 		return q, nil, wire.ErrCMD_SYNTAX
 	}
-	return record.Queue{RecipientKey: t.Key1, RecipientMAC: mac, BoxKey: box[:], Active: Day(now)}, srvPub, 0
+	return record.Queue{RecipientKey: t.Key1, RecipientMAC: mac, BoxKey: box[:], Active: DayOf(now, unit)}, srvPub, 0
 }
 
 // Recipient authenticates a recipient command (SUB, ACK, GET, OFF, DEL)

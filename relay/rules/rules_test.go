@@ -80,11 +80,11 @@ func TestAuthentication(t *testing.T) {
 	_, dh := wire.NewKeyPair()
 	id := bytes.Repeat([]byte{1}, wire.IDLen)
 
-	nq, srvPub, code := NewQueue(relay, session, signed(t, wire.Transmission{Code: wire.NEW, Key1: rpub, Key2: dh}, rmac), time.UnixMilli(3*int64(dayMs)+5))
+	nq, srvPub, code := NewQueue(relay, session, signed(t, wire.Transmission{Code: wire.NEW, Key1: rpub, Key2: dh}, rmac), time.UnixMilli(3*int64(dayMs)+5), Days)
 	if code != 0 || !bytes.Equal(nq.RecipientMAC, rmac) || len(srvPub) != wire.KeyLen || len(nq.BoxKey) != 32 || nq.Active != 3 || nq.RecipientID != nil {
 		t.Fatalf("NEW: %v %+v", code, nq)
 	}
-	if _, _, code := NewQueue(relay, session, signed(t, wire.Transmission{Code: wire.NEW, Key1: rpub, Key2: dh}, omac), time.Now()); code != wire.ErrAUTH {
+	if _, _, code := NewQueue(relay, session, signed(t, wire.Transmission{Code: wire.NEW, Key1: rpub, Key2: dh}, omac), time.Now(), Days); code != wire.ErrAUTH {
 		t.Fatalf("NEW tagged by another key: %v", code)
 	}
 
@@ -177,7 +177,7 @@ func TestIdle(t *testing.T) {
 	if Idle(day, endOfDay.Add(week-time.Millisecond), week) || !Idle(day, endOfDay.Add(week), week) {
 		t.Fatal("idle from the end of its last active day plus the expiry")
 	}
-	if !IdleAt(day, week).Equal(endOfDay.Add(week)) {
+	if !IdleAtOf(day, week, Days).Equal(endOfDay.Add(week)) {
 		t.Fatal("IdleAt")
 	}
 	if Idle(0, endOfDay.Add(100*week), week) || Idle(day, endOfDay.Add(100*week), 0) {
