@@ -146,7 +146,7 @@ func (h *queueHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // expire runs when the queue's alarm rings.
 func (h *queueHandler) expire() {
 	ctx := context.Background()
-	resp, err := h.e.Expire(ctx, h.kv)
+	resp, err := h.e.Expire(ctx, h.kv, sessionAlive)
 	if err != nil {
 		log.Printf("relay: expire: %v", err)
 	}

@@ -124,7 +124,7 @@ func (c *cmd) cmdNew(ctx context.Context) error {
 		c.resp.out(errT(t, wire.ErrCMD_SYNTAX))
 		return nil
 	}
-	q, srvPub, code := rules.NewQueue(c.e.cfg.Keys.Auth, c.req.Session[:], t, c.e.cfg.Now())
+	q, srvPub, code := rules.NewQueue(c.e.cfg.Keys.Auth, c.req.Session[:], t, c.e.cfg.Now(), c.e.cfg.ActiveUnit)
 	if code != 0 {
 		c.resp.out(errT(t, code))
 		return nil
@@ -139,6 +139,7 @@ func (c *cmd) cmdNew(ctx context.Context) error {
 	if c.req.Push { // as in SMP, NEW subscribes the creating session
 		c.st.sub = c.req.Session[:]
 	}
+	c.alarmAt = c.e.idleAt(q.Active) // an empty queue's alarm: when it would be idle
 	return c.commit(ctx, &wire.Transmission{CorrID: t.CorrID, Code: wire.IDS,
 		RecipientID: c.st.q.RecipientID, SenderID: c.st.q.SenderID, ServerDHKey: srvPub})
 }
@@ -179,8 +180,9 @@ func (c *cmd) cmdSend(ctx context.Context) error {
 		return c.commit(ctx, nil)
 	}
 	m := record.Message{ID: randID(), Timestamp: c.e.now(), Body: t.Body}
-	if c.st.count() == 0 {
-		c.alarmAt = m.Timestamp + c.e.cfg.Expiry.Milliseconds()
+	c.touch()
+	if c.st.count() == 0 { // the oldest message's expiry comes before the idle time
+		c.alarmAt = earliest(m.Timestamp+c.e.cfg.Expiry.Milliseconds(), c.e.idleAt(c.st.q.Active))
 	}
 	c.put = append(c.put, Entry{msgKey(c.st.next), encodeMsg(m)})
 	c.st.next++
@@ -199,6 +201,7 @@ func (c *cmd) cmdSub(ctx context.Context) error {
 		c.push(c.st.sub, &wire.Transmission{EntityID: c.t.EntityID, Code: wire.END})
 	}
 	c.st.sub, c.st.pending = c.req.Session[:], nil
+	c.touch()
 	if err := c.deliverOldest(ctx, nil); err != nil {
 		return err
 	}
@@ -247,10 +250,48 @@ func (c *cmd) cmdGet(ctx context.Context) error {
 	default:
 		c.resp.out(c.msgT(m, c.t.CorrID))
 	}
+	if c.touch() { // polling with GET keeps a queue, as SUB does
+		return c.commit(ctx, nil)
+	}
 	return nil
 }
 
+// touch records today as the queue's last active day, at most once a day
+// (rules.Touch), and reports whether it did. An empty queue's alarm then
+// moves to when it would be idle; with messages, the alarm rings first for
+// the oldest one's expiry and sets the next (Expire).
+func (c *cmd) touch() bool {
+	today := c.e.today()
+	if !rules.Touch(c.st.q.Active, today) {
+		return false
+	}
+	c.st.q.Active = today
+	if c.st.count() == 0 {
+		c.alarmAt = c.e.idleAt(today)
+	}
+	return true
+}
+
+// earliest returns the earlier of two alarm times (0: none).
+func earliest(a, b int64) int64 {
+	if a == 0 || (b != 0 && b < a) {
+		return b
+	}
+	return a
+}
+
 func (c *cmd) cmdDel(ctx context.Context) error {
+	if c.st.sub != nil && !bytes.Equal(c.st.sub, c.req.Session[:]) {
+		c.push(c.st.sub, &wire.Transmission{EntityID: c.t.EntityID, Code: wire.DELD})
+	}
+	if err := c.dropAll(ctx); err != nil {
+		return err
+	}
+	return c.commit(ctx, okT(c.t))
+}
+
+// dropAll deletes the queue and its messages (with the next commit).
+func (c *cmd) dropAll(ctx context.Context) error {
 	msgs, err := c.messages(ctx)
 	if err != nil {
 		return err
@@ -259,23 +300,35 @@ func (c *cmd) cmdDel(ctx context.Context) error {
 		c.del = append(c.del, x.key)
 	}
 	c.del = append(c.del, keyQueue)
-	if c.st.sub != nil && !bytes.Equal(c.st.sub, c.req.Session[:]) {
-		c.push(c.st.sub, &wire.Transmission{EntityID: c.t.EntityID, Code: wire.DELD})
-	}
 	c.st = nil
-	return c.commit(ctx, okT(c.t))
+	return nil
 }
 
-// Expire removes the queue's expired messages (its alarm rang) and sets
-// the alarm for the next one to expire. If the subscriber's unacknowledged
-// message was among them, the next message is delivered (as a push).
-func (e *Engine) Expire(ctx context.Context, kv KV) (QueueResp, error) {
+// Expire runs when the queue's alarm rings: it removes the expired
+// messages, and if the subscriber's unacknowledged message was among them
+// delivers the next (as a push). A queue neither subscribed (by a session
+// alive says still has its socket), read nor sent to for QueueExpiry is
+// deleted with its messages. The alarm is set again for the next
+// message's expiry or the queue's idle time, whichever comes first.
+func (e *Engine) Expire(ctx context.Context, kv KV, alive func(session []byte) bool) (QueueResp, error) {
 	var resp QueueResp
 	st, err := e.load(ctx, kv)
 	if err != nil || st == nil {
 		return resp, err
 	}
 	c := &cmd{e: e, kv: kv, req: &QueueReq{}, st: st, resp: &resp}
+	if st.q.Active == 0 { // stored before queues had a day: from now on
+		st.q.Active = e.today()
+	}
+	if rules.IdleOf(st.q.Active, e.cfg.Now(), e.cfg.QueueExpiry, e.cfg.ActiveUnit) {
+		if st.sub == nil || alive == nil || !alive(st.sub) {
+			if err := c.dropAll(ctx); err != nil {
+				return resp, err
+			}
+			return resp, c.commit(ctx, nil)
+		}
+		st.q.Active = e.today() // subscribed all along: in use
+	}
 	if err := c.expire(ctx); err != nil {
 		return resp, err
 	}
@@ -283,8 +336,9 @@ func (e *Engine) Expire(ctx context.Context, kv KV) (QueueResp, error) {
 	if err != nil {
 		return resp, err
 	}
+	c.alarmAt = e.idleAt(st.q.Active)
 	if ok {
-		c.alarmAt = m.Timestamp + e.cfg.Expiry.Milliseconds()
+		c.alarmAt = earliest(m.Timestamp+e.cfg.Expiry.Milliseconds(), c.alarmAt)
 	}
 	if st.pending != nil && (!ok || !bytes.Equal(st.pending, m.ID)) {
 		st.pending = nil // it expired before it was acknowledged

@@ -69,7 +69,7 @@ func (e *Engine) StartBody(ctx context.Context, s Session, o *Orderer, body []by
 			defer wg.Done()
 			defer done()
 			wait()
-			outs[i] = e.handleRaw(ctx, s, raw, call)
+			outs[i] = e.handleRaw(ctx, s, o, raw, call)
 		}()
 	}
 	return func() [][]byte {
@@ -86,10 +86,24 @@ func (e *Engine) StartBody(ctx context.Context, s Session, o *Orderer, body []by
 }
 
 // Orderer keeps the transmissions of one session on one entity in the
-// order they arrived, across frames.
+// order they arrived, across frames, and holds the session's allowance
+// for creating queues (Config.NewBurst, NewRate). It lives as long as the
+// session's Go instance: with kept instances, until the session was idle
+// for RELAY_SESSION_KEEP_MS; with a fresh instance per frame, one frame.
 type Orderer struct {
 	mu    sync.Mutex
 	tails map[string]chan struct{} // entity → closed when its last queued transmission is done
+	newB  rules.Bucket             // NEW allowance (under mu)
+}
+
+// takeNew takes one NEW from the session's allowance.
+func (o *Orderer) takeNew(cfg *Config) bool {
+	if cfg.NewBurst < 0 {
+		return true
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.newB.Take(cfg.Now(), cfg.NewBurst, cfg.NewRate)
 }
 
 // NewOrderer returns an empty Orderer.
@@ -123,7 +137,7 @@ func (o *Orderer) enter(entity []byte) (wait, done func()) {
 	return wait, done
 }
 
-func (e *Engine) handleRaw(ctx context.Context, s Session, raw []byte, call Caller) [][]byte {
+func (e *Engine) handleRaw(ctx context.Context, s Session, o *Orderer, raw []byte, call Caller) [][]byte {
 	t, err := wire.Decode(raw)
 	one := func(r *wire.Transmission) [][]byte { return [][]byte{encodeT(r)} }
 	if code := rules.Precheck(&t, err); code != 0 {
@@ -131,6 +145,9 @@ func (e *Engine) handleRaw(ctx context.Context, s Session, raw []byte, call Call
 	}
 	if t.Code == wire.PING {
 		return one(&wire.Transmission{CorrID: t.CorrID, Code: wire.PONG})
+	}
+	if t.Code == wire.NEW && s.Push && !o.takeNew(&e.cfg) {
+		return one(errT(&t, wire.ErrRATE))
 	}
 	req := QueueReq{Session: s.ID, Push: s.Push, Raw: raw}
 	if t.Code == wire.NEW {
