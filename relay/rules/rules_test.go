@@ -187,3 +187,27 @@ func TestIdle(t *testing.T) {
 		t.Fatal("Touch: once a day")
 	}
 }
+
+// The allowance: burst at once, then rate per second, never above burst.
+func TestBucket(t *testing.T) {
+	var b Bucket
+	t0 := time.Unix(1000, 0)
+	for i := range 3 {
+		if !b.Take(t0, 3, 2) {
+			t.Fatalf("token %d of the burst refused", i)
+		}
+	}
+	if b.Take(t0, 3, 2) {
+		t.Fatal("a fourth token at once")
+	}
+	if !b.Take(t0.Add(500*time.Millisecond), 3, 2) || b.Take(t0.Add(500*time.Millisecond), 3, 2) {
+		t.Fatal("half a second at 2 per second: one token")
+	}
+	b.Give(3)
+	if !b.Take(t0.Add(500*time.Millisecond), 3, 2) {
+		t.Fatal("a token given back")
+	}
+	if !b.Full(t0.Add(time.Hour), 3, 2) || b.tokens != 3 {
+		t.Fatalf("refilled to %v, want the burst of 3", b.tokens)
+	}
+}
