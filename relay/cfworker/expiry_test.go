@@ -125,7 +125,13 @@ func TestIdleQueueExpiresByAlarm(t *testing.T) {
 	must(t, err)
 	held, err := keeper.CreateQueue(ctx)
 	must(t, err)
+	must(t, bob.Ping(ctx)) // connected: three sessions
 	gone.Close()
+	for deadline := time.Now().Add(10 * time.Second); s.sessionCount() > 2; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) { // keeper and bob; gone's socket must have gone
+			t.Fatal("the closed session is still connected")
+		}
+	}
 	idleAt := time.Date(2025, 5, 2, 0, 0, 0, 0, time.UTC).Add(week).UnixMilli() // end of its day + a week
 	for _, q := range s.queueStates() {
 		if q.alarm != idleAt {
@@ -166,6 +172,12 @@ func TestSessionNewRate(t *testing.T) {
 }
 
 type queueInfo struct{ alarm int64 }
+
+func (s *sim) sessionCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.sessions)
+}
 
 // queueStates returns the alarms of the queues that exist.
 func (s *sim) queueStates() []queueInfo {
