@@ -1,19 +1,24 @@
 package relay
 
 import (
-	"runtime/debug"
+	"runtime"
 	"time"
 )
 
 // Returning memory. A session holding many subscriptions takes memory
-// (its map, the subscription table's entries, its queues' records);
-// when it closes, that is garbage, but an idle relay allocates nothing,
-// so no collection runs to free it, and the runtime returns freed pages
-// to the system only gradually. After such a session closes, the relay
-// collects and returns free memory at once, at most every memoryEvery.
+// (its map, the subscription table's entries, its queues' records); when
+// it closes, that is garbage, but an idle relay allocates nothing, so no
+// collection runs to free it (the runtime forces one only every two
+// minutes), and what is not freed is not returned to the system. After
+// such a session closes, the relay runs a collection, at most every
+// memoryEvery; the runtime's background scavenger then returns the freed
+// pages within seconds. (debug.FreeOSMemory would return them at once,
+// but it holds the heap lock while it does, stalling every other session:
+// a client's resubscription of 10,000 queues, whose old session closes
+// meanwhile, took ten times as long.)
 const (
 	bigSession  = 4096 // subscriptions that make a session's close worth a collection
-	memoryEvery = 10 * time.Second
+	memoryEvery = 30 * time.Second
 )
 
 // sessionClosed is called with the subscriptions a closing session held.
@@ -35,7 +40,7 @@ func (s *Server) memoryLoop() {
 		case <-s.stop:
 			return
 		}
-		debug.FreeOSMemory()
+		runtime.GC()
 		select {
 		case <-time.After(memoryEvery):
 		case <-s.stop:

@@ -82,6 +82,27 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Store == nil {
 		return nil, errors.New("relay: no store")
 	}
+	cfg = cfg.withDefaults()
+	pub, err := wire.PublicKey(cfg.AuthKey)
+	if err != nil {
+		return nil, fmt.Errorf("relay: auth key: %w", err)
+	}
+	tk, err := hkdf.Key(sha256.New, cfg.AuthKey, nil, "sxweb relay http session", 32)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, authPub: pub, tokenKey: tk, log: cfg.Logger, stop: make(chan struct{}),
+		conns: map[*Session]func(){}, jobs: make(chan func(), workers), quit: make(chan struct{}),
+		lim: cfg.Limits.withDefaults(), freeMem: make(chan struct{}, 1),
+		touch: toucher{rids: map[string]struct{}{}, kick: make(chan struct{}, 1)}}
+	s.addrs = newAddrTable(&s.lim)
+	s.mark = newWatermark(s)
+	s.subs.init()
+	s.start()
+	return s, nil
+}
+
+func (cfg Config) withDefaults() Config {
 	if cfg.Quota <= 0 {
 		cfg.Quota = DefaultQuota
 	}
@@ -103,22 +124,11 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	pub, err := wire.PublicKey(cfg.AuthKey)
-	if err != nil {
-		return nil, fmt.Errorf("relay: auth key: %w", err)
-	}
-	tk, err := hkdf.Key(sha256.New, cfg.AuthKey, nil, "sxweb relay http session", 32)
-	if err != nil {
-		return nil, err
-	}
-	s := &Server{cfg: cfg, authPub: pub, tokenKey: tk, log: cfg.Logger, stop: make(chan struct{}),
-		conns: map[*Session]func(){}, jobs: make(chan func(), workers), quit: make(chan struct{}),
-		lim: cfg.Limits.withDefaults()}
-	s.addrs = newAddrTable(&s.lim)
-	s.mark = newWatermark(s)
-	s.touch = toucher{rids: map[string]struct{}{}, kick: make(chan struct{}, 1)}
-	s.freeMem = make(chan struct{}, 1)
-	s.subs.init()
+	return cfg
+}
+
+// start starts the worker pool and the background loops.
+func (s *Server) start() {
 	// A fixed pool rather than a goroutine per transmission: thousands of
 	// concurrent SUBs otherwise contend on bbolt's and the session's locks.
 	// Writes block a worker until their group commit, so up to this many
@@ -137,7 +147,7 @@ func New(cfg Config) (*Server, error) {
 			}
 		}()
 	}
-	if cfg.ExpireEvery > 0 {
+	if s.cfg.ExpireEvery > 0 {
 		s.wg.Add(1)
 		go s.expireLoop()
 	}
@@ -146,7 +156,6 @@ func New(cfg Config) (*Server, error) {
 	go s.mark.watch()
 	go s.touchLoop()
 	go s.memoryLoop()
-	return s, nil
 }
 
 // Open starts a Server whose state lives in dir: the bbolt store
