@@ -3,6 +3,10 @@ package relay_test
 import (
 	"context"
 	"errors"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -11,6 +15,9 @@ import (
 	"github.com/sxweb/sxweb/internal/protosuite"
 	"github.com/sxweb/sxweb/internal/relaytest"
 	"github.com/sxweb/sxweb/relay"
+	"github.com/sxweb/sxweb/relay/store"
+	"github.com/sxweb/sxweb/relay/store/storetest"
+	"github.com/sxweb/sxweb/relay/wire"
 )
 
 // createUntil creates queues until the relay refuses one and returns how
@@ -156,4 +163,77 @@ func TestHandshakeDeadline(t *testing.T) {
 	if d := time.Since(start); d > 5*time.Second {
 		t.Fatalf("closed after %v", d)
 	}
+}
+
+// What the default limits must let through: a browser joining a
+// 1,000-member group creates 1,000 queues at once, and after a relay
+// restart one client resubscribes 10,000 queues at once.
+func TestLegitimateUseFits(t *testing.T) {
+	if testing.Short() {
+		t.Skip("creates 11,000 queues")
+	}
+	defaults := relay.Config{Limits: relay.Limits{RequestTimeout: relay.DefaultRequestTimeout}}
+	r := relaytest.Start(t, defaults)
+	ctx := protosuite.Ctx(t)
+	joiner := protosuite.NewClient(t, r.URL)
+	var wg sync.WaitGroup
+	errs := make(chan error, 1000)
+	for range 1000 { // all at once, as a client does on joining
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := joiner.CreateQueue(ctx); err != nil {
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatalf("joining a 1,000-member group: %v", err)
+	}
+
+	// 10,000 queues made over time (put straight into a store), and one
+	// client resubscribing them all at once after the relay started.
+	dir := t.TempDir()
+	qs := storeQueues(t, dir, 10_000)
+	srv, err := relay.Open(dir, defaults)
+	protosuite.Must(t, err)
+	hs := httptest.NewServer(srv)
+	t.Cleanup(func() { srv.Close(); hs.Close() })
+	fresh := protosuite.NewClient(t, "ws"+strings.TrimPrefix(hs.URL, "http"))
+	for i, err := range fresh.Subscribe(ctx, qs) {
+		if err != nil {
+			t.Fatalf("resubscribing %d queues at once: queue %d: %v", len(qs), i, err)
+		}
+	}
+}
+
+// storeQueues writes n queues into the store in dir (with the relay's
+// key there) and returns what their recipient keeps of them.
+func storeQueues(t *testing.T, dir string, n int) []relayclient.RecipientQueue {
+	key, err := relay.LoadOrCreateKey(filepath.Join(dir, "auth.key"))
+	protosuite.Must(t, err)
+	relayPub, _ := wire.PublicKey(key)
+	st, err := store.OpenBolt(filepath.Join(dir, "relay.db"))
+	protosuite.Must(t, err)
+	defer st.Close()
+	qs := make([]relayclient.RecipientQueue, n)
+	var wg sync.WaitGroup
+	for w := range 500 { // writers share group commits (few fsyncs)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < n; i += 500 {
+				priv, pub := wire.NewKeyPair()
+				mac, _ := wire.MACKey(priv, relayPub)
+				q := storetest.NewQueue()
+				q.RecipientKey, q.RecipientMAC = pub, mac
+				protosuite.Must(t, st.Create(context.Background(), q))
+				qs[i] = relayclient.RecipientQueue{RecipientID: q.RecipientID, SenderID: q.SenderID, AuthKey: priv}
+			}
+		}()
+	}
+	wg.Wait()
+	return qs
 }
