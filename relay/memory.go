@@ -40,7 +40,14 @@ func (s *Server) memoryLoop() {
 		case <-s.stop:
 			return
 		}
+		select { // let the closing session's goroutines end: what they still hold would stay
+		case <-time.After(time.Second):
+		case <-s.stop:
+			return
+		}
+		start := time.Now()
 		runtime.GC()
+		s.log.Debug("collected after a large session closed", "took", time.Since(start))
 		select {
 		case <-time.After(memoryEvery):
 		case <-s.stop:
