@@ -237,3 +237,27 @@ func storeQueues(t *testing.T, dir string, n int) []relayclient.RecipientQueue {
 	wg.Wait()
 	return qs
 }
+
+// The request deadline ends at the upgrade: a WebSocket session lives on
+// past it (the server clears a hijacked connection's deadlines).
+func TestWebSocketOutlivesRequestDeadline(t *testing.T) {
+	lim := relay.Unlimited()
+	lim.RequestTimeout = 200 * time.Millisecond
+	r := relaytest.Start(t, relay.Config{Limits: lim})
+	c := protosuite.NewClient(t, r.URL)
+	ctx := protosuite.Ctx(t)
+	protosuite.Must(t, c.Ping(ctx))
+	time.Sleep(time.Second)
+	protosuite.Must(t, c.Ping(ctx))
+	for {
+		select {
+		case ev := <-c.Events():
+			if d, ok := ev.(relayclient.Down); ok {
+				t.Fatalf("session dropped: %v", d.Err)
+			}
+			continue
+		default:
+		}
+		return
+	}
+}
