@@ -31,8 +31,10 @@
 // and its client address have a NEW allowance (token buckets: RATE) and a
 // cap on subscriptions held (LIMIT); a session whose client does not read
 // its output is not read either; above a store watermark NEW and SEND get
-// QUOTA; queues idle for weeks are deleted (queueexpiry.go). Per-address
-// counts live in memory only and addresses are never logged.
+// QUOTA; queues idle for weeks are deleted (queueexpiry.go); after a
+// session holding many subscriptions closes, a collection lets the runtime
+// return its memory (memory.go). Per-address counts live in memory only
+// and addresses are never logged.
 //
 // State: Open keeps everything in a data directory: relay.db (bbolt: queue
 // records, sender-id index, message bodies as the sender encrypted them)

@@ -12,10 +12,11 @@ import (
 // minutes), and what is not freed is not returned to the system. After
 // such a session closes, the relay runs a collection, at most every
 // memoryEvery; the runtime's background scavenger then returns the freed
-// pages within seconds. (debug.FreeOSMemory would return them at once,
-// but it holds the heap lock while it does, stalling every other session:
-// a client's resubscription of 10,000 queues, whose old session closes
-// meanwhile, took ten times as long.)
+// pages over the following seconds to minutes. (debug.FreeOSMemory would
+// return them at once, but pages returned must be faulted in again as the
+// relay grows back: a client's resubscription of 10,000 queues, whose old
+// session closes meanwhile, took up to 1.6 times as long with it;
+// docs/relay-benchmarks.md.)
 const (
 	bigSession  = 4096 // subscriptions that make a session's close worth a collection
 	memoryEvery = 30 * time.Second
