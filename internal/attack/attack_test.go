@@ -28,6 +28,9 @@ func start(t *testing.T) (context.Context, func()) {
 	if testing.Short() {
 		t.Skip("runs cmd/relay as a process")
 	}
+	if long() {
+		return context.WithTimeout(context.Background(), 10*time.Minute)
+	}
 	return context.WithTimeout(context.Background(), 3*time.Minute)
 }
 
