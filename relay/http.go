@@ -15,6 +15,7 @@ import (
 
 	"github.com/coder/websocket"
 
+	"github.com/sxweb/sxweb/relay/limit"
 	"github.com/sxweb/sxweb/relay/wire"
 )
 
@@ -32,13 +33,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	defer s.sessions.Done()
 	k, _ := s.clientKey(r) // not an IP address (a test pipe): all such share the zero key
-	a := s.addrs.enter(k, time.Now())
+	a := s.addrs.Enter(k, time.Now())
 	if a == nil {
 		s.refused.addrConns.Add(1)
 		http.Error(w, "relay: too many connections from this address", http.StatusTooManyRequests)
 		return
 	}
-	defer s.addrs.leave(a)
+	defer s.addrs.Leave(a)
 	switch {
 	case r.Method == http.MethodGet && strings.EqualFold(r.Header.Get("Upgrade"), "websocket"):
 		s.serveWS(w, r, a)
@@ -76,7 +77,7 @@ func writeFrame(w http.ResponseWriter, f []byte) {
 	w.Write(f)
 }
 
-func (s *Server) serveWS(w http.ResponseWriter, r *http.Request, a *addrState) {
+func (s *Server) serveWS(w http.ResponseWriter, r *http.Request, a *limit.Addr) {
 	// Any origin: nothing is authorized by cookies, every command by its own key.
 	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{InsecureSkipVerify: true})
 	if err != nil {
@@ -169,7 +170,7 @@ func (s *Server) writeLoop(ctx context.Context, cancel context.CancelFunc, c *we
 	}
 }
 
-func (s *Server) servePost(w http.ResponseWriter, r *http.Request, a *addrState) {
+func (s *Server) servePost(w http.ResponseWriter, r *http.Request, a *limit.Addr) {
 	if t := s.lim.RequestTimeout; on(t) {
 		// Also when mounted on a server without ReadTimeout: a body that
 		// trickles in does not hold its connection past the deadline.
