@@ -8,7 +8,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
-	"log"
 	"net/http"
 	"strings"
 	"time"
@@ -55,20 +54,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // HTTPServer returns an http.Server for h (the relay, or a mux it is
-// mounted on) with the relay's deadlines: headers within 10 s and the
-// whole request within RequestTimeout, a response written within
-// RequestTimeout (a client that does not read it is dropped), idle
-// keep-alive connections closed after a minute, headers of at most
-// 16 KiB. A WebSocket is not bound by these once upgraded (the server
-// clears a hijacked connection's deadlines); its own are HandshakeTimeout
-// and IdleTimeout. Serve it on Listener(ln).
+// mounted on) with the relay's deadlines (limit.HTTPServer: the whole
+// request within RequestTimeout). A WebSocket is not bound by these once
+// upgraded (the server clears a hijacked connection's deadlines); its own
+// are HandshakeTimeout and IdleTimeout. The file relay (relay/files) on
+// the same mux extends them per request. Serve it on Listener(ln).
 func (s *Server) HTTPServer(h http.Handler) *http.Server {
-	hs := &http.Server{Handler: h, IdleTimeout: time.Minute, MaxHeaderBytes: 16 << 10,
-		ErrorLog: log.New(io.Discard, "", 0)} // per-connection errors are the clients' business
-	if t := s.lim.RequestTimeout; on(t) {
-		hs.ReadHeaderTimeout, hs.ReadTimeout, hs.WriteTimeout = min(10*time.Second, t), t, t
-	}
-	return hs
+	return limit.HTTPServer(h, s.lim.RequestTimeout)
 }
 
 func writeFrame(w http.ResponseWriter, f []byte) {
