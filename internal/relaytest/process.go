@@ -56,12 +56,13 @@ func binary() (string, error) {
 
 // Process is cmd/relay running as a separate OS process.
 type Process struct {
-	URL     string // ws://127.0.0.1:port/
-	HTTPURL string // http://127.0.0.1:port/ (plain GET hello, POST)
-	Addr    string
-	Dir     string
-	Args    []string // extra flags (e.g. -quota 10)
-	NoFile  int      // descriptor limit of the process (ulimit -n); 0: inherited
+	URL      string // ws://127.0.0.1:port/
+	HTTPURL  string // http://127.0.0.1:port/ (plain GET hello, POST)
+	FilesURL string // http://127.0.0.1:port/files (the file relay; its data under Dir/files)
+	Addr     string
+	Dir      string
+	Args     []string // extra flags (e.g. -quota 10)
+	NoFile   int      // descriptor limit of the process (ulimit -n); 0: inherited
 
 	t      testing.TB
 	killMu sync.Mutex // held for a whole Kill, so a second Kill waits for the first
@@ -87,7 +88,8 @@ func StartProcessLimited(t testing.TB, nofile int, args ...string) *Process {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	p := &Process{t: t, Addr: addr, URL: "ws://" + addr + "/", HTTPURL: "http://" + addr + "/", Dir: t.TempDir(), Args: args, NoFile: nofile}
+	p := &Process{t: t, Addr: addr, URL: "ws://" + addr + "/", HTTPURL: "http://" + addr + "/", FilesURL: "http://" + addr + "/files",
+		Dir: t.TempDir(), Args: args, NoFile: nofile}
 	if err := p.start(); err != nil {
 		t.Fatal(err)
 	}

@@ -25,3 +25,22 @@ func TestConformance(t *testing.T) {
 		},
 		Leftovers: func() int { return len(f.TmpFiles()) }})
 }
+
+// The suite against cmd/relay as a process, the file relay at /files
+// beside the message relay: Restart and Kill are kill -9 (chunks,
+// recipients and uploads survive it; a chunk half uploaded at the crash
+// is not visible after).
+func TestConformanceProcess(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs cmd/relay as a process")
+	}
+	p := relaytest.StartProcess(t, "-files-new-burst-per-ip", "-1", "-files-max-per-ip", "-1")
+	filesuite.Run(t, filesuite.Target{URL: p.FilesURL, Restart: p.Restart, Kill: p.Restart,
+		Leftovers: func() int {
+			_, n, err := p.FileBytes()
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}})
+}
