@@ -84,7 +84,15 @@ func testCrashMidUpload(t *testing.T, tg Target) {
 	data := Random(c.Size)
 	conn := startPut(t, tg, c, data, len(data)/2)
 	defer conn.Close()
-	time.Sleep(300 * time.Millisecond) // the relay has written what came
+	if tg.Leftovers != nil { // the upload is on disk, half
+		for deadline := time.Now().Add(10 * time.Second); tg.Leftovers() == 0; time.Sleep(20 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatal("the half upload never reached the relay's disk")
+			}
+		}
+	} else {
+		time.Sleep(300 * time.Millisecond)
+	}
 	tg.Kill()
 	_, err := Client(tg).Download(Ctx(t), tg.URL, c.Rs[0])
 	WantCode(t, "GET of a chunk half uploaded at a crash", err, filewire.ErrNotFound)
