@@ -2,8 +2,8 @@ package files_test
 
 import (
 	"bytes"
-	"crypto/ed25519"
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"io"
@@ -308,7 +308,7 @@ func TestUploadDeadline(t *testing.T) {
 
 // Nothing the relay logs or writes to disk holds a client's address.
 func TestNoAddressStoredOrLogged(t *testing.T) {
-	f, logs := limited(t, func(l *files.Limits) { l.NewBurstPerAddr, l.NewRatePerAddr, l.MaxStore = 3, 0.001, 1 << 20 })
+	f, logs := limited(t, func(l *files.Limits) { l.NewBurstPerAddr, l.NewRatePerAddr, l.MaxStore = 3, 0.001, 1<<20 })
 	addr := "203.0.113.77"
 	c := clientFrom(addr)
 	for range 5 { // past the burst and the watermark: refusals are logged
