@@ -114,10 +114,11 @@ func (b *B64) UnmarshalText(t []byte) error {
 	return err
 }
 
-// ParseID decodes an id from a path.
+// ParseID decodes an id from a path: exactly its base64url form (the
+// decoder alone would skip CR and LF in it).
 func ParseID(s string) ([]byte, error) {
 	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil || len(b) != IDLen {
+	if err != nil || len(b) != IDLen || base64.RawURLEncoding.EncodeToString(b) != s {
 		return nil, errors.New("filewire: bad id")
 	}
 	return b, nil
@@ -162,7 +163,7 @@ func VerifyDigest(pub ed25519.PublicKey, method, path, date, auth string, now ti
 		return false
 	}
 	sig, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil || len(sig) != ed25519.SignatureSize {
+	if err != nil || len(sig) != ed25519.SignatureSize || base64.RawURLEncoding.EncodeToString(sig) != s {
 		return false
 	}
 	return ed25519.Verify(pub, signed(method, path, date, digest), sig)
