@@ -28,6 +28,7 @@ type request struct {
 	r     *http.Request
 	s     *Server
 	a     *limit.Addr
+	up    *limit.Addr // its place among the address's uploads (PUT)
 	route string
 	id    []byte
 	now   time.Time

@@ -20,6 +20,11 @@ const (
 	DefaultMaxStore        = 32 << 30
 	DefaultMinFreeDisk     = 1 << 30
 	DefaultMaxRecipients   = 4096
+	// Uploads in progress: each holds a file open besides its connection,
+	// so they are capped below the descriptors the connections may take.
+	// A client uploads one chunk at a time; a few files at once are a few.
+	DefaultMaxUploads        = 256
+	DefaultMaxUploadsPerAddr = 8
 
 	// maxJSON bounds the body of a POST: 1,024 recipient keys in base64
 	// are 47 KB.
@@ -61,6 +66,11 @@ type Limits struct {
 	MinFreeDisk int64
 	// MaxRecipients bounds one chunk's recipients (LIMIT).
 	MaxRecipients int
+	// MaxUploads and MaxUploadsPerAddr bound the uploads (PUT) in
+	// progress, in all and of one address (LIMIT): each holds a file
+	// descriptor for its spool file besides its connection's.
+	MaxUploads        int
+	MaxUploadsPerAddr int
 	// ClientIPHeader: as relay.Limits.ClientIPHeader (a trusted proxy's
 	// header with the client's address; empty: the TCP peer).
 	ClientIPHeader string
@@ -82,13 +92,16 @@ func (l Limits) withDefaults() Limits {
 	orDefault(&l.MaxStore, DefaultMaxStore)
 	orDefault(&l.MinFreeDisk, DefaultMinFreeDisk)
 	orDefault(&l.MaxRecipients, DefaultMaxRecipients)
+	orDefault(&l.MaxUploads, DefaultMaxUploads)
+	orDefault(&l.MaxUploadsPerAddr, DefaultMaxUploadsPerAddr)
 	return l
 }
 
 // Unlimited returns Limits with every count, rate and store limit off
 // (deadlines keep their defaults; MaxRecipients is the protocol's 4,096).
 func Unlimited() Limits {
-	return Limits{MaxConnsPerAddr: -1, NewBurstPerAddr: -1, MaxHeldPerAddr: -1, MaxStore: -1, MinFreeDisk: -1}
+	return Limits{MaxConnsPerAddr: -1, NewBurstPerAddr: -1, MaxHeldPerAddr: -1, MaxStore: -1, MinFreeDisk: -1,
+		MaxUploads: -1, MaxUploadsPerAddr: -1}
 }
 
 // on reports whether a limit is set (not turned off).
@@ -107,6 +120,8 @@ func (l *Limits) RegisterFlags(fs *flag.FlagSet, expiry *time.Duration) {
 	fs.Var((*limit.ByteSize)(&l.MaxHeldPerAddr), "files-max-per-ip", "file relay: bytes of chunks one client address's requests created that may be held at once (LIMIT)")
 	fs.Var((*limit.ByteSize)(&l.MaxStore), "files-max-store", "file relay: store size above which new chunks and uploads get QUOTA (-1: no limit)")
 	fs.IntVar(&l.MaxRecipients, "files-max-recipients", DefaultMaxRecipients, "file relay: recipients of one chunk (LIMIT)")
+	fs.IntVar(&l.MaxUploads, "files-max-uploads", DefaultMaxUploads, "file relay: uploads in progress in all (LIMIT; each holds a file open)")
+	fs.IntVar(&l.MaxUploadsPerAddr, "files-max-uploads-per-ip", DefaultMaxUploadsPerAddr, "file relay: uploads in progress of one client address (LIMIT)")
 }
 
 // Shared sets the limits the file relay shares with the message relay of

@@ -443,3 +443,37 @@ func TestDownloadDeadline(t *testing.T) {
 	}
 	t.Logf("the download was cut %v after it started", (time.Since(start) + 200*time.Millisecond).Round(100*time.Millisecond))
 }
+
+// Uploads in progress: an address's beyond -files-max-uploads-per-ip,
+// and anyone's beyond -files-max-uploads, are LIMIT.
+func TestLimitUploadsInProgress(t *testing.T) {
+	f, _ := limited(t, func(l *files.Limits) { l.MaxUploadsPerAddr, l.MaxUploads = 2, 3 })
+	hold := func(addr string) net.Conn {
+		sid, key, _, _, err := clientFrom(addr).NewChunk(ctx, f.URL, 65536, 1)
+		must(t, err)
+		return slowPut(t, f.URL, sid, key, 65536, map[string]string{clientHeader: addr})
+	}
+	upload := func(addr string) error {
+		c := clientFrom(addr)
+		sid, key, _, _, err := c.NewChunk(ctx, f.URL, 65536, 1)
+		must(t, err)
+		return c.Upload(ctx, f.URL, sid, key, make([]byte, 65536))
+	}
+	a1, a2 := hold("192.0.2.1"), hold("192.0.2.1")
+	defer a1.Close()
+	defer a2.Close()
+	time.Sleep(200 * time.Millisecond)
+	wantCode(t, "a third upload of one address", upload("192.0.2.1"), filewire.ErrLimit)
+	b1 := hold("192.0.2.2")
+	defer b1.Close()
+	time.Sleep(200 * time.Millisecond)
+	wantCode(t, "a fourth upload in all", upload("192.0.2.3"), filewire.ErrLimit)
+	a1.Close()
+	deadline := time.Now().Add(5 * time.Second)
+	for upload("192.0.2.3") != nil {
+		if time.Now().After(deadline) {
+			t.Fatal("an upload's place was not given back when its client went away")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

@@ -7,8 +7,10 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/sxweb/sxweb/relay/filewire"
+	"github.com/sxweb/sxweb/relay/limit"
 )
 
 // create: POST /new. The limits come after the signature (a request
@@ -178,6 +180,10 @@ func (q *request) upload() {
 		writeErr(q.w, filewire.ErrSize)
 		return
 	}
+	if !q.admitUpload() {
+		return
+	}
+	defer q.endUpload()
 	q.deadline(int64(c.Size))
 	reserved := !c.Uploaded
 	if reserved && !q.s.mark.Reserve(int64(c.Size)) {
@@ -207,6 +213,31 @@ func (q *request) upload() {
 	default:
 		q.storeErr(err)
 	}
+}
+
+// admitUpload takes a place among the uploads in progress, in all and of
+// the address (LIMIT); false when there is none (answered).
+func (q *request) admitUpload() bool {
+	s := q.s
+	if n := s.upsN.Add(1); on(s.lim.MaxUploads) && n > int64(s.lim.MaxUploads) {
+		s.upsN.Add(-1)
+		s.refused.uploads.Add(1)
+		writeErr(q.w, filewire.ErrLimit)
+		return false
+	}
+	k, _ := limit.ClientKey(q.r, s.lim.ClientIPHeader)
+	if q.up = s.ups.Enter(k, time.Now()); q.up == nil {
+		s.upsN.Add(-1)
+		s.refused.uploads.Add(1)
+		writeErr(q.w, filewire.ErrLimit)
+		return false
+	}
+	return true
+}
+
+func (q *request) endUpload() {
+	q.s.ups.Leave(q.up)
+	q.s.upsN.Add(-1)
 }
 
 // download: GET /chunk/<recipientId>, streamed from the store with its

@@ -39,6 +39,8 @@ type Server struct {
 	st    Store
 	log   *slog.Logger
 	addrs *limit.Table
+	ups   *limit.Table // uploads in progress per address (its MaxConns)
+	upsN  atomic.Int64 // uploads in progress in all
 	mark  *limit.Watermark
 	holds holds
 
@@ -72,6 +74,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, lim: cfg.Limits.withDefaults(), st: cfg.Store, log: cfg.Logger, stop: make(chan struct{})}
 	s.addrs = limit.NewTable(limit.Params{MaxConns: s.lim.MaxConnsPerAddr, Burst: s.lim.NewBurstPerAddr, Rate: s.lim.NewRatePerAddr})
+	s.ups = limit.NewTable(limit.Params{MaxConns: s.lim.MaxUploadsPerAddr})
 	s.holds.m = map[string][]charge{}
 	s.mark = &limit.Watermark{MaxStore: s.lim.MaxStore, MinFreeDisk: s.lim.MinFreeDisk, Dir: cfg.DataDir, Log: s.log,
 		What: "new chunks and uploads", MaxFlag: "-files-max-store", FreeFlag: "-min-free-disk"}
@@ -145,6 +148,7 @@ func (s *Server) housekeeping() {
 			}
 		case <-ht.C:
 			s.addrs.Sweep(time.Now())
+			s.ups.Sweep(time.Now())
 			s.refused.log(s.log, every)
 		case <-s.stop:
 			return
@@ -154,13 +158,13 @@ func (s *Server) housekeeping() {
 
 // refusals counts what the limits refused, for a log line a minute
 // (counts only: addresses are never logged).
-type refusals struct{ conns, rate, held, quota, recipients atomic.Int64 }
+type refusals struct{ conns, rate, held, quota, recipients, uploads atomic.Int64 }
 
 func (r *refusals) log(log *slog.Logger, every time.Duration) {
-	c, n, h, q, rc := r.conns.Swap(0), r.rate.Swap(0), r.held.Swap(0), r.quota.Swap(0), r.recipients.Swap(0)
-	if c+n+h+q+rc > 0 {
+	c, n, h, q, rc, u := r.conns.Swap(0), r.rate.Swap(0), r.held.Swap(0), r.quota.Swap(0), r.recipients.Swap(0), r.uploads.Swap(0)
+	if c+n+h+q+rc+u > 0 {
 		log.Warn("file relay: limits refused", "period", every, "requests_over_per_address", c, "creations_over_rate", n,
-			"over_held_per_address", h, "writes_over_store_watermark", q, "recipients_over_per_chunk", rc)
+			"over_held_per_address", h, "writes_over_store_watermark", q, "recipients_over_per_chunk", rc, "uploads_over_limit", u)
 	}
 }
 
