@@ -31,29 +31,41 @@ type Target struct {
 
 // Run runs every test against tg as subtests.
 func Run(t *testing.T, tg Target) {
-	tests := []struct {
-		name string
-		f    func(*testing.T, Target)
-	}{
-		{"RoundTrip", testRoundTrip},
-		{"EverySize", testEverySize},
-		{"UploadTwice", testUploadTwice},
-		{"ConcurrentUploads", testConcurrentUploads},
-		{"DownloadBeforeUpload", testDownloadBeforeUpload},
-		{"RecipientsDoneChunkGone", testRecipientsDone},
-		{"SenderDeletes", testSenderDeletes},
-		{"AddRecipients", testAddRecipients},
-		{"RecipientsPerChunk", testRecipientsPerChunk},
-		{"WrongSizes", testWrongSizes},
-		{"BadSignatures", testBadSignatures},
-		{"UnknownAndMalformedIDs", testIDs},
-		{"BadJSON", testBadJSON},
-		{"CORS", testCORS},
-		{"Expiry", testExpiry},
-		{"RestartKeepsChunks", testRestart},
-		{"CrashMidUpload", testCrashMidUpload},
-	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.f(t, tg) })
 	}
+}
+
+// RunOne runs the test named name (as Run names its subtests).
+func RunOne(t *testing.T, tg Target, name string) {
+	for _, tc := range tests {
+		if tc.name == name {
+			tc.f(t, tg)
+			return
+		}
+	}
+	t.Fatalf("filesuite: no test %s", name)
+}
+
+var tests = []struct {
+	name string
+	f    func(*testing.T, Target)
+}{
+	{"RoundTrip", testRoundTrip},
+	{"EverySize", testEverySize},
+	{"UploadTwice", testUploadTwice},
+	{"ConcurrentUploads", testConcurrentUploads},
+	{"DownloadBeforeUpload", testDownloadBeforeUpload},
+	{"RecipientsDoneChunkGone", testRecipientsDone},
+	{"SenderDeletes", testSenderDeletes},
+	{"AddRecipients", testAddRecipients},
+	{"RecipientsPerChunk", testRecipientsPerChunk},
+	{"WrongSizes", testWrongSizes},
+	{"BadSignatures", testBadSignatures},
+	{"UnknownAndMalformedIDs", testIDs},
+	{"BadJSON", testBadJSON},
+	{"CORS", testCORS},
+	{"Expiry", testExpiry},
+	{"RestartKeepsChunks", testRestart},
+	{"CrashMidUpload", testCrashMidUpload},
 }

@@ -2,7 +2,6 @@ package diskstore
 
 import (
 	"context"
-	"crypto/sha256"
 	"errors"
 	"io"
 	"os"
@@ -22,7 +21,7 @@ func (s *Store) Put(ctx context.Context, sid []byte, body io.Reader, check func(
 		return err
 	}
 	if r.uploaded {
-		d, err := readExactly(io.Discard, body, r.size)
+		d, err := files.ReadExactly(io.Discard, body, r.size)
 		if err != nil {
 			return err
 		}
@@ -52,7 +51,7 @@ func (s *Store) spool(body io.Reader, n int) (string, [32]byte, error) {
 	if err != nil {
 		return "", [32]byte{}, err
 	}
-	d, err := readExactly(f, body, n)
+	d, err := files.ReadExactly(f, body, n)
 	if err == nil {
 		err = f.Sync()
 	}
@@ -65,40 +64,6 @@ func (s *Store) spool(body io.Reader, n int) (string, [32]byte, error) {
 	}
 	return f.Name(), d, nil
 }
-
-// readExactly copies exactly n bytes of body to w and returns their
-// SHA-256: files.ErrSize when the body is shorter or longer, its own
-// errors wrapped as files.BodyError (the client's, not the store's).
-func readExactly(w io.Writer, body io.Reader, n int) ([32]byte, error) {
-	h := sha256.New()
-	var werr error
-	got, err := io.CopyN(io.MultiWriter(h, writerFunc(func(p []byte) (int, error) {
-		k, err := w.Write(p)
-		if err != nil {
-			werr = err
-		}
-		return k, err
-	})), body, int64(n))
-	switch {
-	case werr != nil:
-		return [32]byte{}, werr
-	case errors.Is(err, io.EOF) && got < int64(n):
-		return [32]byte{}, files.ErrSize
-	case err != nil:
-		return [32]byte{}, files.BodyError(err)
-	}
-	var one [1]byte
-	if k, _ := io.ReadFull(body, one[:]); k > 0 {
-		return [32]byte{}, files.ErrSize
-	}
-	var d [32]byte
-	h.Sum(d[:0])
-	return d, nil
-}
-
-type writerFunc func([]byte) (int, error)
-
-func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
 
 // commitUpload renames the spooled file into chunks/ and marks the chunk
 // uploaded, in one transaction (bbolt runs one writer at a time, so a
