@@ -8,7 +8,6 @@ import (
 	"errors"
 	"io"
 	"slices"
-	"time"
 )
 
 // The file relay on the Worker (docs/cloudflare.md, "Files"): each chunk
@@ -234,12 +233,4 @@ func expireChunk(ctx context.Context, kv ChunkKV, blobs Blobs, c *ChunkState, no
 	default:
 		return kv.SetAlarm(ctx, c.Expires)
 	}
-}
-
-// nowMs is the time of an expire command.
-func nowMs(now func() time.Time) int64 {
-	if now == nil {
-		return time.Now().UnixMilli()
-	}
-	return now().UnixMilli()
 }
