@@ -27,7 +27,7 @@ globalThis.sxapp = app; // for the console and the end-to-end tests
 const EXPLAIN = {
   QUOTA: "The browser's storage for this app is full, so nothing was saved. Free some disk space or delete old chats.",
   DIRECT_MESSAGES_OFF: "This group does not allow direct messages between members.",
-  BAD_LINK: "This link is not a valid SimpleX Web link (it may be cut off).",
+  BAD_LINK: "This link is not a valid Hearth link (it may be cut off).",
   NOT_ALLOWED: "You are not allowed to do this in this group.",
   TOO_LARGE: "This message is too long to send. Split it into shorter messages.",
   CLOSED: "This tab no longer runs your chats (it was opened in another tab).",
@@ -127,7 +127,7 @@ async function refreshNow() {
 // ---- one core per database: locked and taken-over screens ----
 function showLocked() {
   fill($("main"), h("section", { class: "card center", "aria-labelledby": "locked-h" },
-    h("h1", { id: "locked-h" }, "SimpleX is open in another tab"),
+    h("h1", { id: "locked-h" }, "Hearth is open in another tab"),
     h("p", {}, "Only one tab can run your chats at a time, so that two copies never send or store messages over each other."),
     h("p", {}, "Use it in the other tab, or move it here: the other tab will stop."),
     h("button", { class: "primary", autofocus: true, onclick: () => boot(true) }, "Use here instead")));
@@ -139,7 +139,7 @@ function showTakenOver() {
   app.chat = null;
   fill($("sidebar"));
   fill($("main"), h("section", { class: "card center", "aria-labelledby": "taken-h" },
-    h("h1", { id: "taken-h" }, "SimpleX was opened in another tab"),
+    h("h1", { id: "taken-h" }, "Hearth was opened in another tab"),
     h("p", {}, "This tab stopped so that only one copy runs your chats."),
     h("button", { class: "primary", onclick: () => boot(true) }, "Use here instead")));
   document.body.dataset.route = "taken";
@@ -148,7 +148,7 @@ function showTakenOver() {
 
 function showFatal(e) {
   fill($("main"), h("section", { class: "card center" },
-    h("h1", {}, "SimpleX could not start"),
+    h("h1", {}, "Hearth could not start"),
     h("p", {}, `${e.message || e}${e.code ? ` (${e.code})` : ""}`),
     h("button", { onclick: () => location.reload() }, "Reload")));
   document.body.dataset.route = "fatal";

@@ -5,6 +5,10 @@ import { groupView, membersView, contactView, plural } from "./chatviews.js";
 
 const enc = encodeURIComponent;
 
+// Said plainly wherever a person first meets the app: its name is its own, so
+// nobody expects to reach their SimpleX contacts with it.
+export const NOT_SIMPLEX = "Hearth follows SimpleX's design and chat protocol but is not on the SimpleX network: it cannot reach SimpleX contacts, and SimpleX apps cannot open its links.";
+
 export function sidebar(app) {
   const here = location.hash;
   const item = (href, name, sub, badge) => h("li", {},
@@ -68,6 +72,7 @@ function onboarding(app) {
   },
   h("h1", { id: "onb-h" }, "Create your profile"),
   h("p", {}, "Your profile is shared only with the people and groups you connect to. There are no user IDs or phone numbers."),
+  h("p", { class: "hint not-simplex" }, NOT_SIMPLEX),
   joining ? h("p", { class: "note" }, "After this you can join the group from the link you opened.") : null,
   field("Display name", name, "Shown to your contacts and group members."),
   field("Full name (optional)", full),
@@ -95,7 +100,8 @@ function newGroup(app) {
   field("Group name", name),
   field("Description (optional)", full),
   h("div", { class: "field check" }, h("label", {}, dm, " Allow direct messages between members"),
-    h("small", { class: "hint" }, "On: members connect to each other directly when they join and can start private chats. Off: fewer connections; members cannot message each other directly.")),
+    h("small", { class: "hint" }, "On: a member can later start a private chat with another member, from the member list. Off: members cannot message each other privately. " +
+      "Either way, joining makes no direct connections between members: messages reach everyone over the connections the group already has.")),
   h("button", { class: "primary", type: "submit" }, "Create group"));
   return { el: form };
 }
