@@ -4,6 +4,7 @@
 import { start } from "./simplex.js";
 import { h, fill } from "./dom.js";
 import { views, sidebar } from "./views.js";
+import { showUnread, notify } from "./attention.js";
 
 const $ = (id) => document.getElementById(id);
 const PENDING_LINK = "sxweb.pendingLink";
@@ -72,7 +73,7 @@ function parse(hash) {
   if (a === "group" && b && c === "share") return { name: "share", groupId: decodeURIComponent(b) };
   if (a === "group" && b) return { name: "group", groupId: decodeURIComponent(b) };
   if (a === "contact" && b) return { name: "contact", contactId: decodeURIComponent(b) };
-  if (["new-group", "add", "connections", "storage"].includes(a)) return { name: a };
+  if (["new-group", "add", "connections", "storage", "settings"].includes(a)) return { name: a };
   return { name: "home" };
 }
 
@@ -98,6 +99,7 @@ function route() {
 
 function renderSidebar() {
   fill($("sidebar"), app.profile ? sidebar(app) : null);
+  showUnread(app);
 }
 
 // ---- refresh on events (debounced: the core can report many at once) ----
@@ -105,6 +107,13 @@ let refreshTimer = 0;
 function scheduleRefresh() {
   clearTimeout(refreshTimer);
   refreshTimer = setTimeout(refreshNow, 60);
+}
+
+// Only the lists (unread counts after a message arrived): the open view has the message already.
+let listsTimer = 0;
+function scheduleLists() {
+  clearTimeout(listsTimer);
+  listsTimer = setTimeout(() => loadLists().then(renderSidebar, (e) => { if (e.code !== "CLOSED") app.error(e); }), 100);
 }
 
 async function loadLists() {
@@ -166,10 +175,16 @@ async function boot(takeover = false) {
   }
   app.chat = chat;
   globalThis.__sxReadyAt = performance.now();
-  // Messages and delivery marks go to the open chat only (no re-reading of the
-  // history); members, contacts and groups refresh the lists and the view.
-  for (const t of ["message", "delivery"]) chat.on(t, (ev) => app.view && app.view.onEvent && app.view.onEvent(ev));
+  // Messages, their changes and delivery marks go to the open chat only (no
+  // re-reading of the history); members, contacts and groups refresh the lists
+  // and the view. A received message also changes the unread counts of the list.
+  for (const t of ["message", "update", "delivery"]) chat.on(t, (ev) => app.view && app.view.onEvent && app.view.onEvent(ev));
   chat.on("message", announce);
+  chat.on("message", (ev) => {
+    if (ev.sender === "me" || ev.history) return;
+    notify(app, ev);
+    scheduleLists();
+  });
   for (const t of ["member", "contact", "group"]) chat.on(t, scheduleRefresh);
   chat.on("error", (ev) => app.error(ev.message || ev.code || "error"));
   chat.on("closed", (ev) => { if (ev.reason === "takeover") showTakenOver(); });
@@ -197,6 +212,8 @@ function registerSW() {
 }
 
 addEventListener("hashchange", route);
+// The chat on screen counts no unread; hidden, it does again (and back, it is read).
+document.addEventListener("visibilitychange", () => { if (app.chat && app.profile) renderSidebar(); });
 addEventListener("online", () => { renderStatus(); scheduleRefresh(); });
 addEventListener("offline", renderStatus);
 registerSW();
