@@ -108,17 +108,19 @@ export function bubble(m, ctx) {
       ctx.onMenu(m, li.querySelector(".actions-btn") || li);
     },
   },
-  from ? h("span", { class: "from" }, from) : null,
+  from ? h("span", { class: "from", id: `from-${m.messageId}` }, from) : null,
   m.mentioned ? h("span", { class: "sr-only" }, "Mentions you. ") : null,
   m.quote && !deleted ? quoteBlock(m.quote, ctx) : null,
-  deleted ? h("span", { class: "text gone" }, DELETED[deleted] || "Message deleted")
-    : h("span", { class: "text" }, withMentions(m.text, ctx.names, ctx.myNames)),
+  deleted ? h("span", { class: "text gone", id: `text-${m.messageId}` }, DELETED[deleted] || "Message deleted")
+    : h("span", { class: "text", id: `text-${m.messageId}` }, withMentions(m.text, ctx.names, ctx.myNames)),
   !deleted && m.reactions && m.reactions.length ? reactionsRow(m, ctx) : null,
   h("span", { class: "meta" }, timerMark(m), m.edited && !deleted ? h("span", { class: "edited" }, "edited") : null,
     m.history ? h("span", { class: "hist", title: "sent to you as the group's history when you joined" }, "history") : null,
     h("time", {}, fmtTime(m.ts)), mine ? statusMark(m) : null),
   h("button", {
     type: "button", class: "actions-btn", "aria-label": "Message actions", "aria-haspopup": "menu", title: "Reply, react, edit, delete",
+    // Moving through the list with the arrows, a screen reader hears whose message and what it says.
+    "aria-describedby": `${from ? `from-${m.messageId} ` : ""}text-${m.messageId}`,
     dataset: { focus: `actions-${m.messageId}` }, onclick: (e) => ctx.onMenu(m, e.currentTarget),
   }, "⋯"));
   longPress(li, () => ctx.onMenu(m, li.querySelector(".actions-btn") || li));

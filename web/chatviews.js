@@ -108,7 +108,7 @@ export function groupView(app, { groupId }) {
   async function update() {
     const g2 = cur();
     fill(head, groupHeader(app, g2), invitation(app, g2));
-    first ||= Promise.all([app.chat.messages({ groupId: id, limit: PAGE }), app.chat.groups()]);
+    first ||= Promise.all([app.chat.messages({ groupId: id, limit: PAGE }), app.chat.groups()]).catch((e) => { first = null; throw e; });
     const [ms, [msgs, groups]] = await Promise.all([app.chat.members(id), first]);
     members = ms || [];
     const names = { nameOf, showFrom: true, ...mentionNames(app, g2, members) };
@@ -242,7 +242,7 @@ export function contactView(app, { contactId }) {
     pane.syncTimer();
     // One sender: no names on the bubbles; quotes and the reply bar name the contact.
     const names = { nameOf: (s) => (String(s) === String(c2.contactId) ? c2.displayName : ""), showFrom: false, names: [], myNames: new Set() };
-    first ||= Promise.all([app.chat.messages({ contactId: c2.contactId, limit: PAGE }), app.chat.contacts()]);
+    first ||= Promise.all([app.chat.messages({ contactId: c2.contactId, limit: PAGE }), app.chat.contacts()]).catch((e) => { first = null; throw e; });
     const [msgs, contacts] = await first;
     first = Promise.resolve([null, []]);
     pane.render(msgs, names, contacts.find((x) => String(x.contactId) === String(c2.contactId))?.unread || 0);

@@ -142,15 +142,18 @@ export function composer({ send, edit, members = () => [], timer = null, describ
   }
 
   // ---- disappearing messages ----
+  let shown = "";
   function syncTimer() {
     if (!timer) return;
     const not = timer.allowed();
-    ttlSelect.hidden = !!not;
     const cur = not ? 0 : timer.get();
+    if (shown === `${not}/${cur}`) return; // unchanged: an open select stays open
+    shown = `${not}/${cur}`;
+    ttlSelect.hidden = !!not;
     const choices = [0, ...new Set([...TIMERS, ...(cur ? [cur] : [])])].sort((a, b) => a - b);
     fill(ttlSelect, choices.map((s) => h("option", { value: String(s), selected: s === cur }, s ? `⏱ ${duration(s, true)}` : "⏱ Off")));
     ttlHint.hidden = !cur;
-    ttlHint.textContent = cur ? `Disappearing messages: new messages go ${duration(cur)} after they are sent (for you) and after they are read (for the others).` : "";
+    ttlHint.textContent = cur ? `Your new messages disappear ${duration(cur)} after sending (for the others, after reading).` : "";
   }
 
   /** Turns the box on or off; text is the hint above it (why it is off, or a state worth knowing). */

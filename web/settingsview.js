@@ -45,9 +45,7 @@ export function settingsView(app) {
         h("small", { class: "hint", id: "set-hide-hint" }, "They say “New message” instead, so nothing of the conversation shows on your screen.")));
   }
   draw();
-  const el = h("div", { class: "settings" },
-    h("section", { class: "card", "aria-labelledby": "set-h" }, h("h1", { id: "set-h" }, "Settings")),
-    notes,
+  const el = h("div", { class: "settings" }, h("h1", {}, "Settings"), notes,
     h("section", { class: "card about", "aria-labelledby": "about-h" },
       h("h2", { id: "about-h" }, "About Hearth"),
       h("p", {}, h("strong", {}, "Hearth — private group chat. "), "End-to-end encrypted, with no user identifiers; everything is kept only in this browser."),
