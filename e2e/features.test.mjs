@@ -15,8 +15,9 @@ let server, browser;
 const u = {};
 const test = storySuite((s, b) => { server = s; browser = b; });
 
-// Runs in alice's pages before the app: records every Notification made, and lets
-// the test hide the page (headless Chromium keeps every page visible).
+// Runs in alice's pages before the app: records every Notification made and every
+// app badge set, and lets the test hide the page (headless Chromium keeps every
+// page visible).
 function spy() {
   globalThis.__notes = [];
   const Real = globalThis.Notification;
@@ -30,6 +31,10 @@ function spy() {
   Object.defineProperty(Document.prototype, "visibilityState", { configurable: true, get: () => (hidden ? "hidden" : "visible") });
   Object.defineProperty(Document.prototype, "hidden", { configurable: true, get: () => hidden });
   globalThis.__setHidden = (v) => { hidden = v; document.dispatchEvent(new Event("visibilitychange")); };
+  // The app badge of an installed app: 0 records a clear.
+  globalThis.__badges = [];
+  Navigator.prototype.setAppBadge = (n) => { globalThis.__badges.push(n); return Promise.resolve(); };
+  Navigator.prototype.clearAppBadge = () => { globalThis.__badges.push(0); return Promise.resolve(); };
 }
 
 async function person(name, viewport, url = server.url, init = null) {
@@ -186,6 +191,34 @@ test("edit: the composer switches to editing; the others see the new text marked
   assert.equal(await bubbleOf(bob.page, "I will").count(), 0);
   assert.equal(await alice.page.getByRole("button", { name: "Send" }).count(), 1, "back to sending");
   await shots(bob, "edited");
+});
+
+test("keyboard: the list is one tab stop, arrows move between messages, Enter opens the actions, Escape goes back", async () => {
+  const { bob } = u;
+  const page = bob.page;
+  const focused = () => page.evaluate(() => {
+    const a = document.activeElement;
+    return { label: a.getAttribute("aria-label"), text: a.closest(".msg")?.querySelector(":scope > .text")?.textContent, menu: !!a.closest(".msg-menu") };
+  });
+  await page.getByRole("textbox", { name: "Message" }).focus();
+  await page.keyboard.press("Shift+Tab");
+  assert.equal((await focused()).label, "Disappearing messages"); // the group allows them
+  await page.keyboard.press("Shift+Tab");
+  assert.deepEqual(await focused(), { label: "Message actions", text: "I will bring the snacks", menu: false });
+  await page.keyboard.press("ArrowUp");
+  assert.equal((await focused()).text, "filler 14");
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("Enter");
+  assert.deepEqual(await focused(), { label: "React with 👍", text: undefined, menu: true });
+  await page.keyboard.press("ArrowRight"); // along the emoji
+  assert.equal((await focused()).label, "React with 👎");
+  await page.keyboard.press("ArrowDown"); // down to the items
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), "↩️Reply");
+  await shot(page, "features-desktop-menu-keyboard");
+  await page.keyboard.press("Escape");
+  assert.deepEqual(await focused(), { label: "Message actions", text: "I will bring the snacks", menu: false });
+  await page.keyboard.press("Tab"); // on to the composer (the timer select first)
+  assert.equal((await focused()).label, "Disappearing messages");
 });
 
 test("delete for everyone and for me, each confirmed", async () => {
@@ -363,6 +396,7 @@ test("notifications while hidden: asked from a click, never for my own, text hid
   await until(async () => (await notes()).length === 1, { what: "one notification" });
   assert.deepEqual((await notes()).map(({ title, body }) => ({ title, body })), [{ title: "Hearth club", body: "bob: are you there?" }]);
   await until(async () => (await alice.page.title()) === "(1) Hearth", { what: "the hidden page's title counts it" });
+  assert.equal((await alice.page.evaluate(() => __badges)).at(-1), 1, "the app badge says 1");
   // My own messages never notify (sent from this hidden page, then one of bob's as a marker).
   await alice.page.evaluate((id) => sxapp.chat.sendGroupMessage(id, "my own, while hidden"), alice.groupId);
   await send(bob, "second");
@@ -370,6 +404,7 @@ test("notifications while hidden: asked from a click, never for my own, text hid
   assert.equal((await notes())[1].body, "bob: second");
   await alice.page.evaluate(() => __setHidden(false));
   await until(async () => (await alice.page.title()) === "Hearth", { what: "read when shown again" });
+  assert.equal((await alice.page.evaluate(() => __badges)).at(-1), 0, "the app badge is cleared");
 
   // Hide the text.
   await alice.page.goto(`${server.url}#/settings`);

@@ -35,7 +35,8 @@ export function chatPane(opts) {
   let loading = null; // the Promise of the page being read
   let dividerAt = null; // messageId the "unread" divider stands before
   let flashId = null; // the message a quote jump highlights
-  let currentId = null; // the message whose "⋯" button is the list's one tab stop
+  let currentId = null; // the message whose "⋯" is the list's one tab stop, once one was focused (else the newest)
+  let stopId = null; // that tab stop in the last drawing
   let ctx = { nameOf: () => "", names: [], myNames: new Set() };
 
   // Not a live region: it is redrawn whole; app.js announces new messages instead.
@@ -74,8 +75,8 @@ export function chatPane(opts) {
     const hadMore = document.activeElement === moreButton;
     moreButton.textContent = loading ? "Loading earlier messages…" : "Load earlier messages";
     moreItem.setAttribute("aria-busy", loading ? "true" : "false");
-    if (!all.some((m) => m.messageId === currentId)) currentId = all.length ? all[all.length - 1].messageId : null;
     const divider = all.some((m) => m.messageId === dividerAt) ? dividerAt : null;
+    stopId = tabStop();
     fill(list,
       more ? moreItem : all.length >= PAGE ? h("li", { class: "more start" }, "Start of the conversation") : null,
       all.length ? all.map((m) => [
@@ -98,11 +99,14 @@ export function chatPane(opts) {
     if (m.messageId === box.editingId()) li.classList.add("editing");
     // One tab stop for the whole list (the current message's "⋯"); arrows move it.
     const btn = li.querySelector(".actions-btn");
-    btn.tabIndex = m.messageId === currentId ? 0 : -1;
+    btn.tabIndex = m.messageId === stopId ? 0 : -1;
     btn.addEventListener("focus", () => { currentId = m.messageId; });
+    if (menu.openFor() === m.messageId) menu.adopt(btn);
     for (const b of li.querySelectorAll(".quote, .reaction")) b.tabIndex = -1; // reached through the menu
     return li;
   }
+
+  const tabStop = () => (currentId && all.some((m) => m.messageId === currentId) ? currentId : all.length ? all[all.length - 1].messageId : null);
 
   /** Arrow keys move between messages (their "⋯" buttons); the menu offers every action. */
   function onListKey(e) {

@@ -20,7 +20,7 @@ export function composer({ send, edit, members = () => [], timer = null, describ
   const list = h("ul", { class: "mentions-list", role: "listbox", id: `mentions-${id}`, "aria-label": "Members", hidden: true });
   const input = h("textarea", {
     rows: 1, placeholder: "Message", "aria-label": "Message", "aria-describedby": keys.id, maxlength: 10000, autofocus: true,
-    "aria-autocomplete": "list", "aria-controls": list.id, "aria-expanded": "false",
+    "aria-autocomplete": "list", "aria-controls": list.id,
     onkeydown: onKey, oninput: complete, onclick: complete, onblur: () => setTimeout(hideList, 150),
   });
   const hint = h("small", { class: "hint composer-hint", "aria-live": "polite" });
@@ -103,7 +103,6 @@ export function composer({ send, edit, members = () => [], timer = null, describ
       onpointerdown: (e) => { e.preventDefault(); pick(i); },
     }, h("span", { class: "at" }, "@"), m.displayName, m.role && m.role !== "member" ? h("small", {}, ` ${m.role}`) : null)));
     list.hidden = false;
-    input.setAttribute("aria-expanded", "true");
     input.setAttribute("aria-activedescendant", `mention-${id}-${active}`);
   }
   function hideList() {
@@ -111,7 +110,6 @@ export function composer({ send, edit, members = () => [], timer = null, describ
     list.hidden = true;
     matches = [];
     active = 0;
-    input.setAttribute("aria-expanded", "false");
     input.removeAttribute("aria-activedescendant");
   }
   function pick(i) {

@@ -22,9 +22,12 @@ export function messageMenu({ can, act }) {
     if (el.hidden) return;
     el.hidden = true;
     current = null;
+    anchor?.setAttribute("aria-expanded", "false");
     document.removeEventListener("pointerdown", outside, true);
     removeEventListener("resize", onResize);
-    if (refocus && anchor && anchor.isConnected) anchor.focus({ preventScroll: true });
+    // Back to the button that opened it (redrawn meanwhile if an event came: the same message's).
+    const back = anchor && (anchor.isConnected ? anchor : anchor.dataset.focus && document.querySelector(`[data-focus="${CSS.escape(anchor.dataset.focus)}"]`));
+    if (refocus && back) back.focus({ preventScroll: true });
     anchor = null;
   }
   const outside = (e) => { if (!el.contains(e.target) && e.target !== anchor) close(false); };
@@ -35,7 +38,9 @@ export function messageMenu({ can, act }) {
     if (current && current.messageId === m.messageId && !el.hidden) return close();
     const c = can(m);
     current = m;
+    anchor?.setAttribute("aria-expanded", "false");
     anchor = from;
+    from.setAttribute("aria-expanded", "true");
     const mineOf = (e) => (m.reactions || []).some((r) => r.emoji === e && r.mine);
     const why = c.reactions ? h("p", { class: "why", id: "menu-why" }, c.reactions) : null;
     fill(el,
@@ -71,18 +76,30 @@ export function messageMenu({ can, act }) {
     el.style.setProperty("--y", `${below ? r.bottom + 4 : Math.max(8, r.top - 4 - hgt)}px`);
   }
 
+  // The emoji are one row (Left/Right move along it), the other items a column;
+  // Up/Down move between the row and the items.
   el.addEventListener("keydown", (e) => {
     const list = items();
-    const i = list.indexOf(document.activeElement);
-    const go = (k) => { e.preventDefault(); list[(k + list.length) % list.length]?.focus(); };
+    const emoji = list.filter((b) => b.closest(".react-row"));
+    const rows = list.filter((b) => !b.closest(".react-row"));
+    const cur = document.activeElement;
+    const focus = (b) => { e.preventDefault(); b?.focus(); };
+    const inRow = emoji.includes(cur);
+    const k = (inRow ? emoji : rows).indexOf(cur);
     if (e.key === "Escape") { e.preventDefault(); close(); }
-    else if (e.key === "ArrowDown" || e.key === "ArrowRight") go(i + 1);
-    else if (e.key === "ArrowUp" || e.key === "ArrowLeft") go(i - 1);
-    else if (e.key === "Home") go(0);
-    else if (e.key === "End") go(list.length - 1);
     else if (e.key === "Tab") close(false);
+    else if (e.key === "Home") focus(list[0]);
+    else if (e.key === "End") focus(list[list.length - 1]);
+    else if (inRow && (e.key === "ArrowRight" || e.key === "ArrowLeft")) focus(emoji[(k + (e.key === "ArrowRight" ? 1 : -1) + emoji.length) % emoji.length]);
+    else if (e.key === "ArrowDown") focus(inRow ? rows[0] || emoji[0] : rows[k + 1] || emoji[0] || rows[0]);
+    else if (e.key === "ArrowUp") focus(inRow ? rows[rows.length - 1] || emoji[0] : k > 0 ? rows[k - 1] : emoji[0] || rows[rows.length - 1]);
   });
-  return { el, open, close, openFor: () => (el.hidden ? null : current && current.messageId) };
+  /** The list was redrawn while the menu is open: its message's new "⋯" button is the anchor. */
+  function adopt(btn) {
+    anchor = btn;
+    btn.setAttribute("aria-expanded", "true");
+  }
+  return { el, open, close, adopt, openFor: () => (el.hidden ? null : current && current.messageId) };
 }
 
 const item = (icon, label, onclick, cls) => h("button", { type: "button", role: "menuitem", class: cls || null, onclick },
