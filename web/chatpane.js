@@ -41,14 +41,14 @@ export function chatPane(opts) {
 
   // Not a live region: it is redrawn whole; app.js announces new messages instead.
   const list = h("ol", { class: "messages", "aria-label": label, onkeydown: onListKey });
-  const scroller = h("div", { class: "scroller", onscroll: () => { menu.close(false); if (scroller.scrollTop < NEAR_TOP) loadEarlier(); } }, list);
+  const scroller = h("div", { class: "scroller", onscroll: () => { menu.follow(scroller); if (scroller.scrollTop < NEAR_TOP) loadEarlier(); } }, list);
   const moreButton = h("button", { class: "link", type: "button", onclick: () => loadEarlier() }, "Load earlier messages");
   const moreItem = h("li", { class: "more" }, moreButton);
   const menu = messageMenu({ can, act });
   const box = composer({
     send: submit,
     edit: (id, text) => chat.editMessage(id, text).catch((e) => { onError(e); throw e; }),
-    members: opts.members || (() => []),
+    members: opts.members || null,
     timer: opts.timer || null,
     describe: (m) => ({ who: m.sender === "me" ? "yourself" : ctx.nameOf(m.sender) || m.senderName || "them", text: m.text }),
     onMode: () => redraw(), // the message being edited is outlined

@@ -9,14 +9,14 @@ let seq = 0;
 
 /**
  * opts: send(text, {quote, mentions}) and edit(messageId, text), both resolving
- * once the core has it; members() → [{memberId, displayName}] to complete (none:
- * no completion); timer: {get() seconds, set(seconds), allowed() "" or why not}
+ * once the core has it; members() → [{memberId, displayName}] to complete (null:
+ * no completion, a direct chat); timer: {get() seconds, set(seconds), allowed() "" or why not}
  * or null; describe(m) → {who, text} of a message for the reply bar; onMode()
  * when replying or editing starts or ends.
  */
-export function composer({ send, edit, members = () => [], timer = null, describe, onMode = () => {} }) {
+export function composer({ send, edit, members = null, timer = null, describe, onMode = () => {} }) {
   const id = ++seq;
-  const keys = h("small", { class: "hint keys", id: `keys-${id}` }, "Enter sends · Shift+Enter: new line · @ names a member");
+  const keys = h("small", { class: "hint keys", id: `keys-${id}` }, `Enter sends · Shift+Enter: new line${members ? " · @ names a member" : ""}`);
   const list = h("ul", { class: "mentions-list", role: "listbox", id: `mentions-${id}`, "aria-label": "Members", hidden: true });
   const input = h("textarea", {
     rows: 1, placeholder: "Message", "aria-label": "Message", "aria-describedby": keys.id, maxlength: 10000, autofocus: true,
@@ -87,7 +87,7 @@ export function composer({ send, edit, members = () => [], timer = null, describ
   function complete() {
     const upto = input.value.slice(0, input.selectionStart);
     const t = /(^|\s)@([^\s@]{0,40})$/u.exec(upto);
-    const all = t ? members() : [];
+    const all = t && members ? members() : [];
     if (!t || !all.length) return hideList();
     const q = t[2].toLowerCase();
     matches = all.filter((m) => m.displayName && m.displayName.toLowerCase().includes(q))

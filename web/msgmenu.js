@@ -94,12 +94,19 @@ export function messageMenu({ can, act }) {
     else if (e.key === "ArrowDown") focus(inRow ? rows[0] || emoji[0] : rows[k + 1] || emoji[0] || rows[0]);
     else if (e.key === "ArrowUp") focus(inRow ? rows[rows.length - 1] || emoji[0] : k > 0 ? rows[k - 1] : emoji[0] || rows[rows.length - 1]);
   });
+  /** The list scrolled (by hand, or a new message): stay by the message, or close once it is out of sight. */
+  function follow(view) {
+    if (el.hidden || !anchor) return;
+    const r = anchor.getBoundingClientRect(), v = view.getBoundingClientRect();
+    if (!anchor.isConnected || r.bottom < v.top || r.top > v.bottom) close(false);
+    else place(anchor);
+  }
   /** The list was redrawn while the menu is open: its message's new "⋯" button is the anchor. */
   function adopt(btn) {
     anchor = btn;
     btn.setAttribute("aria-expanded", "true");
   }
-  return { el, open, close, adopt, openFor: () => (el.hidden ? null : current && current.messageId) };
+  return { el, open, close, adopt, follow, openFor: () => (el.hidden ? null : current && current.messageId) };
 }
 
 const item = (icon, label, onclick, cls) => h("button", { type: "button", role: "menuitem", class: cls || null, onclick },
