@@ -16,16 +16,22 @@
 // opened by the tab are counted from the send until 4 s later (send, fan-out,
 // receipts); the tab's JS heap and wasm memory are read after the sends.
 import { spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startServer, launch, until, root, haveWasm } from "./lib.mjs";
 
 const argv = process.argv;
 const opt = (name, def) => { const i = argv.indexOf(`--${name}`); return i > 0 ? argv[i + 1] : def; };
 const SIZES = opt("sizes", "2,8,20,100").split(",").map(Number);
-const MESSAGES = Number(opt("messages", "3"));
+const MESSAGES = Number(opt("messages", "5"));
 const WINDOW = Number(opt("window", "4000"));
 const DATA = opt("data", "");
 const PORT = opt("port", "18088");
+// --profile PREFIX: CPU profiles of the tab (Chrome's sampling profiler,
+// wasm functions by name) while it joins and while it sends, written to
+// PREFIX-join-K.cpuprofile and PREFIX-send-K.cpuprofile (open them in
+// DevTools), and their top functions by self time printed.
+const PROFILE = opt("profile", "");
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 if (!haveWasm()) { console.error("run ./build.sh wasm first"); process.exit(2); }
@@ -77,22 +83,37 @@ try {
     const page = await ctx.newPage();
     page.on("pageerror", (e) => console.error(`pageerror: ${e.message}`));
     await page.goto(`${server.url}web/embed.html`);
+    const cdp = PROFILE ? await ctx.newCDPSession(page) : null;
+    if (cdp) {
+      await cdp.send("Profiler.enable");
+      await cdp.send("Profiler.setSamplingInterval", { interval: 500 });
+      await cdp.send("Profiler.start");
+    }
     const joined = await page.evaluate(async ([link, K]) => {
       const { start } = await import("/web/simplex.js");
       globalThis.chat = await start({ db: `swarm${K}` });
       await chat.setProfile({ displayName: "browser", fullName: "" });
+      // Connected members are counted from the member events (as a UI
+      // would follow them); members() is asked once at the end: polling
+      // it would cost the tab as much as the join itself.
+      const direct = new Map();
+      chat.on("member", (m) => { if (m.connection === "direct") direct.set(m.groupId + "/" + m.memberId, true); });
       const rw0 = __idbRW;
       const t0 = performance.now();
       const { groupId } = await chat.joinGroup(link, {});
       globalThis.gid = groupId;
-      for (;;) {
-        const ms = await chat.members(groupId);
-        if (ms.filter((m) => m.connection === "direct").length >= K) break;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      return { ms: performance.now() - t0, rw: __idbRW - rw0 };
+      const count = () => [...direct.keys()].filter((k) => k.startsWith(groupId + "/")).length;
+      while (count() < K) await new Promise((r) => setTimeout(r, 50));
+      const ms = performance.now() - t0;
+      const listed = (await chat.members(groupId)).filter((m) => m.connection === "direct").length;
+      if (listed < K) throw new Error(`members() lists ${listed} connected, the events said ${K}`);
+      return { ms, rw: __idbRW - rw0 };
     }, [g.link, K]);
     console.error(`K=${K}: joined, connected to all in ${joined.ms.toFixed(0)} ms (${joined.rw} readwrite transactions)`);
+    if (cdp) {
+      saveProfile(`${PROFILE}-join-${K}`, (await cdp.send("Profiler.stop")).profile);
+      await cdp.send("Profiler.start");
+    }
     await until(() => page.evaluate(async () => (await chat.stats()).pendingDeliveries === 0), { what: "nothing pending", timeout: 600000, interval: 200 });
     await new Promise((r) => setTimeout(r, 2000));
     const resolved = [], all = [], txs = [];
@@ -112,6 +133,7 @@ try {
       resolved.push(s.resolved); all.push(Math.round(r.lastMs - s.at)); txs.push(rw);
       console.error(`K=${K} message ${k}: resolved ${s.resolved.toFixed(1)} ms, all have it ${Math.round(r.lastMs - s.at)} ms, ${rw} readwrite transactions in ${WINDOW} ms`);
     }
+    if (cdp) saveProfile(`${PROFILE}-send-${K}`, (await cdp.send("Profiler.stop")).profile);
     const mem = await page.evaluate(() => ({ heap: performance.memory?.usedJSHeapSize || 0, wasm: globalThis.__sxwebGo?.mem?.buffer?.byteLength || 0 }));
     rows.push({ K, join: joined.ms, joinRW: joined.rw, resolved: median(resolved), all: median(all), rw: median(txs), heap: mem.heap, wasm: mem.wasm });
     // leave, so that a reused group (--data) has no gone member left behind
@@ -127,6 +149,24 @@ try {
   await swarm.stop();
   await server.stop();
 }
+// saveProfile writes a CPU profile and prints its top functions by self time.
+function saveProfile(name, profile) {
+  writeFileSync(`${name}.cpuprofile`, JSON.stringify(profile));
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const dt = profile.timeDeltas;
+  const self = new Map();
+  profile.samples.forEach((id, i) => {
+    const n = byId.get(id);
+    const f = n.callFrame.functionName || `(${n.callFrame.url.split("/").pop() || "anonymous"})`;
+    self.set(f, (self.get(f) || 0) + (dt[i + 1] ?? 0) / 1000);
+  });
+  const total = [...self.values()].reduce((a, b) => a + b, 0);
+  console.error(`${name}: ${total.toFixed(0)} ms sampled; top self time:`);
+  for (const [f, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 30)) {
+    console.error(`  ${ms.toFixed(0).padStart(7)} ms ${(100 * ms / total).toFixed(1).padStart(5)}%  ${f}`);
+  }
+}
+
 const f1 = (x) => x.toFixed(1);
 console.log("| other members | tab joins, all connected | readwrite tx to join | sendGroupMessage resolves | all have it | readwrite tx per message (4 s) | JS heap | wasm memory |");
 console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");

@@ -25,7 +25,12 @@ func newBackend(ctx context.Context, opts Options, st store.Store, emit func(map
 	if err != nil {
 		return nil, err
 	}
-	c, err := chat.New(chat.Config{Store: st, Agent: ag})
+	cfg := chat.Config{Store: st, Agent: ag}
+	fs := fileStore(st)
+	if fs != nil && opts.FileRelay != "" {
+		cfg.Files, cfg.FileRelay, cfg.FileHTTP = fs, opts.FileRelay, newFileHTTP()
+	}
+	c, err := chat.New(cfg)
 	if err != nil {
 		ag.Close()
 		return nil, err
@@ -64,7 +69,9 @@ func newBackend(ctx context.Context, opts Options, st store.Store, emit func(map
 		}
 		return err
 	}
-	return &backend{methods: chatMethods(c), run: run, close: closeFn}, nil
+	methods := chatMethods(c)
+	fileMethods(c, fs, methods)
+	return &backend{methods: methods, run: run, close: closeFn}, nil
 }
 
 // m is the shape of every adapter entry.
@@ -305,6 +312,9 @@ func chatEvent(ev chat.Event) (map[string]any, error) {
 	case chat.MessageEvent:
 		out, err = flat(e.Message)
 		addRef(out, e.Chat)
+		if e.Unread > 0 {
+			out["unread"] = e.Unread
+		}
 	case chat.UpdateEvent:
 		out, err = flat(e.Message)
 		addRef(out, e.Chat)
@@ -321,6 +331,9 @@ func chatEvent(ev chat.Event) (map[string]any, error) {
 		if e.MemberID != "" {
 			out["memberId"] = e.MemberID
 		}
+		addRef(out, e.Chat)
+	case chat.FileEvent:
+		out = map[string]any{"messageId": e.MessageID, "state": e.State, "done": e.Done, "total": e.Total}
 		addRef(out, e.Chat)
 	case chat.ErrorEvent:
 		out = map[string]any{"code": e.Code, "message": e.Detail, "groupId": e.GroupID,

@@ -26,7 +26,8 @@ func newClient(t *testing.T, name string) *client { return newClientOn(t, name, 
 // newClientOn opens a client whose only relay is relayURL.
 func newClientOn(t *testing.T, name, relayURL string) *client {
 	t.Helper()
-	h, err := openJS(t, map[string]any{"db": freshDB() + "-" + name, "relays": []any{relayURL}, "appURL": "http://127.0.0.1:1/"})
+	h, err := openJS(t, map[string]any{"db": freshDB() + "-" + name, "relays": []any{relayURL}, "appURL": "http://127.0.0.1:1/",
+		"fileRelay": fakeFileRelay})
 	if err != nil {
 		t.Fatalf("open: %v", err)
 	}

@@ -14,10 +14,11 @@ const API = [
   "createGroup", "groups", "createGroupLink", "joinGroup", "inviteToGroup",
   "acceptGroupInvitation", "members", "sendGroupMessage", "messages",
   "editMessage", "deleteMessage", "react", "markRead",
+  "sendFile", "downloadFile", "cancelFile", "getFile", "files", "deleteFile",
   "startDirectChat", "acceptDirectChat", "sendDirectMessage", "deleteContact",
   "setGroupPreferences", "removeMember", "leaveGroup", "deleteGroup", "stats", "reconnect",
 ];
-const EVENT_TYPES = ["message", "update", "member", "contact", "group", "delivery", "error", "closed"];
+const EVENT_TYPES = ["message", "update", "member", "contact", "group", "delivery", "file", "error", "closed"];
 
 const base = new URL(".", import.meta.url);
 let runtime = null; // Promise of globalThis.__sxweb, shared by every start() in this page

@@ -21,6 +21,7 @@ type FileSpec struct {
 	Size    int64
 	Text    string
 	Preview string // an image's small preview: a JPEG or PNG data URL
+	SendID  string // as SendOptions.SendID: a retried call sends once
 }
 
 // NewFileID mints the id a file's bytes are stored under.
@@ -33,15 +34,25 @@ const maxFileSize = int64(files.MaxChunks) * files.MaxChunk / 2
 // SendFile sends a file to a group or a contact: the message (with an
 // image's preview) goes at once, the file is encrypted and uploaded once
 // to the file relay in the background, and each recipient then gets its
-// description. Where a group turned files off: NOT_ALLOWED.
+// description. Where a group turned files off: NOT_ALLOWED. SendFile owns
+// the bytes stored under f.ID from the call on: they are the file's, or,
+// when it fails or f.SendID was sent before, deleted.
 func (c *Client) SendFile(ctx context.Context, ref ChatRef, f FileSpec) (string, error) {
+	id, used, err := c.sendFile(ctx, ref, f)
+	if !used && c.cfg.Files != nil && f.ID != "" {
+		_ = c.cfg.Files.Delete(ctx, f.ID) // nothing refers to them
+	}
+	return id, err
+}
+
+func (c *Client) sendFile(ctx context.Context, ref ChatRef, f FileSpec) (id string, used bool, err error) {
 	switch {
 	case c.cfg.FileRelay == "" || c.cfg.Files == nil:
-		return "", newErr(CodeNotAllowed, "no file relay is set")
+		return "", false, newErr(CodeNotAllowed, "no file relay is set")
 	case f.ID == "" || strings.TrimSpace(f.Name) == "" || len(f.Name) > 255:
-		return "", newErr(CodeBadRequest, "a file needs an id and a name")
+		return "", false, newErr(CodeBadRequest, "a file needs an id and a name")
 	case f.Size < 0 || f.Size > maxFileSize:
-		return "", newErr(CodeTooLarge, "files are up to %d bytes", maxFileSize)
+		return "", false, newErr(CodeTooLarge, "files are up to %d bytes", maxFileSize)
 	}
 	if f.Type == "" {
 		f.Type = typeOf(f.Name)
@@ -49,10 +60,13 @@ func (c *Client) SendFile(ctx context.Context, ref ChatRef, f FileSpec) (string,
 	if !validPreview(f.Preview) {
 		f.Preview = ""
 	}
-	var id string
-	err := c.update(ctx, func(t *tx) error {
+	err = c.update(ctx, func(t *tx) error {
 		chat, err := t.chatKey(ref)
 		if err != nil {
+			return err
+		}
+		if id, err = t.sentBefore(chat, f.SendID); err != nil || id != "" {
+			used = false
 			return err
 		}
 		keys, err := files.NewKeys()
@@ -77,10 +91,11 @@ func (c *Client) SendFile(ctx context.Context, ref ChatRef, f FileSpec) (string,
 		c.putMsg(t, m)
 		t.emit(MessageEvent{Chat: ref, Message: msgView(m)})
 		c.kickFiles(t)
-		id = m.ID
+		t.markSent(chat, f.SendID, m.ID)
+		id, used = m.ID, true
 		return nil
 	})
-	return id, err
+	return id, used && err == nil, err
 }
 
 // sendFileMsg sends a file's message to the chat's recipients now (those
@@ -165,11 +180,11 @@ func (c *Client) DownloadFile(ctx context.Context, messageID string) error {
 		default:
 			return newErr(CodeNotAllowed, "the file is %s", f.State)
 		}
-		if f.Mine || len(f.Descr) == 0 {
+		if f.Mine || len(f.Descr) == 0 || f.Dropped {
 			return newErr(CodeNotAllowed, "the file cannot be downloaded here")
 		}
 		if f.State != FileAvailable { // a failed or cancelled download starts again
-			f.Next, f.DecState, f.Done, f.Error = 0, files.State{}, 0, ""
+			f.Next, f.DecState, f.Done, f.Error, f.Code = 0, files.State{}, 0, "", ""
 		}
 		c.setFileState(t, m, f, FileDownloading)
 		c.kickFiles(t)
@@ -215,7 +230,7 @@ func (c *Client) FileOf(ctx context.Context, messageID string) (FileInfo, string
 		if err != nil {
 			return err
 		}
-		if !f.Mine && f.State != FileDone {
+		if !stored(f) {
 			return &Error{Code: CodeNotFound, Detail: "file is " + f.State, Err: ErrFileNotStored}
 		}
 		info, id = *fileView(f), f.ID

@@ -1,6 +1,7 @@
 package chat
 
 import (
+	"encoding/json"
 	"sort"
 	"strings"
 
@@ -28,26 +29,30 @@ func (c *Client) roster(t *tx, groupID string) (roster, error) {
 			return r, nil
 		}
 	}
-	ms, err := listJSON[memberRec](t, bMember, groupID+"/")
+	// The committed records, read from the store itself, not through this
+	// transaction's writes (those are in t.mem): under the agent's lock
+	// nothing else commits meanwhile, so they can be cached. (Reading
+	// through the writes made a group whose members change in every
+	// transaction, as while joining, reload its roster every time.)
+	src := Tx(t)
+	if !t.view {
+		src = roTx{ctx: t.ctx(), st: c.st}
+	}
+	kvs, err := src.List(bMember, groupID+"/")
 	if err != nil {
 		return nil, err
 	}
-	r := make(roster, len(ms))
-	for i := range ms {
-		m := &ms[i]
+	r := make(roster, len(kvs))
+	for _, kv := range kvs {
+		m := new(memberRec)
+		if err := json.Unmarshal(kv.Value, m); err != nil {
+			return nil, err
+		}
 		r[memberKey(m.GroupID, m.ID)] = m
 	}
-	if t.view {
-		return r, nil
+	if !t.view {
+		c.rosters[groupID] = r
 	}
-	if len(t.mem) > 0 { // read through this transaction's writes: keep the committed state only
-		for k := range t.mem {
-			if strings.HasPrefix(k, groupID+"/") {
-				return r, nil // not cached: this read saw uncommitted records
-			}
-		}
-	}
-	c.rosters[groupID] = r
 	return r, nil
 }
 

@@ -103,6 +103,9 @@ func FilesToAGroup(t *testing.T, mk Factory) {
 	if _, err := ann.SendFile(ctx, chat.ChatRef{GroupID: gids[1]}, chat.FileSpec{ID: id, Name: "x.txt", Size: 1}); chat.ErrorCode(err) != chat.CodeNotAllowed {
 		t.Fatalf("a file where files are off: %v", err)
 	}
+	if ann.Files.Has(id) {
+		t.Fatal("a refused file's bytes stay")
+	}
 }
 
 // FileBetweenContacts: a file between contacts arrives whole, and once
@@ -117,8 +120,28 @@ func FileBetweenContacts(t *testing.T, mk Factory) {
 	ac, bc := connect(t, ann, bob)
 	data := make([]byte, 300<<10)
 	rand.Read(data)
-	sendFile(t, ann, chat.ChatRef{ContactID: ac}, "notes.txt", data, "", "")
-	mid := availableIn(t, bob, bc, "notes.txt")
+	// sent twice with one sendId (a retried call): one message, the
+	// second copy of the bytes deleted
+	var ids, mids []string
+	for range 2 {
+		id := chat.NewFileID()
+		ann.Files.Put(id, data)
+		ids = append(ids, id)
+		mids = append(mids, must[string](t)(ann.SendFile(ctx, chat.ChatRef{ContactID: ac},
+			chat.FileSpec{ID: id, Name: "notes.txt", Size: int64(len(data)), SendID: "s1"})))
+	}
+	if mids[0] != mids[1] || !ann.Files.Has(ids[0]) || ann.Files.Has(ids[1]) {
+		t.Fatalf("a repeated sendId: messages %v, bytes kept %v %v", mids, ann.Files.Has(ids[0]), ann.Files.Has(ids[1]))
+	}
+	var mid string
+	waitFor(t, "bob sees it", func() bool {
+		ms, _ := bob.Messages(ctx, chat.ChatRef{ContactID: bc})
+		if len(ms) == 1 && ms[0].File != nil && ms[0].File.State == chat.FileAvailable {
+			mid = ms[0].MessageID
+			return true
+		}
+		return false
+	})
 	must[struct{}](t)(struct{}{}, bob.DownloadFile(ctx, mid))
 	if got := received(t, bob, mid); !bytes.Equal(got, data) {
 		t.Fatal("not the file")

@@ -39,6 +39,10 @@ type nodeOpts struct {
 	mesh bool
 }
 
+// swarmLogs counts the nodes' diagnostics printed (a thousand nodes
+// losing the relay at once would print thousands of lines).
+var swarmLogs atomic.Int64
+
 // openNode starts a native member (on its store in o.dir, kept across
 // runs, or in memory).
 func openNode(ctx context.Context, name, relayURL string, o nodeOpts) (*node, error) {
@@ -47,8 +51,8 @@ func openNode(ctx context.Context, name, relayURL string, o nodeOpts) (*node, er
 		return nil, err
 	}
 	var logs atomic.Int64
-	logf := func(format string, args ...any) { // the first few diagnostics of each node
-		if logs.Add(1) <= 20 {
+	logf := func(format string, args ...any) { // the first few diagnostics of each node, 200 in all
+		if logs.Add(1) <= 5 && swarmLogs.Add(1) <= 200 {
 			log.Printf(name+": "+format, args...)
 		}
 	}

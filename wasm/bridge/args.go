@@ -137,3 +137,14 @@ func (o Obj) Strings(name string, def []string) ([]string, error) {
 	}
 	return out, nil
 }
+
+var blobClass = safejs.MustGetGlobal("Blob")
+
+// Blob returns argument i, which must be a Blob (or a File).
+func (a Args) Blob(i int) (safejs.Value, error) {
+	v := a.at(i)
+	if ok, err := v.InstanceOf(blobClass); err != nil || !ok {
+		return safejs.Undefined(), Errorf(CodeBadArgument, "argument %d: want a Blob or File, got %s", i+1, v.Type())
+	}
+	return v, nil
+}
