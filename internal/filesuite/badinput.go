@@ -27,7 +27,7 @@ func testWrongSizes(t *testing.T, tg Target) {
 		WantCode(t, "a "+itoa(n)+"-byte upload of a 256 KiB chunk", c.Upload(t, tg, Random(n)), filewire.ErrSize)
 	}
 	big := Random(4<<20 + 1)
-	Do(t, tg, Raw{Method: "PUT", Path: "/chunk/" + id(c.SenderID), Key: c.SenderKey, Body: big}).Want(t, "a body above 4 MiB", filewire.ErrLarge)
+	Do(t, tg, Raw{Method: "PUT", Path: "/chunk/" + ID(c.SenderID), Key: c.SenderKey, Body: big}).Want(t, "a body above 4 MiB", filewire.ErrLarge)
 	_, err := Client(tg).Download(Ctx(t), tg.URL, c.Rs[0])
 	WantCode(t, "GET after refused uploads", err, filewire.ErrNotFound)
 	must(t, c.Upload(t, tg, Random(c.Size)))
@@ -37,7 +37,7 @@ func testWrongSizes(t *testing.T, tg Target) {
 func testBadSignatures(t *testing.T, tg Target) {
 	c := NewChunk(t, tg, 64<<10, 1)
 	data := Random(c.Size)
-	put := "/chunk/" + id(c.SenderID)
+	put := "/chunk/" + ID(c.SenderID)
 	base := mountPath(t, tg)
 	other := NewChunk(t, tg, 64<<10, 1)
 	cases := map[string]Raw{
@@ -46,7 +46,7 @@ func testBadSignatures(t *testing.T, tg Target) {
 		"a stale date":           {Date: tg.now().Add(-filewire.MaxClockSkew - 10*time.Second)},
 		"a date in the future":   {Date: tg.now().Add(filewire.MaxClockSkew + 10*time.Second)},
 		"a tampered body":        {SignBody: Random(c.Size)},
-		"another chunk's path":   {SignPath: base + "/chunk/" + id(other.SenderID)},
+		"another chunk's path":   {SignPath: base + "/chunk/" + ID(other.SenderID)},
 		"a path without mount":   {SignPath: put},
 		"another method":         {SignMethod: "POST"},
 		"no signature":           {Key: nil, Header: map[string]string{}},
@@ -66,10 +66,10 @@ func testBadSignatures(t *testing.T, tg Target) {
 	// the other requests
 	must(t, c.Upload(t, tg, data))
 	wrong := newKey()
-	rid, sid := "/chunk/"+id(c.Rs[0].ID), id(c.SenderID)
+	rid, sid := "/chunk/"+ID(c.Rs[0].ID), ID(c.SenderID)
 	Do(t, tg, Raw{Method: "GET", Path: rid, Key: wrong}).Want(t, "GET by the wrong key", filewire.ErrAuth)
 	Do(t, tg, Raw{Method: "GET", Path: rid, Key: c.SenderKey}).Want(t, "GET by the sender's key", filewire.ErrAuth)
-	Do(t, tg, Raw{Method: "DELETE", Path: "/recipient/" + id(c.Rs[0].ID), Key: wrong}).Want(t, "ack by the wrong key", filewire.ErrAuth)
+	Do(t, tg, Raw{Method: "DELETE", Path: "/recipient/" + ID(c.Rs[0].ID), Key: wrong}).Want(t, "ack by the wrong key", filewire.ErrAuth)
 	Do(t, tg, Raw{Method: "DELETE", Path: "/chunk/" + sid, Key: edKey(c.Rs[0].Seed)}).Want(t, "delete by a recipient", filewire.ErrAuth)
 	Do(t, tg, Raw{Method: "POST", Path: "/add/" + sid, Key: wrong,
 		Body: jsonBody(t, filewire.AddRequest{RecipientKeys: []filewire.B64{pub(wrong)}})}).Want(t, "add by the wrong key", filewire.ErrAuth)
@@ -90,7 +90,7 @@ func testBadSignatures(t *testing.T, tg Target) {
 // wrong method BAD_REQUEST.
 func testIDs(t *testing.T, tg Target) {
 	k := newKey()
-	unknown := id(Random(filewire.IDLen))
+	unknown := ID(Random(filewire.IDLen))
 	for _, r := range []Raw{
 		{Method: "GET", Path: "/chunk/" + unknown},
 		{Method: "PUT", Path: "/chunk/" + unknown, Body: Random(65536)},
@@ -101,7 +101,7 @@ func testIDs(t *testing.T, tg Target) {
 		r.Key = k
 		Do(t, tg, r).Want(t, r.Method+" "+r.Path[:strings.LastIndexByte(r.Path, '/')]+" of an unknown id", filewire.ErrAuth)
 	}
-	for _, bad := range []string{"", "x", id(Random(23)), id(Random(25)), unknown + "=", "%41" + unknown[1:], unknown + "/more"} {
+	for _, bad := range []string{"", "x", ID(Random(23)), ID(Random(25)), unknown + "=", "%41" + unknown[1:], unknown + "/more"} {
 		Do(t, tg, Raw{Method: "GET", Path: "/chunk/" + bad, Key: k}).Want(t, "the id "+strconv.Quote(bad), filewire.ErrBadRequest)
 	}
 	for _, p := range []string{"/", "/news", "/chunks/" + unknown, "/new/" + unknown} {
@@ -135,13 +135,13 @@ func testBadJSON(t *testing.T, tg Target) {
 	huge := []byte(`{"senderKey":"` + pk + `","recipientKeys":[],"size":65536,"x":"` + strings.Repeat("a", 130<<10) + `"}`)
 	Do(t, tg, Raw{Method: "POST", Path: "/new", Key: k, Body: huge}).Want(t, "a 130 KiB body", filewire.ErrLarge)
 	c := NewChunk(t, tg, 64<<10, 1)
-	Do(t, tg, Raw{Method: "POST", Path: "/add/" + id(c.SenderID), Key: c.SenderKey, Body: []byte(`{"recipientKeys":"x"}`)}).Want(t, "add with a string", filewire.ErrBadRequest)
+	Do(t, tg, Raw{Method: "POST", Path: "/add/" + ID(c.SenderID), Key: c.SenderKey, Body: []byte(`{"recipientKeys":"x"}`)}).Want(t, "add with a string", filewire.ErrBadRequest)
 }
 
 // Every answer carries Access-Control-Allow-Origin: *, and OPTIONS
 // answers the preflight without a signature.
 func testCORS(t *testing.T, tg Target) {
-	a := Do(t, tg, Raw{Method: "OPTIONS", Path: "/chunk/" + id(Random(24)), Header: map[string]string{
+	a := Do(t, tg, Raw{Method: "OPTIONS", Path: "/chunk/" + ID(Random(24)), Header: map[string]string{
 		"Origin": "https://app.example", "Access-Control-Request-Method": "PUT", "Access-Control-Request-Headers": "authorization, x-date"}})
 	if a.Status/100 != 2 {
 		t.Fatalf("preflight: %d", a.Status)
@@ -161,9 +161,9 @@ func testCORS(t *testing.T, tg Target) {
 	k := newKey()
 	for _, r := range []Raw{
 		{Method: "POST", Path: "/new", Key: k, Body: jsonBody(t, filewire.NewRequest{SenderKey: pub(k), Size: 65536})},
-		{Method: "PUT", Path: "/chunk/" + id(c.SenderID), Key: c.SenderKey, Body: Random(c.Size)},
-		{Method: "GET", Path: "/chunk/" + id(c.Rs[0].ID), Key: edKey(c.Rs[0].Seed)},
-		{Method: "GET", Path: "/chunk/" + id(c.Rs[0].ID), Key: k},
+		{Method: "PUT", Path: "/chunk/" + ID(c.SenderID), Key: c.SenderKey, Body: Random(c.Size)},
+		{Method: "GET", Path: "/chunk/" + ID(c.Rs[0].ID), Key: edKey(c.Rs[0].Seed)},
+		{Method: "GET", Path: "/chunk/" + ID(c.Rs[0].ID), Key: k},
 		{Method: "GET", Path: "/nothing"},
 	} {
 		a := Do(t, tg, r)

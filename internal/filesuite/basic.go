@@ -40,7 +40,7 @@ func testEverySize(t *testing.T, tg Target) {
 		c := NewChunk(t, tg, size, 1)
 		data := Random(size)
 		must(t, c.Upload(t, tg, data))
-		a := Do(t, tg, Raw{Method: "GET", Path: "/chunk/" + id(c.Rs[0].ID), Key: edKey(c.Rs[0].Seed)})
+		a := Do(t, tg, Raw{Method: "GET", Path: "/chunk/" + ID(c.Rs[0].ID), Key: edKey(c.Rs[0].Seed)})
 		if a.Status != 200 || !bytes.Equal(a.Body, data) || a.Header.Get("Content-Length") != itoa(size) {
 			t.Fatalf("size %d: %d, %d bytes, Content-Length %q", size, a.Status, len(a.Body), a.Header.Get("Content-Length"))
 		}
@@ -190,11 +190,11 @@ func testAddRecipients(t *testing.T, tg Target) {
 	for i := range keys {
 		keys[i] = pub(newKey())
 	}
-	Do(t, tg, Raw{Method: "POST", Path: "/add/" + id(c.SenderID), Key: c.SenderKey,
+	Do(t, tg, Raw{Method: "POST", Path: "/add/" + ID(c.SenderID), Key: c.SenderKey,
 		Body: jsonBody(t, filewire.AddRequest{RecipientKeys: keys})}).Want(t, "1,025 keys in one add", filewire.ErrBadRequest)
 	Do(t, tg, Raw{Method: "POST", Path: "/new", Key: c.SenderKey,
 		Body: jsonBody(t, filewire.NewRequest{SenderKey: pub(c.SenderKey), RecipientKeys: keys, Size: 65536})}).Want(t, "1,025 keys in one new", filewire.ErrBadRequest)
-	Do(t, tg, Raw{Method: "POST", Path: "/add/" + id(c.SenderID), Key: c.SenderKey,
+	Do(t, tg, Raw{Method: "POST", Path: "/add/" + ID(c.SenderID), Key: c.SenderKey,
 		Body: jsonBody(t, filewire.AddRequest{})}).Want(t, "an add of nobody", filewire.ErrBadRequest)
 }
 

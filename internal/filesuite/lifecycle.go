@@ -114,7 +114,7 @@ func testCrashMidUpload(t *testing.T, tg Target) {
 // a raw connection, and leaves it open.
 func startPut(t *testing.T, tg Target, c Chunk, data []byte, n int) net.Conn {
 	t.Helper()
-	u, err := url.Parse(tg.URL + "/chunk/" + id(c.SenderID))
+	u, err := url.Parse(tg.URL + "/chunk/" + ID(c.SenderID))
 	must(t, err)
 	conn, err := net.Dial("tcp", u.Host)
 	must(t, err)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net/http"
 	"net/http/httptest"
 	"sync"
 	"sync/atomic"
@@ -139,6 +140,39 @@ func (s *chunkSim) ring(now time.Time) {
 	}
 }
 
+// redirected serves h as the Worker's JS does: a download's answer names
+// its blob (cfworker.BlobHeader), whose bytes are streamed from the
+// bucket instead.
+func redirected(h http.Handler, blobs *memBlobs) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, r)
+		name := rec.Header().Get(cfworker.BlobHeader)
+		for k, v := range rec.Header() {
+			if k != cfworker.BlobHeader {
+				w.Header()[k] = v
+			}
+		}
+		if name == "" {
+			w.WriteHeader(rec.Code)
+			w.Write(rec.Body.Bytes())
+			return
+		}
+		if rec.Body.Len() != 0 {
+			panic("a redirected answer with a body")
+		}
+		rc, _, err := blobs.Get(r.Context(), name)
+		if err != nil {
+			w.WriteHeader(http.StatusForbidden)
+			w.Write([]byte(`{"error":"AUTH"}`))
+			return
+		}
+		defer rc.Close()
+		w.WriteHeader(rec.Code)
+		io.Copy(w, rc)
+	})
+}
+
 // clock is real time plus an offset the test moves (relaytest's does not
 // build for GOOS=js).
 type clock struct{ off atomic.Int64 }
@@ -153,13 +187,13 @@ func TestFileStoreConformance(t *testing.T) {
 	}
 	sim := &chunkSim{objs: map[cfworker.Route]*chunkObject{}, blobs: &memBlobs{m: map[string][]byte{}}}
 	clock := &clock{}
-	srv, err := files.New(files.Config{Store: &cfworker.FileStore{Keys: keys.FilesKeys(), Call: sim.call, Blobs: sim.blobs},
+	srv, err := files.New(files.Config{Store: &cfworker.FileStore{Keys: keys.FilesKeys(), Call: sim.call, Blobs: sim.blobs, Redirect: true},
 		Now: clock.Now, Limits: files.Unlimited()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	hs := httptest.NewServer(srv)
+	hs := httptest.NewServer(redirected(srv, sim.blobs))
 	defer hs.Close()
 	filesuite.Run(t, filesuite.Target{URL: hs.URL + "/files", Now: clock.Now, Stored: sim.blobs.bytes,
 		Advance: func(d time.Duration) { clock.Advance(d); sim.ring(clock.Now()) }})

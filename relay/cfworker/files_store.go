@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/http"
 	"time"
 
 	"github.com/sxweb/sxweb/relay/files"
@@ -26,7 +27,22 @@ type FileStore struct {
 	Keys  *Keys // FilesKeys: the routes inside chunk ids
 	Call  ChunkCaller
 	Blobs Blobs
+	// Redirect: Open returns the blob's name for the platform to stream
+	// (files.Redirector, header BlobHeader) instead of its bytes.
+	Redirect bool
 }
+
+// BlobHeader names the blob a download's answer is to stream (the
+// Worker's JS replaces the answer's body with the R2 object and removes
+// the header).
+const BlobHeader = "X-Sxweb-Blob"
+
+// blobRef is a chunk's bytes left for the platform to stream.
+type blobRef struct{ name string }
+
+func (b blobRef) Redirect(h http.Header)   { h.Set(BlobHeader, b.name) }
+func (b blobRef) Read([]byte) (int, error) { return 0, io.EOF }
+func (b blobRef) Close() error             { return nil }
 
 var _ files.Store = (*FileStore)(nil)
 
@@ -171,6 +187,9 @@ func (s *FileStore) Open(ctx context.Context, rid []byte) (io.ReadCloser, int64,
 	}
 	if !resp.Chunk.Uploaded {
 		return nil, 0, files.ErrNotUploaded
+	}
+	if s.Redirect {
+		return blobRef{resp.Chunk.Name}, int64(resp.Chunk.Size), nil
 	}
 	rc, n, err := s.Blobs.Get(ctx, resp.Chunk.Name)
 	if err == ErrNoBlob {

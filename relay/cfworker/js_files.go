@@ -7,7 +7,9 @@ import (
 	"encoding/json"
 	"io"
 	"log"
+	"log/slog"
 	"net/http"
+	"os"
 	"strconv"
 	"syscall/js"
 	"time"
@@ -36,8 +38,8 @@ func serveFiles(keys *Keys) {
 	if s := atoi(cloudflare.Getenv(envFilesExpiryS)); s > 0 {
 		expiry = time.Duration(s) * time.Second
 	}
-	srv, err := files.New(files.Config{Store: &FileStore{Keys: keys.FilesKeys(), Call: callChunk, Blobs: r2Blobs{}},
-		Expiry: expiry, SweepEvery: -1, Limits: files.Unlimited()})
+	srv, err := files.New(files.Config{Store: &FileStore{Keys: keys.FilesKeys(), Call: callChunk, Blobs: r2Blobs{}, Redirect: true},
+		Expiry: expiry, SweepEvery: -1, Limits: files.Unlimited(), Logger: slog.New(slog.NewTextHandler(os.Stderr, nil))})
 	if err != nil {
 		workers.Serve(failHandler{err})
 		return
@@ -96,7 +98,8 @@ func (r2Blobs) Put(ctx context.Context, name string, b []byte) error {
 }
 
 // Get streams the object's body from R2 (a chunk is never copied whole
-// into Go).
+// into Go). Downloads do not use it: the JS streams the object itself
+// (FileStore.Redirect).
 func (r2Blobs) Get(ctx context.Context, name string) (io.ReadCloser, int64, error) {
 	obj, err := await(bucket().Call("get", name))
 	if err != nil {

@@ -60,7 +60,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, err.(*errParse).code)
 		return
 	}
-	if s.lim.ClientIPHeader == "" && !s.proxyWarned.Load() {
+	if s.lim.ClientIPHeader == "" && s.perAddr() && !s.proxyWarned.Load() {
 		s.warnProxy(r)
 	}
 	k, _ := limit.ClientKey(r, s.lim.ClientIPHeader) // not an IP address (a test pipe): all such share the zero key
@@ -88,6 +88,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		writeErr(w, filewire.ErrBadRequest)
 	}
+}
+
+// perAddr reports whether any limit counts per client address (on the
+// Worker none does: a proxy's header is expected there).
+func (s *Server) perAddr() bool {
+	l := &s.lim
+	return on(l.MaxConnsPerAddr) || on(l.NewBurstPerAddr) || on(l.MaxHeldPerAddr) || on(l.MaxUploadsPerAddr)
 }
 
 func (s *Server) warnProxy(r *http.Request) {

@@ -267,6 +267,11 @@ func (q *request) download() {
 	h := q.w.Header()
 	h.Set("Content-Type", "application/octet-stream")
 	h.Set("Content-Length", strconv.FormatInt(n, 10))
+	if rd, ok := rc.(Redirector); ok {
+		rd.Redirect(h)
+		q.w.WriteHeader(http.StatusOK)
+		return
+	}
 	q.w.WriteHeader(http.StatusOK)
 	io.Copy(q.w, rc) // an error here is the client's going away: the status is sent
 }

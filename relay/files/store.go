@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net/http"
 	"time"
 )
 
@@ -76,6 +77,13 @@ type Store interface {
 	// Stored returns the bytes of the uploaded chunks it holds.
 	Stored() int64
 	Close() error
+}
+
+// Redirector is a chunk body its platform streams itself: the Worker's
+// JS streams an R2 object to the client without copying it through Go.
+// The handler lets it set its headers and writes no body.
+type Redirector interface {
+	Redirect(h http.Header)
 }
 
 // usager is a store that can tell how many bytes of disk it uses (for
