@@ -13,6 +13,7 @@
 //	      [file relay: -files-expiry 48h -files-min-rate 32KiB
 //	       -files-new-burst-per-ip 1000 -files-new-rate-per-ip 4
 //	       -files-max-per-ip 4GiB -files-max-store 32GiB
+//	       -files-max-uploads-per-ip 8 -files-max-uploads 256
 //	       -files-max-recipients 4096]
 //
 // The limits are explained in docs/relay-protocol.md ("Limits") and
