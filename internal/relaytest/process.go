@@ -3,6 +3,8 @@ package relaytest
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"net"
 	"os"
@@ -22,16 +24,18 @@ var (
 )
 
 // binary builds cmd/relay once per test binary and returns its path. The
-// binary lives at one fixed place per user (replaced atomically by each
-// build), so test runs do not leave binaries behind. SXWEB_RELAY_BIN names
-// a relay binary to run instead (e.g. one built from an older commit, to
-// measure it with the same tests).
+// binary lives at one fixed place per user and checkout (replaced
+// atomically by each build), so test runs do not leave binaries behind,
+// and two checkouts (git worktrees) testing at once do not run each
+// other's relay. SXWEB_RELAY_BIN names a relay binary to run instead
+// (e.g. one built from an older commit, to measure it with the same
+// tests).
 func binary() (string, error) {
 	if bin := os.Getenv("SXWEB_RELAY_BIN"); bin != "" {
 		return bin, nil
 	}
 	buildOnce.Do(func() {
-		dir := filepath.Join(os.TempDir(), fmt.Sprintf("sxweb-relaytest-%d", os.Getuid()))
+		dir := filepath.Join(os.TempDir(), fmt.Sprintf("sxweb-relaytest-%d", os.Getuid()), checkout())
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			buildErr = err
 			return
@@ -52,6 +56,23 @@ func binary() (string, error) {
 		buildErr = os.Rename(tmp.Name(), binPath)
 	})
 	return binPath, buildErr
+}
+
+// checkout names the source tree under test: a hash of the directory of
+// its go.mod.
+func checkout() string {
+	dir, _ := os.Getwd()
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			dir = d
+			break
+		}
+		if filepath.Dir(d) == d {
+			break
+		}
+	}
+	h := sha256.Sum256([]byte(dir))
+	return hex.EncodeToString(h[:6])
 }
 
 // Process is cmd/relay running as a separate OS process.
