@@ -477,3 +477,36 @@ func TestLimitUploadsInProgress(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// Uploads in progress count under the watermark until they land, also
+// across its measurements: slow uploads taking the whole store, then a
+// measurement while they run, then fast ones: those are refused, and the
+// store ends within its limit.
+func TestLimitStoreWatermarkSlowUploads(t *testing.T) {
+	f, _ := limited(t, func(l *files.Limits) { l.MaxStore = 3 << 20 })
+	c := clientFrom("192.0.2.1")
+	slow := &cfiles.Client{HTTP: &rateHTTP{rate: 512 << 10}} // 1 MiB in 2 s
+	var wg sync.WaitGroup
+	for range 3 {
+		sid, key, _, _, err := c.NewChunk(ctx, f.URL, 1<<20, 1)
+		must(t, err)
+		wg.Add(1)
+		go func() { defer wg.Done(); slow.Upload(ctx, f.URL, sid, key, make([]byte, 1<<20)) }()
+	}
+	time.Sleep(1500 * time.Millisecond) // a measurement (every second) while they run
+	refused := 0
+	for range 3 {
+		sid, key, _, _, err := c.NewChunk(ctx, f.URL, 1<<20, 1)
+		if err == nil {
+			err = c.Upload(ctx, f.URL, sid, key, make([]byte, 1<<20))
+		}
+		if err != nil {
+			wantCode(t, "an upload while slow ones hold the store", err, filewire.ErrQuota)
+			refused++
+		}
+	}
+	wg.Wait()
+	if refused == 0 || f.Stored() > 3<<20 {
+		t.Fatalf("%d of 3 fast uploads refused, %d bytes stored under a 3 MiB watermark", refused, f.Stored())
+	}
+}

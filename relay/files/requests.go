@@ -185,8 +185,10 @@ func (q *request) upload() {
 	}
 	defer q.endUpload()
 	q.deadline(int64(c.Size))
-	reserved := !c.Uploaded
-	if reserved && !q.s.mark.Reserve(int64(c.Size)) {
+	// Held under the watermark until it lands in the store's count (a
+	// 4 MiB upload may take longer than a measurement).
+	held := !c.Uploaded
+	if held && !q.s.mark.Hold(int64(c.Size)) {
 		q.s.refused.quota.Add(1)
 		writeErr(q.w, filewire.ErrQuota)
 		return
@@ -198,8 +200,11 @@ func (q *request) upload() {
 		}
 		return nil
 	})
-	if err != nil && reserved {
-		q.s.mark.Unreserve(int64(c.Size))
+	switch {
+	case held && err == nil:
+		q.s.mark.Landed(int64(c.Size))
+	case held:
+		q.s.mark.Release(int64(c.Size))
 	}
 	switch {
 	case err == nil:

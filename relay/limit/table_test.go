@@ -67,3 +67,27 @@ func TestWatermark(t *testing.T) {
 		t.Fatalf("log:\n%s", s)
 	}
 }
+
+// A write held across a measurement still counts until it lands in Used.
+func TestWatermarkHold(t *testing.T) {
+	used := int64(0)
+	w := &Watermark{MaxStore: 10, Used: func() (int64, error) { return used, nil }, MaxFlag: "-m", FreeFlag: "-f"}
+	w.Measure()
+	if !w.Hold(4) || !w.Hold(4) {
+		t.Fatal("two holds under the limit")
+	}
+	w.Measure() // neither has landed
+	if w.Hold(4) {
+		t.Fatal("a third hold passed: the first two were forgotten by the measurement")
+	}
+	used = 4 // the first lands
+	w.Landed(4)
+	w.Release(4) // the second fails
+	if !w.Refusing() {
+		t.Fatal("the refusal ended before a measurement")
+	}
+	w.Measure()
+	if !w.Hold(4) || w.Hold(4) {
+		t.Fatal("after the measurement: one more fits, not two")
+	}
+}

@@ -22,7 +22,10 @@ const (
 //
 // Between measurements (every second) the bytes of accepted writes are
 // added to the last measurement, so a fast writer cannot overshoot by a
-// second's worth of writes.
+// second's worth of writes. A store whose Used counts each write as soon
+// as it lands (the file relay's) holds its writes in flight instead
+// (Hold, then Landed or Release): a write taking longer than a
+// measurement then still counts until it shows in Used.
 type Watermark struct {
 	MaxStore, MinFreeDisk int64 // <= 0: that limit is off
 	Dir                   string
@@ -36,6 +39,7 @@ type Watermark struct {
 	used     atomic.Int64 // at the last measurement (-1: unknown)
 	free     atomic.Int64 // at the last measurement (-1: unknown)
 	added    atomic.Int64 // estimated bytes written since
+	pending  atomic.Int64 // bytes held by writes in flight (Hold)
 	init     sync.Once
 	mu       sync.Mutex // guards reason, since, logged
 	reason   string
@@ -58,13 +62,34 @@ func (w *Watermark) start() {
 // keeps many writes in flight at once from all passing the check. A
 // reservation whose write then fails is given back (Unreserve).
 func (w *Watermark) Reserve(n int64) bool {
+	return w.take(&w.added, n)
+}
+
+// Hold is Reserve for a write that Landed or Release will end: the bytes
+// count until then, whatever measurements come between.
+func (w *Watermark) Hold(n int64) bool {
+	return w.take(&w.pending, n)
+}
+
+// Landed ends a Hold whose write is now in Used: it counts as written
+// since the last measurement (so, at worst, twice until the next one,
+// never not at all).
+func (w *Watermark) Landed(n int64) {
+	w.added.Add(n)
+	w.pending.Add(-n)
+}
+
+// Release ends a Hold whose write did not happen.
+func (w *Watermark) Release(n int64) { w.pending.Add(-n) }
+
+func (w *Watermark) take(c *atomic.Int64, n int64) bool {
 	w.start()
 	if w.refusing.Load() {
 		return false
 	}
-	added := w.added.Add(n)
-	if reason := w.over(w.used.Load(), w.free.Load(), added, 1); reason != "" {
-		w.added.Add(-n)
+	c.Add(n)
+	if reason := w.over(w.used.Load(), w.free.Load(), w.added.Load()+w.pending.Load(), 1); reason != "" {
+		c.Add(-n)
 		w.trip(reason)
 		return false
 	}
@@ -96,9 +121,10 @@ func (w *Watermark) trip(reason string) {
 		return
 	}
 	w.reason, w.since, w.logged = reason, time.Now(), time.Now()
+	extra := w.added.Load() + w.pending.Load()
 	w.Log.Warn("store watermark reached: refusing "+w.What+" with QUOTA until space is freed (nothing stored is lost)",
-		"reason", reason, "used_bytes", w.used.Load()+w.added.Load(), "max_store", w.MaxStore,
-		"free_disk_bytes", w.free.Load()-w.added.Load(), "min_free_disk", w.MinFreeDisk)
+		"reason", reason, "used_bytes", w.used.Load()+extra, "max_store", w.MaxStore,
+		"free_disk_bytes", w.free.Load()-extra, "min_free_disk", w.MinFreeDisk)
 }
 
 // Measure takes a new measurement and leaves the refusing state when the
@@ -120,7 +146,7 @@ func (w *Watermark) Measure() {
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if w.over(used, free, w.added.Load(), 0.95) == "" {
+	if w.over(used, free, w.added.Load()+w.pending.Load(), 0.95) == "" {
 		w.refusing.Store(false)
 		w.Log.Warn("store watermark: accepting "+w.What+" again", "refused_for", time.Since(w.since).Round(time.Second),
 			"used_bytes", used, "free_disk_bytes", free)
