@@ -160,7 +160,7 @@ func BenchmarkThroughput(b *testing.B) {
 	delivered := 0
 	acks := make(chan struct{}, 4096)
 	for delivered < b.N {
-		ev := <-alice.Events()
+		ev, _ := alice.Events().Pop(ctx)
 		m, ok := ev.(relayclient.Message)
 		if !ok {
 			continue
@@ -222,7 +222,7 @@ func BenchmarkResubscribe10k(b *testing.B) {
 	defer c.Close()
 	createQueues(b, c, n)
 	for { // the Up of the first connection
-		if _, ok := (<-c.Events()).(relayclient.Up); ok {
+		if ev, _ := c.Events().Pop(context.Background()); isUp(ev) {
 			break
 		}
 	}
@@ -234,7 +234,7 @@ func BenchmarkResubscribe10k(b *testing.B) {
 		k.reset()
 		last.Close() // drop the connection
 		for {
-			ev := <-c.Events()
+			ev, _ := c.Events().Pop(context.Background())
 			if up, ok := ev.(relayclient.Up); ok {
 				if up.Resubscribed != n {
 					b.Fatalf("resubscribed %d of %d", up.Resubscribed, n)
@@ -299,7 +299,8 @@ func BenchmarkLoneRoundTrip(b *testing.B) {
 			}
 			var m relayclient.Message
 			for ok := false; !ok; {
-				m, ok = (<-c.Events()).(relayclient.Message)
+				ev, _ := c.Events().Pop(ctx)
+				m, ok = ev.(relayclient.Message)
 			}
 			if err := c.Ack(ctx, q, m.MsgID); err != nil {
 				b.Fatal(err)
@@ -307,3 +308,5 @@ func BenchmarkLoneRoundTrip(b *testing.B) {
 		}
 	})
 }
+
+func isUp(ev relayclient.Event) bool { _, ok := ev.(relayclient.Up); return ok }

@@ -24,15 +24,13 @@ func TestIdleSessionsClosedPingKeepsAlive(t *testing.T) {
 	}
 	// The pinging client saw no Down meanwhile.
 	for {
-		select {
-		case ev := <-c.Events():
-			if d, ok := ev.(relayclient.Down); ok {
-				t.Fatalf("pinging client dropped: %v", d.Err)
-			}
-			continue
-		default:
+		ev, ok := c.Events().TryPop()
+		if !ok {
+			break
 		}
-		break
+		if d, ok := ev.(relayclient.Down); ok {
+			t.Fatalf("pinging client dropped: %v", d.Err)
+		}
 	}
 	protosuite.Must(t, c.Ping(protosuite.Ctx(t)))
 }

@@ -5,7 +5,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 
@@ -31,7 +30,7 @@ func newBackend(ctx context.Context, opts Options, st store.Store, emit func(map
 		ag.Close()
 		return nil, err
 	}
-	ag.SetHandler(c.HandleAgentEvent)
+	ag.SetHandler(c.HandleEvent)
 	if err := c.Start(ctx); err != nil {
 		ag.Close()
 		c.Close()
@@ -44,19 +43,17 @@ func newBackend(ctx context.Context, opts Options, st store.Store, emit func(map
 	}
 	run := func(ctx context.Context) {
 		for {
-			select {
-			case ev, ok := <-c.Events():
-				if !ok {
-					return
-				}
+			evs, err := c.Events().PopBatch(ctx, 0)
+			if err != nil {
+				return
+			}
+			for _, ev := range evs {
 				m, err := chatEvent(ev)
 				if err != nil {
 					fmt.Fprintf(os.Stderr, "sxweb: event: %v\n", err)
 					continue
 				}
 				emit(m)
-			case <-ctx.Done():
-				return
 			}
 		}
 	}
@@ -68,19 +65,6 @@ func newBackend(ctx context.Context, opts Options, st store.Store, emit func(map
 		return err
 	}
 	return &backend{methods: chatMethods(c), run: run, close: closeFn}, nil
-}
-
-func init() {
-	bridge.CodeFunc = func(err error) string {
-		var ce *chat.Error
-		switch {
-		case errors.Is(err, store.ErrQuota):
-			return bridge.CodeQuota
-		case errors.As(err, &ce):
-			return ce.Code
-		}
-		return ""
-	}
 }
 
 // m is the shape of every adapter entry.
@@ -171,10 +155,14 @@ var chatAPI = map[string]m{
 	},
 	"sendGroupMessage": func(ctx context.Context, c *chat.Client, a bridge.Args) (any, error) {
 		s, err := strs(a, 2)
+		var o chat.SendOptions
+		if err == nil {
+			err = fields(a, 2, &o)
+		}
 		if err != nil {
 			return nil, err
 		}
-		return idResult("messageId")(c.SendGroupMessage(ctx, s[0], s[1]))
+		return idResult("messageId")(c.SendGroupMessage(ctx, s[0], s[1], o))
 	},
 	"messages": func(ctx context.Context, c *chat.Client, a bridge.Args) (any, error) {
 		var q struct { // {groupId | contactId, limit?, before?}
@@ -202,10 +190,14 @@ var chatAPI = map[string]m{
 	},
 	"sendDirectMessage": func(ctx context.Context, c *chat.Client, a bridge.Args) (any, error) {
 		s, err := strs(a, 2)
+		var o chat.SendOptions
+		if err == nil {
+			err = fields(a, 2, &o)
+		}
 		if err != nil {
 			return nil, err
 		}
-		return idResult("messageId")(c.SendDirectMessage(ctx, s[0], s[1]))
+		return idResult("messageId")(c.SendDirectMessage(ctx, s[0], s[1], o))
 	},
 	"deleteContact": func(ctx context.Context, c *chat.Client, a bridge.Args) (any, error) {
 		s, err := strs(a, 1)
@@ -282,8 +274,11 @@ func chatEvent(ev chat.Event) (map[string]any, error) {
 	case chat.GroupEvent:
 		out, err = flat(e.Group)
 	case chat.DeliveryEvent:
-		out = map[string]any{"messageId": e.MessageID, "memberId": e.MemberID, "status": e.Status,
-			"delivered": e.Delivered, "total": e.Total}
+		out = map[string]any{"messageId": e.MessageID, "status": string(e.Status),
+			"total": e.Total, "sent": e.Sent, "delivered": e.Delivered, "receipts": e.Receipts}
+		if e.MemberID != "" {
+			out["memberId"] = e.MemberID
+		}
 		addRef(out, e.Chat)
 	case chat.ErrorEvent:
 		out = map[string]any{"code": e.Code, "message": e.Detail, "groupId": e.GroupID,

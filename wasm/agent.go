@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"github.com/sxweb/sxweb/core/agent"
+	"github.com/sxweb/sxweb/core/chat"
 	"github.com/sxweb/sxweb/core/chat/agentconn"
 	"github.com/sxweb/sxweb/core/relayclient"
 	"github.com/sxweb/sxweb/core/store"
@@ -38,5 +39,12 @@ func newRelayAgent(_ context.Context, opts Options, st store.Store) (connAgent, 
 	if err != nil {
 		return nil, err
 	}
-	return agentconn.Agent{Agent: a}, nil
+	return relayAgent{agentconn.Agent{Agent: a}}, nil
+}
+
+// relayAgent is the real agent with the chat layer's handler signature.
+type relayAgent struct{ agentconn.Agent }
+
+func (r relayAgent) SetHandler(h func(chat.Tx, agent.Event) error) {
+	r.Agent.Agent.SetHandler(func(t *agent.Tx, ev agent.Event) error { return h(t, ev) })
 }

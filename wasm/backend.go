@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/sxweb/sxweb/core/agent"
 	"github.com/sxweb/sxweb/core/chat"
 	"github.com/sxweb/sxweb/core/store"
 	"github.com/sxweb/sxweb/idbstore"
@@ -25,7 +26,7 @@ type backend struct {
 // chat needs, plus its lifecycle.
 type connAgent interface {
 	chat.Agent
-	SetHandler(h func(ctx context.Context, ev chat.AgentEvent, b *store.Batch) error)
+	SetHandler(h func(t chat.Tx, ev agent.Event) error)
 	Start(ctx context.Context) error
 	Close() error
 }

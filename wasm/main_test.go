@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hack-pad/safejs"
+	"github.com/sxweb/sxweb/core/agent"
 	"github.com/sxweb/sxweb/core/chat"
 	"github.com/sxweb/sxweb/core/store"
 	"github.com/sxweb/sxweb/internal/fakeagent"
@@ -47,11 +48,9 @@ const fakeRelay = "ws://127.0.0.1:1/relay"
 
 type fakeConnAgent struct{ *fakeagent.Agent }
 
-func (f fakeConnAgent) SetHandler(h func(context.Context, chat.AgentEvent, *store.Batch) error) {
-	f.Agent.SetHandler(h)
-}
-func (f fakeConnAgent) Start(context.Context) error { return nil }
-func (f fakeConnAgent) Close() error                { f.Agent.Close(); return nil }
+func (f fakeConnAgent) SetHandler(h func(chat.Tx, agent.Event) error) { f.Agent.SetHandler(h) }
+func (f fakeConnAgent) Start(context.Context) error                   { return nil }
+func (f fakeConnAgent) Close() error                                  { f.Agent.Close(); return nil }
 
 func TestMain(m *testing.M) {
 	newAgent = func(ctx context.Context, opts Options, st store.Store) (connAgent, error) {

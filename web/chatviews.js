@@ -10,23 +10,27 @@ export const PAGE = 100;
 const NEAR_TOP = 120; // px from the top of the list that load the next page
 export const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
+// The statuses the core sends for my messages (README, "messages").
 const STATUS = {
   pending: ["○ queued", "queued: sent when connected"],
-  queued: ["○ queued", "queued: sent when connected"],
-  sending: ["○", "sending"],
   sent: ["✓", "sent to the relay"],
   delivered: ["✓✓", "delivered"],
-  partial: ["✓✓", "delivered to some members"],
-  read: ["✓✓", "read"],
-  error: ["! failed", "failed"],
-  failed: ["! failed", "failed"],
+  failed: ["! failed", "the relay refused it"],
 };
 
-/** The delivery state of one of my messages, as a small mark with a readable label. */
-function statusMark({ status, delivered = 0, total = 0 }) {
+/**
+ * The delivery state of one of my messages, as a small mark with a readable
+ * label. In large groups no receipts are asked (receipts: false): the mark says
+ * how many members the relay took it for, never "delivered".
+ */
+function statusMark({ status, total = 0, sent = 0, delivered = 0, receipts = true }) {
   let [mark, label] = STATUS[status] || ["", status || ""];
-  if (status === "sent" && total > 1 && delivered > 0) {
-    [mark, label] = [`✓✓ ${delivered}/${total}`, `delivered to ${delivered} of ${total} members`];
+  if (status === "sent" && total > 1) {
+    if (!receipts) {
+      [mark, label] = [`✓ ${sent}/${total}`, `sent to ${sent} of ${total} members (no delivery receipts in groups this large)`];
+    } else if (delivered > 0) {
+      [mark, label] = [`✓✓ ${delivered}/${total}`, `delivered to ${delivered} of ${total} members`];
+    }
   } else if (status === "delivered" && total > 1) {
     label = `delivered to all ${total} members`;
   }
@@ -132,12 +136,12 @@ function chatPane({ label, send, page, onError = console.error, composerHint }) 
   // A message event carries the message; a delivery event the counts of one of mine.
   function apply(ev) {
     const i = all.findIndex((x) => x.messageId === ev.messageId);
+    const counts = { status: ev.status, total: ev.total, sent: ev.sent, delivered: ev.delivered, receipts: ev.receipts };
     if (ev.type === "delivery") {
       if (i < 0) return; // not loaded: its page is read with the current state
-      const status = ev.total > 0 && ev.delivered >= ev.total ? "delivered" : all[i].status === "delivered" ? "delivered" : "sent";
-      all[i] = { ...all[i], status, delivered: ev.delivered, total: ev.total };
+      all[i] = { ...all[i], ...counts };
     } else {
-      const m = { messageId: ev.messageId, text: ev.text, sender: ev.sender, ts: ev.ts, status: ev.status, delivered: ev.delivered, total: ev.total };
+      const m = { messageId: ev.messageId, text: ev.text, sender: ev.sender, ts: ev.ts, ...counts };
       if (i >= 0) all[i] = { ...all[i], ...m }; else all.push(m);
     }
   }

@@ -44,6 +44,7 @@ export function loadRuntime(wasmURL, onExit) {
     if (typeof WebAssembly !== "object") throw new SimplexError("UNSUPPORTED", "this browser has no WebAssembly");
     if (!globalThis.Go) await import(new URL("wasm_exec.js", base).href);
     const go = new globalThis.Go();
+    globalThis.__sxwebGo = go; // diagnostics: the wasm memory (go.mem.buffer) for benchmarks
     const ready = new Promise((resolve) => {
       globalThis.__sxwebReady = () => resolve(globalThis.__sxweb);
     });

@@ -7,14 +7,17 @@ import (
 	"time"
 
 	"github.com/sxweb/sxweb/core/agent/envelope"
+	"github.com/sxweb/sxweb/core/fifo"
 	"github.com/sxweb/sxweb/core/relayclient"
 	"github.com/sxweb/sxweb/core/store"
 )
 
-// Handler receives every event, in order, from one goroutine. What it
-// puts in b commits atomically with the agent's own state change for the
-// event; an error means "transient, retry the same event later".
-type Handler func(ctx context.Context, ev Event, b *store.Batch) error
+// Handler receives the events of a transaction, in order, under the
+// agent's lock; what it does through t (store writes, sends, joins)
+// commits atomically with the agent's own state change for the event. An
+// error means "transient": the transaction is dropped and the same events
+// come again later.
+type Handler func(t *Tx, ev Event) error
 
 // Config configures an Agent.
 type Config struct {
@@ -33,15 +36,22 @@ type Config struct {
 	// RetryMin and RetryMax bound the outbox's exponential backoff
 	// (defaults 100ms and 5s).
 	RetryMin, RetryMax time.Duration
+	// SealBatch is how many messages of SendMany one commit seals (default
+	// 256): a message to 1,000 members is sealed in 4 commits.
+	SealBatch int
+	// ConnectWait bounds how long a transaction that needs new queues waits
+	// for the relay connection (default 10s); then it fails NOT_CONNECTED.
+	ConnectWait time.Duration
 	// Logf receives diagnostics (default: discard).
 	Logf func(format string, args ...any)
 }
 
 // Stats is a snapshot of the agent's load.
 type Stats struct {
-	Connections   int // connections and addresses
-	Subscriptions int // queues subscribed on their relays
-	PendingOutbox int // outbox entries not yet accepted by a relay
+	Connections     int // connections and addresses
+	Subscriptions   int // queues subscribed on their relays
+	PendingOutbox   int // outbox entries not yet accepted by a relay
+	PendingMessages int // of them, application messages (one per recipient)
 }
 
 // Agent runs duplex connections. Create with New, SetHandler, Start.
@@ -50,12 +60,14 @@ type Agent struct {
 	st      store.Store
 	handler Handler
 
-	mu         sync.Mutex // guards everything below
+	mu         sync.Mutex // the one lock of a transaction; guards everything below
 	conns      map[string]*conn
 	queues     map[string]*queue
 	reqs       map[string]*request
-	outbox     map[string][]*outItem        // by connID, in Seq order
-	sent       map[string]map[uint64]uint64 // connID → wire → API number, until delivered
+	outbox     map[string][]*outItem         // by connID, in Seq order
+	jobs       map[string]*job               // SendMany bodies, until sealed for every connection
+	sent       map[string]map[uint64]sentRec // connID → wire → what it was, until delivered
+	spare      []*spare                      // queues made ahead (Tx.Reserve)
 	nextSeq    uint64
 	shared     map[string]*envelope.SharedKey // derived keys, by key material
 	subscribed map[string]bool
@@ -65,20 +77,21 @@ type Agent struct {
 	closed  bool
 	started atomic.Bool
 
-	curTx atomic.Pointer[tx] // the batch of the running handler
-	work  workQueue
-	stats struct{ conns, subs, outbox atomic.Int64 }
+	sealKick chan struct{}
+	stats    struct{ conns, subs, outbox, msgs atomic.Int64 }
 
 	ctx    context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 }
 
-// relay is one relay's client and outbox worker.
+// relay is one relay's client, its outbox dispatcher and the results of
+// its transmissions waiting to be applied.
 type relay struct {
-	server string
-	c      RelayClient
-	kick   chan struct{}
+	server  string
+	c       RelayClient
+	kick    chan struct{}
+	results *fifo.Queue[result]
 }
 
 // New checks cfg and returns an agent that is not started yet.
@@ -98,6 +111,12 @@ func New(cfg Config) (*Agent, error) {
 	if cfg.RetryMax <= 0 {
 		cfg.RetryMax = 5 * time.Second
 	}
+	if cfg.SealBatch <= 0 {
+		cfg.SealBatch = 256
+	}
+	if cfg.ConnectWait <= 0 {
+		cfg.ConnectWait = 10 * time.Second
+	}
 	if cfg.NewRelay == nil {
 		cfg.NewRelay = defaultRelay(cfg)
 	}
@@ -106,9 +125,9 @@ func New(cfg Config) (*Agent, error) {
 	}
 	a := &Agent{cfg: cfg, st: cfg.Store,
 		conns: map[string]*conn{}, queues: map[string]*queue{}, reqs: map[string]*request{},
-		outbox: map[string][]*outItem{}, sent: map[string]map[uint64]uint64{}, shared: map[string]*envelope.SharedKey{},
-		relays: map[string]*relay{}, subscribed: map[string]bool{}}
-	a.work.signal = make(chan struct{}, 1)
+		outbox: map[string][]*outItem{}, jobs: map[string]*job{}, sent: map[string]map[uint64]sentRec{},
+		shared: map[string]*envelope.SharedKey{}, relays: map[string]*relay{}, subscribed: map[string]bool{},
+		sealKick: make(chan struct{}, 1)}
 	return a, nil
 }
 
@@ -130,11 +149,14 @@ func (a *Agent) Start(ctx context.Context) error {
 	a.ctx, a.cancel = context.WithCancel(context.Background())
 	a.started.Store(true)
 	a.wg.Add(2)
-	go a.eventLoop()
+	go a.sealLoop()
 	go a.receiptLoop()
 	byServer := map[string][]Queue{}
 	for _, q := range a.queues {
 		byServer[q.Q.Server] = append(byServer[q.Q.Server], q.Q)
+	}
+	for _, s := range a.spare {
+		byServer[s.Q.Server] = append(byServer[s.Q.Server], s.Q)
 	}
 	for srv, qs := range byServer {
 		r := a.relay(srv)
@@ -153,8 +175,10 @@ func (a *Agent) Start(ctx context.Context) error {
 			a.relay(c.Snd.Server)
 		}
 	}
+	a.relay(a.cfg.Relays[0])
 	a.updateStats()
 	a.kickAll()
+	a.kickSeal()
 	return nil
 }
 
@@ -192,21 +216,27 @@ func (a *Agent) Close() error {
 // Stats returns counters; safe to call anywhere, also inside a Handler.
 func (a *Agent) Stats() Stats {
 	return Stats{Connections: int(a.stats.conns.Load()), Subscriptions: int(a.stats.subs.Load()),
-		PendingOutbox: int(a.stats.outbox.Load())}
+		PendingOutbox: int(a.stats.outbox.Load()), PendingMessages: int(a.stats.msgs.Load())}
 }
 
 func (a *Agent) updateStats() {
-	n := 0
+	n, m := 0, 0
 	for _, l := range a.outbox {
 		n += len(l)
+		for _, it := range l {
+			if it.Kind == outMsg {
+				m++
+			}
+		}
 	}
 	a.stats.conns.Store(int64(len(a.conns)))
 	a.stats.subs.Store(int64(len(a.subscribed)))
 	a.stats.outbox.Store(int64(n))
+	a.stats.msgs.Store(int64(m))
 }
 
-// relay returns the client of server, creating it (and its reader and
-// outbox worker) on first use. Safe with or without a.mu held.
+// relay returns the client of server, creating it (and its loops) on
+// first use. Safe with or without a.mu held.
 func (a *Agent) relay(server string) *relay {
 	a.rmu.Lock()
 	defer a.rmu.Unlock()
@@ -214,13 +244,15 @@ func (a *Agent) relay(server string) *relay {
 		return r
 	}
 	if a.closed {
-		return &relay{server: server, c: closedRelay{}, kick: make(chan struct{}, 1)}
+		return &relay{server: server, c: closedRelay{}, kick: make(chan struct{}, 1), results: fifo.New[result](1)}
 	}
-	r := &relay{server: server, c: a.cfg.NewRelay(server), kick: make(chan struct{}, 1)}
+	r := &relay{server: server, c: a.cfg.NewRelay(server), kick: make(chan struct{}, 1),
+		results: fifo.New[result](maxInflight)}
 	a.relays[server] = r
-	a.wg.Add(2)
-	go a.reader(r)
-	go a.worker(r)
+	a.wg.Add(3)
+	go a.recvLoop(r)
+	go a.dispatchLoop(r)
+	go a.completeLoop(r)
 	return r
 }
 
@@ -235,19 +267,10 @@ func (a *Agent) kickAll() {
 	}
 }
 
-// reader turns a relay's events into work for the event loop.
-func (a *Agent) reader(r *relay) {
-	defer a.wg.Done()
-	for {
-		select {
-		case <-a.ctx.Done():
-			return
-		case ev, ok := <-r.c.Events():
-			if !ok {
-				return
-			}
-			a.work.push(work{kind: wRelay, server: r.server, ev: ev})
-		}
+func (a *Agent) kickSeal() {
+	select {
+	case a.sealKick <- struct{}{}:
+	default:
 	}
 }
 
@@ -263,3 +286,7 @@ func (a *Agent) checkStarted() error {
 	}
 	return nil
 }
+
+// MaxMessage returns the largest body Send and SendMany accept (the
+// constant MaxMessage): the chat layer sizes its bodies by it.
+func (a *Agent) MaxMessage() int { return MaxMessage }

@@ -3,8 +3,6 @@ package agent
 import (
 	"context"
 	"testing"
-
-	"github.com/sxweb/sxweb/core/store"
 )
 
 func fakePair(t *testing.T) (*fakeNet, *party, *party) {
@@ -91,9 +89,9 @@ func TestJoinTxInsideHandler(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bob.setHook(func(ev Event, b *store.Batch) error {
+	bob.setHook(func(ev Event, tx *Tx) error {
 		if m, ok := ev.(Message); ok {
-			_, err := bob.a.JoinTx(b, string(m.Body), []byte("bob again"))
+			_, err := tx.Join(string(m.Body), []byte("bob again"))
 			return err
 		}
 		return nil

@@ -7,8 +7,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/sxweb/sxweb/core/store"
 )
 
 // The agent applies a handler's batch with store.Commit: its commit hooks
@@ -19,13 +17,13 @@ func TestHandlerCommitHooksRunOnceAfterCommit(t *testing.T) {
 	var mu sync.Mutex
 	var hooked []string
 	attempts := 0
-	bob.setHook(func(ev Event, b *store.Batch) error {
+	bob.setHook(func(ev Event, tx *Tx) error {
 		m, ok := ev.(Message)
 		if !ok {
 			return nil
 		}
 		body := string(m.Body)
-		b.OnCommit(func() {
+		tx.OnCommit(func() {
 			if _, err := bob.st.Get(context.Background(), "c.mark", body); err != nil {
 				t.Errorf("hook of %q ran before its write landed", body)
 			}
@@ -33,7 +31,7 @@ func TestHandlerCommitHooksRunOnceAfterCommit(t *testing.T) {
 			hooked = append(hooked, body)
 			mu.Unlock()
 		})
-		b.Put("c.mark", body, []byte{1})
+		tx.Put("c.mark", body, []byte{1})
 		if attempts++; attempts == 1 {
 			bob.st.FailApply = errors.New("disk full") // the first commit fails
 		} else {

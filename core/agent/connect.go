@@ -1,62 +1,51 @@
 package agent
 
 import (
-	"context"
 	"errors"
 
 	"github.com/sxweb/sxweb/core/agent/envelope"
 	"github.com/sxweb/sxweb/core/agent/link"
 	"github.com/sxweb/sxweb/core/crypto/ratchet"
-	"github.com/sxweb/sxweb/core/store"
 )
 
 // CreateInvitation makes a one-time invitation: a new queue on our relay
 // and a link to give to one person.
-func (a *Agent) CreateInvitation(ctx context.Context) (connID, lnk string, err error) {
-	id, l, err := a.create(ctx, link.Invitation)
-	return id, l, err
+func (t *Tx) CreateInvitation() (connID, lnk string, err error) {
+	c, q, err := t.prepareCreate(link.Invitation)
+	if err != nil {
+		return "", "", err
+	}
+	t.addCreated(c, q)
+	return c.ID, c.Link, nil
 }
 
 // CreateAddress makes a long-lived contact address (also a group link):
 // every Join of it becomes a Request event.
-func (a *Agent) CreateAddress(ctx context.Context) (connID, lnk string, err error) {
-	return a.create(ctx, link.Contact)
+func (t *Tx) CreateAddress() (connID, lnk string, err error) {
+	c, q, err := t.prepareCreate(link.Contact)
+	if err != nil {
+		return "", "", err
+	}
+	t.addCreated(c, q)
+	return c.ID, c.Link, nil
 }
 
-// newQueue creates a receive queue on our relay (network; a.mu not needed).
-func (a *Agent) newQueue(ctx context.Context) (*queue, []byte, error) {
-	if err := a.checkStarted(); err != nil {
+// newQueue takes a spare receive queue for a new connection.
+func (t *Tx) newQueue() (*queue, []byte, error) {
+	s, err := t.takeSpare()
+	if err != nil {
 		return nil, nil, err
 	}
-	r := a.relay(a.cfg.Relays[0])
-	rq, err := r.c.CreateQueue(ctx)
-	if err != nil {
-		return nil, nil, wrap(CodeRelay, err)
-	}
-	rq.Server = r.server
 	pub, priv, err := envelope.GenerateKey()
 	if err != nil {
 		return nil, nil, err
 	}
-	return &queue{Key: qkey(rq.RecipientID), Q: rq, E2EPriv: priv}, pub, nil
+	return &queue{Key: qkey(s.Q.RecipientID), Q: s.Q, E2EPriv: priv}, pub, nil
 }
 
-// create makes an invitation or address and commits it.
-func (a *Agent) create(ctx context.Context, kind link.Kind) (string, string, error) {
-	c, q, err := a.prepareCreate(ctx, kind)
-	if err != nil {
-		return "", "", err
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	t := a.newTx(nil)
-	a.addCreated(t, c, q)
-	return c.ID, c.Link, a.commit(ctx, t)
-}
-
-// prepareCreate creates the queue (network) and the connection record.
-func (a *Agent) prepareCreate(ctx context.Context, kind link.Kind) (*conn, *queue, error) {
-	q, pub, err := a.newQueue(ctx)
+// prepareCreate takes the queue and builds the connection record.
+func (t *Tx) prepareCreate(kind link.Kind) (*conn, *queue, error) {
+	q, pub, err := t.newQueue()
 	if err != nil {
 		return nil, nil, err
 	}
@@ -71,37 +60,26 @@ func (a *Agent) prepareCreate(ctx context.Context, kind link.Kind) (*conn, *queu
 		sb, _ := secret.MarshalBinary()
 		c.Role, c.State, c.InvSecret, l.InvKeys = roleInviter, stNew, sb, kb
 	}
-	if c.Link, err = l.Format(a.cfg.LinkBase); err != nil {
+	if c.Link, err = l.Format(t.a.cfg.LinkBase); err != nil {
 		return nil, nil, err
 	}
 	q.ConnID = c.ID
 	return c, q, nil
 }
 
-func (a *Agent) addCreated(t *tx, c *conn, q *queue) {
+func (t *Tx) addCreated(c *conn, q *queue) {
 	t.conns[c.ID], t.queues[q.Key] = c, q
-	t.after = append(t.after, func() { a.subscribed[q.Key] = true })
 }
 
 // Join joins an invitation or sends a request to a contact address;
 // connInfo goes to the other side (Confirmation or Request event).
-func (a *Agent) Join(ctx context.Context, lnk string, connInfo []byte) (string, error) {
-	return a.join(ctx, nil, lnk, connInfo, "")
-}
-
-// JoinTx is Join inside a Handler, committed with the handler's batch. It
-// creates a queue on the relay (network) before returning.
-func (a *Agent) JoinTx(b *store.Batch, lnk string, connInfo []byte) (string, error) {
-	t, err := a.inTx(b)
-	if err != nil {
-		return "", err
-	}
-	return a.join(a.ctx, t, lnk, connInfo, "")
+func (t *Tx) Join(lnk string, connInfo []byte) (string, error) {
+	return t.join(lnk, connInfo, "")
 }
 
 // join joins lnk; reqID, when set, is the request being accepted (its
 // record is removed in the same transaction).
-func (a *Agent) join(ctx context.Context, t *tx, lnk string, connInfo []byte, reqID string) (string, error) {
+func (t *Tx) join(lnk string, connInfo []byte, reqID string) (string, error) {
 	if len(connInfo) > MaxMessage {
 		return "", &Error{Code: CodeLargeMsg}
 	}
@@ -110,13 +88,16 @@ func (a *Agent) join(ctx context.Context, t *tx, lnk string, connInfo []byte, re
 		return "", &Error{Code: CodeBadLink, Err: err}
 	}
 	if l.Kind == link.Contact {
-		return a.joinAddress(ctx, t, l, connInfo)
+		return t.joinAddress(l, connInfo)
 	}
 	var keys ratchet.InvitationKeys
 	if err := keys.UnmarshalBinary(l.InvKeys); err != nil {
 		return "", &Error{Code: CodeBadLink, Err: err}
 	}
-	q, rpub, err := a.newQueue(ctx)
+	if reqID != "" && t.req(reqID) == nil {
+		return "", &Error{Code: CodeNotFound, Err: errors.New("request already accepted")}
+	}
+	q, rpub, err := t.newQueue()
 	if err != nil {
 		return "", err
 	}
@@ -124,27 +105,14 @@ func (a *Agent) join(ctx context.Context, t *tx, lnk string, connInfo []byte, re
 	if err != nil {
 		return "", err
 	}
-	own := t == nil
-	if own {
-		a.mu.Lock()
-		defer a.mu.Unlock()
-		t = a.newTx(nil)
-	}
 	if reqID != "" {
-		if a.txReq(t, reqID) == nil {
-			return "", &Error{Code: CodeNotFound, Err: errors.New("request already accepted")}
-		}
 		t.reqs[reqID] = nil
 	}
 	t.conns[c.ID], t.queues[q.Key] = c, q
 	t.ratchet[c.ID] = true
-	t.after = append(t.after, func() { a.subscribed[q.Key] = true })
-	a.relay(l.Server)
+	t.a.relay(l.Server)
 	for _, it := range out {
-		a.addOut(t, it)
-	}
-	if own {
-		return c.ID, a.commit(ctx, t)
+		t.addOut(it)
 	}
 	return c.ID, nil
 }
@@ -207,12 +175,12 @@ func sealFirst(r *ratchet.Ratchet, m *envelope.AgentMessage, hello ratchet.Joine
 
 // joinAddress makes our own invitation (allowed automatically with
 // connInfo) and sends it as a request to the address.
-func (a *Agent) joinAddress(ctx context.Context, t *tx, l *link.Link, connInfo []byte) (string, error) {
+func (t *Tx) joinAddress(l *link.Link, connInfo []byte) (string, error) {
 	spub, spriv, err := envelope.GenerateKey()
 	if err != nil {
 		return "", err
 	}
-	c, q, err := a.prepareCreate(ctx, link.Invitation)
+	c, q, err := t.prepareCreate(link.Invitation)
 	if err != nil {
 		return "", err
 	}
@@ -229,19 +197,8 @@ func (a *Agent) joinAddress(ctx context.Context, t *tx, l *link.Link, connInfo [
 	if err != nil {
 		return "", wrap(CodeLargeMsg, err)
 	}
-	own := t == nil
-	if own {
-		a.mu.Lock()
-		defer a.mu.Unlock()
-		t = a.newTx(nil)
-	}
-	a.addCreated(t, c, q)
-	a.relay(l.Server)
-	a.addOut(t, &outItem{ConnID: c.ID, Kind: outEnv, Server: l.Server, SenderID: l.SenderID, Body: env, Sealed: true})
-	if own {
-		return c.ID, a.commit(ctx, t)
-	}
+	t.addCreated(c, q)
+	t.a.relay(l.Server)
+	t.addOut(&outItem{ConnID: c.ID, Kind: outEnv, Server: l.Server, SenderID: l.SenderID, Body: env, Sealed: true})
 	return c.ID, nil
 }
-
-var errNoConf = errors.New("no such confirmation")

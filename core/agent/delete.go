@@ -1,62 +1,84 @@
 package agent
 
-import "context"
-
-// Delete deletes the connection: its receive queue on the relay, then all
-// its state (outbox included). A Deleted event follows; no other events
-// come for it.
-func (a *Agent) Delete(ctx context.Context, connID string) error {
-	if err := a.checkStarted(); err != nil {
-		return err
-	}
-	a.mu.Lock()
-	c := a.conns[connID]
-	var q *queue
-	if c != nil {
-		q = a.queues[c.RcvQueue]
-	}
-	a.mu.Unlock()
+// DeleteConnection deletes a connection in this transaction: its receive
+// queue is deleted on the relay (an outbox entry, retried until done),
+// and a Deleted event follows, in this transaction or — with drain, when
+// the connection has messages queued that it can still send — once they
+// have left (or failed). Without drain (or when they can never leave: the
+// connection was never made), what is queued is dropped. The connection
+// takes nothing new meanwhile.
+func (t *Tx) DeleteConnection(connID string, drain bool) error {
+	c := t.conn(connID)
 	if c == nil {
 		return &Error{Code: CodeNotFound}
 	}
-	if q != nil {
-		err := a.relay(q.Q.Server).c.Delete(ctx, q.Q)
-		if code, perm := permanent(err); err != nil && !(perm && code == "AUTH") {
-			return wrap(CodeRelay, err)
-		}
+	t.deleteQueue(c)
+	if drain && c.canSeal() && t.hasMessages(c.ID) {
+		c.Deleting = true
+		return nil
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.conns[connID] == nil {
-		return &Error{Code: CodeNotFound}
+	t.finishDelete(c)
+	return nil
+}
+
+// deleteQueue queues the DEL of c's receive queue and forgets it.
+func (t *Tx) deleteQueue(c *conn) {
+	q := t.queue(c.RcvQueue)
+	if q == nil {
+		return
 	}
-	t := a.newTx(nil)
-	t.b.Delete(bConn, connID)
-	t.b.Delete(bRatchet, connID)
-	if q != nil {
-		t.b.Delete(bQueue, q.Key)
-	}
-	for _, it := range a.outbox[connID] {
-		a.removeOut(t, it)
-	}
-	for w := range a.sent[connID] {
-		t.b.Delete(bSent, sentKey(connID, w))
-	}
-	for id, r := range a.reqs {
-		if r.ConnID == connID {
+	del := q.Q
+	t.addOut(&outItem{ConnID: "del:" + c.ID, Kind: outDelete, Server: del.Server, Del: &del})
+	delete(t.queues, q.Key)
+	t.Del(bQueue, q.Key)
+	a, k := t.a, q.Key
+	t.after = append(t.after, func() {
+		delete(a.queues, k)
+		delete(a.subscribed, k)
+	})
+	c.RcvQueue = ""
+	for id, r := range t.a.reqs {
+		if r.ConnID == c.ID {
 			t.reqs[id] = nil
 		}
 	}
-	if err := a.commit(ctx, t); err != nil {
-		return err
+}
+
+func (t *Tx) hasMessages(connID string) bool {
+	for _, it := range t.pendingOut(connID) {
+		if it.Kind == outMsg {
+			return true
+		}
 	}
-	delete(a.conns, connID)
-	delete(a.sent, connID)
-	if q != nil {
-		delete(a.queues, q.Key)
-		delete(a.subscribed, q.Key)
+	return false
+}
+
+// finishDelete drops everything of c and raises Deleted.
+func (t *Tx) finishDelete(c *conn) {
+	for _, it := range t.pendingOut(c.ID) {
+		if it.Job != "" && !it.Sealed {
+			t.jobDone(it.Job, c.ID)
+		}
+		t.removeOut(it)
 	}
-	a.updateStats()
-	a.work.push(work{kind: wDeleted, connID: connID})
+	a, id := t.a, c.ID
+	for w := range a.sent[id] {
+		t.Del(bSent, sentKey(id, w))
+	}
+	t.Del(bConn, id)
+	t.Del(bRatchet, id)
+	t.gone[id] = true
+	t.after = append(t.after, func() {
+		delete(a.conns, id)
+		delete(a.sent, id)
+	})
+	t.raise(Deleted{ConnID: id})
+}
+
+// finishDeleting completes a drained deletion once c has no message left.
+func (t *Tx) finishDeleting(c *conn) []Event {
+	if c.Deleting && !t.hasMessages(c.ID) {
+		t.finishDelete(c)
+	}
 	return nil
 }

@@ -7,16 +7,16 @@ import (
 
 // Stable error codes.
 const (
-	CodeBadLink     = "BAD_LINK"     // a link did not parse (see core/agent/link)
-	CodeNotFound    = "NOT_FOUND"    // unknown connection, confirmation or request
-	CodeBadState    = "BAD_STATE"    // the connection cannot do this now
-	CodeLargeMsg    = "LARGE_MSG"    // body above MaxMessage
-	CodeNoRelay     = "NO_RELAY"     // Config.Relays is empty
-	CodeNotInTx     = "NOT_IN_TX"    // a ...Tx method outside the Handler's batch
-	CodeNotStarted  = "NOT_STARTED"  // Start was not called (or Close was)
-	CodeRelay       = "RELAY"        // the relay refused (wrapped cause)
-	CodeStore       = "STORE"        // the store failed (wrapped cause)
-	CodeBadEnvelope = "BAD_ENVELOPE" // internal encoding failure
+	CodeBadLink      = "BAD_LINK"      // a link did not parse (see core/agent/link)
+	CodeNotFound     = "NOT_FOUND"     // unknown connection, confirmation or request
+	CodeBadState     = "BAD_STATE"     // the connection cannot do this now
+	CodeLargeMsg     = "LARGE_MSG"     // body above MaxMessage
+	CodeNoRelay      = "NO_RELAY"      // Config.Relays is empty
+	CodeNotConnected = "NOT_CONNECTED" // the relay is not reachable for a call that needs it
+	CodeNotStarted   = "NOT_STARTED"   // Start was not called (or Close was)
+	CodeRelay        = "RELAY"         // the relay refused (wrapped cause)
+	CodeStore        = "STORE"         // the store failed (wrapped cause)
+	CodeBadEnvelope  = "BAD_ENVELOPE"  // internal encoding failure
 )
 
 // Error is the typed error of the agent.

@@ -29,16 +29,20 @@ type Message struct {
 	Body   []byte
 }
 
-// Sent: the relay accepted message MsgNum (as returned by Send).
+// Sent: the relay accepted message MsgNum (as returned by Send; for
+// SendMany, numbered when sealed). Tag is the sender's SendOptions.Tag.
 type Sent struct {
 	ConnID string
 	MsgNum uint64
+	Tag    string
 }
 
-// Delivered: the peer's agent received message MsgNum (receipt).
+// Delivered: the peer's agent received message MsgNum (receipt). Never
+// comes for a message sent with SendOptions.NoReceipt.
 type Delivered struct {
 	ConnID string
 	MsgNum uint64
+	Tag    string
 }
 
 // SendFailed: the relay permanently refused message MsgNum (0 for a
@@ -46,6 +50,7 @@ type Delivered struct {
 type SendFailed struct {
 	ConnID string
 	MsgNum uint64
+	Tag    string
 	Code   string
 }
 
@@ -73,7 +78,8 @@ type RelayUp struct{ Server string }
 // RelayDown: see RelayUp.
 type RelayDown struct{ Server string }
 
-// Deleted: the connection was deleted; no more events for it.
+// Deleted: the connection was deleted (Tx.DeleteConnection; with drain,
+// once what was queued has left); no more events for it.
 type Deleted struct{ ConnID string }
 
 // HandlerFailed: the handler panicked on Event. Nothing it wrote for

@@ -49,11 +49,11 @@ func init() {
 // recordFailed writes ev as failed in t's batch (with the agent's state
 // change for the event, so it is kept exactly when the event is
 // consumed) and returns the report for the handler.
-func (a *Agent) recordFailed(t *tx, ev Event, reason string) HandlerFailed {
+func (a *Agent) recordFailed(t *Tx, ev Event, reason string) HandlerFailed {
 	now := time.Now().UTC()
 	id := fmt.Sprintf("%016x-%s", now.UnixNano(), randomID())
 	rec := failedRec{Type: reflect.TypeOf(ev).Name(), Event: mustJSON(ev), Reason: reason, At: now}
-	t.b.Put(bFailed, id, mustJSON(rec))
+	t.Put(bFailed, id, mustJSON(rec))
 	a.logf("agent: handler panicked on %s (kept as failed event %s): %s", rec.Type, id, reason)
 	return HandlerFailed{ID: id, ConnID: eventConnID(ev), Event: ev, Reason: reason}
 }

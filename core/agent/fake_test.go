@@ -6,6 +6,10 @@ import (
 	"crypto/rand"
 	"errors"
 	"sync"
+	"time"
+
+	"github.com/sxweb/sxweb/core/fifo"
+	"github.com/sxweb/sxweb/core/relayclient"
 )
 
 // fakeNet is an in-memory relay network with the relay semantics the agent
@@ -39,7 +43,7 @@ type fmsg struct{ id, body []byte }
 type fakeClient struct {
 	net    *fakeNet
 	server string
-	events chan RelayEvent
+	events *fifo.Queue[relayclient.Event]
 }
 
 var errFakeDown = errors.New("fake relay: not connected")
@@ -58,7 +62,7 @@ func (n *fakeNet) srv(server string) *fakeServer {
 func (n *fakeNet) client(server string) RelayClient {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	c := &fakeClient{net: n, server: server, events: make(chan RelayEvent, 100000)}
+	c := &fakeClient{net: n, server: server, events: fifo.New[relayclient.Event](100000)}
 	s := n.srv(server)
 	s.clients = append(s.clients, c)
 	return c
@@ -71,12 +75,12 @@ func (n *fakeNet) setDown(server string, down bool) {
 	defer n.mu.Unlock()
 	s := n.srv(server)
 	s.down = down
-	kind := RelayConnDown
-	if !down {
-		kind = RelayConnUp
-	}
 	for _, c := range s.clients {
-		c.events <- RelayEvent{Kind: kind}
+		if down {
+			c.events.Push(relayclient.Down{Server: server})
+		} else {
+			c.events.Push(relayclient.Up{Server: server})
+		}
 	}
 	for _, q := range s.queues {
 		q.pending = false
@@ -94,7 +98,7 @@ func (n *fakeNet) deliver(s *fakeServer, q *fq) {
 	if n.tamper != nil {
 		body = n.tamper(body)
 	}
-	q.sub.events <- RelayEvent{Kind: RelayMsg, RecipientID: q.rid, MsgID: m.id, Body: body}
+	q.sub.events.Push(relayclient.Message{RecipientID: q.rid, MsgID: m.id, Body: body})
 }
 
 func randBytes(n int) []byte {
@@ -103,7 +107,23 @@ func randBytes(n int) []byte {
 	return b
 }
 
-func (c *fakeClient) Events() <-chan RelayEvent { return c.events }
+func (c *fakeClient) Events() *fifo.Queue[relayclient.Event] { return c.events }
+
+func (c *fakeClient) WaitConnected(ctx context.Context) error {
+	for {
+		c.net.mu.Lock()
+		down := c.net.srv(c.server).down
+		c.net.mu.Unlock()
+		if !down {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return relayclient.ErrNotConnected
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+}
 
 func (c *fakeClient) op(f func(s *fakeServer) error) error {
 	c.net.mu.Lock()
@@ -139,11 +159,11 @@ func (c *fakeClient) Subscribe(_ context.Context, qs []Queue) []error {
 		for i, q := range qs {
 			f := s.queues[string(q.RecipientID)]
 			if f == nil {
-				errs[i] = &RelayError{Code: "AUTH"}
+				errs[i] = relayclient.ErrAuth
 				continue
 			}
 			if f.sub != nil && f.sub != c {
-				f.sub.events <- RelayEvent{Kind: RelayEnd, RecipientID: f.rid}
+				f.sub.events.Push(relayclient.End{RecipientID: f.rid})
 			}
 			f.sub, f.pending = c, false
 			c.net.deliver(s, f)
@@ -162,10 +182,10 @@ func (c *fakeClient) Ack(_ context.Context, q Queue, msgID []byte) error {
 	return c.op(func(s *fakeServer) error {
 		f := s.queues[string(q.RecipientID)]
 		if f == nil {
-			return &RelayError{Code: "AUTH"}
+			return relayclient.ErrAuth
 		}
 		if !f.pending || len(f.msgs) == 0 || !bytes.Equal(f.msgs[0].id, msgID) {
-			return &RelayError{Code: "NO_MSG"}
+			return relayclient.ErrNoMsg
 		}
 		f.msgs, f.pending = f.msgs[1:], false
 		c.net.deliver(s, f)
@@ -177,7 +197,7 @@ func (c *fakeClient) Secure(_ context.Context, sid, key []byte) error {
 	return c.op(func(s *fakeServer) error {
 		f := s.senders[string(sid)]
 		if f == nil || f.sndKey != nil && !bytes.Equal(f.sndKey, key) {
-			return &RelayError{Code: "AUTH"}
+			return relayclient.ErrAuth
 		}
 		f.sndKey = key
 		return nil
@@ -188,7 +208,7 @@ func (c *fakeClient) Send(_ context.Context, sid, key, body []byte) error {
 	return c.op(func(s *fakeServer) error {
 		f := s.senders[string(sid)]
 		if f == nil || !bytes.Equal(f.sndKey, key) {
-			return &RelayError{Code: "AUTH"}
+			return relayclient.ErrAuth
 		}
 		c.net.msgSeq++
 		f.msgs = append(f.msgs, fmsg{id: randBytes(8), body: append([]byte{}, body...)})
@@ -201,7 +221,7 @@ func (c *fakeClient) Delete(_ context.Context, q Queue) error {
 	return c.op(func(s *fakeServer) error {
 		f := s.queues[string(q.RecipientID)]
 		if f == nil {
-			return &RelayError{Code: "AUTH"}
+			return relayclient.ErrAuth
 		}
 		delete(s.queues, string(f.rid))
 		delete(s.senders, string(f.sid))

@@ -1,17 +1,15 @@
 package agent
 
 import (
-	"context"
 	"errors"
 
 	"github.com/sxweb/sxweb/core/agent/envelope"
 	"github.com/sxweb/sxweb/core/crypto/ratchet"
-	"github.com/sxweb/sxweb/core/store"
 )
 
 // receiveConfirmation handles the joiner's confirmation on our invitation
 // queue: key agreement, its reply queue and connInfo.
-func (a *Agent) receiveConfirmation(t *tx, c *conn, q *queue, env *envelope.Envelope) ([]Event, error) {
+func (a *Agent) receiveConfirmation(t *Tx, c *conn, q *queue, env *envelope.Envelope) ([]Event, error) {
 	if env.SenderKey == nil {
 		return nil, errors.New("confirmation without sender key")
 	}
@@ -60,44 +58,22 @@ func (a *Agent) receiveConfirmation(t *tx, c *conn, q *queue, env *envelope.Enve
 	c.Snd = &sndQueue{Server: m.Reply.Server, SenderID: m.Reply.SenderID, AuthKey: randomKey(),
 		E2EPriv: spriv, E2EPub: spub, E2EPeer: m.Reply.E2EKey}
 	if c.AutoAllow {
-		return nil, a.allow(t, c, c.ConfID, c.OwnInfo)
+		return nil, t.allow(c, c.ConfID, c.OwnInfo)
 	}
 	return []Event{Confirmation{ConnID: c.ID, ConfID: c.ConfID, ConnInfo: m.Body}}, nil
 }
 
 // Allow accepts a Confirmation: it secures the joiner's reply queue and
 // sends our connInfo there. Connected follows when the relay accepts it.
-func (a *Agent) Allow(ctx context.Context, connID, confID string, connInfo []byte) error {
-	if err := a.checkStarted(); err != nil {
-		return err
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	t := a.newTx(nil)
-	c := a.txConn(t, connID)
+func (t *Tx) Allow(connID, confID string, connInfo []byte) error {
+	c := t.conn(connID)
 	if c == nil {
 		return &Error{Code: CodeNotFound}
 	}
-	if err := a.allow(t, c, confID, connInfo); err != nil {
-		return err
-	}
-	return a.commit(ctx, t)
+	return t.allow(c, confID, connInfo)
 }
 
-// AllowTx is Allow inside a Handler, committed with its batch.
-func (a *Agent) AllowTx(b *store.Batch, connID, confID string, connInfo []byte) error {
-	t, err := a.inTx(b)
-	if err != nil {
-		return err
-	}
-	c := a.txConn(t, connID)
-	if c == nil {
-		return &Error{Code: CodeNotFound}
-	}
-	return a.allow(t, c, confID, connInfo)
-}
-
-func (a *Agent) allow(t *tx, c *conn, confID string, connInfo []byte) error {
+func (t *Tx) allow(c *conn, confID string, connInfo []byte) error {
 	if c.State != stConfirmed || c.ConfID != confID || confID == "" {
 		if c.ConfID != confID {
 			return &Error{Code: CodeNotFound, Err: errNoConf}
@@ -109,35 +85,23 @@ func (a *Agent) allow(t *tx, c *conn, confID string, connInfo []byte) error {
 	}
 	c.State, c.ConfID, c.OwnInfo = stAllowed, "", nil
 	s := c.Snd
-	a.relay(s.Server)
-	a.addOut(t, &outItem{ConnID: c.ID, Kind: outSecure, Server: s.Server, SenderID: s.SenderID, AuthKey: s.AuthKey})
-	a.addOut(t, &outItem{ConnID: c.ID, Kind: outInfo, Body: connInfo})
-	return nil
+	t.a.relay(s.Server)
+	t.addOut(&outItem{ConnID: c.ID, Kind: outSecure, Server: s.Server, SenderID: s.SenderID, AuthKey: s.AuthKey})
+	info := &outItem{ConnID: c.ID, Kind: outInfo, Body: connInfo}
+	t.addOut(info)
+	// Messages queued while pending may be sealed now (after the info).
+	return t.sealQueued(c)
 }
 
-// AcceptRequest accepts a Request on a contact address: it joins the
-// requester's invitation with connInfo and returns the new connection.
-func (a *Agent) AcceptRequest(ctx context.Context, addressConnID, reqID string, connInfo []byte) (string, error) {
-	a.mu.Lock()
-	r := a.reqs[reqID]
-	a.mu.Unlock()
+// AcceptRequest accepts a Request on a contact address (also one
+// delivered in this same transaction): it joins the requester's
+// invitation with connInfo and returns the new connection.
+func (t *Tx) AcceptRequest(addressConnID, reqID string, connInfo []byte) (string, error) {
+	r := t.req(reqID)
 	if r == nil || r.ConnID != addressConnID {
 		return "", &Error{Code: CodeNotFound}
 	}
-	id, err := a.join(ctx, nil, r.Link, connInfo, reqID)
-	return id, err
+	return t.join(r.Link, connInfo, reqID)
 }
 
-// AcceptRequestTx is AcceptRequest inside a Handler (also for a Request
-// delivered in this same batch). It creates a queue on the relay.
-func (a *Agent) AcceptRequestTx(b *store.Batch, addressConnID, reqID string, connInfo []byte) (string, error) {
-	t, err := a.inTx(b)
-	if err != nil {
-		return "", err
-	}
-	r := a.txReq(t, reqID)
-	if r == nil || r.ConnID != addressConnID {
-		return "", &Error{Code: CodeNotFound}
-	}
-	return a.join(a.ctx, t, r.Link, connInfo, reqID)
-}
+var errNoConf = errors.New("no such confirmation")

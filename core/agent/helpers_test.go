@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sxweb/sxweb/core/store"
 	"github.com/sxweb/sxweb/core/store/memstore"
 )
 
@@ -23,7 +22,7 @@ type party struct {
 	mu     sync.Mutex
 	log    []Event // every event, in order
 	// hook, when set, runs inside the handler (may use the ...Tx methods).
-	hook func(ev Event, b *store.Batch) error
+	hook func(ev Event, tx *Tx) error
 }
 
 func newParty(t testing.TB, name, relay string, mk func(string) RelayClient) *party {
@@ -39,19 +38,21 @@ func (p *party) start() {
 	if err != nil {
 		p.t.Fatal(err)
 	}
-	a.SetHandler(func(ctx context.Context, ev Event, b *store.Batch) error {
+	a.SetHandler(func(tx *Tx, ev Event) error {
 		p.mu.Lock()
 		hook := p.hook
 		p.mu.Unlock()
 		if hook != nil {
-			if err := hook(ev, b); err != nil {
+			if err := hook(ev, tx); err != nil {
 				return err
 			}
 		}
-		p.mu.Lock()
-		p.log = append(p.log, ev)
-		p.mu.Unlock()
-		p.events <- ev
+		tx.OnCommit(func() { // an attempt that does not commit is run again
+			p.mu.Lock()
+			p.log = append(p.log, ev)
+			p.mu.Unlock()
+			p.events <- ev
+		})
 		return nil
 	})
 	if err := a.Start(context.Background()); err != nil {
@@ -61,7 +62,7 @@ func (p *party) start() {
 	p.t.Cleanup(func() { a.Close() })
 }
 
-func (p *party) setHook(h func(ev Event, b *store.Batch) error) {
+func (p *party) setHook(h func(ev Event, tx *Tx) error) {
 	p.mu.Lock()
 	p.hook = h
 	p.mu.Unlock()
@@ -156,9 +157,9 @@ func joinAddress(t testing.TB, inv, j *party) (addr, lnk, jc string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	inv.setHook(func(ev Event, b *store.Batch) error {
+	inv.setHook(func(ev Event, tx *Tx) error {
 		if r, ok := ev.(Request); ok {
-			_, err := inv.a.AcceptRequestTx(b, r.ConnID, r.ReqID, []byte(inv.name))
+			_, err := tx.AcceptRequest(r.ConnID, r.ReqID, []byte(inv.name))
 			return err
 		}
 		return nil
@@ -214,5 +215,17 @@ func expectMessages(t testing.TB, p *party, connID, from string, n int) {
 		if m.ConnID != connID || string(m.Body) != fmt.Sprintf("%s %d", from, i) {
 			t.Fatalf("%s: message %d is %q on %s", p.name, i, m.Body, m.ConnID)
 		}
+	}
+}
+
+// waitFor polls cond until it holds (a limit against hangs, not a timing).
+func waitFor(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(waitLimit)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(2 * time.Millisecond)
 	}
 }

@@ -14,8 +14,8 @@ import (
 // realClient is the production relay client over a native WebSocket,
 // with short reconnect backoff for tests.
 func realClient(server string) RelayClient {
-	return NewRelayClient(relayclient.New(server, wsdial.Dial,
-		relayclient.Options{MinBackoff: 20 * time.Millisecond, MaxBackoff: 300 * time.Millisecond}))
+	return relayclient.New(server, wsdial.Dial,
+		relayclient.Options{MinBackoff: 20 * time.Millisecond, MaxBackoff: 300 * time.Millisecond})
 }
 
 // killDuring kill -9s and restarts the relay process each time p has

@@ -2,164 +2,98 @@ package agent
 
 import (
 	"context"
-	"encoding/binary"
-	"sync"
 	"time"
-
-	"github.com/sxweb/sxweb/core/agent/envelope"
-	"github.com/sxweb/sxweb/core/crypto/ratchet"
-	"github.com/sxweb/sxweb/core/store"
 )
 
-// MaxMessage is the largest application body (and connInfo) Send accepts.
-const MaxMessage = 13 * 1024
+// The outbox of each relay is worked by two goroutines: the dispatcher
+// hands due entries to the relay client (the first one of each
+// connection, so a connection's messages go in order; up to maxInflight at
+// once, pipelined by the client into few frames), and the completer
+// applies their results: every result that has arrived is applied in one
+// transaction (one commit for a burst of SEND responses).
 
-// MaxMessage returns the largest body Send and SendTx accept (the constant
-// MaxMessage): the chat layer sizes its bodies by it.
-func (a *Agent) MaxMessage() int { return MaxMessage }
+// maxInflight bounds the entries one relay has in flight at once (each of
+// a different connection).
+const maxInflight = 1024
 
-// Send queues body on the connection and returns its message number. The
-// message is persisted before this returns and goes out, in order, once
-// the connection is connected; Sent and Delivered events follow.
-func (a *Agent) Send(ctx context.Context, connID string, body []byte) (uint64, error) {
-	if err := a.checkStarted(); err != nil {
-		return 0, err
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	t := a.newTx(nil)
-	n, err := a.send(t, connID, body)
-	if err != nil {
-		return 0, err
-	}
-	return n, a.commit(ctx, t)
+// result is the relay's answer to one outbox entry.
+type result struct {
+	it  *outItem
+	err error
 }
 
-// SendTx is Send inside a Handler, committed with the handler's batch.
-func (a *Agent) SendTx(b *store.Batch, connID string, body []byte) (uint64, error) {
-	t, err := a.inTx(b)
-	if err != nil {
-		return 0, err
-	}
-	return a.send(t, connID, body)
-}
-
-func (a *Agent) send(t *tx, connID string, body []byte) (uint64, error) {
-	if len(body) > MaxMessage {
-		return 0, &Error{Code: CodeLargeMsg}
-	}
-	c := a.txConn(t, connID)
-	if c == nil {
-		return 0, &Error{Code: CodeNotFound}
-	}
-	if c.Role == roleAddress {
-		return 0, errf(CodeBadState, "a contact address cannot send")
-	}
-	c.NextAPI++
-	a.addOut(t, &outItem{ConnID: c.ID, Kind: outMsg, API: c.NextAPI, Body: body})
-	return c.NextAPI, nil
-}
-
-// worker sends the outbox entries that go to one relay: per connection
-// strictly in order, each retried with backoff until the relay accepts.
-func (a *Agent) worker(r *relay) {
+// dispatchLoop sends the due entries of one relay.
+func (a *Agent) dispatchLoop(r *relay) {
 	defer a.wg.Done()
+	sem := make(chan struct{}, maxInflight)
 	for {
-		items, wait := a.nextOut(r.server)
-		if len(items) == 0 {
-			timer := time.NewTimer(wait)
-			select {
-			case <-a.ctx.Done():
-				timer.Stop()
-				return
-			case <-r.kick:
-			case <-timer.C:
-			}
-			timer.Stop()
-			continue
-		}
-		var wg sync.WaitGroup
-		for _, it := range items { // different connections: concurrent
-			wg.Add(1)
+		items, wait := a.nextOut(r.server, maxInflight-len(sem))
+		for _, it := range items {
+			sem <- struct{}{}
 			go func() {
-				defer wg.Done()
-				a.transmitted(it, a.transmit(r, it))
+				err := a.transmit(r, it)
+				<-sem
+				_ = r.results.Push(result{it: it, err: err}) // room for every entry in flight
 			}()
 		}
-		wg.Wait()
+		if len(items) > 0 {
+			continue
+		}
+		timer := time.NewTimer(wait)
+		select {
+		case <-a.ctx.Done():
+			timer.Stop()
+			return
+		case <-r.kick:
+		case <-timer.C:
+		}
+		timer.Stop()
 	}
 }
-
-// maxInflight bounds the items one relay worker has in flight at once
-// (each of a different connection).
-const maxInflight = 64
 
 func (a *Agent) transmit(r *relay, it *outItem) error {
 	ctx, cancel := context.WithTimeout(a.ctx, 30*time.Second)
 	defer cancel()
-	if it.Kind == outSecure {
+	switch it.Kind {
+	case outSecure:
 		err := r.c.Secure(ctx, it.SenderID, it.AuthKey)
 		if code, perm := permanent(err); perm && code == "AUTH" && it.attempts > 0 {
 			return nil // secured by our earlier attempt whose answer was lost
+		}
+		return err
+	case outDelete:
+		err := r.c.Delete(ctx, *it.Del)
+		if code, perm := permanent(err); perm && code == "AUTH" {
+			return nil // gone already (an earlier attempt, or expired)
 		}
 		return err
 	}
 	return r.c.Send(ctx, it.SenderID, it.AuthKey, it.Body)
 }
 
-func (a *Agent) transmitted(it *outItem, err error) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	it.inflight = false
-	if err == nil {
-		it.sent = true
-		a.work.push(work{kind: wSent, item: it})
-		return
-	}
-	if code, perm := permanent(err); perm {
-		it.sent = true
-		a.work.push(work{kind: wFailed, item: it, code: code})
-		return
-	}
-	it.attempts++
-	backoff := a.cfg.RetryMin << min(it.attempts, 16)
-	it.retryAt = time.Now().Add(min(backoff, a.cfg.RetryMax))
-	a.logf("agent: send to %s failed (attempt %d): %v", it.Server, it.attempts, err)
-}
-
-// nextOut picks the entries due for server: the first unsent entry of
-// each connection, if it is due. It seals message entries (ratchet step
-// committed with the ciphertext) before handing them out.
-func (a *Agent) nextOut(server string) ([]*outItem, time.Duration) {
+// nextOut picks up to max due entries for server: the first entry of each
+// connection, if it is sealed (or needs no sealing) and due. a.mu taken.
+func (a *Agent) nextOut(server string, max int) ([]*outItem, time.Duration) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	now, wait := time.Now(), time.Hour
 	var out []*outItem
 	for id, list := range a.outbox {
-		if len(out) == maxInflight {
+		if len(out) >= max {
 			break
 		}
-		it := firstUnsent(list)
-		if it == nil || it.inflight {
+		it := list[0]
+		if it.inflight || it.needsSeal() || a.target(id, it) != server {
 			continue
 		}
-		c := a.conns[id]
-		if c == nil || !a.ready(c, it) || a.target(c, it) != server {
-			continue
+		if it.Kind == outMsg || it.Kind == outRcpt {
+			if c := a.conns[id]; c == nil || c.Snd == nil {
+				continue // deleted meanwhile: dropped by the deletion
+			}
 		}
 		if d := it.retryAt.Sub(now); d > 0 {
 			wait = min(wait, d)
 			continue
-		}
-		if !it.Sealed && it.Kind != outSecure {
-			if err := a.seal(c, it); err != nil {
-				a.logf("agent: sealing for %s: %v", id, err)
-				it.retryAt = now.Add(a.cfg.RetryMax)
-				continue
-			}
-			if it.done {
-				continue // receipts already went with another message
-			}
 		}
 		it.inflight = true
 		out = append(out, it)
@@ -167,135 +101,142 @@ func (a *Agent) nextOut(server string) ([]*outItem, time.Duration) {
 	return out, wait
 }
 
-func firstUnsent(list []*outItem) *outItem {
-	for _, it := range list {
-		if !it.sent {
-			return it
-		}
-	}
-	return nil
-}
-
-// ready: handshake entries go at once; messages wait for the connection.
-func (a *Agent) ready(c *conn, it *outItem) bool {
-	switch it.Kind {
-	case outSecure, outEnv:
-		return true
-	case outInfo:
-		return c.Snd != nil
-	}
-	return it.Sealed || c.Snd != nil && (c.State == stConnected || c.State == stAllowed)
-}
-
-func (a *Agent) target(c *conn, it *outItem) string {
+func (a *Agent) target(connID string, it *outItem) string {
 	if it.Server != "" {
 		return it.Server
 	}
-	return c.Snd.Server
+	if c := a.conns[connID]; c != nil && c.Snd != nil {
+		return c.Snd.Server
+	}
+	return ""
 }
 
-// seal encrypts a message entry and commits the ciphertext with the
-// ratchet state, so a retry after a crash sends identical bytes.
-func (a *Agent) seal(c0 *conn, it *outItem) error {
-	t := a.newTx(nil)
-	c := a.txConn(t, c0.ID)
-	if it.Kind == outRcpt && len(c.Rcpts) == 0 {
-		a.removeOut(t, it)
-		return a.commit(a.ctx, t)
+// completeLoop applies the results of one relay's transmissions.
+func (a *Agent) completeLoop(r *relay) {
+	defer a.wg.Done()
+	for {
+		rs, err := r.results.PopBatch(a.ctx, 0)
+		if err != nil {
+			return
+		}
+		a.complete(rs)
+		select {
+		case r.kick <- struct{}{}:
+		default:
+		}
 	}
-	kind := map[string]byte{outInfo: envelope.KindInfo, outMsg: envelope.KindMessage, outRcpt: envelope.KindReceipt}[it.Kind]
-	rc := c.Rcpts
-	if len(rc) > maxRcptRanges {
-		rc = rc[:maxRcptRanges]
-	}
-	m := &envelope.AgentMessage{MsgNum: c.SndWire + 1, PrevHash: c.SndHash, Kind: kind, Receipts: rc, Body: it.Body}
-	pt, err := m.Encode()
-	if err != nil {
-		return err
-	}
-	r := new(ratchet.Ratchet)
-	if err := r.UnmarshalBinary(c.Ratchet); err != nil {
-		return err
-	}
-	ct, err := r.Encrypt(pt, ratchetAD)
-	if err != nil {
-		return err
-	}
-	st, err := r.MarshalBinary()
-	if err != nil {
-		return err
-	}
-	env, err := a.sealEnvelope(c, ct)
-	if err != nil {
-		return err
-	}
-	t.setRatchet(c, st)
-	c.SndWire, c.SndHash, c.Rcpts = m.MsgNum, envelope.Hash(pt), c.Rcpts[len(rc):]
-	if it.Kind == outMsg {
-		t.b.Put(bSent, sentKey(c.ID, m.MsgNum), binary.BigEndian.AppendUint64(nil, it.API))
-		t.after = append(t.after, func() { a.sentMap(c.ID)[m.MsgNum] = it.API })
-	}
-	n := *it
-	n.Body, n.Sealed, n.Wire = env, true, m.MsgNum
-	n.Server, n.SenderID, n.AuthKey = c.Snd.Server, c.Snd.SenderID, c.Snd.AuthKey
-	t.b.Put(bOutbox, n.key(), mustJSON(&n))
-	t.after = append(t.after, func() {
-		it.Body, it.Sealed, it.Wire, it.Server, it.SenderID, it.AuthKey = n.Body, true, n.Wire, n.Server, n.SenderID, n.AuthKey
-	})
-	return a.commit(a.ctx, t)
 }
 
-// sealEnvelope boxes a ratchet message for the peer's queue; the first
-// message on the queue carries our public key.
-func (a *Agent) sealEnvelope(c *conn, ct []byte) ([]byte, error) {
-	inner, err := (&envelope.Inner{Tag: envelope.InnerMessage, Body: ct}).Encode()
-	if err != nil {
-		return nil, err
+// complete applies a batch of results: retries are scheduled, the rest
+// (accepted, or refused for good) are applied in one transaction.
+func (a *Agent) complete(rs []result) {
+	var final []result
+	a.mu.Lock()
+	for _, r := range rs {
+		if r.err == nil {
+			final = append(final, r)
+			continue
+		}
+		if _, perm := permanent(r.err); perm {
+			final = append(final, r)
+			continue
+		}
+		it := r.it
+		it.inflight = false
+		it.attempts++
+		backoff := a.cfg.RetryMin << min(it.attempts, 16)
+		it.retryAt = time.Now().Add(min(backoff, a.cfg.RetryMax))
+		a.logf("agent: send to %s failed (attempt %d): %v", it.Server, it.attempts, r.err)
 	}
-	k, err := a.sharedKey(c.Snd.E2EPriv, c.Snd.E2EPeer)
-	if err != nil {
-		return nil, err
+	a.mu.Unlock()
+	if len(final) == 0 {
+		return
 	}
-	var key []byte
-	if c.SndWire == 0 {
-		key = c.Snd.E2EPub
+	delay := a.cfg.RetryMin
+	for {
+		err := a.transact(a.ctx, func(t *Tx) error {
+			for _, r := range final {
+				var evs []Event
+				if code, perm := permanent(r.err); perm {
+					evs = t.completeFailed(r.it, code)
+				} else {
+					evs = t.completeSent(r.it)
+				}
+				for _, ev := range evs {
+					if err := t.handle(ev); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		})
+		if err == nil || a.ctx.Err() != nil {
+			return
+		}
+		a.logf("agent: applying send results failed, retrying in %v: %v", delay, err)
+		select {
+		case <-a.ctx.Done():
+			return
+		case <-time.After(delay):
+		}
+		delay = min(delay*2, a.cfg.RetryMax)
 	}
-	return envelope.Seal(k, key, inner)
 }
 
-// completeSent removes an accepted entry and reports it (a.mu held).
-func (a *Agent) completeSent(t *tx, it *outItem) []Event {
-	if it.done {
+// completeSent removes an accepted entry and reports it.
+func (t *Tx) completeSent(it *outItem) []Event {
+	if it.done || t.removed[it] {
 		return nil
 	}
-	a.removeOut(t, it)
-	c := a.txConn(t, it.ConnID)
+	t.removeOut(t.inflightDone(it))
+	if it.Kind == outDelete {
+		return nil
+	}
+	c := t.conn(it.ConnID)
 	if c == nil {
 		return nil
 	}
+	var evs []Event
 	switch it.Kind {
 	case outMsg:
-		return []Event{Sent{ConnID: c.ID, MsgNum: it.API}}
+		evs = append(evs, Sent{ConnID: c.ID, MsgNum: it.API, Tag: it.Tag})
 	case outInfo:
 		if c.State == stAllowed {
 			c.State = stConnected
 			t.kick = true
-			return []Event{Connected{ConnID: c.ID, ConnInfo: c.PeerInfo}}
+			evs = append(evs, Connected{ConnID: c.ID, ConnInfo: c.PeerInfo})
 		}
 	}
-	return nil
+	return append(evs, t.finishDeleting(c)...)
 }
 
-func (a *Agent) completeFailed(t *tx, it *outItem, code string) []Event {
-	if it.done {
+func (t *Tx) completeFailed(it *outItem, code string) []Event {
+	if it.done || t.removed[it] {
 		return nil
 	}
-	a.removeOut(t, it)
-	if it.Kind == outMsg && it.Wire != 0 {
-		t.b.Delete(bSent, sentKey(it.ConnID, it.Wire))
-		t.after = append(t.after, func() { delete(a.sent[it.ConnID], it.Wire) })
+	t.removeOut(t.inflightDone(it))
+	if it.Kind == outDelete {
+		t.a.logf("agent: deleting a queue on %s: %s", it.Server, code)
+		return nil
 	}
-	return []Event{SendFailed{ConnID: it.ConnID, MsgNum: it.API, Code: code}}
+	if it.Kind == outMsg && it.Wire != 0 {
+		t.Del(bSent, sentKey(it.ConnID, it.Wire))
+		a, id, w := t.a, it.ConnID, it.Wire
+		t.after = append(t.after, func() { delete(a.sent[id], w) })
+	}
+	evs := []Event{SendFailed{ConnID: it.ConnID, MsgNum: it.API, Tag: it.Tag, Code: code}}
+	if c := t.conn(it.ConnID); c != nil {
+		evs = append(evs, t.finishDeleting(c)...)
+	}
+	return evs
+}
+
+// inflightDone clears the in-flight mark of a transmitted entry once the
+// transaction applying its result commits (a dropped attempt keeps it, so
+// it is not sent again meanwhile).
+func (t *Tx) inflightDone(it *outItem) *outItem {
+	t.after = append(t.after, func() { it.inflight = false })
+	return it
 }
 
 // resetBackoff makes every entry for server due now (relay came back).
@@ -311,7 +252,8 @@ func (a *Agent) resetBackoff(server string) {
 }
 
 // receiptLoop sends receipts that found no outgoing message to ride on
-// within ReceiptDelay, one receipt message per connection.
+// within ReceiptDelay: one commit seals a receipt message for every such
+// connection.
 func (a *Agent) receiptLoop() {
 	defer a.wg.Done()
 	tick := time.NewTicker(a.cfg.ReceiptDelay)
@@ -321,23 +263,39 @@ func (a *Agent) receiptLoop() {
 		case <-a.ctx.Done():
 			return
 		case <-tick.C:
-			a.flushReceipts()
+			if err := a.flushReceipts(); err != nil {
+				a.logf("agent: queueing receipts: %v", err)
+			}
 		}
 	}
 }
 
-func (a *Agent) flushReceipts() {
+func (a *Agent) flushReceipts() error {
 	a.mu.Lock()
-	defer a.mu.Unlock()
-	t := a.newTx(nil)
+	due := false
 	for id, c := range a.conns {
 		if len(c.Rcpts) > 0 && c.State == stConnected && len(a.outbox[id]) == 0 {
-			a.addOut(t, &outItem{ConnID: id, Kind: outRcpt})
+			due = true
+			break
 		}
 	}
-	if t.b.Len() > 0 {
-		if err := a.commit(a.ctx, t); err != nil {
-			a.logf("agent: queueing receipts: %v", err)
-		}
+	a.mu.Unlock()
+	if !due {
+		return nil
 	}
+	return a.transact(a.ctx, func(t *Tx) error {
+		for id, c0 := range a.conns {
+			if len(c0.Rcpts) == 0 || c0.State != stConnected || len(a.outbox[id]) > 0 || c0.Deleting {
+				continue
+			}
+			c := t.conn(id)
+			it := &outItem{ConnID: id, Kind: outRcpt}
+			t.addOut(it)
+			if err := t.seal(c, it); err != nil {
+				a.logf("agent: sealing receipts for %s: %v", id, err)
+				t.removeOut(it)
+			}
+		}
+		return nil
+	})
 }

@@ -4,17 +4,15 @@ import (
 	"context"
 	"strings"
 	"testing"
-
-	"github.com/sxweb/sxweb/core/store"
 )
 
 // panicOn makes bob's handler write a mark for every message and panic on
 // the message "boom" (and, if alsoReport, on the HandlerFailed report too).
 func panicOn(bob *party, alsoReport bool) {
-	bob.setHook(func(ev Event, b *store.Batch) error {
+	bob.setHook(func(ev Event, tx *Tx) error {
 		switch e := ev.(type) {
 		case Message:
-			b.Put("c.mark", string(e.Body), []byte{1})
+			tx.Put("c.mark", string(e.Body), []byte{1})
 			if string(e.Body) == "boom" {
 				panic("handler bug")
 			}

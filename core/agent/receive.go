@@ -9,6 +9,7 @@ import (
 	"github.com/sxweb/sxweb/core/agent/envelope"
 	"github.com/sxweb/sxweb/core/agent/link"
 	"github.com/sxweb/sxweb/core/crypto/ratchet"
+	"github.com/sxweb/sxweb/core/relayclient"
 )
 
 // ratchetAD is the associated data of every ratchet message.
@@ -17,8 +18,8 @@ var ratchetAD = []byte("sxweb agent v1")
 // receive processes one delivered message into t and returns the events
 // and the queue to acknowledge it on (nil: unknown queue, not acked).
 // Every outcome, including a bad message, is recorded as seen.
-func (a *Agent) receive(t *tx, ev RelayEvent) ([]Event, *Queue) {
-	q := a.txQueue(t, qkey(ev.RecipientID))
+func (a *Agent) receive(t *Tx, ev relayclient.Message) ([]Event, *Queue) {
+	q := t.queue(qkey(ev.RecipientID))
 	if q == nil {
 		a.logf("agent: message for unknown queue %x", ev.RecipientID)
 		return nil, nil
@@ -30,7 +31,7 @@ func (a *Agent) receive(t *tx, ev RelayEvent) ([]Event, *Queue) {
 		return nil, &q.Q
 	}
 	q.addSeen(ev.MsgID, h[:])
-	c := a.txConn(t, q.ConnID)
+	c := t.conn(q.ConnID)
 	if c == nil {
 		return nil, &q.Q
 	}
@@ -44,7 +45,7 @@ func (a *Agent) receive(t *tx, ev RelayEvent) ([]Event, *Queue) {
 	return evs, &q.Q
 }
 
-func (a *Agent) receiveIn(t *tx, c *conn, q *queue, body []byte) ([]Event, error) {
+func (a *Agent) receiveIn(t *Tx, c *conn, q *queue, body []byte) ([]Event, error) {
 	env, err := envelope.Decode(body)
 	if err != nil {
 		return nil, err
@@ -127,7 +128,7 @@ func (a *Agent) sharedKey(priv, peer []byte) (*envelope.SharedKey, error) {
 }
 
 // receiveAgentMessage applies the integrity rules and the message kind.
-func (a *Agent) receiveAgentMessage(t *tx, c *conn, m *envelope.AgentMessage, pt []byte) []Event {
+func (a *Agent) receiveAgentMessage(t *Tx, c *conn, m *envelope.AgentMessage, pt []byte) []Event {
 	var evs []Event
 	h := envelope.Hash(pt)
 	switch {
@@ -148,10 +149,12 @@ func (a *Agent) receiveAgentMessage(t *tx, c *conn, m *envelope.AgentMessage, pt
 		if c.Role == roleJoiner && c.State == stJoined {
 			c.State, c.PeerInfo = stConnected, m.Body
 			evs = append(evs, Connected{ConnID: c.ID, ConnInfo: m.Body})
-			t.kick = true // messages queued while pending may go now
+			t.sealKick = true // messages queued while pending may be sealed now
 		}
 	case envelope.KindMessage:
 		c.addRcpt(m.MsgNum)
+		evs = append(evs, Message{ConnID: c.ID, MsgNum: m.MsgNum, Body: m.Body})
+	case envelope.KindQuiet:
 		evs = append(evs, Message{ConnID: c.ID, MsgNum: m.MsgNum, Body: m.Body})
 	case envelope.KindConfirmation:
 		evs = append(evs, Integrity{ConnID: c.ID, Kind: IntegrityBadMessage, MsgNum: m.MsgNum,
@@ -173,7 +176,7 @@ func (c *conn) addRcpt(n uint64) {
 
 // receipts turns received receipts into Delivered events (completing the
 // outbox entry first if its Sent is still pending).
-func (a *Agent) receipts(t *tx, c *conn, rs []envelope.Range) []Event {
+func (a *Agent) receipts(t *Tx, c *conn, rs []envelope.Range) []Event {
 	sent := a.sent[c.ID]
 	if len(rs) == 0 || len(sent) == 0 {
 		return nil
@@ -192,18 +195,18 @@ func (a *Agent) receipts(t *tx, c *conn, rs []envelope.Range) []Event {
 	for _, w := range wires {
 		for _, it := range a.outbox[c.ID] {
 			if it.Wire == w && it.Sealed && !it.done {
-				evs = append(evs, a.completeSent(t, it)...)
+				evs = append(evs, t.completeSent(it)...)
 			}
 		}
-		evs = append(evs, Delivered{ConnID: c.ID, MsgNum: sent[w]})
-		t.b.Delete(bSent, sentKey(c.ID, w))
+		evs = append(evs, Delivered{ConnID: c.ID, MsgNum: sent[w].API, Tag: sent[w].Tag})
+		t.Del(bSent, sentKey(c.ID, w))
 		t.after = append(t.after, func() { delete(sent, w) })
 	}
 	return evs
 }
 
 // receiveRequest handles a connection request on a contact address.
-func (a *Agent) receiveRequest(t *tx, c *conn, q *queue, env *envelope.Envelope) ([]Event, error) {
+func (a *Agent) receiveRequest(t *Tx, c *conn, q *queue, env *envelope.Envelope) ([]Event, error) {
 	if env.SenderKey == nil {
 		return nil, errors.New("request without sender key")
 	}

@@ -9,7 +9,8 @@ import (
 // connected dials at once instead of waiting out its backoff (when it
 // implements Reconnecter, as relayclient's does), and the outbox retries
 // at once. It returns as soon as that is asked, without waiting for the
-// attempts: RelayUp reports each relay that comes up. Not inside a Handler.
+// attempts: RelayUp reports each relay that comes up. Not inside a
+// transaction.
 func (a *Agent) Reconnect(ctx context.Context) error {
 	if err := a.checkStarted(); err != nil {
 		return err

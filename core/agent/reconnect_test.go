@@ -43,8 +43,8 @@ func TestReconnectNow(t *testing.T) {
 	alice := newParty(t, "alice", relayURL, realClient)
 	sw := &netSwitch{failed: make(chan struct{}, 16)}
 	slow := func(server string) RelayClient {
-		return NewRelayClient(relayclient.New(server, sw.dial,
-			relayclient.Options{MinBackoff: time.Hour, MaxBackoff: time.Hour}))
+		return relayclient.New(server, sw.dial,
+			relayclient.Options{MinBackoff: time.Hour, MaxBackoff: time.Hour})
 	}
 	bob := newParty(t, "bob", relayURL, slow)
 	ac, bc := connect(t, alice, bob)

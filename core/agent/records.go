@@ -1,10 +1,7 @@
 package agent
 
 import (
-	"context"
 	"crypto/rand"
-	"encoding/base64"
-	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -13,8 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/sxweb/sxweb/core/agent/envelope"
-	"github.com/sxweb/sxweb/core/store"
 )
 
 // Buckets of the agent in the store (values are JSON, ratchet state raw).
@@ -22,9 +19,11 @@ const (
 	bConn    = "a.conn"    // connID → conn
 	bQueue   = "a.queue"   // hex(recipient id) → queue
 	bRatchet = "a.ratchet" // connID → ratchet state
-	bOutbox  = "a.outbox"  // %016x seq → outItem
+	bOutbox  = "a.outbox"  // %016x seq (job items: %016x seq/connID) → outItem
+	bJob     = "a.job"     // jobID → job: one message to many connections, until sealed for each
 	bReq     = "a.req"     // reqID → request
-	bSent    = "a.sent"    // connID/%016x wire → API number, until delivered
+	bSent    = "a.sent"    // connID/%016x wire → sentRec, until delivered
+	bSpare   = "a.spare"   // hex(recipient id) → queue made ahead, not yet used
 )
 
 // Connection roles and states.
@@ -55,7 +54,7 @@ type conn struct {
 	ID        string
 	Role      string
 	State     string
-	RcvQueue  string // hex recipient id of our queue
+	RcvQueue  string // hex recipient id of our queue ("" once deleted)
 	Link      string `json:",omitempty"`
 	InvSecret []byte `json:",omitempty"`
 	Snd       *sndQueue
@@ -63,13 +62,16 @@ type conn struct {
 	OwnInfo   []byte `json:",omitempty"`
 	PeerInfo  []byte `json:",omitempty"`
 	ConfID    string `json:",omitempty"`
-	NextAPI   uint64 // last message number returned by Send
-	SndWire   uint64 // last agent message number sent
-	SndHash   [32]byte
-	RcvWire   uint64 // last agent message number received
-	RcvHash   [32]byte
-	Rcpts     []envelope.Range `json:",omitempty"` // receipts to send
-	Ratchet   []byte           `json:"-"`
+	// Deleting: deleted with drain; its queued messages still go out, then
+	// it is removed. Nothing new is accepted for it.
+	Deleting bool             `json:",omitempty"`
+	NextAPI  uint64           // last message number given out (Send, or sealing a SendMany item)
+	SndWire  uint64           // last agent message number sent
+	SndHash  [32]byte         //
+	RcvWire  uint64           // last agent message number received
+	RcvHash  [32]byte         //
+	Rcpts    []envelope.Range `json:",omitempty"` // receipts to send
+	Ratchet  []byte           `json:"-"`
 }
 
 func (c *conn) clone() *conn {
@@ -80,6 +82,12 @@ func (c *conn) clone() *conn {
 		n.Snd = &s
 	}
 	return &n
+}
+
+// canSeal reports whether messages can be sealed for c now: the peer's
+// queue is known and our side of the handshake is done.
+func (c *conn) canSeal() bool {
+	return c.Snd != nil && (c.State == stConnected || c.State == stAllowed)
 }
 
 // queue is one of our receive queues.
@@ -133,33 +141,66 @@ func (q *queue) addSeen(id, h []byte) {
 const (
 	outSecure = "secure" // SKEY on the peer's queue
 	outEnv    = "env"    // a ready envelope (confirmation, request)
-	outInfo   = "info"   // inviter's connInfo, sealed at send time
-	outMsg    = "msg"    // application message, sealed at send time
-	outRcpt   = "rcpt"   // receipts only, sealed at send time
+	outInfo   = "info"   // inviter's connInfo, sealed when it can be
+	outMsg    = "msg"    // application message, sealed when it can be
+	outRcpt   = "rcpt"   // receipts only (always sealed when made)
+	outDelete = "delete" // DEL of our receive queue (Del), after its connection was deleted
 )
 
-// outItem is one outbox entry. Body is plaintext until Sealed.
+// outItem is one outbox entry. Body is plaintext until Sealed; an item of
+// a job (SendMany) has no Body until sealed: the job holds it.
 type outItem struct {
 	Seq      uint64
 	ConnID   string
 	Kind     string
 	API      uint64 `json:",omitempty"`
+	Job      string `json:",omitempty"` // the SendMany job it came from
+	Tag      string `json:",omitempty"` // SendOptions.Tag
+	Quiet    bool   `json:",omitempty"` // SendOptions.NoReceipt
 	Server   string `json:",omitempty"`
 	SenderID []byte `json:",omitempty"`
 	AuthKey  []byte `json:",omitempty"`
 	Body     []byte `json:",omitempty"`
 	Sealed   bool   `json:",omitempty"`
 	Wire     uint64 `json:",omitempty"`
+	Del      *Queue `json:",omitempty"` // outDelete: the queue to delete
 
 	// memory only, guarded by Agent.mu
-	inflight bool
-	sent     bool // the relay accepted; completion pending in the event loop
+	inflight bool // handed to the relay; until its result is applied
 	done     bool // removed from the outbox
 	attempts int
 	retryAt  time.Time
 }
 
-func (it *outItem) key() string { return fmt.Sprintf("%016x", it.Seq) }
+func (it *outItem) key() string {
+	if it.Job != "" {
+		return fmt.Sprintf("%016x/%s", it.Seq, it.ConnID)
+	}
+	return fmt.Sprintf("%016x", it.Seq)
+}
+
+// needsSeal: a message still in plaintext (handshake entries need none).
+func (it *outItem) needsSeal() bool {
+	return !it.Sealed && (it.Kind == outMsg || it.Kind == outInfo)
+}
+
+// job is one body sent to many connections (SendMany): stored once, and
+// sealed for each connection in batches (Config.SealBatch per commit).
+// Conns are the connections it is not yet sealed for.
+type job struct {
+	ID    string
+	Seq   uint64
+	Body  []byte
+	Tag   string `json:",omitempty"`
+	Quiet bool   `json:",omitempty"`
+	Conns []string
+}
+
+// sentRec is what a sealed message is, until its receipt comes.
+type sentRec struct {
+	API uint64
+	Tag string `json:",omitempty"`
+}
 
 // request is a connection request received on a contact address.
 type request struct {
@@ -167,6 +208,12 @@ type request struct {
 	ConnID string
 	Link   string
 	Info   []byte
+}
+
+// spare is a receive queue made ahead of its use (see Tx.Reserve).
+type spare struct {
+	Q         Queue
+	persisted bool // its bSpare record committed
 }
 
 func sentKey(connID string, wire uint64) string { return fmt.Sprintf("%s/%016x", connID, wire) }
@@ -180,11 +227,11 @@ func parseSentKey(k string) (string, uint64, bool) {
 	return k[:i], w, err == nil
 }
 
-// sentMap returns the wire → API map of a connection (a.mu held).
-func (a *Agent) sentMap(connID string) map[uint64]uint64 {
+// sentMap returns the wire → sentRec map of a connection (a.mu held).
+func (a *Agent) sentMap(connID string) map[uint64]sentRec {
 	m := a.sent[connID]
 	if m == nil {
-		m = map[uint64]uint64{}
+		m = map[uint64]sentRec{}
 		a.sent[connID] = m
 	}
 	return m
@@ -192,13 +239,8 @@ func (a *Agent) sentMap(connID string) map[uint64]uint64 {
 
 func qkey(rid []byte) string { return hex.EncodeToString(rid) }
 
-func randomID() string {
-	b := make([]byte, 12)
-	if _, err := rand.Read(b); err != nil {
-		panic(err) // crypto/rand never fails on supported platforms
-	}
-	return base64.RawURLEncoding.EncodeToString(b)
-}
+// randomID mints a local id (connections, confirmations, requests, jobs).
+func randomID() string { return uuid.NewString() }
 
 func randomKey() []byte {
 	b := make([]byte, 32)
@@ -214,55 +256,4 @@ func mustJSON(v any) []byte {
 		panic(err) // only plain structs are encoded
 	}
 	return b
-}
-
-// load reads every agent record into memory (Start).
-func (a *Agent) load(ctx context.Context) error {
-	if err := loadJSON(ctx, a.st, bConn, func(k string, c *conn) { a.conns[k] = c }); err != nil {
-		return err
-	}
-	rs, err := a.st.List(ctx, bRatchet, "")
-	if err != nil {
-		return wrap(CodeStore, err)
-	}
-	for _, kv := range rs {
-		if c := a.conns[kv.Key]; c != nil {
-			c.Ratchet = kv.Value
-		}
-	}
-	if err := loadJSON(ctx, a.st, bQueue, func(k string, q *queue) { a.queues[k] = q }); err != nil {
-		return err
-	}
-	if err := loadJSON(ctx, a.st, bReq, func(k string, r *request) { a.reqs[k] = r }); err != nil {
-		return err
-	}
-	ss, err := a.st.List(ctx, bSent, "")
-	if err != nil {
-		return wrap(CodeStore, err)
-	}
-	for _, kv := range ss {
-		id, w, ok := parseSentKey(kv.Key)
-		if ok && len(kv.Value) == 8 {
-			a.sentMap(id)[w] = binary.BigEndian.Uint64(kv.Value)
-		}
-	}
-	return loadJSON(ctx, a.st, bOutbox, func(_ string, it *outItem) {
-		a.outbox[it.ConnID] = append(a.outbox[it.ConnID], it)
-		a.nextSeq = max(a.nextSeq, it.Seq)
-	})
-}
-
-func loadJSON[T any](ctx context.Context, st store.Store, bucket string, f func(string, *T)) error {
-	kvs, err := st.List(ctx, bucket, "")
-	if err != nil {
-		return wrap(CodeStore, err)
-	}
-	for _, kv := range kvs {
-		v := new(T)
-		if err := json.Unmarshal(kv.Value, v); err != nil {
-			return errf(CodeStore, "%s/%s: %v", bucket, kv.Key, err)
-		}
-		f(kv.Key, v)
-	}
-	return nil
 }

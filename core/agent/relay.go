@@ -3,85 +3,78 @@ package agent
 import (
 	"context"
 	"errors"
-	"time"
+
+	"github.com/sxweb/sxweb/core/fifo"
+	"github.com/sxweb/sxweb/core/relayclient"
 )
 
-// Queue is everything the recipient keeps for one of its queues
-// (mirrors relayclient.RecipientQueue).
-type Queue struct {
-	Server      string
-	RecipientID []byte
-	SenderID    []byte
-	AuthKey     []byte
-	ServerDHKey []byte
-	DHKey       []byte
-}
-
-// RelayEventKind tells what a RelayEvent is.
-type RelayEventKind int
-
-// Relay event kinds.
-const (
-	RelayMsg RelayEventKind = iota + 1
-	RelayEnd                // another client subscribed the queue
-	RelayQueueDeleted
-	RelayConnUp
-	RelayConnDown
-)
-
-// RelayEvent is one event of a relay connection.
-type RelayEvent struct {
-	Kind        RelayEventKind
-	RecipientID []byte
-	MsgID       []byte
-	Timestamp   time.Time
-	Body        []byte // RelayMsg: the sender's SEND body
-}
+// Queue is everything the recipient keeps for one of its queues.
+type Queue = relayclient.RecipientQueue
 
 // RelayClient is what the agent needs of a relay protocol client (one per
 // relay URL, reconnecting by itself, resubscribing remembered queues after
-// a reconnect). NewRelayClient adapts core/relayclient.
+// a reconnect). *relayclient.Client is one; tests use fakes. Its events
+// are relayclient's own typed events (Message, End, QueueDeleted, Up,
+// Down), taken in batches: a frame's messages are handled in one commit.
 type RelayClient interface {
-	Events() <-chan RelayEvent
+	Events() *fifo.Queue[relayclient.Event]
 	CreateQueue(ctx context.Context) (Queue, error) // creates and subscribes
 	Subscribe(ctx context.Context, qs []Queue) []error
 	Ack(ctx context.Context, q Queue, msgID []byte) error
 	Secure(ctx context.Context, senderID, senderAuthKey []byte) error
 	Send(ctx context.Context, senderID, senderAuthKey, body []byte) error
 	Delete(ctx context.Context, q Queue) error
+	// WaitConnected waits until the relay connection is up (or ctx ends).
+	WaitConnected(ctx context.Context) error
 	Close() error
 }
+
+var _ RelayClient = (*relayclient.Client)(nil)
 
 // Reconnecter is a RelayClient that can be told to dial now instead of
 // waiting out its backoff (relayclient's does; see Agent.Reconnect).
 type Reconnecter interface{ Reconnect() }
 
-// RelayError is a refusal by the relay, with the relay's error code.
-// Codes other than QUOTA are permanent for the command that got them.
-type RelayError struct{ Code string }
+// defaultRelay returns the factory of relayclient clients over cfg.Dial
+// (nil when there is no Dial).
+func defaultRelay(cfg Config) func(string) RelayClient {
+	if cfg.Dial == nil {
+		return nil
+	}
+	return func(server string) RelayClient {
+		return relayclient.New(server, cfg.Dial, relayclient.Options{Logf: cfg.Logf})
+	}
+}
 
-func (e *RelayError) Error() string { return "relay: " + e.Code }
-
-// permanent reports whether a relay error means "do not retry".
+// permanent reports whether a relay error means "do not retry": a refusal
+// other than QUOTA (the queue is full for now), INTERNAL and LIMIT (a
+// rate or total limit of the relay: later may work).
 func permanent(err error) (string, bool) {
-	var re *RelayError
-	if errors.As(err, &re) && re.Code != "QUOTA" && re.Code != "INTERNAL" {
+	var re *relayclient.Error
+	if errors.As(err, &re) && !retryable[re.Code] {
 		return re.Code, true
 	}
 	return "", false
 }
+
+var retryable = map[string]bool{"QUOTA": true, "INTERNAL": true, "LIMIT": true}
 
 // closedRelay stands in for relays first needed after Close.
 type closedRelay struct{}
 
 var errClosed = &Error{Code: CodeNotStarted, Err: errors.New("agent closed")}
 
-func (closedRelay) Events() <-chan RelayEvent                          { return nil }
+func (closedRelay) Events() *fifo.Queue[relayclient.Event] {
+	q := fifo.New[relayclient.Event](1)
+	q.Close()
+	return q
+}
 func (closedRelay) CreateQueue(context.Context) (Queue, error)         { return Queue{}, errClosed }
 func (closedRelay) Ack(context.Context, Queue, []byte) error           { return errClosed }
 func (closedRelay) Secure(context.Context, []byte, []byte) error       { return errClosed }
 func (closedRelay) Send(context.Context, []byte, []byte, []byte) error { return errClosed }
 func (closedRelay) Delete(context.Context, Queue) error                { return errClosed }
+func (closedRelay) WaitConnected(context.Context) error                { return errClosed }
 func (closedRelay) Close() error                                       { return nil }
 func (closedRelay) Subscribe(_ context.Context, qs []Queue) []error {
 	errs := make([]error, len(qs))

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"sync"
 	"testing"
-
-	"github.com/sxweb/sxweb/core/store"
 )
 
 // tapClient wraps a RelayClient and lets a test replay or tamper with
@@ -142,14 +140,14 @@ func TestFailedCommitRetried(t *testing.T) {
 	ac, bc := connect(t, alice, bob)
 	fail := errors.New("disk full")
 	var calls int
-	bob.setHook(func(ev Event, b *store.Batch) error {
+	bob.setHook(func(ev Event, tx *Tx) error {
 		m, ok := ev.(Message)
 		if !ok {
 			return nil
 		}
 		calls++
 		v, _ := bob.st.Get(context.Background(), "c.count", string(m.Body))
-		b.Put("c.count", string(m.Body), append(v, 'x'))
+		tx.Put("c.count", string(m.Body), append(v, 'x'))
 		switch calls {
 		case 1:
 			return fail // transient: the same message comes again
@@ -210,6 +208,8 @@ func TestDelete(t *testing.T) {
 		t.Fatal(err)
 	}
 	nextOf[Deleted](bob)
+	// The queue's DEL leaves after the deletion committed (an outbox entry).
+	waitFor(t, "bob's DEL sent", func() bool { return bob.a.Stats().PendingOutbox == 0 })
 	alice.a.Send(ctx, ac, []byte("to nobody"))
 	if f := nextOf[SendFailed](alice); f.Code != "AUTH" || f.MsgNum != 1 {
 		t.Fatalf("send to a deleted queue: %+v", f)
@@ -222,10 +222,31 @@ func TestDelete(t *testing.T) {
 	}
 }
 
-func TestTxMethodsOutsideHandler(t *testing.T) {
-	_, alice, _ := fakePair(t)
-	if _, err := alice.a.SendTx(&store.Batch{}, "x", nil); ErrorCode(err) != CodeNotInTx {
-		t.Fatalf("SendTx outside a handler: %v", err)
+// An Update whose fn fails commits nothing of what it did: neither its
+// store writes nor its sends (the message never leaves).
+func TestUpdateFailureCommitsNothing(t *testing.T) {
+	_, alice, bob := fakePair(t)
+	ac, _ := connect(t, alice, bob)
+	ctx := context.Background()
+	boom := errors.New("boom")
+	err := alice.a.Update(ctx, func(tx *Tx) error {
+		tx.Put("c.x", "k", []byte("v"))
+		if _, err := tx.Send(ac, []byte("never"), SendOptions{}); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("Update = %v, want fn's error", err)
+	}
+	if _, err := alice.st.Get(ctx, "c.x", "k"); err == nil {
+		t.Fatal("the failed Update's write committed")
+	}
+	if _, err := alice.a.Send(ctx, ac, []byte("after")); err != nil {
+		t.Fatal(err)
+	}
+	if m := nextOf[Message](bob); string(m.Body) != "after" {
+		t.Fatalf("bob got %q first, want the message after the failed Update", m.Body)
 	}
 }
 

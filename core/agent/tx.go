@@ -2,38 +2,87 @@ package agent
 
 import (
 	"context"
-	"fmt"
+	"errors"
 
 	"github.com/sxweb/sxweb/core/store"
 )
 
-// tx is one state transition: writes collect in b, changed records in
-// conns/queues/reqs (copies), and in-memory effects in after. Nothing of
-// it is visible until commit's Apply succeeds. Used with a.mu held.
-type tx struct {
-	b       *store.Batch
-	conns   map[string]*conn
-	ratchet map[string]bool // connIDs whose ratchet changed
-	queues  map[string]*queue
-	reqs    map[string]*request // nil value: deleted
-	after   []func()
-	kick    bool
+// Tx is one transaction: the application's store writes (Put, Del) and
+// the agent operations it asks for (Send, Join, ...) land in one batch,
+// with one commit, or not at all. A Tx exists only inside Agent.Update or
+// a Handler call, under the agent's lock; it must not be kept.
+//
+// Reads (Get, List) see the transaction's own writes; a key written twice
+// is written once (the last value).
+type Tx struct {
+	a   *Agent
+	ctx context.Context
+	o   *store.Overlay
+	b   *store.Batch
+
+	// copies of changed agent records; nothing is visible until commit
+	conns     map[string]*conn
+	ratchet   map[string]bool // connIDs whose ratchet changed
+	queues    map[string]*queue
+	reqs      map[string]*request   // nil value: deleted
+	jobs      map[string]*job       // nil value: deleted
+	gone      map[string]bool       // connections deleted here
+	used      map[*spare]bool       // spare queues taken here
+	added     map[string][]*outItem // outbox entries added here, by connection
+	removed   map[*outItem]bool     // outbox entries removed here
+	sealedNow map[*outItem]bool     // committed entries sealed here (applied after commit)
+	after     []func()              // in-memory effects once committed
+	kick      bool                  // the relays' outboxes have new work
+	sealKick  bool                  // the sealer has new work
+	need      int                   // queues wanted beyond the spare ones (see Reserve)
+
+	// handler bookkeeping (see transact)
+	raised  []Event // events of Tx methods, for the handler after the step
+	nEvents int     // events handed to the handler so far in this attempt
+	failed  map[int]*failure
+	panicAt int
+	panicOf string
 }
 
-func (a *Agent) newTx(b *store.Batch) *tx {
-	if b == nil {
-		b = &store.Batch{}
+func (a *Agent) newTx(ctx context.Context, failed map[int]*failure) *Tx {
+	o := store.NewOverlay(a.st)
+	return &Tx{a: a, ctx: ctx, o: o, b: o.Batch(),
+		conns: map[string]*conn{}, ratchet: map[string]bool{}, queues: map[string]*queue{},
+		reqs: map[string]*request{}, jobs: map[string]*job{}, gone: map[string]bool{}, used: map[*spare]bool{},
+		added: map[string][]*outItem{}, removed: map[*outItem]bool{}, sealedNow: map[*outItem]bool{},
+		failed: failed, panicAt: -1}
+}
+
+// Context is the transaction's context (the API call's, or the agent's).
+func (t *Tx) Context() context.Context { return t.ctx }
+
+// OnCommit registers f to run once the transaction has committed (events
+// to the UI); f must not block.
+func (t *Tx) OnCommit(f func()) { t.o.OnCommit(f) }
+
+// Put writes value under bucket/key.
+func (t *Tx) Put(bucket, key string, value []byte) { t.o.Put(bucket, key, value) }
+
+// Del deletes bucket/key.
+func (t *Tx) Del(bucket, key string) { t.o.Del(bucket, key) }
+
+// Get reads bucket/key as this transaction would leave it.
+func (t *Tx) Get(bucket, key string) ([]byte, error) { return t.o.Get(t.ctx, bucket, key) }
+
+// List returns the records of bucket under prefix, key-ordered, as this
+// transaction would leave them.
+func (t *Tx) List(bucket, prefix string) ([]store.KV, error) { return t.o.List(t.ctx, bucket, prefix) }
+
+// conn returns the transaction's copy of connection id (nil if unknown or
+// deleted here).
+func (t *Tx) conn(id string) *conn {
+	if t.gone[id] {
+		return nil
 	}
-	return &tx{b: b, conns: map[string]*conn{}, ratchet: map[string]bool{},
-		queues: map[string]*queue{}, reqs: map[string]*request{}}
-}
-
-// conn returns the tx's copy of connection id (nil if unknown).
-func (a *Agent) txConn(t *tx, id string) *conn {
 	if c, ok := t.conns[id]; ok {
 		return c
 	}
-	c := a.conns[id]
+	c := t.a.conns[id]
 	if c == nil {
 		return nil
 	}
@@ -42,11 +91,11 @@ func (a *Agent) txConn(t *tx, id string) *conn {
 	return c
 }
 
-func (a *Agent) txQueue(t *tx, key string) *queue {
+func (t *Tx) queue(key string) *queue {
 	if q, ok := t.queues[key]; ok {
 		return q
 	}
-	q := a.queues[key]
+	q := t.a.queues[key]
 	if q == nil {
 		return nil
 	}
@@ -55,28 +104,37 @@ func (a *Agent) txQueue(t *tx, key string) *queue {
 	return q
 }
 
-func (a *Agent) txReq(t *tx, id string) *request {
+func (t *Tx) req(id string) *request {
 	if r, ok := t.reqs[id]; ok {
 		return r
 	}
-	return a.reqs[id]
+	return t.a.reqs[id]
 }
 
-func (t *tx) setRatchet(c *conn, state []byte) {
+func (t *Tx) setRatchet(c *conn, state []byte) {
 	c.Ratchet = state
 	t.ratchet[c.ID] = true
 }
 
-func (a *Agent) addOut(t *tx, it *outItem) {
-	a.nextSeq++
+// addOut queues an outbox entry (persisted with the transaction).
+func (t *Tx) addOut(it *outItem) {
+	a := t.a
+	a.nextSeq++ // a number skipped by a dropped transaction is harmless
 	it.Seq = a.nextSeq
-	t.b.Put(bOutbox, it.key(), mustJSON(it))
+	t.putOut(it)
+	t.added[it.ConnID] = append(t.added[it.ConnID], it)
 	t.after = append(t.after, func() { a.outbox[it.ConnID] = append(a.outbox[it.ConnID], it) })
 	t.kick = true
 }
 
-func (a *Agent) removeOut(t *tx, it *outItem) {
-	t.b.Delete(bOutbox, it.key())
+func (t *Tx) putOut(it *outItem) { t.Put(bOutbox, it.key(), mustJSON(it)) }
+
+func (t *Tx) removeOut(it *outItem) {
+	a := t.a
+	t.removed[it] = true
+	if it.Job == "" || it.Sealed {
+		t.Del(bOutbox, it.key())
+	}
 	t.after = append(t.after, func() {
 		it.done = true
 		list := a.outbox[it.ConnID]
@@ -94,32 +152,66 @@ func (a *Agent) removeOut(t *tx, it *outItem) {
 	})
 }
 
+// pendingOut lists the outbox entries of a connection as the transaction
+// sees them: committed ones not removed here, then those added here.
+func (t *Tx) pendingOut(connID string) []*outItem {
+	var out []*outItem
+	for _, it := range t.a.outbox[connID] {
+		if !t.removed[it] && !it.done {
+			out = append(out, it)
+		}
+	}
+	return append(out, t.added[connID]...)
+}
+
 // commit writes t and, only if that succeeds, runs the batch's commit
-// hooks and applies t in memory.
-func (a *Agent) commit(ctx context.Context, t *tx) error {
+// hooks and applies t in memory (a.mu held).
+func (a *Agent) commit(t *Tx) error {
 	for id, c := range t.conns {
-		t.b.Put(bConn, id, mustJSON(c))
+		if t.gone[id] {
+			continue
+		}
+		t.Put(bConn, id, mustJSON(c))
 		if t.ratchet[id] {
-			t.b.Put(bRatchet, id, c.Ratchet)
+			t.Put(bRatchet, id, c.Ratchet)
 		}
 	}
 	for k, q := range t.queues {
-		t.b.Put(bQueue, k, mustJSON(q))
+		t.Put(bQueue, k, mustJSON(q))
 	}
 	for id, r := range t.reqs {
 		if r == nil {
-			t.b.Delete(bReq, id)
+			t.Del(bReq, id)
 		} else {
-			t.b.Put(bReq, id, mustJSON(r))
+			t.Put(bReq, id, mustJSON(r))
 		}
 	}
+	for id, j := range t.jobs {
+		if j == nil {
+			t.Del(bJob, id)
+		} else {
+			t.Put(bJob, id, mustJSON(j))
+		}
+	}
+	a.writeSpares(t)
 	// Commit runs the handler's commit hooks (its events) only once the
 	// batch has landed; they only queue, so running them under a.mu is fine.
-	if err := store.Commit(ctx, a.st, t.b); err != nil {
+	if err := store.Commit(t.ctx, a.st, t.b); err != nil {
+		if errors.Is(err, store.ErrQuota) {
+			return &Error{Code: CodeStore, Err: err}
+		}
 		return wrap(CodeStore, err)
 	}
+	a.apply(t)
+	return nil
+}
+
+// apply makes a committed transaction's changes visible in memory.
+func (a *Agent) apply(t *Tx) {
 	for id, c := range t.conns {
-		a.conns[id] = c
+		if !t.gone[id] {
+			a.conns[id] = c
+		}
 	}
 	for k, q := range t.queues {
 		a.queues[k] = q
@@ -131,6 +223,14 @@ func (a *Agent) commit(ctx context.Context, t *tx) error {
 			a.reqs[id] = r
 		}
 	}
+	for id, j := range t.jobs {
+		if j == nil {
+			delete(a.jobs, id)
+		} else {
+			a.jobs[id] = j
+		}
+	}
+	a.applySpares(t)
 	for _, f := range t.after {
 		f()
 	}
@@ -138,53 +238,7 @@ func (a *Agent) commit(ctx context.Context, t *tx) error {
 	if t.kick {
 		a.kickAll()
 	}
-	return nil
-}
-
-// deliver hands events to the handler with t's batch. It stops at the
-// first event the handler panics on and returns its index (else -1) and
-// the panic; t must then be dropped, not committed (see locked). An event
-// in failed is not given to the handler: it is recorded as failed in t's
-// batch and the handler gets HandlerFailed in its place.
-func (a *Agent) deliver(ctx context.Context, t *tx, evs []Event, failed map[int]*failure) (int, string, error) {
-	if a.handler == nil {
-		return -1, "", nil
+	if t.sealKick {
+		a.kickSeal()
 	}
-	a.curTx.Store(t)
-	defer a.curTx.Store(nil)
-	for i, ev := range evs {
-		if f := failed[i]; f != nil {
-			rep := a.recordFailed(t, ev, f.reason)
-			if f.quiet {
-				continue
-			}
-			ev = rep
-		}
-		err, panicked := a.callHandler(ctx, ev, t.b)
-		if panicked {
-			return i, err.Error(), nil
-		}
-		if err != nil {
-			return -1, "", err
-		}
-	}
-	return -1, "", nil
-}
-
-func (a *Agent) callHandler(ctx context.Context, ev Event, b *store.Batch) (err error, panicked bool) {
-	defer func() {
-		if r := recover(); r != nil {
-			err, panicked = fmt.Errorf("panic: %v", r), true
-		}
-	}()
-	return a.handler(ctx, ev, b), false
-}
-
-// inTx returns the tx of the running handler if b is its batch.
-func (a *Agent) inTx(b *store.Batch) (*tx, error) {
-	t := a.curTx.Load()
-	if t == nil || t.b != b {
-		return nil, &Error{Code: CodeNotInTx}
-	}
-	return t, nil
 }

@@ -3,59 +3,48 @@ package chat
 import (
 	"context"
 
+	"github.com/sxweb/sxweb/core/agent"
 	"github.com/sxweb/sxweb/core/store"
 )
 
-// Agent is what the chat layer needs of the connection agent. The agent
-// holds its own lock while it calls the handler, so the chat layer never
-// calls a non-Tx method while holding its mutex (see Client.unlocked), and
-// inside a handler it uses only the Tx forms.
+// Agent is what the chat layer needs of the connection agent: one
+// transaction per API call (Update), in which the chat layer's writes and
+// the agent operations it asks for commit together. *agent.Agent is one
+// (through chat/agentconn, which only adapts Update's signature);
+// internal/fakeagent implements it in memory for tests.
 //
-// Agent is what the chat layer needs of the connection agent. *agent.Agent
-// satisfies it; fakeagent implements it in memory for tests.
+// The agent calls HandleEvent with its own transaction for incoming
+// events, under the same lock: there is one lock order and no call is
+// ever made without it.
 type Agent interface {
-	CreateInvitation(ctx context.Context) (connID, link string, err error)
-	CreateAddress(ctx context.Context) (connID, link string, err error)
-	Join(ctx context.Context, link string, connInfo []byte) (connID string, err error)
-	Allow(ctx context.Context, connID, confID string, connInfo []byte) error
-	AcceptRequest(ctx context.Context, addressConnID, reqID string, connInfo []byte) (connID string, err error)
-	Send(ctx context.Context, connID string, body []byte) (msgNum uint64, err error)
-	// The Tx forms run inside an event handler and commit with its batch b.
-	SendTx(b *store.Batch, connID string, body []byte) (msgNum uint64, err error)
-	JoinTx(b *store.Batch, link string, connInfo []byte) (connID string, err error)
-	AllowTx(b *store.Batch, connID, confID string, connInfo []byte) error
-	AcceptRequestTx(b *store.Batch, addressConnID, reqID string, connInfo []byte) (connID string, err error)
-	Delete(ctx context.Context, connID string) error
+	Update(ctx context.Context, fn func(Tx) error) error
 	// MaxMessage is the largest body (and connInfo) the agent accepts; a
 	// larger one fails (LARGE_MSG). The chat layer sizes its bodies by it.
 	MaxMessage() int
+	Stats() agent.Stats
 }
 
-// AgentEventKind names the agent events the chat layer handles.
-type AgentEventKind int
-
-// Agent event kinds.
-const (
-	AgentConfirmation AgentEventKind = iota + 1 // the peer joined my invitation: allow it
-	AgentRequest                                // a request to my address (group link)
-	AgentConnected                              // the connection is up
-	AgentMessage                                // a message arrived
-	AgentSent                                   // my message left for the relay
-	AgentDelivered                              // the peer confirmed my message
-	AgentDeleted                                // the connection is gone
-	AgentOther                                  // integrity, relay up/down: recorded only
-	AgentFailed                                 // the handler failed on an event for good (Detail)
-)
-
-// AgentEvent is one agent event in the chat layer's terms (the adapter
-// converts the agent's typed events).
-type AgentEvent struct {
-	Kind     AgentEventKind
-	ConnID   string
-	ConfID   string // Confirmation
-	ReqID    string // Request
-	ConnInfo []byte // Confirmation, Request, Connected (may be empty)
-	MsgNum   uint64 // Message, Sent, Delivered
-	Body     []byte // Message
-	Detail   string // Other, Failed
+// Tx is one transaction of the agent (see agent.Tx, which implements it):
+// the chat layer's store reads and writes, and the agent operations that
+// commit with them.
+type Tx interface {
+	Context() context.Context
+	Get(bucket, key string) ([]byte, error)
+	List(bucket, prefix string) ([]store.KV, error)
+	Put(bucket, key string, value []byte)
+	Del(bucket, key string)
+	OnCommit(f func())
+	// Reserve makes n new connections possible in this transaction
+	// (their queues are made ahead; the attempt may run again).
+	Reserve(n int) error
+	CreateInvitation() (connID, link string, err error)
+	CreateAddress() (connID, link string, err error)
+	Join(link string, info []byte) (connID string, err error)
+	Allow(connID, confID string, info []byte) error
+	AcceptRequest(addressConnID, reqID string, info []byte) (connID string, err error)
+	Send(connID string, body []byte, o agent.SendOptions) (uint64, error)
+	SendMany(connIDs []string, body []byte, o agent.SendOptions) (int, error)
+	DeleteConnection(connID string, drain bool) error
 }
+
+var _ Tx = (*agent.Tx)(nil)

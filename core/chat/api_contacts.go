@@ -34,11 +34,11 @@ type Invitation struct {
 func (c *Client) CreateInvitation(ctx context.Context) (Invitation, error) {
 	var inv Invitation
 	err := c.update(ctx, func(t *tx) error {
-		connID, link, err := c.createInvitation(t)
+		connID, link, err := t.CreateInvitation()
 		if err != nil {
-			return err
+			return wrapErr(CodeAgent, err, "create invitation")
 		}
-		ct := &contactRec{ID: newID(8), ConnID: connID, Status: csPending, ConnReq: link, Mine: true}
+		ct := &contactRec{ID: newID(), ConnID: connID, Status: csPending, ConnReq: link, Mine: true}
 		t.putContact(ct)
 		t.setRef(connID, connRef{Kind: refContact, ContactID: ct.ID})
 		t.emit(ContactEvent{Contact: contactView(ct)})
@@ -60,7 +60,7 @@ func (c *Client) Connect(ctx context.Context, link string) (string, error) {
 		if err != nil {
 			return err
 		}
-		ct := &contactRec{ID: newID(8), ConnID: connID, Status: csConnecting}
+		ct := &contactRec{ID: newID(), ConnID: connID, Status: csConnecting}
 		t.putContact(ct)
 		t.setRef(connID, connRef{Kind: refContact, ContactID: ct.ID})
 		t.emit(ContactEvent{Contact: contactView(ct)})
@@ -91,23 +91,28 @@ func (c *Client) DeleteContact(ctx context.Context, contactID string) error {
 		if err != nil {
 			return err
 		}
-		if ct.ConnID != "" {
-			t.del(bConn, ct.ConnID)
-			c.addTask(t, taskRec{Op: opDelete, ConnID: ct.ConnID})
+		if err := c.dropContactConn(t, ct); err != nil {
+			return err
 		}
-		t.del(bContact, ct.ID)
+		t.Del(bContact, ct.ID)
 		if ct.GroupID != "" {
 			if m, err := t.member(ct.GroupID, ct.MemberID); err == nil && m != nil && m.ContactID == ct.ID {
 				m.ContactID = ""
 				t.putMember(m)
 			}
 		}
-		kvs, err := t.list(bMsg, contactChat(ct.ID)+"/")
-		for _, kv := range kvs {
-			t.del(bMsg, kv.Key)
-		}
-		return err
+		return c.deleteHistory(t, contactChat(ct.ID))
 	})
+}
+
+// deleteHistory deletes every message of a chat (and its id index).
+func (c *Client) deleteHistory(t *tx, chat string) error {
+	ms, err := listJSON[msgRec](t, bMsg, chat+"/")
+	for i := range ms {
+		t.Del(bMsg, msgKey(&ms[i]))
+		t.Del(bMsgID, ms[i].ID)
+	}
+	return err
 }
 
 // Stats counts connections, subscriptions and pending deliveries.
@@ -124,12 +129,18 @@ func (c *Client) Stats(ctx context.Context) (Stats, error) {
 			}
 		}
 		cts, err := listJSON[contactRec](t, bContact, "")
+		if err != nil {
+			return err
+		}
 		for _, ct := range cts {
 			if ct.ConnID != "" {
 				s.DirectConnections++
 			}
 		}
 		gs, err := listJSON[groupRec](t, bGroup, "")
+		if err != nil {
+			return err
+		}
 		for _, g := range gs {
 			if g.LinkConnID != "" {
 				s.Subscriptions++
@@ -137,21 +148,30 @@ func (c *Client) Stats(ctx context.Context) (Stats, error) {
 		}
 		s.Connections = s.GroupConnections + s.DirectConnections
 		s.Subscriptions += s.Connections
-		dl, _ := listJSON[dlvRec](t, bDlv, "")
-		for _, d := range dl {
-			if !d.Sent {
-				s.PendingDeliveries++
-			}
-		}
-		mq, _ := t.list(bMQ, "")
+		// Mine not yet taken by a relay: each copy the agent still holds,
+		// those queued for members without a connection yet, and those
+		// held for contacts not yet connected.
+		s.PendingDeliveries = c.ag.Stats().PendingMessages
+		mq, err := t.List(bMQ, "")
 		s.PendingDeliveries += len(mq)
-		msgs, _ := listJSON[msgRec](t, bMsg, "c")
-		for _, m := range msgs {
-			if m.Status == "pending" {
-				s.PendingDeliveries++
+		if err != nil {
+			return err
+		}
+		for _, ct := range cts {
+			if ct.Status == csConnected {
+				continue
+			}
+			held, err := listJSON[msgRec](t, bMsg, contactChat(ct.ID)+"/")
+			if err != nil {
+				return err
+			}
+			for _, m := range held {
+				if len(m.Body) > 0 {
+					s.PendingDeliveries++
+				}
 			}
 		}
-		return err
+		return nil
 	})
 	return s, err
 }

@@ -3,6 +3,7 @@ package chat
 import (
 	"context"
 
+	"github.com/sxweb/sxweb/core/agent"
 	"github.com/sxweb/sxweb/core/chat/proto"
 )
 
@@ -33,27 +34,11 @@ func (c *Client) StartDirectChat(ctx context.Context, groupID, memberID, text st
 				return newErr(CodeContactExists, "contact %s", m.ContactID)
 			}
 		}
-		// An x.grp.direct.inv from m arriving while the invitation is made
-		// without the lock waits (errRetry) and then finds ours: the
-		// simultaneous case. One that committed before is seen below.
-		key := g.ID + "/" + m.ID.String()
-		c.inviting[key] = true
-		connID, link, err := c.createInvitation(t)
-		delete(c.inviting, key)
+		connID, link, err := t.CreateInvitation()
 		if err != nil {
-			return err
+			return wrapErr(CodeAgent, err, "create invitation")
 		}
-		if m, err = t.member(g.ID, id); err != nil || m == nil || m.ConnID == "" {
-			_ = c.unlocked(func() error { return c.ag.Delete(t.ctx, connID) })
-			return newErr(CodeNotFound, "member %s", memberID)
-		}
-		if m.ContactID != "" {
-			if _, err := t.contact(m.ContactID); err == nil { // m's invitation came first
-				_ = c.unlocked(func() error { return c.ag.Delete(t.ctx, connID) })
-				return newErr(CodeContactExists, "contact %s", m.ContactID)
-			}
-		}
-		ct := &contactRec{ID: newID(8), ConnID: connID, Status: csPending, Profile: m.Profile, MyProfile: g.MyProfile,
+		ct := &contactRec{ID: newID(), ConnID: connID, Status: csPending, Profile: m.Profile, MyProfile: g.MyProfile,
 			GroupID: g.ID, MemberID: m.ID, Incognito: g.Incognito, ConnReq: link, Mine: true}
 		t.putContact(ct)
 		t.setRef(connID, connRef{Kind: refContact, ContactID: ct.ID})
@@ -63,13 +48,17 @@ func (c *Client) StartDirectChat(ctx context.Context, groupID, memberID, text st
 		if text != "" {
 			inv.Content = proto.Text(text)
 		}
-		if err := c.post(t, m.ConnID, encode(inv), nil); err != nil {
-			return err
-		}
-		if text != "" {
-			msg := &msgRec{ID: newID(8), Chat: contactChat(ct.ID), Seq: c.nextSeq(t), Text: text, Sender: "me", Ts: c.now(),
-				Status: "sent", Deliv: map[string]string{ct.ID: "sent"}}
+		if text != "" { // the first message rides in the invitation itself
+			msg := &msgRec{ID: newMsgID(), Chat: contactChat(ct.ID), Seq: c.nextSeq(t), Text: text, Sender: "me", Ts: c.now(),
+				Status: StatusPending, Total: 1}
 			c.putMsg(t, msg)
+			t.emit(MessageEvent{Chat: ChatRef{ContactID: ct.ID}, Message: msgView(msg)})
+			o := agent.SendOptions{Tag: msgKey(msg)}
+			if err := c.post(t, m.ConnID, encode(inv), o); err != nil {
+				return err
+			}
+		} else if err := c.post(t, m.ConnID, encode(inv), agent.SendOptions{}); err != nil {
+			return err
 		}
 		t.emit(ContactEvent{Contact: contactView(ct)})
 		contactID = ct.ID
@@ -94,26 +83,33 @@ func (c *Client) AcceptDirectChat(ctx context.Context, contactID string) error {
 
 // SendDirectMessage sends to a contact; while it is not connected yet the
 // message is queued and sent, in order, once it connects.
-func (c *Client) SendDirectMessage(ctx context.Context, contactID, text string) (string, error) {
+func (c *Client) SendDirectMessage(ctx context.Context, contactID, text string, opts ...SendOptions) (string, error) {
+	o, err := oneOpt(opts)
+	if err != nil {
+		return "", err
+	}
 	var id string
-	err := c.update(ctx, func(t *tx) error {
+	err = c.update(ctx, func(t *tx) error {
 		ct, err := t.contact(contactID)
 		if err != nil {
 			return err
 		}
+		chat := contactChat(ct.ID)
+		if id, err = t.sentBefore(chat, o.SendID); err != nil || id != "" {
+			return err
+		}
 		body := encode(&proto.MsgNew{Content: *proto.Text(text)})
-		m := &msgRec{ID: newID(8), Chat: contactChat(ct.ID), Seq: c.nextSeq(t), Text: text, Sender: "me", Ts: c.now(),
-			Status: "pending", Deliv: map[string]string{ct.ID: "pending"}}
+		m := &msgRec{ID: newMsgID(), Chat: chat, Seq: c.nextSeq(t), Text: text, Sender: "me", Ts: c.now(),
+			Status: StatusPending, Total: 1, Receipts: true}
 		if ct.Status == csConnected {
-			m.Status = "sending"
-			c.putMsg(t, m)
-			if err := c.post(t, ct.ConnID, body, &dlvRec{MsgKey: m.Chat + "/" + seqKey(m.Seq), Members: []string{ct.ID}}); err != nil {
+			if err := c.post(t, ct.ConnID, body, agent.SendOptions{Tag: msgKey(m)}); err != nil {
 				return err
 			}
 		} else {
 			m.Body = body
-			c.putMsg(t, m)
 		}
+		c.putMsg(t, m)
+		t.markSent(chat, o.SendID, m.ID)
 		t.emit(MessageEvent{Chat: ChatRef{ContactID: ct.ID}, Message: msgView(m)})
 		id = m.ID
 		return nil

@@ -3,6 +3,7 @@ package chat
 import (
 	"context"
 
+	"github.com/sxweb/sxweb/core/agent"
 	"github.com/sxweb/sxweb/core/chat/proto"
 )
 
@@ -32,7 +33,7 @@ func (c *Client) CreateGroup(ctx context.Context, s GroupSettings) (string, erro
 	if err != nil {
 		return "", err
 	}
-	g := &groupRec{ID: newID(8), Profile: proto.GroupProfile{DisplayName: s.DisplayName, FullName: s.FullName, GroupPreferences: prefs},
+	g := &groupRec{ID: newID(), Profile: proto.GroupProfile{DisplayName: s.DisplayName, FullName: s.FullName, GroupPreferences: prefs},
 		Status: gsActive, MyID: newMemberID(), MyRole: proto.RoleOwner, Created: c.now()}
 	err = c.update(ctx, func(t *tx) error {
 		t.putGroup(g)
@@ -118,12 +119,9 @@ func (c *Client) CreateGroupLink(ctx context.Context, groupID string) (string, e
 			link = g.Link
 			return nil
 		}
-		connID, l, err := c.createAddress(t)
+		connID, l, err := t.CreateAddress()
 		if err != nil {
-			return err
-		}
-		if g, err = t.activeGroup(groupID); err != nil {
-			return err
+			return wrapErr(CodeAgent, err, "create address")
 		}
 		g.LinkConnID, g.Link, link = connID, l, l
 		t.putGroup(g)
@@ -135,7 +133,7 @@ func (c *Client) CreateGroupLink(ctx context.Context, groupID string) (string, e
 
 // JoinGroup follows a group link.
 func (c *Client) JoinGroup(ctx context.Context, link string, o JoinOptions) (string, error) {
-	g := &groupRec{ID: newID(8), Status: gsJoining, Incognito: o.Incognito, Created: c.now()}
+	g := &groupRec{ID: newID(), Status: gsJoining, Incognito: o.Incognito, Created: c.now()}
 	if o.Incognito {
 		g.MyProfile = incognitoProfile()
 	}
@@ -181,12 +179,9 @@ func (c *Client) InviteToGroup(ctx context.Context, groupID, contactID, role str
 		case ct.Status != csConnected:
 			return newErr(CodeNotConnected, "contact is %s", ct.Status)
 		}
-		connID, link, err := c.createInvitation(t)
+		connID, link, err := t.CreateInvitation()
 		if err != nil {
-			return err
-		}
-		if g, err = t.activeGroup(groupID); err != nil {
-			return err
+			return wrapErr(CodeAgent, err, "create invitation")
 		}
 		m := &memberRec{GroupID: g.ID, ID: newMemberID(), Role: r, Profile: ct.Profile, V: proto.Current,
 			Status: msInvited, ConnID: connID, Invitee: true}
@@ -199,7 +194,7 @@ func (c *Client) InviteToGroup(ctx context.Context, groupID, contactID, role str
 		inv := &proto.GrpInv{GroupInvitation: proto.GroupInvitation{
 			FromMember: proto.MemberIDRole{MemberID: g.MyID, MemberRole: g.MyRole}, InvitedMember: proto.MemberIDRole{MemberID: m.ID, MemberRole: r},
 			ConnRequest: link, GroupProfile: g.Profile, GroupSize: &n}}
-		if err := c.post(t, ct.ConnID, encode(inv), nil); err != nil {
+		if err := c.post(t, ct.ConnID, encode(inv), agent.SendOptions{}); err != nil {
 			return err
 		}
 		t.emitMember(m)
@@ -263,27 +258,33 @@ func (c *Client) SetGroupPreferences(ctx context.Context, groupID string, p Pref
 	})
 }
 
-// broadcast sends one event to every active member.
+// broadcast sends one event to every active member (one fan-out record);
+// with deleteAfter (I leave), each group connection is deleted once the
+// event has left on it.
 func (c *Client) broadcast(t *tx, g *groupRec, p proto.Params, deleteAfter bool) error {
 	ms, err := t.members(g.ID)
 	if err != nil {
 		return err
 	}
-	body := encode(p)
+	var to []*memberRec
 	for _, m := range ms {
-		if !active(m) || m.Status == msInvited {
+		if active(m) && m.Status != msInvited {
+			to = append(to, m)
+		}
+	}
+	if err := c.sendMembers(t, to, encode(p), agent.SendOptions{}); err != nil {
+		return err
+	}
+	if !deleteAfter {
+		return nil
+	}
+	for _, m := range to {
+		if m.ConnID == "" {
 			continue
 		}
-		if !deleteAfter || m.ConnID == "" {
-			if _, err := c.sendMember(t, m, body); err != nil {
-				return err
-			}
-			continue
-		}
-		if err := c.post(t, m.ConnID, body, &dlvRec{DeleteAfter: true}); err != nil {
+		if err := c.dropConn(t, m.ConnID, true); err != nil {
 			return err
 		}
-		t.del(bConn, m.ConnID)
 		m.ConnID = ""
 		t.putMember(m)
 	}

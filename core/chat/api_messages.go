@@ -2,16 +2,25 @@ package chat
 
 import (
 	"context"
+	"errors"
 	"strings"
 
+	"github.com/sxweb/sxweb/core/agent"
 	"github.com/sxweb/sxweb/core/chat/proto"
+	"github.com/sxweb/sxweb/core/store"
 )
 
 // SendGroupMessage sends text to every member: directly to the members
-// connected with me, through their host to the others.
-func (c *Client) SendGroupMessage(ctx context.Context, groupID, text string) (string, error) {
+// connected with me, through their host to the others. It stores the
+// message and one fan-out record whatever the group's size (the agent
+// seals each member's copy after this call returns).
+func (c *Client) SendGroupMessage(ctx context.Context, groupID, text string, opts ...SendOptions) (string, error) {
+	o, err := oneOpt(opts)
+	if err != nil {
+		return "", err
+	}
 	var id string
-	err := c.update(ctx, func(t *tx) error {
+	err = c.update(ctx, func(t *tx) error {
 		g, err := t.activeGroup(groupID)
 		if err != nil {
 			return err
@@ -19,42 +28,23 @@ func (c *Client) SendGroupMessage(ctx context.Context, groupID, text string) (st
 		if g.MyRole.Rank() < proto.RoleAuthor.Rank() {
 			return newErr(CodeNotAllowed, "observers cannot send")
 		}
+		chat := groupChat(g.ID)
+		if id, err = t.sentBefore(chat, o.SendID); err != nil || id != "" {
+			return err
+		}
 		ms, err := t.members(g.ID)
 		if err != nil {
 			return err
 		}
-		m := &msgRec{ID: newID(8), Chat: groupChat(g.ID), Seq: c.nextSeq(t), Text: text, Sender: "me", Ts: c.now(),
-			Status: "sending", Deliv: map[string]string{}}
-		msgKey := m.Chat + "/" + seqKey(m.Seq)
-		viaHost := map[string][]string{} // host memberID -> members it forwards to
-		for _, mb := range ms {
-			if !active(mb) || mb.Status == msInvited {
-				continue
-			}
-			// An invitee of mine that accepted (msAccepted) has its group
-			// connection and may already see me as connected (its side of
-			// the handshake ends first): the agent holds the message until
-			// our side is up, as SimpleX keeps it pending. Skipping it lost
-			// the message for that member for good.
-			if mb.Status == msConnected || mb.Status == msAccepted && mb.ConnID != "" {
-				m.Deliv[mb.ID.String()] = "pending"
-			} else if len(mb.IntroBy) > 0 {
-				m.Deliv[mb.ID.String()] = "via-host"
-				viaHost[mb.IntroBy.String()] = append(viaHost[mb.IntroBy.String()], mb.ID.String())
-			}
-		}
+		m := &msgRec{ID: newMsgID(), Chat: chat, Seq: c.nextSeq(t), Text: text, Sender: "me", Ts: c.now(), Status: StatusPending}
+		to := c.recipients(m, ms)
+		m.Receipts = m.Total+1 <= c.cfg.ReceiptsMaxMembers
 		body := encode(&proto.MsgNew{Content: *proto.Text(text)})
-		c.putMsg(t, m)
-		for _, mb := range ms {
-			if m.Deliv[mb.ID.String()] != "pending" {
-				continue
-			}
-			covered := append([]string{mb.ID.String()}, viaHost[mb.ID.String()]...)
-			if err := c.post(t, mb.ConnID, body, &dlvRec{MsgKey: msgKey, Members: covered}); err != nil {
-				return err
-			}
+		if err := c.sendMembers(t, to, body, agent.SendOptions{Tag: msgKey(m), NoReceipt: !m.Receipts}); err != nil {
+			return err
 		}
-		t.recheck = c.recheckViaHost(g.ID, msgKey, body)
+		c.putMsg(t, m)
+		t.markSent(chat, o.SendID, m.ID)
 		t.emit(MessageEvent{Chat: ChatRef{GroupID: g.ID}, Message: msgView(m)})
 		id = m.ID
 		return nil
@@ -62,38 +52,71 @@ func (c *Client) SendGroupMessage(ctx context.Context, groupID, text string) (st
 	return id, err
 }
 
-// recheckViaHost closes a race: a member left to the host ("via-host")
-// may have connected with me while the message was being sent, and told
-// the host (x.grp.mem.con) before my message reached it, so the host would
-// not forward it. Such members get the message directly too (receivers
-// drop duplicates by msgId).
-func (c *Client) recheckViaHost(groupID, msgKey string, body []byte) func(*tx) error {
-	return func(t *tx) error {
-		var m msgRec
-		if ok, err := t.getJSON(bMsg, msgKey, &m); err != nil || !ok {
-			return err
+// recipients picks who gets my group message m directly (their connection
+// is up, or an invitee of mine whose connection is being made: the agent
+// holds the message until it is up, as SimpleX keeps it pending) and
+// counts in m the members their host forwards it to.
+func (c *Client) recipients(m *msgRec, ms []*memberRec) []*memberRec {
+	direct := map[string]bool{}
+	var to []*memberRec
+	for _, mb := range ms {
+		if mb.Status == msConnected || mb.Status == msAccepted && mb.ConnID != "" {
+			direct[mb.ID.String()] = true
+			to = append(to, mb)
 		}
-		ms, err := t.members(groupID)
-		if err != nil {
-			return err
-		}
-		changed := false
-		for _, mb := range ms {
-			if m.Deliv[mb.ID.String()] != "via-host" || mb.Status != msConnected || mb.ConnID == "" {
-				continue
-			}
-			m.Deliv[mb.ID.String()] = "pending"
-			changed = true
-			if err := c.post(t, mb.ConnID, body, &dlvRec{MsgKey: msgKey, Members: []string{mb.ID.String()}}); err != nil {
-				return err
-			}
-		}
-		if changed {
-			c.putMsg(t, &m)
-			t.recheck = c.recheckViaHost(groupID, msgKey, body)
-		}
-		return nil
 	}
+	for _, mb := range ms {
+		if !active(mb) || mb.Status == msInvited || direct[mb.ID.String()] {
+			continue
+		}
+		if host := mb.IntroBy.String(); len(mb.IntroBy) > 0 && direct[host] {
+			if m.Via == nil {
+				m.Via = map[string]int{}
+			}
+			m.Via[host]++
+		} else {
+			continue // no way to reach it yet
+		}
+	}
+	m.Total = len(to)
+	for _, n := range m.Via {
+		m.Total += n
+	}
+	return to
+}
+
+// sentBefore returns the message already sent with sendID in chat ("" if
+// none, or no sendID).
+func (t *tx) sentBefore(chat, sendID string) (string, error) {
+	if sendID == "" {
+		return "", nil
+	}
+	b, err := t.Get(bSendID, chat+"/"+sendID)
+	if errors.Is(err, store.ErrNotFound) {
+		return "", nil
+	}
+	return string(b), err
+}
+
+// markSent remembers that sendID in chat is message id.
+func (t *tx) markSent(chat, sendID, id string) {
+	if sendID != "" {
+		t.Put(bSendID, chat+"/"+sendID, []byte(id))
+	}
+}
+
+// oneOpt returns the options of a call taking at most one.
+func oneOpt(opts []SendOptions) (SendOptions, error) {
+	switch len(opts) {
+	case 0:
+		return SendOptions{}, nil
+	case 1:
+		if len(opts[0].SendID) > 128 {
+			return SendOptions{}, newErr(CodeBadRequest, "sendId longer than 128 characters")
+		}
+		return opts[0], nil
+	}
+	return SendOptions{}, newErr(CodeBadRequest, "one options argument at most")
 }
 
 // RemoveMember removes a member (admins and owners, not above their role).
@@ -117,10 +140,9 @@ func (c *Client) RemoveMember(ctx context.Context, groupID, memberID string) err
 			return err
 		}
 		if m.ConnID != "" { // delete its connection once the removal has left
-			if err := c.post(t, m.ConnID, encode(&proto.OK{}), &dlvRec{DeleteAfter: true}); err != nil {
+			if err := c.dropConn(t, m.ConnID, true); err != nil {
 				return err
 			}
-			t.del(bConn, m.ConnID)
 			m.ConnID = ""
 		}
 		m.Status = msRemoved

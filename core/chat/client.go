@@ -3,11 +3,15 @@ package chat
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
+	"github.com/sxweb/sxweb/core/agent"
 	"github.com/sxweb/sxweb/core/chat/proto"
+	"github.com/sxweb/sxweb/core/fifo"
 	"github.com/sxweb/sxweb/core/store"
 )
 
@@ -18,6 +22,14 @@ type Config struct {
 	// AutoAcceptMemberContacts joins a member's x.grp.direct.inv at once
 	// instead of showing a request (SimpleX's autoAcceptMemberContacts).
 	AutoAcceptMemberContacts bool
+	// ReceiptsMaxMembers: group messages ask for delivery receipts only in
+	// groups of at most this many members, me included (default 20, as
+	// SimpleX). Above it a message shows how many members the relay took
+	// it for (sent k/N), never "delivered".
+	ReceiptsMaxMembers int
+	// MaxEvents bounds the events waiting for a reader (default 100,000);
+	// above it the oldest are dropped and an EVENTS_DROPPED error follows.
+	MaxEvents int
 	// Now is the clock (tests); time.Now when nil.
 	Now func() time.Time
 }
@@ -28,24 +40,22 @@ type Client struct {
 	st  store.Store
 	ag  Agent
 
-	mu       sync.Mutex
-	seq      uint64
-	ran      map[string]bool             // tasks the worker has done (recently)
-	inflight int                         // agent calls running without mu (see unlocked)
-	early    map[string][]AgentEventKind // Sent/Delivered seen before their record
-	inviting map[string]bool             // groupID/memberID: StartDirectChat inviting without mu
+	// seq numbers records (messages, queued member messages, errors); it
+	// changes only inside transactions (under the agent's lock), views
+	// read it.
+	seq      atomic.Uint64
+	seqOnce  sync.Mutex
+	loaded   bool
+	migrated atomic.Bool // the records are of the current schema (migrate)
+	cur      *tx         // the chat tx of the running agent transaction (agent's lock)
 
-	pump    *pump
-	wake    chan []string
-	done    chan struct{}
-	wg      sync.WaitGroup
-	loaded  bool // seq read from the store (load)
-	started bool
-	closed  bool
+	events  *fifo.Queue[Event]
+	dropped atomic.Int64
+	closed  atomic.Bool
 }
 
-// New returns a Client; register HandleAgentEvent as the agent's handler
-// (through chat/agentconn for *agent.Agent), then call Start.
+// New returns a Client; register HandleEvent as the agent's handler
+// (chat/agentconn does for *agent.Agent), then call Start.
 func New(cfg Config) (*Client, error) {
 	if cfg.Store == nil || cfg.Agent == nil {
 		return nil, newErr(CodeBadRequest, "Config needs Store and Agent")
@@ -53,63 +63,73 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	c := &Client{cfg: cfg, st: cfg.Store, ag: cfg.Agent, pump: newPump(),
-		wake: make(chan []string, 64), done: make(chan struct{}), ran: map[string]bool{}, early: map[string][]AgentEventKind{},
-		inviting: map[string]bool{}}
-	return c, nil
+	if cfg.ReceiptsMaxMembers <= 0 {
+		cfg.ReceiptsMaxMembers = 20
+	}
+	if cfg.MaxEvents <= 0 {
+		cfg.MaxEvents = 100000
+	}
+	return &Client{cfg: cfg, st: cfg.Store, ag: cfg.Agent, events: fifo.New[Event](cfg.MaxEvents)}, nil
 }
 
-// Start loads the state and starts the task worker (it resumes tasks left
-// by a previous run).
+// Start loads the state. The agent may be started before or after it;
+// records written by an older version are brought up to date in the
+// first transaction (migrate).
 func (c *Client) Start(ctx context.Context) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.started {
-		return nil
-	}
-	if err := c.load(ctx); err != nil {
-		return err
-	}
-	c.started = true
-	c.wg.Add(1)
-	go c.worker()
-	c.wake <- nil
-	return nil
+	return c.load(ctx)
 }
 
-// Close stops the worker and the event stream (it does not close the
-// store or the agent).
+// Close ends the event stream (it does not close the store or the agent);
+// later calls fail CLOSED.
 func (c *Client) Close() error {
-	c.mu.Lock()
-	if c.closed {
-		c.mu.Unlock()
-		return nil
+	if c.closed.CompareAndSwap(false, true) {
+		c.events.Close()
 	}
-	c.closed = true
-	close(c.done)
-	c.mu.Unlock()
-	c.wg.Wait()
-	c.pump.close()
 	return nil
 }
 
-// Events is the stream of typed events, in order.
-func (c *Client) Events() <-chan Event { return c.pump.out }
+// Events is the queue of typed events, in commit order. Take them with
+// Pop or PopBatch; it is closed by Close.
+func (c *Client) Events() *fifo.Queue[Event] { return c.events }
+
+// publish emits a committed transaction's events (a commit hook: it only
+// queues).
+func (c *Client) publish(t *tx) {
+	if c.cur == t {
+		c.cur = nil
+	}
+	for _, ev := range t.evs {
+		c.push(ev)
+	}
+	for _, id := range t.dlvKeys {
+		c.push(*t.dlv[id])
+	}
+}
+
+func (c *Client) push(ev Event) {
+	if c.events.PushDropOldest(ev) {
+		if n := c.dropped.Add(1); n == 1 || n%1000 == 0 {
+			c.events.PushDropOldest(ErrorEvent{Code: CodeEventsDropped,
+				Detail: fmt.Sprintf("%d events dropped: nobody read them", n)})
+		}
+	}
+}
 
 func (c *Client) now() time.Time { return c.cfg.Now().UTC() }
 
-// load reads the message sequence number once, under c.mu, before
-// anything uses it: Start, API calls, views and agent events. The agent
-// may hand over an event before the host calls Start (it was started
-// first and the relay answered at once); with seq still 0 that event's
-// message took a number already used and hid the history.
+// load reads the record sequence number once, before anything uses it
+// (Start, API calls, views, events: the agent may hand over an event
+// before Start).
 func (c *Client) load(ctx context.Context) error {
+	c.seqOnce.Lock()
+	defer c.seqOnce.Unlock()
 	if c.loaded {
 		return nil
 	}
 	b, err := c.st.Get(ctx, bMeta, "seq")
 	if err == nil {
-		c.seq, _ = strconv.ParseUint(string(b), 10, 64)
+		n, _ := strconv.ParseUint(string(b), 10, 64)
+		c.seq.Store(n)
 	} else if err != store.ErrNotFound {
 		return wrapErr(CodeStore, err, "load")
 	}
@@ -117,80 +137,51 @@ func (c *Client) load(ctx context.Context) error {
 	return nil
 }
 
+// nextSeq takes the next record number (inside a transaction; a number
+// of a dropped attempt is skipped, which is harmless).
 func (c *Client) nextSeq(t *tx) uint64 {
-	c.seq++
-	t.b.Put(bMeta, "seq", []byte(strconv.FormatUint(c.seq, 10)))
-	return c.seq
+	n := c.seq.Add(1)
+	t.Put(bMeta, "seq", []byte(strconv.FormatUint(n, 10)))
+	return n
 }
 
-// update runs fn in a new tx and applies it (API calls).
+// update runs fn as one transaction (API calls). fn may run again (see
+// agent.Tx.Reserve): it must decide from what it reads.
 func (c *Client) update(ctx context.Context, fn func(t *tx) error) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.closed {
+	if c.closed.Load() {
 		return newErr(CodeClosed, "client closed")
 	}
 	if err := c.load(ctx); err != nil {
 		return err
 	}
-	t := newTx(ctx, c.st, &store.Batch{})
-	if err := fn(t); err != nil {
-		return err
-	}
-	return c.commit(t)
+	return fromAgent(c.ag.Update(ctx, func(at Tx) error {
+		t := c.wrap(at, false)
+		if err := c.migrate(t); err != nil {
+			return err
+		}
+		return fn(t)
+	}))
 }
 
-// view runs fn on a read-only tx.
+// view runs fn on the store, read-only.
 func (c *Client) view(ctx context.Context, fn func(t *tx) error) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	if err := c.load(ctx); err != nil {
 		return err
 	}
-	return fn(newTx(ctx, c.st, &store.Batch{}))
+	return fn(&tx{Tx: roTx{ctx: ctx, st: c.st}, c: c, msgs: map[string]*msgRec{}})
 }
 
-// afterCommit hands t's events and task wake-up to t's batch, to happen
-// only once that batch commits (store.Commit, by the agent for a handler's
-// batch, by commit for an API call's): nothing is emitted for writes that
-// did not land, and a retried event emits once. It runs under the
-// committer's locks, so it only queues (the pump and wake never block).
-func (c *Client) afterCommit(t *tx) {
-	evs, tasks := t.evs, t.tasks
-	t.evs, t.tasks = nil, nil
-	if len(evs) == 0 && len(tasks) == 0 {
-		return
-	}
-	t.b.OnCommit(func() {
-		for _, ev := range evs {
-			c.pump.push(ev)
-		}
-		if len(tasks) > 0 {
-			select {
-			case c.wake <- tasks: // never closed; a stopped worker just leaves it
-			default:
-			}
-		}
-	})
-}
-
-// HandleAgentEvent is the agent's handler: what it writes goes in b and
-// commits with the agent's state for ev. An error means "retry later".
-// Its events are b's commit hooks: the agent must apply b with
-// store.Commit, and they are emitted only if b commits.
-func (c *Client) HandleAgentEvent(ctx context.Context, ev AgentEvent, b *store.Batch) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if err := c.load(ctx); err != nil {
+// HandleEvent is the agent's handler: what it does through at commits
+// with the agent's state for ev. An error means "retry later".
+func (c *Client) HandleEvent(at Tx, ev agent.Event) error {
+	if err := c.load(at.Context()); err != nil {
 		return err // the agent retries the event
 	}
-	t := newTx(ctx, c.st, b)
-	t.handler = true
-	if err := c.dispatch(t, ev); err != nil {
+	t := c.wrap(at, true)
+	if err := c.migrate(t); err != nil {
 		return err
 	}
-	c.afterCommit(t)
-	return nil
+	return c.dispatch(t, ev)
 }
 
 // record keeps a skipped incoming event and reports it as an ErrorEvent.
@@ -225,4 +216,22 @@ func encode(p proto.Params) []byte {
 func mustJSON(v any) []byte {
 	b, _ := json.Marshal(v)
 	return b
+}
+
+// reconnecter is an Agent that can reconnect to its relays at once
+// (*agent.Agent); Reconnect is a no-op for agents without it.
+type reconnecter interface {
+	Reconnect(ctx context.Context) error
+}
+
+// Reconnect asks the agent to reconnect now to every relay it is not
+// connected to (skipping the backoff wait) and to retry its outbox; call it
+// when the device comes back online. It returns once that is asked, not
+// when the relays are up.
+func (c *Client) Reconnect(ctx context.Context) error {
+	r, ok := c.ag.(reconnecter)
+	if !ok {
+		return nil
+	}
+	return wrapErr(CodeAgent, r.Reconnect(ctx), "reconnect")
 }

@@ -59,7 +59,7 @@ func TestEventsOnlyAfterCommit(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ag.SetHandler(c.HandleAgentEvent)
+		ag.SetHandler(c.HandleEvent)
 		if err := c.Start(ctx); err != nil {
 			t.Fatal(err)
 		}
@@ -77,15 +77,15 @@ func TestEventsOnlyAfterCommit(t *testing.T) {
 	}
 	next := func(want func(chat.Event) bool) chat.Event {
 		t.Helper()
-		limit := time.After(30 * time.Second)
+		limit, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
 		for {
-			select {
-			case ev := <-b.Events():
-				if want(ev) {
-					return ev
-				}
-			case <-limit:
-				t.Fatal("gave up waiting for an event")
+			ev, err := b.Events().Pop(limit)
+			if err != nil {
+				t.Fatalf("gave up waiting for an event: %v", err)
+			}
+			if want(ev) {
+				return ev
 			}
 		}
 	}

@@ -2,73 +2,105 @@ package chat
 
 import "strings"
 
-// onDelivery: Sent and Delivered of my messages.
-func (c *Client) onDelivery(t *tx, ev AgentEvent) error {
-	k := ev.ConnID + "/" + seqKey(ev.MsgNum)
-	var d dlvRec
-	ok, err := t.getJSON(bDlv, k, &d)
-	if err != nil {
-		return err
+// deliveryKind is what the agent said of a copy of one of my messages.
+type deliveryKind int
+
+const (
+	deliverySent   deliveryKind = iota // the relay took it
+	deliveryDone                       // the recipient confirmed it (receipt)
+	deliveryFailed                     // the relay refused it for good
+)
+
+// onSent applies the agent's Sent, Delivered or SendFailed of a copy of
+// my message tag (its record key) on connection connID. The copy counts
+// for its member and, for a host, for the members it forwards to.
+func (c *Client) onSent(t *tx, connID, tag string, kind deliveryKind) error {
+	if tag == "" {
+		return nil // a protocol message
 	}
-	if !ok {
-		if c.inflight > 0 && len(c.early) < 100000 { // a Send returning right now
-			c.early[k] = append(c.early[k], ev.Kind)
+	m, err := t.msg(tag)
+	if err != nil || m == nil {
+		return err // deleted meanwhile
+	}
+	n, memberID := 1, ""
+	if strings.HasPrefix(m.Chat, "g") {
+		r, err := t.ref(connID)
+		if err != nil {
+			return err
 		}
-		return nil
-	}
-	status := "sent"
-	if ev.Kind == AgentSent {
-		if d.Sent {
-			return nil
-		}
-		d.Sent = true
-		t.put(bDlv, k, d)
-		if d.DeleteAfter {
-			c.addTask(t, taskRec{Op: opDelete, ConnID: ev.ConnID})
-		}
-	} else {
-		status = "delivered"
-		t.del(bDlv, k)
-	}
-	if d.MsgKey == "" {
-		return nil
-	}
-	var m msgRec
-	if ok, err := t.getJSON(bMsg, d.MsgKey, &m); err != nil || !ok {
-		return err
-	}
-	for _, id := range d.Members {
-		if m.Deliv == nil {
-			m.Deliv = map[string]string{}
-		}
-		if m.Deliv[id] != "delivered" {
-			m.Deliv[id] = status
+		if r != nil && len(r.MemberID) > 0 {
+			memberID = r.MemberID.String()
+			n += m.Via[memberID]
 		}
 	}
-	if m.Status != "delivered" {
-		m.Status = "sent"
+	switch kind {
+	case deliverySent:
+		m.Sent += n
+	case deliveryDone:
+		m.Delivered += n
+	case deliveryFailed:
+		m.Failed += n
 	}
-	v := msgView(&m)
-	if v.Delivered == v.Total && v.Total > 0 && status == "delivered" {
-		m.Status = "delivered"
-	}
-	c.putMsg(t, &m)
-	ref := ChatRef{GroupID: strings.TrimPrefix(m.Chat, "g")}
-	if strings.HasPrefix(m.Chat, "c") {
-		ref = ChatRef{ContactID: m.Chat[1:]}
-	}
-	for _, id := range d.Members {
-		t.emit(DeliveryEvent{Chat: ref, MessageID: m.ID, MemberID: id, Status: status, Delivered: v.Delivered, Total: v.Total})
-	}
+	m.Status = m.status()
+	c.putMsg(t, m)
+	t.delivery(m, memberID)
 	return nil
 }
 
-func msgView(m *msgRec) Message {
-	v := Message{MessageID: m.ID, Text: m.Text, Sender: m.Sender, Ts: m.Ts, Status: m.Status, Total: len(m.Deliv)}
-	for _, s := range m.Deliv {
-		if s == "delivered" {
-			v.Delivered++
-		}
+// status derives my message's status from its counts.
+func (m *msgRec) status() MsgStatus {
+	switch {
+	case m.Total > 0 && m.Receipts && m.Delivered >= m.Total:
+		return StatusDelivered
+	case m.Sent > 0:
+		return StatusSent
+	case m.Total > 0 && m.Failed >= m.Total:
+		return StatusFailed
 	}
-	return v
+	return StatusPending
+}
+
+// delivery records the DeliveryEvent of m for this transaction (one per
+// message: a later change replaces it; memberID is kept only while one
+// member changed).
+func (t *tx) delivery(m *msgRec, memberID string) {
+	ev := t.dlv[m.ID]
+	if ev == nil {
+		ev = &DeliveryEvent{Chat: chatRefOf(m.Chat), MessageID: m.ID, MemberID: memberID}
+		t.dlv[m.ID] = ev
+		t.dlvKeys = append(t.dlvKeys, m.ID)
+	} else if ev.MemberID != memberID {
+		ev.MemberID = ""
+	}
+	ev.Status, ev.Total, ev.Sent, ev.Delivered, ev.Receipts = m.Status, m.Total, m.Sent, m.Delivered, m.Receipts
+}
+
+// msg returns the message record under key (nil when absent), read once
+// per transaction.
+func (t *tx) msg(key string) (*msgRec, error) {
+	if m, ok := t.msgs[key]; ok {
+		return m, nil
+	}
+	var m msgRec
+	ok, err := t.getJSON(bMsg, key, &m)
+	if err != nil || !ok {
+		return nil, err
+	}
+	t.msgs[key] = &m
+	return &m, nil
+}
+
+func msgView(m *msgRec) Message {
+	return Message{MessageID: m.ID, Text: m.Text, Sender: m.Sender, Ts: m.Ts, Status: m.Status,
+		Total: m.Total, Sent: m.Sent, Delivered: m.Delivered, Receipts: m.Receipts}
+}
+
+func msgKey(m *msgRec) string { return m.Chat + "/" + seqKey(m.Seq) }
+
+// putMsg writes a message record (and its id index).
+func (c *Client) putMsg(t *tx, m *msgRec) {
+	k := msgKey(m)
+	t.msgs[k] = m
+	t.put(bMsg, k, m)
+	t.Put(bMsgID, m.ID, []byte(k))
 }

@@ -3,6 +3,9 @@ package chat
 import (
 	"errors"
 	"fmt"
+
+	"github.com/sxweb/sxweb/core/agent"
+	"github.com/sxweb/sxweb/core/store"
 )
 
 // Stable error codes (the JS API exposes them as Error.code).
@@ -17,6 +20,9 @@ const (
 	CodeAgent             = "AGENT"
 	CodeStore             = "STORE"
 	CodeClosed            = "CLOSED"
+	// CodeQuota: the store is full (the browser's quota): nothing of the
+	// call was written.
+	CodeQuota = "QUOTA"
 	// CodeTooLarge: a message above the agent's limit (for a group message:
 	// the limit less the room the host's x.grp.msg.forward needs). An API
 	// call fails with it; a message an incoming event would send is
@@ -31,6 +37,9 @@ const (
 	// the handler panicked); the agent keeps the event, nothing else of it
 	// was stored.
 	CodeHandlerFailed = "HANDLER_FAILED"
+	// CodeEventsDropped: more events waited for a reader than
+	// Config.MaxEvents; the oldest were dropped.
+	CodeEventsDropped = "EVENTS_DROPPED"
 )
 
 // Error is every error the Client returns.
@@ -53,6 +62,9 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
+// ErrorCode is the stable code (the browser bridge's Coded interface).
+func (e *Error) ErrorCode() string { return e.Code }
+
 func newErr(code string, format string, args ...any) *Error {
 	return &Error{Code: code, Detail: fmt.Sprintf(format, args...)}
 }
@@ -65,7 +77,26 @@ func wrapErr(code string, err error, what string) error {
 	if errors.As(err, &ce) {
 		return err
 	}
+	switch {
+	case errors.Is(err, store.ErrQuota):
+		code = CodeQuota
+	case agent.ErrorCode(err) == agent.CodeNotConnected:
+		code = CodeNotConnected
+	}
 	return &Error{Code: code, Detail: what, Err: err}
+}
+
+// fromAgent gives an error out of an agent transaction its chat code
+// (one the chat layer made keeps its own).
+func fromAgent(err error) error {
+	if err == nil {
+		return nil
+	}
+	code := CodeAgent
+	if agent.ErrorCode(err) == agent.CodeStore {
+		code = CodeStore
+	}
+	return wrapErr(code, err, "")
 }
 
 // ErrorCode returns the code of a chat error, or "" for nil, or AGENT for

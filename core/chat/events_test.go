@@ -1,6 +1,7 @@
 package chat_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -20,11 +21,15 @@ func TestEventsInOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	var seen []string
-	timeout := time.After(30 * time.Second)
+	timeout, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
 	sent := false
 	for {
-		select {
-		case ev := <-b.Events():
+		ev, err := b.Events().Pop(timeout)
+		if err != nil {
+			t.Fatalf("events so far: %v (%v)", seen, err)
+		}
+		{
 			switch e := ev.(type) {
 			case chat.ContactEvent:
 				seen = append(seen, "contact:"+e.Contact.Status)
@@ -43,8 +48,6 @@ func TestEventsInOrder(t *testing.T) {
 				}
 				return
 			}
-		case <-timeout:
-			t.Fatalf("events so far: %v", seen)
 		}
 	}
 }

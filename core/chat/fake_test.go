@@ -21,7 +21,7 @@ func fake(t testing.TB, auto bool, names ...string) []*chattest.User {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ag.SetHandler(c.HandleAgentEvent)
+		ag.SetHandler(c.HandleEvent)
 		if err := c.Start(ctx); err != nil {
 			t.Fatal(err)
 		}
@@ -29,7 +29,7 @@ func fake(t testing.TB, auto bool, names ...string) []*chattest.User {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { ag.Close(); c.Close() })
-		out = append(out, &chattest.User{Client: c, Name: n, Raw: ag, Pause: ag.Pause, Resume: ag.Resume})
+		out = append(out, &chattest.User{Client: c, Name: n, Raw: ag, Pause: ag.Pause, Resume: ag.Resume, Stop: ag.Pause, Start: ag.Resume})
 	}
 	chattest.Track(t, out)
 	return out

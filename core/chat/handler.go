@@ -1,35 +1,50 @@
 package chat
 
 import (
+	"fmt"
+
+	"github.com/sxweb/sxweb/core/agent"
 	"github.com/sxweb/sxweb/core/chat/proto"
 )
 
-func (c *Client) dispatch(t *tx, ev AgentEvent) error {
-	switch ev.Kind {
-	case AgentSent, AgentDelivered:
-		return c.onDelivery(t, ev)
-	case AgentOther, AgentDeleted:
-		return nil
-	case AgentFailed:
-		return c.onFailed(t, ev)
+func (c *Client) dispatch(t *tx, ev agent.Event) error {
+	switch e := ev.(type) {
+	case agent.Sent:
+		return c.onSent(t, e.ConnID, e.Tag, deliverySent)
+	case agent.Delivered:
+		return c.onSent(t, e.ConnID, e.Tag, deliveryDone)
+	case agent.SendFailed:
+		return c.onSent(t, e.ConnID, e.Tag, deliveryFailed)
+	case agent.HandlerFailed:
+		return c.onFailed(t, e)
+	case agent.Confirmation:
+		return c.onConnEvent(t, e.ConnID, ev)
+	case agent.Request:
+		return c.onConnEvent(t, e.ConnID, ev)
+	case agent.Connected:
+		return c.onConnEvent(t, e.ConnID, ev)
+	case agent.Message:
+		return c.onConnEvent(t, e.ConnID, ev)
 	}
-	r, err := t.ref(ev.ConnID)
+	return nil // integrity reports, relay up/down, deletions: nothing to store
+}
+
+// onConnEvent routes an event of a connection to what it belongs to.
+func (c *Client) onConnEvent(t *tx, connID string, ev agent.Event) error {
+	r, err := t.ref(connID)
 	if err != nil {
 		return err
 	}
 	if r == nil {
-		if c.inflight > 0 {
-			return errRetry // an agent call is about to record this connection
-		}
-		if ev.Kind == AgentMessage {
+		if _, ok := ev.(agent.Message); ok {
 			c.record(t, errRec{Code: CodeUnknownMember, Detail: "message on an unknown connection"})
 		}
 		return nil
 	}
 	switch r.Kind {
 	case refGLink:
-		if ev.Kind == AgentRequest {
-			return c.onLinkRequest(t, r, ev)
+		if e, ok := ev.(agent.Request); ok {
+			return c.onLinkRequest(t, r, e)
 		}
 	case refContact:
 		return c.onContactEvent(t, r, ev)
@@ -41,8 +56,9 @@ func (c *Client) dispatch(t *tx, ev AgentEvent) error {
 
 // onFailed records an event the handler failed on for good (it panicked),
 // with the chat it belongs to when its connection is known.
-func (c *Client) onFailed(t *tx, ev AgentEvent) error {
-	e := errRec{Code: CodeHandlerFailed, Detail: ev.Detail}
+func (c *Client) onFailed(t *tx, ev agent.HandlerFailed) error {
+	e := errRec{Code: CodeHandlerFailed,
+		Detail: fmt.Sprintf("handling %T failed (kept by the agent as %s): %s", ev.Event, ev.ID, ev.Reason)}
 	if ev.ConnID != "" {
 		r, err := t.ref(ev.ConnID)
 		if err != nil {
@@ -71,7 +87,7 @@ func decodeInfo(info []byte) *proto.Message {
 	return m
 }
 
-func (c *Client) onMemberEvent(t *tx, r *connRef, ev AgentEvent) error {
+func (c *Client) onMemberEvent(t *tx, r *connRef, ev agent.Event) error {
 	g, err := t.group(r.GroupID)
 	if err != nil {
 		return ignoreNotFound(err)
@@ -84,34 +100,54 @@ func (c *Client) onMemberEvent(t *tx, r *connRef, ev AgentEvent) error {
 		c.record(t, errRec{Code: CodeUnknownMember, Detail: "event on a removed member's connection", GroupID: g.ID})
 		return nil
 	}
-	switch ev.Kind {
-	case AgentConfirmation:
-		return c.onMemberConfirmation(t, g, m, ev)
-	case AgentConnected:
-		if info := decodeInfo(ev.ConnInfo); info != nil {
-			if m, err = c.onMemberInfo(t, g, m, ev.ConnID, info); err != nil || m == nil {
+	switch e := ev.(type) {
+	case agent.Confirmation:
+		return c.onMemberConfirmation(t, g, m, e)
+	case agent.Connected:
+		if info := decodeInfo(e.ConnInfo); info != nil {
+			if m, err = c.onMemberInfo(t, g, m, e.ConnID, info); err != nil || m == nil {
 				return err
 			}
 		}
 		return c.onMemberUp(t, g, m)
-	case AgentMessage:
-		msgs, err := proto.Decode(ev.Body)
+	case agent.Message:
+		msgs, err := proto.Decode(e.Body)
 		if err != nil {
 			c.record(t, errRec{Code: CodeBadMessage, Detail: err.Error(), GroupID: g.ID, MemberID: m.ID.String()})
 			return nil
 		}
-		for _, msg := range msgs {
-			if err := c.onGroupMsg(t, g, m, msg, nil); err != nil {
-				return err
-			}
-			// reload: the message may have changed the group or the member
-			if g, err = t.group(g.ID); err != nil {
-				return ignoreNotFound(err)
-			}
-			if m, err = t.member(g.ID, r.MemberID); err != nil || m == nil {
-				return err
-			}
+		return c.onGroupMsgs(t, g, m, msgs)
+	}
+	return nil
+}
+
+// onGroupMsgs handles the events of one message (a batch) of member m.
+// Invitations it makes for introduced members need new queues: they are
+// reserved at once, and the x.grp.mem.inv answers go to the host as one
+// batch.
+func (c *Client) onGroupMsgs(t *tx, g *groupRec, m *memberRec, msgs []*proto.Message) error {
+	if err := c.reserveIntros(t, g, m, msgs); err != nil {
+		return err
+	}
+	var toHost []proto.Params
+	t.toHost = &toHost
+	defer func() { t.toHost = nil }()
+	id := m.ID
+	for _, msg := range msgs {
+		if err := c.onGroupMsg(t, g, m, msg, nil); err != nil {
+			return err
 		}
+		// reload: the message may have changed the group or the member
+		var err error
+		if g, err = t.group(g.ID); err != nil {
+			return ignoreNotFound(err)
+		}
+		if m, err = t.member(g.ID, id); err != nil || m == nil {
+			return err
+		}
+	}
+	if len(toHost) > 0 {
+		return c.sendBatch(t, m, toHost)
 	}
 	return nil
 }
@@ -124,7 +160,7 @@ func ignoreNotFound(err error) error {
 }
 
 // onMemberConfirmation: a member joined a group invitation of mine.
-func (c *Client) onMemberConfirmation(t *tx, g *groupRec, m *memberRec, ev AgentEvent) error {
+func (c *Client) onMemberConfirmation(t *tx, g *groupRec, m *memberRec, ev agent.Confirmation) error {
 	info := decodeInfo(ev.ConnInfo)
 	var reply []byte
 	switch p := paramsOf(info).(type) {
@@ -157,7 +193,7 @@ func (c *Client) onMemberConfirmation(t *tx, g *groupRec, m *memberRec, ev Agent
 		}
 		reply = encode(&proto.OK{})
 	}
-	if err := c.ag.AllowTx(t.b, ev.ConnID, ev.ConfID, reply); err != nil {
+	if err := t.Allow(ev.ConnID, ev.ConfID, reply); err != nil {
 		c.record(t, errRec{Code: CodeAgent, Detail: "allow: " + err.Error(), GroupID: g.ID})
 	}
 	return nil
@@ -179,7 +215,7 @@ func (c *Client) onMemberInfo(t *tx, g *groupRec, m *memberRec, connID string, i
 			return m, nil
 		}
 		li := p.GroupLinkInvitation
-		t.del(bMember, memberKey(g.ID, m.ID))
+		t.Del(bMember, memberKey(g.ID, m.ID))
 		m.ID, m.Role = li.FromMember.MemberID, li.FromMember.MemberRole
 		m.Profile.DisplayName = li.FromMemberName
 		t.putMember(m)
@@ -225,8 +261,7 @@ func (c *Client) onMemberUp(t *tx, g *groupRec, m *memberRec) error {
 		if err != nil || host == nil || !active(host) {
 			return err
 		}
-		_, err = c.sendMember(t, host, encode(&proto.GrpMemCon{MemberID: m.ID}))
-		return err
+		return c.sendMember(t, host, encode(&proto.GrpMemCon{MemberID: m.ID}))
 	}
 	return nil
 }
@@ -239,7 +274,7 @@ func (c *Client) introduce(t *tx, g *groupRec, b *memberRec) error {
 		if err != nil {
 			return err
 		}
-		if _, err := c.sendMember(t, b, encode(&proto.GrpLinkMem{Profile: mp})); err != nil {
+		if err := c.sendMember(t, b, encode(&proto.GrpLinkMem{Profile: mp})); err != nil {
 			return err
 		}
 	}
@@ -248,19 +283,21 @@ func (c *Client) introduce(t *tx, g *groupRec, b *memberRec) error {
 		return err
 	}
 	var intros []proto.Params
+	var others []*memberRec
 	for _, a := range ms {
 		if a.ID.Equal(b.ID) || !active(a) || a.Status == msInvited || a.Status == msAccepted {
 			continue
 		}
-		if _, err := c.sendMember(t, a, encode(&proto.GrpMemNew{MemberInfo: memberInfo(b)})); err != nil {
-			return err
-		}
+		others = append(others, a)
 		intros = append(intros, &proto.GrpMemIntro{MemberInfo: memberInfo(a)})
 		t.put(bIntro, g.ID+"/"+b.ID.String()+"/"+a.ID.String(), introRec{})
 		t.put(bIntro, g.ID+"/"+a.ID.String()+"/"+b.ID.String(), introRec{})
 	}
 	if len(intros) == 0 {
 		return nil
+	}
+	if err := c.sendMembers(t, others, encode(&proto.GrpMemNew{MemberInfo: memberInfo(b)}), agent.SendOptions{}); err != nil {
+		return err
 	}
 	return c.sendBatch(t, b, intros)
 }

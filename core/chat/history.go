@@ -85,23 +85,23 @@ func (t *tx) chatKey(ref ChatRef) (string, error) {
 // plus one block; a sparse chat takes more (cheap) reads instead.
 func (c *Client) history(t *tx, chat string, p Page) ([]store.KV, error) {
 	pre := chat + "/"
-	end := c.seq + 1 // the page is below message number end
+	end := c.seq.Load() + 1 // the page is below message number end
 	if p.Before != "" {
-		k, err := t.get(bMsgID, p.Before)
+		k, err := t.Get(bMsgID, p.Before)
 		if err != nil || !strings.HasPrefix(string(k), pre) {
 			return nil, newErr(CodeNotFound, "message %s in this chat", p.Before)
 		}
 		end = parseSeq(string(k)[len(pre):])
 	}
 	if p.Limit == 0 {
-		kvs, err := t.list(bMsg, pre)
+		kvs, err := t.List(bMsg, pre)
 		return below(kvs, pre+seqKey(end)), err
 	}
 	var chunks [][]store.KV // newest first
 	n, drop, span := 0, 2, uint64(256)
 	for end > 0 && n < p.Limit {
 		hi := seqKey(end - 1)
-		kvs, err := t.list(bMsg, pre+hi[:len(hi)-drop])
+		kvs, err := t.List(bMsg, pre+hi[:len(hi)-drop])
 		if err != nil {
 			return nil, err
 		}

@@ -37,7 +37,7 @@ func soloGroups(t testing.TB, n, count int) (*chat.Client, *countingStore, []str
 	if err != nil {
 		t.Fatal(err)
 	}
-	ag.SetHandler(c.HandleAgentEvent)
+	ag.SetHandler(c.HandleEvent)
 	t.Cleanup(func() { ag.Close(); c.Close() })
 	var gids []string
 	for i := range n {

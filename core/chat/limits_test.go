@@ -85,7 +85,7 @@ func TestHostSkipsForwardTooLarge(t *testing.T) {
 	if err != nil || len(body) > agent.MaxMessage {
 		t.Fatalf("%d bytes: %v", len(body), err)
 	}
-	if _, err := bob.Raw.Send(ctx, bob.MemberConnection(ctx, bg, ownerID), body); err != nil {
+	if _, err := chattest.RawSend(bob, bob.MemberConnection(ctx, bg, ownerID), body); err != nil {
 		t.Fatal(err)
 	}
 	waitUntil(t, func() bool { return skipped(owner, chat.CodeTooLarge) })
@@ -114,6 +114,9 @@ func joinAll(t *testing.T, us []*chattest.User) []string {
 	}
 	for i, u := range us {
 		waitUntil(t, func() bool {
+			if g, _ := u.Groups(ctx); len(g) == 0 || g[len(g)-1].Status != "active" && i > 0 {
+				return false
+			}
 			n := 0
 			for _, m := range mustMembers(t, u, gids[i]) {
 				if m.Status == "connected" {

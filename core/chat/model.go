@@ -2,10 +2,10 @@ package chat
 
 import (
 	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/sxweb/sxweb/core/chat/proto"
 )
 
@@ -98,22 +98,26 @@ type contactRec struct {
 }
 
 type msgRec struct {
-	ID     string            `json:"id"`
-	Chat   string            `json:"chat"` // g<groupID> or c<contactID>
-	Seq    uint64            `json:"seq"`
-	Text   string            `json:"text"`
-	Sender string            `json:"sender"` // "me", memberID, contactID
-	Ts     time.Time         `json:"ts"`
-	Status string            `json:"status"`          // pending, sent, delivered, received
-	Deliv  map[string]string `json:"deliv,omitempty"` // memberID -> pending|sent|delivered|via-host
-	Body   []byte            `json:"body,omitempty"`  // encoded, while pending (direct)
-}
-
-type dlvRec struct {
-	MsgKey      string   `json:"msgKey,omitempty"`
-	Members     []string `json:"members,omitempty"`
-	DeleteAfter bool     `json:"deleteAfter,omitempty"`
-	Sent        bool     `json:"sent,omitempty"`
+	ID     string    `json:"id"`
+	Chat   string    `json:"chat"` // g<groupID> or c<contactID>
+	Seq    uint64    `json:"seq"`
+	Text   string    `json:"text"`
+	Sender string    `json:"sender"` // "me", memberID, contactID
+	Ts     time.Time `json:"ts"`
+	Status MsgStatus `json:"status"`
+	// Mine: recipients, how many the relay took it for, confirmed it,
+	// refused it; whether receipts were asked.
+	Total     int  `json:"total,omitempty"`
+	Sent      int  `json:"sent,omitempty"`
+	Delivered int  `json:"delivered,omitempty"`
+	Failed    int  `json:"failed,omitempty"`
+	Receipts  bool `json:"receipts,omitempty"`
+	// Via: host memberID → the members it forwards this message to (they
+	// count with the host's copy).
+	Via  map[string]int `json:"via,omitempty"`
+	Body []byte         `json:"body,omitempty"` // encoded, while a contact is pending
+	// Deliv is the per-member state written before schema 2 (migrated).
+	Deliv map[string]string `json:"deliv,omitempty"`
 }
 
 type introRec struct {
@@ -129,11 +133,11 @@ type errRec struct {
 	Ts        time.Time `json:"ts"`
 }
 
-func newID(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
-}
+// newID mints a local id (contacts, groups).
+func newID() string { return uuid.NewString() }
+
+// newMsgID mints a message id: version 7, so ids sort by time.
+func newMsgID() string { return uuid.Must(uuid.NewV7()).String() }
 
 func newMemberID() proto.Bytes {
 	b := make([]byte, 12)

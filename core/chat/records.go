@@ -172,5 +172,3 @@ func (t *tx) emitGroup(g *groupRec) {
 func (t *tx) emitMember(m *memberRec) {
 	t.emit(MemberEvent{GroupID: m.GroupID, Member: memberView(m)})
 }
-
-func (t *tx) emit(ev Event) { t.evs = append(t.evs, ev) }

@@ -1,6 +1,7 @@
 package chat
 
 import (
+	"github.com/sxweb/sxweb/core/agent"
 	"github.com/sxweb/sxweb/core/chat/proto"
 )
 
@@ -8,9 +9,6 @@ import (
 func (c *Client) recvDirectInv(t *tx, g *groupRec, s *memberRec, p *proto.GrpDirectInv, rec func(string, string) error) error {
 	if s.Role.Rank() <= proto.RoleObserver.Rank() {
 		return rec(CodeProhibited, "x.grp.direct.inv from an observer")
-	}
-	if c.inviting[g.ID+"/"+s.ID.String()] {
-		return errRetry // StartDirectChat for s is making its invitation: see it first
 	}
 	if !g.Profile.GroupPreferences.DirectMessagesAllowed(s.Role) {
 		return rec(CodeDirectMessagesOff, "the group does not allow direct messages for "+string(s.Role))
@@ -28,7 +26,7 @@ func (c *Client) recvDirectInv(t *tx, g *groupRec, s *memberRec, p *proto.GrpDir
 	// on different connections).
 	simultaneous := ct != nil && ct.Mine && (ct.Status == csPending || ct.Status == csConnecting)
 	if ct == nil {
-		ct = &contactRec{ID: newID(8), Profile: s.Profile, MyProfile: g.MyProfile, GroupID: g.ID, MemberID: s.ID, Incognito: g.Incognito}
+		ct = &contactRec{ID: newID(), Profile: s.Profile, MyProfile: g.MyProfile, GroupID: g.ID, MemberID: s.ID, Incognito: g.Incognito}
 		s.ContactID = ct.ID
 		t.putMember(s)
 	}
@@ -39,7 +37,9 @@ func (c *Client) recvDirectInv(t *tx, g *groupRec, s *memberRec, p *proto.GrpDir
 		t.putContact(ct)
 		return nil // simultaneous invitations: S received the greater one and joins mine
 	}
-	c.dropContactConn(t, ct) // mine (the smaller), or a stale contact: replaced
+	if err := c.dropContactConn(t, ct); err != nil { // mine (the smaller), or a stale contact: replaced
+		return err
+	}
 	ct.ConnReq, ct.Status, ct.Mine = p.ConnReq, csRequest, false
 	ct.Profile = s.Profile
 	t.putContact(ct)
@@ -63,14 +63,11 @@ func (c *Client) acceptContact(t *tx, ct *contactRec) error {
 func (c *Client) joinContact(t *tx, ct *contactRec, p proto.Profile) error {
 	connID, err := c.join(t, ct.ConnReq, encode(&proto.Info{Profile: p}))
 	if err != nil {
-		if t.handler {
-			c.record(t, errRec{Code: ErrorCode(err), Detail: err.Error(), ContactID: ct.ID})
+		if t.handler && ErrorCode(err) == CodeBadLink {
+			c.record(t, errRec{Code: CodeBadLink, Detail: err.Error(), ContactID: ct.ID})
 			return nil
 		}
 		return err
-	}
-	if fresh, err := t.contact(ct.ID); err == nil {
-		ct = fresh // re-read: the join ran without the lock
 	}
 	ct.ConnID, ct.Status = connID, csConnecting
 	t.putContact(ct)
@@ -86,22 +83,32 @@ func (c *Client) contactProfile(t *tx, ct *contactRec) (proto.Profile, error) {
 	return t.userProfile()
 }
 
-func (c *Client) dropContactConn(t *tx, ct *contactRec) {
-	if ct.ConnID != "" {
-		t.del(bConn, ct.ConnID)
-		c.addTask(t, taskRec{Op: opDelete, ConnID: ct.ConnID})
-		ct.ConnID = ""
+func (c *Client) dropContactConn(t *tx, ct *contactRec) error {
+	if ct.ConnID == "" {
+		return nil
 	}
+	id := ct.ConnID
+	ct.ConnID = ""
+	return c.dropConn(t, id, false)
 }
 
-func (c *Client) onContactEvent(t *tx, r *connRef, ev AgentEvent) error {
+// join joins a link in this transaction.
+func (c *Client) join(t *tx, link string, info []byte) (string, error) {
+	connID, err := t.Join(link, info)
+	if agent.ErrorCode(err) == agent.CodeBadLink {
+		return "", &Error{Code: CodeBadLink, Detail: "join", Err: err}
+	}
+	return connID, wrapErr(CodeAgent, err, "join")
+}
+
+func (c *Client) onContactEvent(t *tx, r *connRef, ev agent.Event) error {
 	ct, err := t.contact(r.ContactID)
 	if err != nil {
 		return ignoreNotFound(err)
 	}
-	switch ev.Kind {
-	case AgentConfirmation:
-		if info, ok := paramsOf(decodeInfo(ev.ConnInfo)).(*proto.Info); ok {
+	switch e := ev.(type) {
+	case agent.Confirmation:
+		if info, ok := paramsOf(decodeInfo(e.ConnInfo)).(*proto.Info); ok {
 			ct.Profile = info.Profile
 		}
 		p, err := c.contactProfile(t, ct)
@@ -110,11 +117,11 @@ func (c *Client) onContactEvent(t *tx, r *connRef, ev AgentEvent) error {
 		}
 		ct.Status = csConnecting
 		t.putContact(ct)
-		if err := c.ag.AllowTx(t.b, ev.ConnID, ev.ConfID, encode(&proto.Info{Profile: p})); err != nil {
+		if err := t.Allow(e.ConnID, e.ConfID, encode(&proto.Info{Profile: p})); err != nil {
 			c.record(t, errRec{Code: CodeAgent, Detail: "allow: " + err.Error(), ContactID: ct.ID})
 		}
-	case AgentConnected:
-		if info, ok := paramsOf(decodeInfo(ev.ConnInfo)).(*proto.Info); ok {
+	case agent.Connected:
+		if info, ok := paramsOf(decodeInfo(e.ConnInfo)).(*proto.Info); ok {
 			ct.Profile = info.Profile
 		}
 		if ct.Status == csConnected {
@@ -124,8 +131,8 @@ func (c *Client) onContactEvent(t *tx, r *connRef, ev AgentEvent) error {
 		t.putContact(ct)
 		t.emit(ContactEvent{Contact: contactView(ct)})
 		return c.flushContact(t, ct)
-	case AgentMessage:
-		return c.onContactMessage(t, ct, ev.Body)
+	case agent.Message:
+		return c.onContactMessage(t, ct, e.Body)
 	}
 	return nil
 }
@@ -138,13 +145,13 @@ func (c *Client) flushContact(t *tx, ct *contactRec) error {
 	}
 	for i := range ms {
 		m := &ms[i]
-		if m.Status != "pending" || len(m.Body) == 0 {
+		if m.Status != StatusPending || len(m.Body) == 0 {
 			continue
 		}
 		body := m.Body
-		m.Body, m.Status = nil, "sending"
+		m.Body = nil
 		c.putMsg(t, m)
-		if err := c.post(t, ct.ConnID, body, &dlvRec{MsgKey: m.Chat + "/" + seqKey(m.Seq), Members: []string{ct.ID}}); err != nil {
+		if err := c.post(t, ct.ConnID, body, agent.SendOptions{Tag: msgKey(m)}); err != nil {
 			return err
 		}
 	}
@@ -183,7 +190,7 @@ func (c *Client) recvGroupInv(t *tx, ct *contactRec, inv proto.GroupInvitation) 
 		c.record(t, errRec{Code: CodeProhibited, Detail: "x.grp.inv from a non-admin", ContactID: ct.ID})
 		return nil
 	}
-	g := &groupRec{ID: newID(8), Profile: inv.GroupProfile, Status: gsInvited, MyID: inv.InvitedMember.MemberID,
+	g := &groupRec{ID: newID(), Profile: inv.GroupProfile, Status: gsInvited, MyID: inv.InvitedMember.MemberID,
 		MyRole: inv.InvitedMember.MemberRole, HostID: inv.FromMember.MemberID, Inv: &inv, InvContact: ct.ID, Created: c.now()}
 	if inv.GroupSize != nil {
 		g.Size = *inv.GroupSize
@@ -194,7 +201,7 @@ func (c *Client) recvGroupInv(t *tx, ct *contactRec, inv proto.GroupInvitation) 
 }
 
 // onLinkRequest (host): someone follows my group link.
-func (c *Client) onLinkRequest(t *tx, r *connRef, ev AgentEvent) error {
+func (c *Client) onLinkRequest(t *tx, r *connRef, ev agent.Request) error {
 	g, err := t.group(r.GroupID)
 	if err != nil {
 		return ignoreNotFound(err)
@@ -227,11 +234,14 @@ func (c *Client) onLinkRequest(t *tx, r *connRef, ev AgentEvent) error {
 	inv := &proto.GrpLinkInv{GroupLinkInvitation: proto.GroupLinkInvitation{
 		FromMember: proto.MemberIDRole{MemberID: g.MyID, MemberRole: g.MyRole}, FromMemberName: mp.DisplayName,
 		InvitedMember: proto.MemberIDRole{MemberID: b.ID, MemberRole: b.Role}, GroupProfile: g.Profile, GroupSize: &n}}
-	t.emitMember(b)
-	connID, err := c.ag.AcceptRequestTx(t.b, ev.ConnID, ev.ReqID, encode(inv))
+	connID, err := t.AcceptRequest(ev.ConnID, ev.ReqID, encode(inv))
 	if err != nil {
-		c.record(t, errRec{Code: CodeAgent, Detail: "accept request: " + err.Error(), GroupID: g.ID})
-		return nil
+		if agent.ErrorCode(err) == agent.CodeNotFound || agent.ErrorCode(err) == agent.CodeBadLink {
+			c.record(t, errRec{Code: CodeAgent, Detail: "accept request: " + err.Error(), GroupID: g.ID})
+			return nil
+		}
+		return err // no queue at hand yet: the attempt runs again
 	}
+	t.emitMember(b)
 	return c.memberConnected(t, g.ID, b.ID, connID)
 }

@@ -1,6 +1,7 @@
 package chat
 
 import (
+	"github.com/sxweb/sxweb/core/agent"
 	"github.com/sxweb/sxweb/core/chat/proto"
 )
 
@@ -71,7 +72,9 @@ func (c *Client) onGroupEvent(t *tx, g *groupRec, from *memberRec, msg *proto.Me
 	case *proto.GrpLeave:
 		from.Status = msLeft
 		t.putMember(from)
-		c.dropMemberConn(t, from)
+		if err := c.dropMemberConn(t, from); err != nil {
+			return false, err
+		}
 		t.emitMember(from)
 		return true, nil
 	case *proto.GrpDel:
@@ -132,28 +135,26 @@ func (c *Client) recvForward(t *tx, g *groupRec, fwd *memberRec, p *proto.GrpMsg
 // forward (host): pass a member's message to the members it is not yet
 // connected with.
 func (c *Client) forward(t *tx, g *groupRec, from *memberRec, msg *proto.Message) error {
-	kvs, err := t.list(bIntro, g.ID+"/"+from.ID.String()+"/")
+	kvs, err := t.List(bIntro, g.ID+"/"+from.ID.String()+"/")
 	if err != nil || len(kvs) == 0 {
 		return err
 	}
 	body := encode(&proto.GrpMsgForward{MemberID: from.ID, MemberName: from.Profile.DisplayName, Msg: msg, MsgTs: c.now()})
+	var to []*memberRec
 	for _, kv := range kvs {
 		id, err := proto.ParseBytes(kv.Key[len(g.ID)+len(from.ID.String())+2:])
 		if err != nil {
 			continue
 		}
-		to, err := t.member(g.ID, id)
+		m, err := t.member(g.ID, id)
 		if err != nil {
 			return err
 		}
-		if to == nil || !active(to) {
-			continue
-		}
-		if _, err := c.sendMember(t, to, body); err != nil {
-			return err
+		if m != nil && active(m) {
+			to = append(to, m)
 		}
 	}
-	return nil
+	return c.sendMembers(t, to, body, agent.SendOptions{})
 }
 
 func (c *Client) recvGroupMsgNew(t *tx, g *groupRec, from *memberRec, msg *proto.Message, p *proto.MsgNew) (bool, error) {
@@ -163,23 +164,17 @@ func (c *Client) recvGroupMsgNew(t *tx, g *groupRec, from *memberRec, msg *proto
 	}
 	if len(msg.MsgID) > 0 {
 		k := g.ID + "/" + from.ID.String() + "/" + msg.MsgID.String()
-		if _, err := t.get(bSeen, k); err == nil {
+		if _, err := t.Get(bSeen, k); err == nil {
 			return false, nil // already have it (directly and forwarded)
 		}
-		t.putRaw(bSeen, k, nil)
+		t.Put(bSeen, k, nil)
 	}
 	c.storeIncoming(t, groupChat(g.ID), ChatRef{GroupID: g.ID}, from.ID.String(), p.Content.Text)
 	return true, nil
 }
 
 func (c *Client) storeIncoming(t *tx, chat string, ref ChatRef, sender, text string) {
-	m := &msgRec{ID: newID(8), Chat: chat, Seq: c.nextSeq(t), Text: text, Sender: sender, Ts: c.now(), Status: "received"}
+	m := &msgRec{ID: newMsgID(), Chat: chat, Seq: c.nextSeq(t), Text: text, Sender: sender, Ts: c.now(), Status: StatusReceived}
 	c.putMsg(t, m)
 	t.emit(MessageEvent{Chat: ref, Message: msgView(m)})
-}
-
-func (c *Client) putMsg(t *tx, m *msgRec) {
-	k := m.Chat + "/" + seqKey(m.Seq)
-	t.put(bMsg, k, m)
-	t.putRaw(bMsgID, m.ID, []byte(k))
 }

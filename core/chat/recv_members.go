@@ -1,6 +1,7 @@
 package chat
 
 import (
+	"github.com/sxweb/sxweb/core/agent"
 	"github.com/sxweb/sxweb/core/chat/proto"
 )
 
@@ -40,17 +41,8 @@ func (c *Client) recvMemIntro(t *tx, g *groupRec, host *memberRec, info proto.Me
 		return nil // already introduced
 	}
 	a.IntroBy = host.ID
-	t.putMember(a)
 	t.emitMember(a)
-	n := g.Size
-	if n == 0 {
-		if n, err = t.activeCount(g.ID); err != nil {
-			return err
-		}
-	}
-	direct := g.Profile.GroupPreferences.DirectConnectionsAllowed(n)
-	c.addTask(t, taskRec{Op: opIntroInv, GroupID: g.ID, MemberID: a.ID, Direct: direct})
-	return nil
+	return c.introInv(t, g, host, a)
 }
 
 // recvMemInv (host): my invitee's invitation for member A; pass it on.
@@ -62,7 +54,7 @@ func (c *Client) recvMemInv(t *tx, g *groupRec, b *memberRec, p *proto.GrpMemInv
 	if a == nil || !active(a) {
 		return rec(CodeUnknownMember, "x.grp.mem.inv for an unknown member")
 	}
-	if _, err := t.get(bIntro, g.ID+"/"+b.ID.String()+"/"+a.ID.String()); err != nil {
+	if _, err := t.Get(bIntro, g.ID+"/"+b.ID.String()+"/"+a.ID.String()); err != nil {
 		return rec(CodeProhibited, "x.grp.mem.inv for a member I did not introduce")
 	}
 	intro := p.MemberIntro
@@ -75,8 +67,7 @@ func (c *Client) recvMemInv(t *tx, g *groupRec, b *memberRec, p *proto.GrpMemInv
 			intro.DirectConnReq = "" // my rule does not allow it: strip
 		}
 	}
-	_, err = c.sendMember(t, a, encode(&proto.GrpMemFwd{MemberInfo: memberInfo(b), MemberIntro: intro}))
-	return err
+	return c.sendMember(t, a, encode(&proto.GrpMemFwd{MemberInfo: memberInfo(b), MemberIntro: intro}))
 }
 
 // recvMemFwd (existing member): join the new member's invitation.
@@ -98,7 +89,7 @@ func (c *Client) recvMemFwd(t *tx, g *groupRec, host *memberRec, p *proto.GrpMem
 		return err
 	}
 	if p.MemberIntro.DirectConnReq != "" && b.ContactID == "" {
-		ct := &contactRec{ID: newID(8), Status: csConnecting, Profile: b.Profile, MyProfile: g.MyProfile,
+		ct := &contactRec{ID: newID(), Status: csConnecting, Profile: b.Profile, MyProfile: g.MyProfile,
 			GroupID: g.ID, MemberID: b.ID, Incognito: g.Incognito, ConnReq: p.MemberIntro.DirectConnReq}
 		if err := c.joinContact(t, ct, mp); err != nil {
 			return err
@@ -132,8 +123,8 @@ func (c *Client) recvMemCon(t *tx, g *groupRec, from *memberRec, id proto.Bytes)
 	}
 	r.Con[from.ID.String()] = true
 	if r.Con[id.String()] {
-		t.del(bIntro, k1)
-		t.del(bIntro, k2)
+		t.Del(bIntro, k1)
+		t.Del(bIntro, k2)
 		return nil
 	}
 	t.put(bIntro, k1, r)
@@ -188,24 +179,74 @@ func (c *Client) recvMemDel(t *tx, g *groupRec, from *memberRec, p *proto.GrpMem
 	}
 	target.Status = msRemoved
 	t.putMember(target)
-	c.dropMemberConn(t, target)
+	if err := c.dropMemberConn(t, target); err != nil {
+		return false, err
+	}
 	t.emitMember(target)
 	return true, nil
 }
 
 // dropMemberConn deletes the group connection of a member who left or was
-// removed (its contact, if any, stays: it is unrelated to the group).
-func (c *Client) dropMemberConn(t *tx, m *memberRec) {
+// removed, with what was queued for it (its contact, if any, stays: it is
+// unrelated to the group).
+func (c *Client) dropMemberConn(t *tx, m *memberRec) error {
 	if m.ConnID != "" {
-		t.del(bConn, m.ConnID)
-		c.addTask(t, taskRec{Op: opDelete, ConnID: m.ConnID})
+		if err := c.dropConn(t, m.ConnID, false); err != nil {
+			return err
+		}
 		m.ConnID = ""
 		t.putMember(m)
 	}
-	kvs, _ := t.list(bMQ, memberKey(m.GroupID, m.ID)+"/")
+	kvs, err := t.List(bMQ, memberKey(m.GroupID, m.ID)+"/")
 	for _, kv := range kvs {
-		t.del(bMQ, kv.Key)
+		t.Del(bMQ, kv.Key)
 	}
+	return err
+}
+
+// dropConn forgets a connection and deletes it in the agent (with drain:
+// after what is queued on it has left).
+func (c *Client) dropConn(t *tx, connID string, drain bool) error {
+	t.Del(bConn, connID)
+	err := t.DeleteConnection(connID, drain)
+	if agent.ErrorCode(err) == agent.CodeNotFound {
+		return nil // gone already
+	}
+	return wrapErr(CodeAgent, err, "delete connection")
+}
+
+// memberConnected records the group connection of a member (pending until
+// the agent says Connected) and sends what was queued for it.
+func (c *Client) memberConnected(t *tx, groupID string, id proto.Bytes, connID string) error {
+	m, err := t.member(groupID, id)
+	if err != nil {
+		return err
+	}
+	if m == nil || !active(m) {
+		return c.dropConn(t, connID, false)
+	}
+	m.ConnID = connID
+	if m.Status == msAnnounced {
+		m.Status = msIntroduced
+	}
+	t.putMember(m)
+	t.setRef(connID, connRef{Kind: refMember, GroupID: groupID, MemberID: id})
+	return c.flushMQ(t, m)
+}
+
+// flushMQ sends the messages queued for a member that had no connection.
+func (c *Client) flushMQ(t *tx, m *memberRec) error {
+	kvs, err := t.List(bMQ, memberKey(m.GroupID, m.ID)+"/")
+	if err != nil {
+		return err
+	}
+	for _, kv := range kvs {
+		if err := c.post(t, m.ConnID, kv.Value, agent.SendOptions{}); err != nil {
+			return err
+		}
+		t.Del(bMQ, kv.Key)
+	}
+	return nil
 }
 
 // endGroup: I was removed or the group was deleted: drop every connection.
@@ -217,11 +258,14 @@ func (c *Client) endGroup(t *tx, g *groupRec, status string) error {
 		return err
 	}
 	for _, m := range ms {
-		c.dropMemberConn(t, m)
+		if err := c.dropMemberConn(t, m); err != nil {
+			return err
+		}
 	}
 	if g.LinkConnID != "" {
-		t.del(bConn, g.LinkConnID)
-		c.addTask(t, taskRec{Op: opDelete, ConnID: g.LinkConnID})
+		if err := c.dropConn(t, g.LinkConnID, false); err != nil {
+			return err
+		}
 		g.LinkConnID, g.Link = "", ""
 		t.putGroup(g)
 	}

@@ -55,3 +55,11 @@ func TestLargeGroupInOneProcess(t *testing.T) {
 	chattest.LargeGroup(t, fake, n)
 }
 func TestRoleChange(t *testing.T) { chattest.RoleChange(t, fake) }
+
+func TestLeaveWhileConnectingEndsDeliveries(t *testing.T) {
+	chattest.LeaveWhileConnectingEndsDeliveries(t, fake)
+}
+
+func TestIdempotentSend(t *testing.T) { chattest.IdempotentSend(t, fake) }
+
+func TestConcurrentCallsAndEvents(t *testing.T) { chattest.ConcurrentCallsAndEvents(t, fake) }

@@ -1,13 +1,11 @@
 package chat
 
 import (
-	"context"
 	"fmt"
 
+	"github.com/sxweb/sxweb/core/agent"
 	"github.com/sxweb/sxweb/core/chat/proto"
 )
-
-var bg = context.Background()
 
 // fwdReserve is the room a forwardable message leaves below the agent's
 // limit for the host's x.grp.msg.forward wrapper (memberId, memberName,
@@ -57,17 +55,52 @@ func (c *Client) checkSize(t *tx, connID string, body []byte) (skip bool, err er
 	return true, nil
 }
 
+// post sends body on connID in this transaction.
+func (c *Client) post(t *tx, connID string, body []byte, o agent.SendOptions) error {
+	if skip, err := c.checkSize(t, connID, body); skip {
+		return err
+	}
+	_, err := t.Send(connID, body, o)
+	return wrapErr(CodeAgent, err, "send")
+}
+
 // sendMember sends to a member, or queues the message until the member has
 // a connection (a member announced but not yet introduced to me).
-func (c *Client) sendMember(t *tx, m *memberRec, body []byte) (uint64, error) {
+func (c *Client) sendMember(t *tx, m *memberRec, body []byte) error {
 	if m.ConnID != "" {
-		return 0, c.post(t, m.ConnID, body, nil)
+		return c.post(t, m.ConnID, body, agent.SendOptions{})
 	}
+	return c.queueForMember(t, m, body)
+}
+
+func (c *Client) queueForMember(t *tx, m *memberRec, body []byte) error {
 	if skip, err := c.checkSize(t, "", body); skip {
-		return 0, err
+		return err
 	}
-	t.putRaw(bMQ, memberKey(m.GroupID, m.ID)+"/"+seqKey(c.nextSeq(t)), body)
-	return 0, nil
+	t.Put(bMQ, memberKey(m.GroupID, m.ID)+"/"+seqKey(c.nextSeq(t)), body)
+	return nil
+}
+
+// sendMembers sends one body to members: one agent record for all that
+// have a connection (SendMany), queued for the others. Sending to N
+// members costs the same transaction whatever N is.
+func (c *Client) sendMembers(t *tx, ms []*memberRec, body []byte, o agent.SendOptions) error {
+	if skip, err := c.checkSize(t, "", body); skip {
+		return err
+	}
+	var conns []string
+	for _, m := range ms {
+		if m.ConnID != "" {
+			conns = append(conns, m.ConnID)
+		} else if err := c.queueForMember(t, m, body); err != nil {
+			return err
+		}
+	}
+	if len(conns) == 0 {
+		return nil
+	}
+	_, err := t.SendMany(conns, body, o)
+	return wrapErr(CodeAgent, err, "send")
 }
 
 // sendBatch sends messages to a member, batched (JSON arrays) when
@@ -82,55 +115,62 @@ func (c *Client) sendBatch(t *tx, m *memberRec, msgs []proto.Params) error {
 		return wrapErr(CodeBadRequest, err, "encode")
 	}
 	for _, b := range bodies {
-		if _, err := c.sendMember(t, m, b); err != nil {
+		if err := c.sendMember(t, m, b); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// doIntroInv (new member, in the worker): create my group connection
-// request for member A (and a direct one when the group's opt-in rule
-// allows), then send x.grp.mem.inv to the host.
-func (c *Client) doIntroInv(t *tx, task taskRec) error {
-	if a, err := t.member(task.GroupID, task.MemberID); err != nil || a == nil || !active(a) || a.ConnID != "" {
-		return err
-	}
-	connID, link, err := c.createInvitation(t)
-	if err != nil {
-		return err
-	}
-	var dID, dLink string
-	if task.Direct {
-		if dID, dLink, err = c.createInvitation(t); err != nil {
-			return err
-		}
-	}
-	// re-read: the agent calls ran without the lock
-	g, err := t.group(task.GroupID)
-	if err != nil {
+// reserveIntros reserves the queues the introductions in msgs (from my
+// host) will need: one invitation per introduced member, two where the
+// group's rule asks for a direct connection too.
+func (c *Client) reserveIntros(t *tx, g *groupRec, from *memberRec, msgs []*proto.Message) error {
+	if !from.ID.Equal(g.HostID) {
 		return nil
 	}
-	a, err := t.member(task.GroupID, task.MemberID)
-	if err != nil {
-		return err
-	}
-	host, err := t.member(g.ID, g.HostID)
-	if err != nil {
-		return err
-	}
-	if a == nil || !active(a) || a.ConnID != "" || host == nil {
-		c.addTask(t, taskRec{Op: opDelete, ConnID: connID})
-		if dID != "" {
-			c.addTask(t, taskRec{Op: opDelete, ConnID: dID})
+	n := 0
+	for _, msg := range msgs {
+		if _, ok := msg.Params.(*proto.GrpMemIntro); ok {
+			n++
 		}
+	}
+	if n == 0 {
 		return nil
+	}
+	if c.directAtJoin(t, g) {
+		n *= 2
+	}
+	return t.Reserve(n)
+}
+
+// directAtJoin: the group's opt-in rule (RFC solution 3) asks new members
+// to make direct connections during their introduction.
+func (c *Client) directAtJoin(t *tx, g *groupRec) bool {
+	n := g.Size
+	if n == 0 {
+		n, _ = t.activeCount(g.ID)
+	}
+	return g.Profile.GroupPreferences.DirectConnectionsAllowed(n)
+}
+
+// introInv (new member): make my group connection invitation for member
+// a (and a direct one when the group's rule says so) and answer the host
+// with x.grp.mem.inv (collected into one batch per host message).
+func (c *Client) introInv(t *tx, g *groupRec, host, a *memberRec) error {
+	connID, link, err := t.CreateInvitation()
+	if err != nil {
+		return wrapErr(CodeAgent, err, "invitation")
 	}
 	intro := proto.IntroInvitation{GroupConnReq: link}
 	a.ConnID, a.Status = connID, msIntroduced
 	t.setRef(connID, connRef{Kind: refMember, GroupID: g.ID, MemberID: a.ID})
-	if dID != "" && a.ContactID == "" {
-		ct := &contactRec{ID: newID(8), ConnID: dID, Status: csPending, Profile: a.Profile, MyProfile: g.MyProfile,
+	if c.directAtJoin(t, g) && a.ContactID == "" {
+		dID, dLink, err := t.CreateInvitation()
+		if err != nil {
+			return wrapErr(CodeAgent, err, "invitation")
+		}
+		ct := &contactRec{ID: newID(), ConnID: dID, Status: csPending, Profile: a.Profile, MyProfile: g.MyProfile,
 			GroupID: g.ID, MemberID: a.ID, Incognito: g.Incognito, ConnReq: dLink, Mine: true, Intro: true}
 		t.putContact(ct)
 		t.setRef(dID, connRef{Kind: refContact, ContactID: ct.ID})
@@ -138,6 +178,10 @@ func (c *Client) doIntroInv(t *tx, task taskRec) error {
 		intro.DirectConnReq = dLink
 	}
 	t.putMember(a)
-	_, err = c.sendMember(t, host, encode(&proto.GrpMemInv{MemberID: a.ID, MemberIntro: intro}))
-	return err
+	inv := &proto.GrpMemInv{MemberID: a.ID, MemberIntro: intro}
+	if t.toHost != nil {
+		*t.toHost = append(*t.toHost, inv)
+		return nil
+	}
+	return c.sendMember(t, host, encode(inv))
 }

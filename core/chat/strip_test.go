@@ -53,7 +53,7 @@ func TestHostStripsDirectInvitation(t *testing.T) {
 	id, _ := proto.ParseBytes(annID)
 	body, _ := proto.Encode(&proto.Message{V: proto.Current, Params: &proto.GrpMemInv{MemberID: id,
 		MemberIntro: proto.IntroInvitation{GroupConnReq: "fake:inv/none", DirectConnReq: "fake:inv/direct"}}})
-	if _, err := bob.Raw.Send(ctx, bob.MemberConnection(ctx, bg, ownerID), body); err != nil {
+	if _, err := chattest.RawSend(bob, bob.MemberConnection(ctx, bg, ownerID), body); err != nil {
 		t.Fatal(err)
 	}
 	waitUntil(t, func() bool { mu.Lock(); defer mu.Unlock(); return len(toAnn) == 2 })
@@ -74,7 +74,7 @@ func onNetwork(t *testing.T, net *fakeagent.Network, names ...string) []*chattes
 		st := memstore.New()
 		ag := net.NewAgent(n, st)
 		c, _ := chat.New(chat.Config{Store: st, Agent: ag})
-		ag.SetHandler(c.HandleAgentEvent)
+		ag.SetHandler(c.HandleEvent)
 		_ = c.Start(ctx)
 		_ = c.SetProfile(ctx, chat.Profile{DisplayName: n})
 		t.Cleanup(func() { ag.Close(); c.Close() })

@@ -4,62 +4,62 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"sort"
-	"strings"
 
+	"github.com/sxweb/sxweb/core/agent"
+	"github.com/sxweb/sxweb/core/chat/proto"
 	"github.com/sxweb/sxweb/core/store"
 )
 
 // Buckets of the chat layer.
 const (
-	bMeta    = "c.meta"    // "profile", "seq"
+	bMeta    = "c.meta"    // "profile", "seq", "schema"
 	bContact = "c.contact" // contactID
 	bGroup   = "c.group"   // groupID
 	bMember  = "c.member"  // groupID/memberID
 	bConn    = "c.conn"    // connID -> connRef
 	bMsg     = "c.msg"     // chat/seq
 	bMsgID   = "c.msgid"   // messageID -> msg key
+	bSendID  = "c.sendid"  // chat/sendId -> messageID (idempotent sends)
 	bSeen    = "c.seen"    // groupID/author/msgId (dedup)
-	bDlv     = "c.dlv"     // connID/msgNum -> delivery
 	bIntro   = "c.intro"   // groupID/memberA/memberB (host: pair not yet connected)
 	bMQ      = "c.mq"      // groupID/memberID/seq: messages for a member without a connection yet
-	bTask    = "c.task"    // seq -> task
 	bErr     = "c.err"     // seq -> recorded skipped event
 )
 
-// tx reads through a batch: writes recorded in b are visible to later
-// reads of the same tx, so one event's handling sees its own changes.
+// tx is the chat layer's view of one agent transaction: its reads and
+// writes, the events to emit once it commits, and the message records it
+// changed. Several handler calls of one agent transaction (a batch of
+// incoming events) share one tx, so a message's delivery changes there
+// make one event.
 type tx struct {
-	ctx     context.Context
-	st      store.Store
-	b       *store.Batch
-	ov      map[string][]byte // bucket\x00key -> value (nil: deleted)
-	handler bool              // inside an agent event: sends go through SendTx
-	evs     []Event           // emitted after the tx commits
-	tasks   []string          // task keys written
-	out     []outSend         // sends after commit (not in a handler)
-	recheck func(*tx) error   // runs after those sends, in a new tx
+	Tx
+	c       *Client
+	handler bool                      // inside an incoming event: failures are recorded, not returned
+	evs     []Event                   // emitted after the transaction commits
+	dlv     map[string]*DeliveryEvent // by message id, emitted after evs
+	dlvKeys []string                  // their order
+	msgs    map[string]*msgRec        // message records read or changed here, by key
+	toHost  *[]proto.Params           // x.grp.mem.inv answers collected for one host message
 }
 
-func newTx(ctx context.Context, st store.Store, b *store.Batch) *tx {
-	return &tx{ctx: ctx, st: st, b: b, ov: map[string][]byte{}}
-}
-
-func ovKey(bucket, key string) string { return bucket + "\x00" + key }
-
-func (t *tx) get(bucket, key string) ([]byte, error) {
-	if v, ok := t.ov[ovKey(bucket, key)]; ok {
-		if v == nil {
-			return nil, store.ErrNotFound
-		}
-		return v, nil
+// wrap returns the chat tx of agent transaction at (the same one for
+// every call within it) and arranges its events to be emitted when at
+// commits. Called under the agent's lock only.
+func (c *Client) wrap(at Tx, handler bool) *tx {
+	if c.cur != nil && c.cur.Tx == at {
+		return c.cur
 	}
-	return t.st.Get(t.ctx, bucket, key)
+	t := &tx{Tx: at, c: c, handler: handler, dlv: map[string]*DeliveryEvent{}, msgs: map[string]*msgRec{}}
+	c.cur = t
+	at.OnCommit(func() { c.publish(t) })
+	return t
 }
+
+func (t *tx) ctx() context.Context { return t.Context() }
 
 // getJSON loads a record; found is false when absent.
 func (t *tx) getJSON(bucket, key string, v any) (found bool, err error) {
-	b, err := t.get(bucket, key)
+	b, err := t.Get(bucket, key)
 	if errors.Is(err, store.ErrNotFound) {
 		return false, nil
 	}
@@ -74,52 +74,12 @@ func (t *tx) put(bucket, key string, v any) {
 	if err != nil {
 		panic("chat: marshal record: " + err.Error()) // records are plain structs
 	}
-	t.b.Put(bucket, key, b)
-	t.ov[ovKey(bucket, key)] = b
+	t.Put(bucket, key, b)
 }
 
-func (t *tx) putRaw(bucket, key string, v []byte) {
-	t.b.Put(bucket, key, v)
-	t.ov[ovKey(bucket, key)] = v
-}
-
-func (t *tx) del(bucket, key string) {
-	t.b.Delete(bucket, key)
-	t.ov[ovKey(bucket, key)] = nil
-}
-
-// list returns the records of bucket under prefix, with the tx's own writes.
-func (t *tx) list(bucket, prefix string) ([]store.KV, error) {
-	kvs, err := t.st.List(t.ctx, bucket, prefix)
-	if err != nil || len(t.ov) == 0 {
-		return kvs, err // nothing of ours to merge: the store's order stands
-	}
-	m := map[string][]byte{}
-	for _, kv := range kvs {
-		m[kv.Key] = kv.Value
-	}
-	pre := ovKey(bucket, prefix)
-	for k, v := range t.ov {
-		if strings.HasPrefix(k, pre) {
-			key := k[len(bucket)+1:]
-			if v == nil {
-				delete(m, key)
-			} else {
-				m[key] = v
-			}
-		}
-	}
-	out := make([]store.KV, 0, len(m))
-	for k, v := range m {
-		out = append(out, store.KV{Key: k, Value: v})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
-	return out, nil
-}
-
-// listJSON decodes every record under prefix with fn.
+// listJSON decodes every record under prefix.
 func listJSON[T any](t *tx, bucket, prefix string) ([]T, error) {
-	kvs, err := t.list(bucket, prefix)
+	kvs, err := t.List(bucket, prefix)
 	if err != nil {
 		return nil, err
 	}
@@ -133,3 +93,34 @@ func listJSON[T any](t *tx, bucket, prefix string) ([]T, error) {
 	}
 	return out, nil
 }
+
+func (t *tx) emit(ev Event) { t.evs = append(t.evs, ev) }
+
+// roTx is a read-only transaction for views: reads go to the store (each
+// is atomic; a view needs no lock), writes are a bug.
+type roTx struct {
+	ctx context.Context
+	st  store.Store
+}
+
+func (r roTx) Context() context.Context                { return r.ctx }
+func (r roTx) Get(b, k string) ([]byte, error)         { return r.st.Get(r.ctx, b, k) }
+func (r roTx) List(b, p string) ([]store.KV, error)    { return r.st.List(r.ctx, b, p) }
+func (roTx) Put(string, string, []byte)                { panic("chat: write in a view") }
+func (roTx) Del(string, string)                        { panic("chat: write in a view") }
+func (roTx) OnCommit(func())                           { panic("chat: commit hook in a view") }
+func (roTx) Reserve(int) error                         { return errReadOnly }
+func (roTx) CreateInvitation() (string, string, error) { return "", "", errReadOnly }
+func (roTx) CreateAddress() (string, string, error)    { return "", "", errReadOnly }
+func (roTx) Join(string, []byte) (string, error)       { return "", errReadOnly }
+func (roTx) Allow(string, string, []byte) error        { return errReadOnly }
+func (roTx) DeleteConnection(string, bool) error       { return errReadOnly }
+func (roTx) AcceptRequest(string, string, []byte) (string, error) {
+	return "", errReadOnly
+}
+func (roTx) Send(string, []byte, agent.SendOptions) (uint64, error) { return 0, errReadOnly }
+func (roTx) SendMany([]string, []byte, agent.SendOptions) (int, error) {
+	return 0, errReadOnly
+}
+
+var errReadOnly = errors.New("chat: read-only view")

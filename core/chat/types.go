@@ -81,16 +81,44 @@ type Member struct {
 	ContactID  string `json:"contactId,omitempty"`
 }
 
+// MsgStatus is the state of a message.
+type MsgStatus string
+
+// Message statuses. Mine go pending → sent → delivered (or failed);
+// others' are received.
+const (
+	StatusPending   MsgStatus = "pending"   // stored; the relay has not taken it for anyone yet (also: queued while offline or while a contact is pending)
+	StatusSent      MsgStatus = "sent"      // the relay took it for at least one recipient
+	StatusDelivered MsgStatus = "delivered" // every recipient confirmed it (receipts)
+	StatusFailed    MsgStatus = "failed"    // the relay refused it for every recipient
+	StatusReceived  MsgStatus = "received"  // not mine
+)
+
 // Message is one message of a chat.
 type Message struct {
 	MessageID string    `json:"messageId"`
 	Text      string    `json:"text"`
 	Sender    string    `json:"sender"` // "me", a memberId (group) or the contactId (direct)
 	Ts        time.Time `json:"ts"`
-	// Status: pending (queued), sent, delivered (all), received.
-	Status    string `json:"status"`
-	Delivered int    `json:"delivered"` // members (or 1 for a contact) that confirmed
-	Total     int    `json:"total"`
+	Status    MsgStatus `json:"status"`
+	// Of mine: the recipients (members at sending, or 1 contact), how many
+	// the relay took it for (a member the host forwards to counts with
+	// the host's copy), and how many confirmed it. Receipts is false where
+	// none were asked (groups above Config.ReceiptsMaxMembers): then
+	// Delivered stays 0 and Sent is what there is to show.
+	Total     int  `json:"total"`
+	Sent      int  `json:"sent"`
+	Delivered int  `json:"delivered"`
+	Receipts  bool `json:"receipts"`
+}
+
+// SendOptions tune a message I send.
+type SendOptions struct {
+	// SendID, when set, makes the send idempotent: a second send with the
+	// same id in the same chat returns the first message and sends nothing
+	// (a caller that crashed between its own bookkeeping and the send can
+	// retry it safely).
+	SendID string `json:"sendId,omitempty"`
 }
 
 // ChatRef names a chat: a group or a contact.
@@ -132,14 +160,18 @@ type ContactEvent struct{ Contact Contact }
 // GroupEvent: a group was created, invited to, joined, changed, left, deleted.
 type GroupEvent struct{ Group Group }
 
-// DeliveryEvent: a message of mine was sent or delivered to a member.
+// DeliveryEvent: the delivery state of a message of mine changed (one
+// event per message per transaction, however many members it concerns;
+// MemberID is set when it concerns one).
 type DeliveryEvent struct {
 	Chat      ChatRef
 	MessageID string
 	MemberID  string
-	Status    string
-	Delivered int
+	Status    MsgStatus
 	Total     int
+	Sent      int
+	Delivered int
+	Receipts  bool
 }
 
 // ErrorEvent: an incoming event was recorded and skipped.

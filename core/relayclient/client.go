@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sxweb/sxweb/core/fifo"
 	"github.com/sxweb/sxweb/relay/wire"
 )
 
@@ -18,8 +19,9 @@ type Client struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	done   chan struct{}
-	events *eventQueue
+	events *fifo.Queue[Event]
 	first  chan struct{} // closed after the first connection attempt
+	up     chan struct{} // closed while a session is up (guarded by mu)
 	now    chan struct{} // Reconnect: end the backoff wait (buffered, 1)
 
 	mu       sync.Mutex
@@ -47,7 +49,7 @@ func New(url string, dial Dialer, opts Options) *Client {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	c := &Client{url: url, dial: dial, opts: opts, ctx: ctx, cancel: cancel, done: make(chan struct{}),
-		events: newEventQueue(), first: make(chan struct{}), now: make(chan struct{}, 1), queues: map[string]RecipientQueue{},
+		events: fifo.New[Event](eventSlack), first: make(chan struct{}), up: make(chan struct{}), now: make(chan struct{}, 1), queues: map[string]RecipientQueue{},
 		keyCache: map[string]*keys{}, macCache: map[string][]byte{}}
 	go c.run()
 	return c
@@ -56,14 +58,58 @@ func New(url string, dial Dialer, opts Options) *Client {
 // URL is the relay URL this client connects to.
 func (c *Client) URL() string { return c.url }
 
-// Events returns the event channel; it is closed after Close.
-func (c *Client) Events() <-chan Event { return c.events.out }
+// Events returns the event queue; it is closed after Close. It is bounded
+// by the relay's flow control: at most one MSG per remembered queue is
+// outstanding until acknowledged, so its limit is the number of queues
+// plus room for the other events. A relay that pushes more breaks the
+// protocol: the session is dropped (and re-subscribed, so nothing is lost).
+func (c *Client) Events() *fifo.Queue[Event] { return c.events }
+
+// eventSlack is the room of the event queue beyond one MSG per queue
+// (End, QueueDeleted, Up, Down).
+const eventSlack = 1024
+
+// push queues an event; false when the queue is full (see Events).
+func (c *Client) push(ev Event) bool {
+	if err := c.events.Push(ev); err != nil {
+		c.opts.Logf("relayclient: %s: event queue: %v", c.url, err)
+		return false
+	}
+	return true
+}
+
+// Connected reports whether a session is up now.
+func (c *Client) Connected() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.cur != nil
+}
+
+// WaitConnected waits until a session is up (or ctx ends, or the client
+// is closed).
+func (c *Client) WaitConnected(ctx context.Context) error {
+	for {
+		c.mu.Lock()
+		up, cur := c.up, c.cur
+		c.mu.Unlock()
+		if cur != nil {
+			return nil
+		}
+		select {
+		case <-up:
+		case <-ctx.Done():
+			return ErrNotConnected
+		case <-c.ctx.Done():
+			return ErrClosed
+		}
+	}
+}
 
 // Close drops the connection and stops reconnecting.
 func (c *Client) Close() error {
 	c.cancel()
 	<-c.done
-	c.events.close()
+	c.events.Close()
 	return nil
 }
 
@@ -127,10 +173,11 @@ func (c *Client) run() {
 		c.mu.Lock()
 		if c.cur == s {
 			c.cur = nil
+			c.up = make(chan struct{})
 		}
 		c.mu.Unlock()
 		s.failAll()
-		c.events.push(Down{Server: c.url, Err: s.err})
+		c.push(Down{Server: c.url, Err: s.err})
 		if time.Since(began) > 10*time.Second {
 			backoff = c.opts.MinBackoff // a healthy session: reconnect at once
 		} else { // a relay that accepts and drops at once must not be hammered
@@ -170,6 +217,7 @@ func (c *Client) connect() (*session, error) {
 		c.macCache = map[string][]byte{}
 	}
 	c.cur = s
+	close(c.up)
 	// Snapshot under the lock that publishes s: a Subscribe that sees s
 	// afterwards sends its own SUBs, one that did not is in the snapshot.
 	for _, q := range c.queues {
@@ -253,6 +301,7 @@ func (c *Client) queueKeys(q RecipientQueue) (*keys, error) {
 func (c *Client) remember(q RecipientQueue) {
 	c.mu.Lock()
 	c.queues[string(q.RecipientID)] = q
+	c.events.SetLimit(len(c.queues) + eventSlack)
 	c.mu.Unlock()
 }
 
@@ -287,5 +336,5 @@ func (c *Client) resubscribe(s *session, qs []RecipientQueue) {
 			c.opts.Logf("relayclient: resubscribe %x: %v", qs[i].RecipientID[:4], err)
 		}
 	}
-	c.events.push(Up{Server: c.url, Resubscribed: len(qs) - failed, Failed: failed})
+	c.push(Up{Server: c.url, Resubscribed: len(qs) - failed, Failed: failed})
 }

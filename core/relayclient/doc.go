@@ -10,7 +10,8 @@
 // injected Dialer (wsdial for native builds, a browser WebSocket in wasm/).
 //
 // Concurrency: every Client method is safe for concurrent use. Events are
-// delivered in order on one channel, which never blocks the connection
-// (events queue up in memory; at most one MSG per subscribed queue is
-// outstanding, so the queue is bounded by the number of queues).
+// delivered in order on one bounded queue (core/fifo), which never blocks
+// the connection: at most one MSG per remembered queue is outstanding
+// until acknowledged, so the bound is the number of queues plus a little;
+// a relay that pushes more is dropped and the queues re-subscribed.
 package relayclient

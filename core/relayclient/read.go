@@ -64,10 +64,10 @@ func (s *session) handle(t *wire.Transmission) {
 		s.c.onMsg(s, t)
 	case wire.END:
 		s.c.forget(t.EntityID)
-		s.c.events.push(End{RecipientID: clone(t.EntityID)})
+		s.c.push(End{RecipientID: clone(t.EntityID)})
 	case wire.DELD:
 		s.c.forget(t.EntityID)
-		s.c.events.push(QueueDeleted{RecipientID: clone(t.EntityID)})
+		s.c.push(QueueDeleted{RecipientID: clone(t.EntityID)})
 	case wire.OK, wire.ERR:
 		if t.EntityID == nil {
 			s.c.opts.Logf("relayclient: %s: ERR %v", s.c.url, t.Err)
@@ -108,7 +108,9 @@ func (c *Client) onMsg(s *session, t *wire.Transmission) {
 		c.opts.Logf("relayclient: %v", err)
 		return
 	}
-	c.events.push(*m)
+	if !c.push(*m) { // more MSGs than queues: the relay ignores flow control
+		s.close(ErrProtocol)
+	}
 }
 
 func openMsg(k *keys, t *wire.Transmission) (*Message, error) {

@@ -37,6 +37,17 @@ func memberID(t *testing.T, u *User, gid, name string) string {
 	return ""
 }
 
+// memberNamed is the id of u's member called name ("" when none yet).
+func memberNamed(u *User, gid, name string) string {
+	ms, _ := u.Members(ctx, gid)
+	for _, m := range ms {
+		if m.DisplayName == name {
+			return m.MemberID
+		}
+	}
+	return ""
+}
+
 func requestFrom(u *User, gid string) (chat.Contact, bool) {
 	cs, _ := u.Contacts(ctx)
 	for _, c := range cs {
@@ -104,8 +115,8 @@ func DirectMessagesOff(t *testing.T, mk Factory) {
 	}
 	// a forged invitation (sent anyway over the group connection) is ignored and recorded
 	conn := sam.MemberConnection(ctx, gids[1], memberID(t, sam, gids[1], "rob"))
-	_, link, _ := sam.Raw.CreateInvitation(ctx)
-	must[uint64](t)(sam.Raw.Send(ctx, conn, encode(&proto.GrpDirectInv{ConnReq: link, Content: proto.Text("forged")})))
+	link, _ := RawInvitation(sam)
+	must[uint64](t)(RawSend(sam, conn, encode(&proto.GrpDirectInv{ConnReq: link, Content: proto.Text("forged")})))
 	waitFor(t, "recorded", func() bool { return hasSkipped(rob, chat.CodeDirectMessagesOff) })
 	if _, ok := requestFrom(rob, gids[2]); ok {
 		t.Fatal("forged invitation shown")

@@ -2,9 +2,12 @@ package chattest
 
 import (
 	"context"
+
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/sxweb/sxweb/core/agent"
 
 	"github.com/sxweb/sxweb/core/chat"
 	"github.com/sxweb/sxweb/core/chat/proto"
@@ -18,8 +21,35 @@ type User struct {
 	Name string
 	// Raw is the user's agent (tests forge messages with it).
 	Raw chat.Agent
-	// Pause and Resume stop and restart event delivery (nil when the agent cannot).
+	// Pause and Resume stop and restart event delivery while the client
+	// stays usable (nil when the agent cannot).
 	Pause, Resume func()
+	// Stop and Start close the user's app and open it again on the same
+	// store: meanwhile nothing is received (or sent).
+	Stop, Start func()
+}
+
+// RawSend sends body on the user's agent connection directly (forging
+// what a buggy or hostile client would send).
+func RawSend(u *User, connID string, body []byte) (uint64, error) {
+	var n uint64
+	err := u.Raw.Update(ctx, func(t chat.Tx) error {
+		var err error
+		n, err = t.Send(connID, body, agent.SendOptions{})
+		return err
+	})
+	return n, err
+}
+
+// RawInvitation makes an invitation link on the user's agent directly.
+func RawInvitation(u *User) (string, error) {
+	var link string
+	err := u.Raw.Update(ctx, func(t chat.Tx) error {
+		var err error
+		_, link, err = t.CreateInvitation()
+		return err
+	})
+	return link, err
 }
 
 // Factory makes one started client per name (auto: auto-accept member

@@ -19,10 +19,10 @@ func ForgedIntroductionFromNonAdminIgnored(t *testing.T, mk Factory) {
 		&proto.GrpMemFwd{MemberInfo: fake, MemberIntro: proto.IntroInvitation{GroupConnReq: "fake:inv/x"}},
 		&proto.GrpMemRole{MemberID: ownerID, Role: proto.RoleObserver}, &proto.GrpDel{},
 		&proto.GrpInfo{GroupProfile: proto.GroupProfile{DisplayName: "hijacked"}}} {
-		must[uint64](t)(sam.Raw.Send(ctx, conn, encode(p)))
+		must[uint64](t)(RawSend(sam, conn, encode(p)))
 	}
-	must[uint64](t)(sam.Raw.Send(ctx, conn, []byte(`{"v":"2-5","event":"x.grp.future","params":{}}`)))
-	must[uint64](t)(sam.Raw.Send(ctx, conn, []byte(`not json`)))
+	must[uint64](t)(RawSend(sam, conn, []byte(`{"v":"2-5","event":"x.grp.future","params":{}}`)))
+	must[uint64](t)(RawSend(sam, conn, []byte(`not json`)))
 	waitFor(t, "all recorded", func() bool {
 		s, _ := rob.Skipped(ctx)
 		return len(s) == 8
@@ -70,7 +70,7 @@ func RemovedMemberCannotPost(t *testing.T, mk Factory) {
 		t.Fatalf("removed member sends: %v", err)
 	}
 	// forging over the old connection: rob ignores it
-	_, _ = sam.Raw.Send(ctx, robConnAtSam, encode(&proto.MsgNew{Content: *proto.Text("forged")}))
+	_, _ = RawSend(sam, robConnAtSam, encode(&proto.MsgNew{Content: *proto.Text("forged")}))
 	must[string](t)(owner.SendGroupMessage(ctx, gids[0], "bye sam"))
 	waitFor(t, "rob gets the owner's message", func() bool {
 		ms, _ := rob.Messages(ctx, chat.ChatRef{GroupID: gids[2]})

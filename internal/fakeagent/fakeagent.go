@@ -1,12 +1,15 @@
 // Package fakeagent is an in-memory stand-in for core/agent, connecting
 // several chat clients in one process: invitations, addresses, the
 // confirmation/allow handshake, requests, ordered messages, Sent and
-// Delivered events, and SendTx inside handlers committing with the
-// handler's batch. It exists for fast unit tests of core/chat.
+// Delivered events (with the sender's tags; none for a message sent
+// without a receipt), and transactions (Update, and one per delivered
+// event) whose writes and agent operations take effect only when they
+// commit. It exists for fast unit tests of core/chat: no crypto, no relay.
 //
 // Layer: test support beside core/chat (it implements chat.Agent).
-// Concurrency: safe for concurrent use; each Agent calls its handler from
-// one goroutine, in order, never holding a lock while doing so.
+// Concurrency: safe for concurrent use. Like the real agent, one lock (per
+// agent) serialises its transactions; each agent delivers its events from
+// one goroutine, in order per connection.
 package fakeagent
 
 import (
@@ -24,17 +27,17 @@ import (
 )
 
 // ErrBadLink is returned by Join for an unknown or used link.
-var ErrBadLink = errors.New("fakeagent: bad link")
+var ErrBadLink = &agent.Error{Code: agent.CodeBadLink, Err: errors.New("fakeagent: bad link")}
 
 // ErrLarge is returned for a body or connection info above MaxMessage,
 // as the real agent refuses it (LARGE_MSG).
-var ErrLarge = errors.New("fakeagent: LARGE_MSG: body above the agent's limit")
+var ErrLarge = &agent.Error{Code: agent.CodeLargeMsg, Err: errors.New("fakeagent: body above the agent's limit")}
 
 // ErrNoConn is returned for an unknown connection.
-var ErrNoConn = errors.New("fakeagent: no such connection")
+var ErrNoConn = &agent.Error{Code: agent.CodeNotFound, Err: errors.New("fakeagent: no such connection")}
 
 // Handler is the chat layer's event handler.
-type Handler func(ctx context.Context, ev chat.AgentEvent, b *store.Batch) error
+type Handler func(t chat.Tx, ev agent.Event) error
 
 // Network connects agents.
 type Network struct {
@@ -73,12 +76,15 @@ type conn struct {
 	connected bool
 	deleted   bool
 	nextMsg   uint64
-	outbox    []outMsg // while not connected
+	outbox    []outMsg          // while not connected
+	tags      map[uint64]outMsg // sent, until delivered
 }
 
 type outMsg struct {
-	num  uint64
-	body []byte
+	num   uint64
+	body  []byte
+	tag   string
+	quiet bool
 }
 
 // Agent is one user's fake agent.
@@ -86,22 +92,20 @@ type Agent struct {
 	net     *Network
 	name    string
 	st      store.Store
-	mu      sync.Mutex
+	mu      sync.Mutex // guards conns, queue, handler, paused, closed
 	cond    *sync.Cond
 	conns   map[string]*conn
-	queue   []chat.AgentEvent
+	queue   []agent.Event
 	handler Handler
 	paused  bool
 	closed  bool
-	txAfter []func() // effects of the running handler's Tx calls
 	done    chan struct{}
-	// big is held while the handler runs and by every non-Tx method, as the
-	// real agent holds its lock: a chat layer that calls the agent while
-	// holding a lock its handler needs deadlocks here too.
+	// big is the transaction lock, as the real agent's: held by Update and
+	// while the handler runs.
 	big sync.Mutex
 }
 
-// NewAgent adds an agent; its handler's batches are applied to st.
+// NewAgent adds an agent; its transactions are applied to st.
 func (n *Network) NewAgent(name string, st store.Store) *Agent {
 	a := &Agent{net: n, name: name, st: st, conns: map[string]*conn{}, done: make(chan struct{})}
 	a.cond = sync.NewCond(&a.mu)
@@ -147,6 +151,23 @@ func (a *Agent) Conns() int {
 	return n
 }
 
+// Stats implements chat.Agent: PendingMessages counts what waits for a
+// connection.
+func (a *Agent) Stats() agent.Stats {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	var s agent.Stats
+	for _, c := range a.conns {
+		if c.deleted {
+			continue
+		}
+		s.Connections++
+		s.PendingMessages += len(c.outbox)
+	}
+	s.PendingOutbox = s.PendingMessages
+	return s
+}
+
 func (n *Network) id(prefix string) string {
 	n.mu.Lock()
 	defer n.mu.Unlock()
@@ -154,7 +175,7 @@ func (n *Network) id(prefix string) string {
 	return fmt.Sprintf("%s%d", prefix, n.seq)
 }
 
-func (a *Agent) push(ev chat.AgentEvent) {
+func (a *Agent) push(ev agent.Event) {
 	a.mu.Lock()
 	a.queue = append(a.queue, ev)
 	a.mu.Unlock()
@@ -198,38 +219,45 @@ func (a *Agent) next() int {
 	seen := map[string]bool{}
 	var heads []int
 	for i, ev := range a.queue {
-		if !seen[ev.ConnID] {
-			seen[ev.ConnID] = true
+		id := connOf(ev)
+		if !seen[id] {
+			seen[id] = true
 			heads = append(heads, i)
 		}
 	}
 	return heads[rand.IntN(len(heads))]
 }
 
-// handle runs the handler for ev and commits its batch; false: retry.
-func (a *Agent) handle(h Handler, ev chat.AgentEvent) bool {
+// handle runs the handler for ev in one transaction; false: retry.
+func (a *Agent) handle(h Handler, ev agent.Event) bool {
 	a.big.Lock()
 	defer a.big.Unlock()
-	b := &store.Batch{}
-	a.txAfter = nil
-	if err := h(context.Background(), ev, b); err != nil {
+	t := a.newTx(context.Background())
+	if err := h(t, ev); err != nil {
 		return false
 	}
-	if err := store.Commit(context.Background(), a.st, b); err != nil {
+	if err := t.commit(); err != nil {
 		return false
 	}
-	after := a.txAfter
-	a.txAfter = nil
-	for _, f := range after {
-		f()
-	}
-	if ev.Kind == chat.AgentMessage {
-		a.ackTo(ev.ConnID, ev.MsgNum)
+	if m, ok := ev.(agent.Message); ok {
+		a.ackTo(m.ConnID, m.MsgNum)
 	}
 	return true
 }
 
-// ackTo tells the sender of a message that it was delivered.
+// Update implements chat.Agent.
+func (a *Agent) Update(ctx context.Context, fn func(chat.Tx) error) error {
+	a.big.Lock()
+	defer a.big.Unlock()
+	t := a.newTx(ctx)
+	if err := fn(t); err != nil {
+		return err
+	}
+	return t.commit()
+}
+
+// ackTo tells the sender of a message that it was delivered (unless it
+// asked for no receipt).
 func (a *Agent) ackTo(connID string, num uint64) {
 	a.mu.Lock()
 	c := a.conns[connID]
@@ -237,7 +265,37 @@ func (a *Agent) ackTo(connID string, num uint64) {
 	if c == nil || c.peer == nil {
 		return
 	}
-	c.peer.push(chat.AgentEvent{Kind: chat.AgentDelivered, ConnID: c.peerConn, MsgNum: num})
+	p := c.peer
+	p.mu.Lock()
+	pc := p.conns[c.peerConn]
+	var m outMsg
+	var ok bool
+	if pc != nil {
+		m, ok = pc.tags[num]
+		delete(pc.tags, num)
+	}
+	p.mu.Unlock()
+	if ok && !m.quiet {
+		p.push(agent.Delivered{ConnID: c.peerConn, MsgNum: num, Tag: m.tag})
+	}
+}
+
+func connOf(ev agent.Event) string {
+	switch e := ev.(type) {
+	case agent.Confirmation:
+		return e.ConnID
+	case agent.Request:
+		return e.ConnID
+	case agent.Connected:
+		return e.ConnID
+	case agent.Message:
+		return e.ConnID
+	case agent.Sent:
+		return e.ConnID
+	case agent.Delivered:
+		return e.ConnID
+	}
+	return ""
 }
 
 func parseLink(link string) bool { return strings.HasPrefix(link, "fake:") }

@@ -8,7 +8,8 @@ import (
 	"github.com/sxweb/sxweb/core/agent"
 	"github.com/sxweb/sxweb/core/chat"
 	"github.com/sxweb/sxweb/core/chat/proto"
-	"github.com/sxweb/sxweb/core/store"
+	"github.com/sxweb/sxweb/core/fifo"
+	"github.com/sxweb/sxweb/core/relayclient"
 )
 
 // Messages counts the chat messages a client hands to its agent, by
@@ -80,24 +81,43 @@ func (a MsgCount) Sub(b MsgCount) MsgCount {
 	return MsgCount{Bodies: a.Bodies - b.Bodies, Bytes: a.Bytes - b.Bytes, Events: ev}
 }
 
-// countingAgent is a chat.Agent that counts what the chat layer sends.
+// countingAgent is a chat.Agent that counts what the chat layer sends
+// (each copy of a SendMany is a body), for the transactions that commit.
 type countingAgent struct {
 	chat.Agent
 	m *Messages
 }
 
-func (a countingAgent) Send(ctx context.Context, connID string, body []byte) (uint64, error) {
-	n, err := a.Agent.Send(ctx, connID, body)
+func (a countingAgent) Update(ctx context.Context, fn func(chat.Tx) error) error {
+	return a.Agent.Update(ctx, func(t chat.Tx) error { return fn(countingTx{Tx: t, m: a.m}) })
+}
+
+// countingHandler counts what the handler sends, as countingAgent does.
+func countingHandler(h func(chat.Tx, agent.Event) error, m *Messages) agent.Handler {
+	return func(t *agent.Tx, ev agent.Event) error { return h(countingTx{Tx: t, m: m}, ev) }
+}
+
+type countingTx struct {
+	chat.Tx
+	m *Messages
+}
+
+func (t countingTx) Send(connID string, body []byte, o agent.SendOptions) (uint64, error) {
+	n, err := t.Tx.Send(connID, body, o)
 	if err == nil {
-		a.m.add(body)
+		t.OnCommit(func() { t.m.add(body) })
 	}
 	return n, err
 }
 
-func (a countingAgent) SendTx(tb *store.Batch, connID string, body []byte) (uint64, error) {
-	n, err := a.Agent.SendTx(tb, connID, body)
+func (t countingTx) SendMany(connIDs []string, body []byte, o agent.SendOptions) (int, error) {
+	n, err := t.Tx.SendMany(connIDs, body, o)
 	if err == nil {
-		a.m.add(body)
+		t.OnCommit(func() {
+			for range n {
+				t.m.add(body)
+			}
+		})
 	}
 	return n, err
 }
@@ -107,7 +127,7 @@ func (a countingAgent) SendTx(tb *store.Batch, connID string, body []byte) (uint
 // queue it remembers.
 type upWatch struct {
 	agent.RelayClient
-	out  chan agent.RelayEvent
+	out  *fifo.Queue[relayclient.Event]
 	ups  atomic.Int64
 	kick chan struct{} // signalled (non-blocking) on every Up
 	done chan struct{}
@@ -115,28 +135,33 @@ type upWatch struct {
 }
 
 func newUpWatch(rc agent.RelayClient) *upWatch {
-	w := &upWatch{RelayClient: rc, out: make(chan agent.RelayEvent), kick: make(chan struct{}, 1), done: make(chan struct{})}
+	w := &upWatch{RelayClient: rc, out: fifo.New[relayclient.Event](1 << 20), kick: make(chan struct{}, 1), done: make(chan struct{})}
+	ctx, cancel := context.WithCancel(context.Background())
 	go func() {
-		defer close(w.out)
-		for ev := range rc.Events() {
-			if ev.Kind == agent.RelayConnUp {
+		<-w.done
+		cancel()
+	}()
+	go func() {
+		defer w.out.Close()
+		for {
+			ev, err := rc.Events().Pop(ctx)
+			if err != nil {
+				return
+			}
+			if _, ok := ev.(relayclient.Up); ok {
 				w.ups.Add(1)
 				select {
 				case w.kick <- struct{}{}:
 				default:
 				}
 			}
-			select {
-			case w.out <- ev:
-			case <-w.done:
-				return
-			}
+			_ = w.out.Push(ev)
 		}
 	}()
 	return w
 }
 
-func (w *upWatch) Events() <-chan agent.RelayEvent { return w.out }
+func (w *upWatch) Events() *fifo.Queue[relayclient.Event] { return w.out }
 
 func (w *upWatch) Close() error {
 	w.once.Do(func() { close(w.done) })

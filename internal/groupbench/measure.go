@@ -63,7 +63,7 @@ type Resub struct {
 // GroupMsg is the cost of one group message.
 type GroupMsg struct {
 	Reach     time.Duration // until the last member received it
-	Delivered time.Duration // until the sender saw it delivered to all
+	Delivered time.Duration // until the sender saw it delivered to all (sent to all above 20 members: no receipts)
 	Sender    Traffic       // the sender's relay traffic
 	All       Traffic       // every node's traffic, receipts and acks included
 }

@@ -50,8 +50,8 @@ func newNode(ctx context.Context, name, relayURL string) (*Node, error) {
 	}
 	ag, err := agent.New(agent.Config{Store: st, Relays: []string{relayURL}, Logf: logf,
 		NewRelay: func(server string) agent.RelayClient {
-			w := newUpWatch(agent.NewRelayClient(relayclient.New(server, n.Traffic.Dial,
-				relayclient.Options{MinBackoff: 5 * time.Millisecond, MaxBackoff: 250 * time.Millisecond})))
+			w := newUpWatch(relayclient.New(server, n.Traffic.Dial,
+				relayclient.Options{MinBackoff: 5 * time.Millisecond, MaxBackoff: 250 * time.Millisecond}))
 			n.mu.Lock()
 			n.watch = w
 			n.mu.Unlock()
@@ -60,12 +60,12 @@ func newNode(ctx context.Context, name, relayURL string) (*Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, err := chat.New(chat.Config{Store: st, Agent: countingAgent{Agent: ag, m: n.Msgs}})
+	c, err := chat.New(chat.Config{Store: st, Agent: countingAgent{Agent: agentconn.Agent{Agent: ag}, m: n.Msgs}})
 	if err != nil {
 		return nil, err
 	}
 	n.Client, n.Agent = c, ag
-	ag.SetHandler(agentconn.Handler(c))
+	ag.SetHandler(countingHandler(c.HandleEvent, n.Msgs))
 	go n.loop()
 	if err := c.Start(ctx); err != nil {
 		return nil, err
@@ -81,10 +81,10 @@ func newNode(ctx context.Context, name, relayURL string) (*Node, error) {
 	return n, nil
 }
 
-// Close stops the agent, then the client.
+// Close stops the client, then the agent.
 func (n *Node) Close() {
-	n.Agent.Close()
 	n.Client.Close()
+	n.Agent.Close()
 	<-n.done
 }
 
@@ -113,7 +113,8 @@ func (n *Node) ReceivedAt(text string) (time.Time, bool) {
 	return ts, ok
 }
 
-// DeliveredAt returns when my message id was confirmed by every member.
+// DeliveredAt returns when my message id was confirmed by every member
+// (sent to every member, where no receipts are asked).
 func (n *Node) DeliveredAt(id string) (time.Time, bool) {
 	n.state.Lock()
 	defer n.state.Unlock()
@@ -124,7 +125,11 @@ func (n *Node) DeliveredAt(id string) (time.Time, bool) {
 // loop drains the client's events and keeps the counters.
 func (n *Node) loop() {
 	defer close(n.done)
-	for ev := range n.Client.Events() {
+	for {
+		ev, err := n.Client.Events().Pop(context.Background())
+		if err != nil {
+			return
+		}
 		now := time.Now()
 		n.state.Lock()
 		switch e := ev.(type) {
@@ -137,7 +142,10 @@ func (n *Node) loop() {
 				n.received[e.Message.Text] = now
 			}
 		case chat.DeliveryEvent:
-			if _, seen := n.delivered[e.MessageID]; !seen && e.Total > 0 && e.Delivered == e.Total {
+			// all receipts; where none are asked (groups above 20), the
+			// relay took every copy
+			done := e.Status == chat.StatusDelivered || !e.Receipts && e.Total > 0 && e.Sent >= e.Total
+			if _, seen := n.delivered[e.MessageID]; !seen && done {
 				n.delivered[e.MessageID] = now
 			}
 		case chat.ErrorEvent:

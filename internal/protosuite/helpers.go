@@ -43,19 +43,16 @@ func NewClient(t testing.TB, url string) *relayclient.Client {
 // Next waits for the client's next event of type T, skipping others.
 func Next[T relayclient.Event](t testing.TB, c *relayclient.Client) T {
 	t.Helper()
-	timeout := time.After(60 * time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
 	for {
-		select {
-		case ev, ok := <-c.Events():
-			if !ok {
-				t.Fatal("events closed")
-			}
-			if e, ok := ev.(T); ok {
-				return e
-			}
-		case <-timeout:
+		ev, err := c.Events().Pop(ctx)
+		if err != nil {
 			var zero T
-			t.Fatalf("no %T event", zero)
+			t.Fatalf("no %T event: %v", zero, err)
+		}
+		if e, ok := ev.(T); ok {
+			return e
 		}
 	}
 }
@@ -66,13 +63,14 @@ func NoMessage(t testing.TB, c *relayclient.Client) {
 	t.Helper()
 	Must(t, c.Ping(Ctx(t)))
 	for {
-		select {
-		case ev := <-c.Events():
-			if m, ok := ev.(relayclient.Message); ok {
-				t.Fatalf("unexpected message %q", m.Body)
-			}
-		case <-time.After(50 * time.Millisecond):
+		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+		ev, err := c.Events().Pop(ctx)
+		cancel()
+		if err != nil {
 			return
+		}
+		if m, ok := ev.(relayclient.Message); ok {
+			t.Fatalf("unexpected message %q", m.Body)
 		}
 	}
 }

@@ -85,13 +85,12 @@ func onlyQueue(t *testing.T, s *sim) *simQueue {
 func nextMsg(t *testing.T, ctx context.Context, c *relayclient.Client) relayclient.Message {
 	t.Helper()
 	for {
-		select {
-		case ev := <-c.Events():
-			if m, ok := ev.(relayclient.Message); ok {
-				return m
-			}
-		case <-ctx.Done():
+		ev, err := c.Events().Pop(ctx)
+		if err != nil {
 			t.Fatal("no message")
+		}
+		if m, ok := ev.(relayclient.Message); ok {
+			return m
 		}
 	}
 }

@@ -34,10 +34,6 @@ func Errorf(code, format string, args ...any) *Error {
 // Coded is implemented by errors that carry a stable code (chat.Error, ...).
 type Coded interface{ ErrorCode() string }
 
-// CodeFunc maps an error to its code, or "" when it does not know it. The
-// wasm main package sets it for the error types of core/chat.
-var CodeFunc func(error) string
-
 // CodeOf returns the stable code JS sees for err.
 func CodeOf(err error) string {
 	var be *Error
@@ -45,12 +41,10 @@ func CodeOf(err error) string {
 	switch {
 	case errors.As(err, &be):
 		return be.Code
-	case CodeFunc != nil && CodeFunc(err) != "":
-		return CodeFunc(err)
+	case errors.Is(err, store.ErrQuota): // whatever layer wrapped it: the browser's quota is full
+		return CodeQuota
 	case errors.As(err, &c) && c.ErrorCode() != "":
 		return c.ErrorCode()
-	case errors.Is(err, store.ErrQuota):
-		return CodeQuota
 	case errors.Is(err, store.ErrClosed):
 		return CodeClosed
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):

@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/hack-pad/safejs"
+	"github.com/sxweb/sxweb/core/fifo"
 )
 
 // Conn is one open WebSocket.
@@ -15,12 +16,16 @@ type Conn struct {
 	ws  safejs.Value
 	fns []safejs.Func
 
+	frames  *fifo.Queue[[]byte] // received, not yet read; closed when the socket ends
 	mu      sync.Mutex
-	queue   [][]byte
-	ready   chan struct{} // signalled (non-blocking) when queue grows or conn ends
 	closed  chan struct{} // closed once the socket is closed or failed
 	closeEr error
 }
+
+// MaxQueuedFrames bounds the frames received and not yet read. A reader
+// that falls this far behind (or a peer that floods) ends the connection:
+// the relay client reconnects and nothing unacknowledged is lost.
+const MaxQueuedFrames = 4096
 
 // Dial opens a WebSocket to url (ws:// or wss://) and returns once it is
 // open, failed, or ctx is done (then the socket is closed).
@@ -33,7 +38,7 @@ func Dial(ctx context.Context, url string) (*Conn, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %v", ErrDial, url, err)
 	}
-	c := &Conn{ws: ws, ready: make(chan struct{}, 1), closed: make(chan struct{})}
+	c := &Conn{ws: ws, frames: fifo.New[[]byte](MaxQueuedFrames), closed: make(chan struct{})}
 	opened := make(chan struct{})
 	if err := c.setup(opened); err != nil {
 		c.Close()
@@ -103,16 +108,8 @@ func (c *Conn) onMessage(args []safejs.Value) {
 		c.fail(1003, "unreadable frame")
 		return
 	}
-	c.mu.Lock()
-	c.queue = append(c.queue, buf)
-	c.mu.Unlock()
-	c.signal()
-}
-
-func (c *Conn) signal() {
-	select {
-	case c.ready <- struct{}{}:
-	default:
+	if c.frames.Push(buf) == fifo.ErrFull {
+		c.fail(1008, "frames arrive faster than they are read")
 	}
 }
 
@@ -140,7 +137,7 @@ func (c *Conn) markClosed(err error) {
 	}
 	c.closeEr = err
 	close(c.closed)
-	c.signal()
+	c.frames.Close()
 	c.detach()
 }
 
@@ -166,30 +163,13 @@ func (c *Conn) fail(code int, reason string) {
 // Read returns the next binary frame. Frames that arrived before the
 // connection closed are still returned; then the close error.
 func (c *Conn) Read(ctx context.Context) ([]byte, error) {
-	for {
+	b, err := c.frames.Pop(ctx)
+	if err == fifo.ErrClosed {
 		c.mu.Lock()
-		if len(c.queue) > 0 {
-			b := c.queue[0]
-			c.queue[0] = nil
-			c.queue = c.queue[1:]
-			more := len(c.queue) > 0
-			c.mu.Unlock()
-			if more {
-				c.signal() // let another reader continue
-			}
-			return b, nil
-		}
-		ended := c.closeEr
-		c.mu.Unlock()
-		if ended != nil {
-			return nil, ended
-		}
-		select {
-		case <-c.ready:
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		}
+		defer c.mu.Unlock()
+		return nil, c.closeEr
 	}
+	return b, err
 }
 
 // Write sends frame as one binary message.

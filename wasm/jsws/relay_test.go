@@ -36,21 +36,20 @@ func TestRelayClientOverBrowserWebSocket(t *testing.T) {
 		t.Fatalf("Send: %v", err)
 	}
 	for {
-		select {
-		case ev := <-rc.Events():
-			m, ok := ev.(relayclient.Message)
-			if !ok {
-				continue // Up and the like
-			}
-			if !bytes.Equal(m.RecipientID, q.RecipientID) || !bytes.Equal(m.Body, body) {
-				t.Fatalf("got message for %x with %d bytes", m.RecipientID, len(m.Body))
-			}
-			if err := rc.Ack(ctx, q, m.MsgID); err != nil {
-				t.Fatalf("Ack: %v", err)
-			}
-			return
-		case <-ctx.Done():
+		ev, err := rc.Events().Pop(ctx)
+		if err != nil {
 			t.Fatal("no message from the relay")
 		}
+		m, ok := ev.(relayclient.Message)
+		if !ok {
+			continue // Up and the like
+		}
+		if !bytes.Equal(m.RecipientID, q.RecipientID) || !bytes.Equal(m.Body, body) {
+			t.Fatalf("got message for %x with %d bytes", m.RecipientID, len(m.Body))
+		}
+		if err := rc.Ack(ctx, q, m.MsgID); err != nil {
+			t.Fatalf("Ack: %v", err)
+		}
+		return
 	}
 }

@@ -10,7 +10,8 @@ import (
 const (
 	KindConfirmation = 'C' // joiner → inviter: reply queue + connInfo (message 1)
 	KindInfo         = 'I' // inviter → joiner: connInfo (message 1)
-	KindMessage      = 'M' // application message
+	KindMessage      = 'M' // application message (the receiver sends a receipt)
+	KindQuiet        = 'N' // application message without a receipt (large groups)
 	KindReceipt      = 'R' // receipts only
 )
 
@@ -75,7 +76,7 @@ func (m *AgentMessage) Encode() ([]byte, error) {
 			return nil, err
 		}
 		out = append(out, q...)
-	case KindInfo, KindMessage, KindReceipt:
+	case KindInfo, KindMessage, KindQuiet, KindReceipt:
 	default:
 		return nil, bad("unknown kind %d", m.Kind)
 	}
@@ -105,7 +106,7 @@ func DecodeAgentMessage(b []byte) (*AgentMessage, error) {
 	switch m.Kind {
 	case KindConfirmation:
 		m.Reply = decodeQueueInfo(&r)
-	case KindInfo, KindMessage, KindReceipt:
+	case KindInfo, KindMessage, KindQuiet, KindReceipt:
 	default:
 		if r.err == nil {
 			return nil, bad("unknown kind %d", m.Kind)

@@ -22,6 +22,8 @@ func writeVectors(t *testing.T) {
 	confB, _ := conf.Encode()
 	am := &AgentMessage{MsgNum: 9, Kind: KindMessage, Receipts: []Range{{2, 5}}, Body: []byte("hi")}
 	amB, _ := am.Encode()
+	quiet := &AgentMessage{MsgNum: 10, Kind: KindQuiet, Body: []byte("hi all")}
+	quietB, _ := quiet.Encode()
 	nonMinimal := append([]byte{}, amB[:agentHeadSize]...)
 	nonMinimal = append(nonMinimal, 0x80, 0x00)
 	vs := []struct {
@@ -44,6 +46,7 @@ func writeVectors(t *testing.T) {
 		{"inner_truncated", "inner", CodeBadEnvelope, hello[:4]},
 		{"agent_conf", "agent", "ok", confB},
 		{"agent_msg", "agent", "ok", amB},
+		{"agent_msg_quiet", "agent", "ok", quietB},
 		{"agent_truncated", "agent", CodeBadEnvelope, amB[:20]},
 		{"agent_bad_kind", "agent", CodeBadEnvelope, append(append([]byte{}, amB[:agentHeadSize-1]...), 'Q', 0)},
 		{"agent_nonminimal", "agent", CodeBadEnvelope, nonMinimal},

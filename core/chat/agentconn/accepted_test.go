@@ -1,7 +1,6 @@
 package agentconn_test
 
 import (
-	"context"
 	"errors"
 	"sync/atomic"
 	"testing"
@@ -9,7 +8,6 @@ import (
 
 	"github.com/sxweb/sxweb/core/agent"
 	"github.com/sxweb/sxweb/core/chat"
-	"github.com/sxweb/sxweb/core/store"
 	"github.com/sxweb/sxweb/core/store/memstore"
 	"github.com/sxweb/sxweb/internal/relaytest"
 	"github.com/sxweb/sxweb/relay"
@@ -66,11 +64,11 @@ func gatedUser(t *testing.T, url string, open *atomic.Bool) *chat.Client {
 	c, ag := openClient(t, memstore.New(), url, clientOpts{
 		retryMax: 50 * time.Millisecond,
 		wrap: func(h agent.Handler) agent.Handler {
-			return func(ctx context.Context, ev agent.Event, b *store.Batch) error {
+			return func(tx *agent.Tx, ev agent.Event) error {
 				if _, ok := ev.(agent.Connected); ok && !open.Load() {
 					return errors.New("held back by the test")
 				}
-				return h(ctx, ev, b)
+				return h(tx, ev)
 			}
 		},
 	})

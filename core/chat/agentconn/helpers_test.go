@@ -28,7 +28,7 @@ func openClient(t testing.TB, st store.Store, url string, o clientOpts) (*chat.C
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := chat.New(chat.Config{Store: st, Agent: ag, AutoAcceptMemberContacts: o.auto})
+	c, err := chat.New(chat.Config{Store: st, Agent: agentconn.Agent{Agent: ag}, AutoAcceptMemberContacts: o.auto})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,6 @@ import (
 
 	"github.com/sxweb/sxweb/core/agent"
 	"github.com/sxweb/sxweb/core/chat"
-	"github.com/sxweb/sxweb/core/store"
 	"github.com/sxweb/sxweb/core/store/memstore"
 	"github.com/sxweb/sxweb/internal/relaytest"
 	"github.com/sxweb/sxweb/relay"
@@ -19,11 +18,11 @@ import (
 func panicky(t *testing.T, url string) *chat.Client {
 	c, ag := openClient(t, memstore.New(), url, clientOpts{
 		wrap: func(h agent.Handler) agent.Handler {
-			return func(ctx context.Context, ev agent.Event, b *store.Batch) error {
+			return func(tx *agent.Tx, ev agent.Event) error {
 				if m, ok := ev.(agent.Message); ok && bytes.Contains(m.Body, []byte("boom")) {
 					panic("chat bug")
 				}
-				return h(ctx, ev, b)
+				return h(tx, ev)
 			}
 		},
 	})
@@ -45,15 +44,14 @@ func TestHandlerPanicIsAnErrorEvent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	limit := time.After(60 * time.Second)
+	limit, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
 	next := func() chat.Event {
-		select {
-		case ev := <-bob.Events():
-			return ev
-		case <-limit:
-			t.Fatal("gave up waiting for bob's events")
+		ev, err := bob.Events().Pop(limit)
+		if err != nil {
+			t.Fatalf("gave up waiting for bob's events: %v", err)
 		}
-		return nil
+		return ev
 	}
 	for {
 		if e, ok := next().(chat.ContactEvent); ok && e.Contact.Status == "connected" {

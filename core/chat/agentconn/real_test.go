@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/sxweb/sxweb/core/chat"
+	"github.com/sxweb/sxweb/core/chat/agentconn"
 	"github.com/sxweb/sxweb/core/store/memstore"
 	"github.com/sxweb/sxweb/internal/chattest"
 	"github.com/sxweb/sxweb/internal/relaytest"
@@ -26,14 +27,24 @@ func onRelay(url string) chattest.Factory {
 	}
 }
 
+// newUser opens a user on the real agent; Stop closes it (the user is
+// offline: the relay keeps its messages) and Start opens it again on the
+// same store.
 func newUser(t testing.TB, url, name string, auto bool) *chattest.User {
 	t.Helper()
-	c, ag := openClient(t, memstore.New(), url, clientOpts{auto: auto})
+	st := memstore.New()
+	c, ag := openClient(t, st, url, clientOpts{auto: auto})
 	if err := c.SetProfile(ctx, chat.Profile{DisplayName: name, FullName: name + " Full"}); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { c.Close(); ag.Close() })
-	return &chattest.User{Client: c, Name: name, Raw: ag}
+	u := &chattest.User{Client: c, Name: name, Raw: agentconn.Agent{Agent: ag}}
+	u.Stop = func() { u.Client.Close(); ag.Close() }
+	u.Start = func() {
+		c, ag = openClient(t, st, url, clientOpts{auto: auto})
+		u.Client, u.Raw = c, agentconn.Agent{Agent: ag}
+	}
+	t.Cleanup(func() { u.Client.Close(); ag.Close() })
+	return u
 }
 
 func relayFactory(t *testing.T) chattest.Factory {
@@ -78,3 +89,11 @@ func TestDirectConnectionsOptIn(t *testing.T) { chattest.DirectConnectionsOptIn(
 
 func TestLargeGroupOnRelay(t *testing.T) { chattest.LargeGroup(t, relayFactory(t), 20) }
 func TestRoleChange(t *testing.T)        { chattest.RoleChange(t, relayFactory(t)) }
+
+func TestLeaveWhileConnectingEndsDeliveries(t *testing.T) {
+	chattest.LeaveWhileConnectingEndsDeliveries(t, relayFactory(t))
+}
+
+func TestIdempotentSend(t *testing.T) { chattest.IdempotentSend(t, relayFactory(t)) }
+
+func TestConcurrentCallsAndEvents(t *testing.T) { chattest.ConcurrentCallsAndEvents(t, relayFactory(t)) }

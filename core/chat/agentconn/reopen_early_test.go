@@ -2,12 +2,10 @@ package agentconn_test
 
 import (
 	"bytes"
-	"context"
 	"testing"
 
 	"github.com/sxweb/sxweb/core/agent"
 	"github.com/sxweb/sxweb/core/chat"
-	"github.com/sxweb/sxweb/core/store"
 	"github.com/sxweb/sxweb/core/store/memstore"
 	"github.com/sxweb/sxweb/internal/relaytest"
 	"github.com/sxweb/sxweb/relay"
@@ -33,12 +31,12 @@ func TestReopenEventBeforeChatStart(t *testing.T) {
 		c, ag := openClient(t, st, url, clientOpts{
 			noChatStart: !startChat,
 			wrap: func(h agent.Handler) agent.Handler {
-				return func(ctx context.Context, ev agent.Event, b *store.Batch) error {
-					if err := h(ctx, ev, b); err != nil {
+				return func(tx *agent.Tx, ev agent.Event) error {
+					if err := h(tx, ev); err != nil {
 						return err
 					}
 					if m, ok := ev.(agent.Message); ok && bytes.Contains(m.Body, []byte("while away")) {
-						b.OnCommit(func() {
+						tx.OnCommit(func() {
 							select {
 							case <-handled:
 							default:

@@ -122,13 +122,12 @@ func dial(t *testing.T, url string) *relayclient.Client {
 func nextMessage(t *testing.T, ctx context.Context, c *relayclient.Client) relayclient.Message {
 	t.Helper()
 	for {
-		select {
-		case ev := <-c.Events():
-			if m, ok := ev.(relayclient.Message); ok {
-				return m
-			}
-		case <-ctx.Done():
+		ev, err := c.Events().Pop(ctx)
+		if err != nil {
 			t.Fatal("no message")
+		}
+		if m, ok := ev.(relayclient.Message); ok {
+			return m
 		}
 	}
 }

@@ -172,15 +172,15 @@ func sendRetry(ctx context.Context, c *relayclient.Client, sid, body []byte) err
 }
 
 func nextMsg(b *testing.B, c *relayclient.Client) relayclient.Message {
-	timeout := time.After(2 * time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
 	for {
-		select {
-		case ev := <-c.Events():
-			if m, ok := ev.(relayclient.Message); ok {
-				return m
-			}
-		case <-timeout:
+		ev, err := c.Events().Pop(ctx)
+		if err != nil {
 			b.Fatal("no message")
+		}
+		if m, ok := ev.(relayclient.Message); ok {
+			return m
 		}
 	}
 }

@@ -76,14 +76,9 @@ func groupOfThree(t *testing.T, relayURL string) {
 func newChatUser(t *testing.T, name, relayURL string) *chatUser {
 	ctx := context.Background()
 	st := memstore.New()
-	a, err := agent.New(agent.Config{Store: st, Relays: []string{relayURL}, Dial: wsdial.Dial})
+	c, a, err := agentconn.Open(ctx, agent.Config{Store: st, Relays: []string{relayURL}, Dial: wsdial.Dial}, chat.Config{})
 	must(t, err)
-	c, err := chat.New(chat.Config{Store: st, Agent: a})
-	must(t, err)
-	a.SetHandler(agentconn.Handler(c))
-	must(t, c.Start(ctx))
-	must(t, a.Start(ctx))
-	t.Cleanup(func() { a.Close(); c.Close() })
+	t.Cleanup(func() { c.Close(); a.Close() })
 	must(t, c.SetProfile(ctx, chat.Profile{DisplayName: name}))
 	return &chatUser{Client: c, name: name}
 }

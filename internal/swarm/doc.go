@@ -1,0 +1,23 @@
+// Command swarm runs many native chat members in one process, for the
+// browser benchmarks (e2e/swarm-bench.mjs, docs/browser-numbers.md): a
+// browser tab joins a group of native members on the same relay and is
+// measured alone, so the numbers are the browser's own cost.
+//
+//	go run ./internal/swarm -relay ws://127.0.0.1:8080/relay
+//
+// It prints "swarm http://ADDR/" and serves a small control API on
+// 127.0.0.1 (JSON):
+//
+//	POST /group?n=K     a group of K natives (a host and K-1 members, all
+//	                    connected), made once per size and reused; returns
+//	                    {link, size, seconds}: the browser joins by link
+//	GET  /received?text=T&size=K
+//	                    how many members of that group have a message with
+//	                    text T: {count, of, lastMs} (lastMs: unix ms of the
+//	                    latest first arrival)
+//	POST /quit
+//
+// Layer: a benchmark tool above core/chat; not product, imported by nothing.
+// Concurrency: each native member runs its own agent and client; the
+// control handlers only read their counters.
+package main
