@@ -2,7 +2,7 @@
 # build.sh — the project's front door.
 #   ./build.sh serve   build everything and serve the app + relay on http://127.0.0.1:${PORT:-8080}
 #   ./build.sh test    run every test (Go native, wasm in Node and Chromium, the Worker's JS
-#                      helpers, end to end),
+#                      helpers, the web client's JS in Node, end to end),
 #                      installing what the tests need when it is missing
 #   ./build.sh wasm    build the wasm and the web bundle into build/web
 #   ./build.sh bench   print the browser numbers (docs/browser-numbers.md)
@@ -111,6 +111,8 @@ cmd_test() {
   ensure_chromium
   say "worker JS helpers (node --test worker/test/)"
   node --test worker/test/
+  say "the page side of the many-tabs protocol (node --test web/test/)"
+  node --test web/test/
   say "go test (native)"
   go test -count=1 ./...
   # The GOOS=js packages (docs/browser-internals.md, "Tests and how to run them").

@@ -7,6 +7,7 @@
 //   {t: "open", view, version, opts, takeover, lock}  {t: "call", view, id, method, args}  {t: "close", view}
 // and the host answers
 //   {t: "opened", view, host, methods, relays, appURL} | {t: "refused", view, host, error}
+//   {t: "got", view, host, id} (first: the call reached the core)
 //   {t: "result", view, host, id, value | error | moved}   {t: "closed", view?, host, reason}
 // and sends every view {t: "event", host, ev}. moved ("handover" | "unknown"):
 // the call was not run; send it again to the next core, or after opening again.
@@ -121,6 +122,9 @@ export class Host {
       return answer({ error: errorData(new SimplexError(code, "the core was closed")) });
     }
     const { handle } = this.core;
+    // Before the core runs anything: a view whose core dies sends again only
+    // the calls it never heard "got" for (they did not reach the core).
+    reply({ t: "got", view, host: this.id, id });
     if (NOT_METHODS.has(method) || typeof handle[method] !== "function") {
       return answer({ error: errorData(new SimplexError("UNKNOWN_METHOD", `no method ${method}`)) });
     }

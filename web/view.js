@@ -3,9 +3,10 @@
 // BroadcastChannel of the leader tab's worker) or "solo" (its own dedicated
 // worker). It forwards calls and events, and when the core goes away under it
 // (the leader tab closed or crashed, the SharedWorker died) it moves to the
-// next core: calls not yet sent wait for it; calls the old core was running
-// are sent again if they are sends (with the same sendId, so nothing is sent
-// twice), and reject MOVED otherwise (they may or may not have happened).
+// next core: calls not yet sent, or sent but not yet received by the old core
+// (no "got" came back), wait for it; calls the old core was running are sent
+// again if they are sends (with the same sendId, so nothing is sent twice) or
+// reads, and reject MOVED otherwise (they may or may not have happened).
 import { VERSION } from "./version.js";
 import { SimplexError } from "./runtime.js";
 import { spawnWorker, runForLeader, workerURL } from "./leader.js";
@@ -17,6 +18,13 @@ import { spawnWorker, runForLeader, workerURL } from "./leader.js";
  * message when it comes again. The only place that knows which calls are sends.
  */
 export const SEND_METHODS = { sendGroupMessage: 2, sendDirectMessage: 2 };
+
+/**
+ * Calls that may run twice without harm (reads, and reconnect): when the core
+ * dies under one, it is sent again too. Any other call that had reached a core
+ * that died rejects MOVED, since it may or may not have happened.
+ */
+export const REPEATABLE = new Set(["getProfile", "contacts", "groups", "members", "messages", "stats", "reconnect"]);
 
 const OPEN_TIMEOUT = 60000; // a first start waits this long for a core (wasm compile, leader election)
 const REVIVE_MS = 3000; // a new SharedWorker that does not answer in this time is started again
@@ -81,12 +89,16 @@ async function hold(name) {
 }
 
 export class View {
-  /** opts: {db, relays, appURL, takeover, mode, wasmURL}; onEnd(reason) when the core is closed under it. */
+  /**
+   * opts: {db, relays, appURL, takeover, mode, wasmURL}, and for tests
+   * transport(onMessage, onError) in place of the worker; onEnd(reason) when
+   * the core is closed under it.
+   */
   constructor(opts, onEnd) {
     this.opts = opts;
     this.onEnd = onEnd;
     this.id = crypto.randomUUID();
-    this.pending = new Map(); // call id → {method, args, resolve, reject, sentTo: host id | null}
+    this.pending = new Map(); // call id → {method, args, resolve, reject, sentTo: host id | null, got}
     this.seq = 0;
     this.host = null; // id of the core's worker we are attached to
     this.attaching = null; // {resolve, reject} while an open is under way
@@ -101,7 +113,8 @@ export class View {
     const failed = (e) => {
       if (this.attaching && !this.host) this.attaching.reject(new SimplexError("LOAD_FAILED", `the core's worker failed: ${e?.message || "error"}`));
     };
-    this.transport = transport(this.opts.mode, this.opts.db, (m) => this.receive(m), failed);
+    const make = this.opts.transport || ((onMessage, onError) => transport(this.opts.mode, this.opts.db, onMessage, onError));
+    this.transport = make((m) => this.receive(m), failed);
     const timer = setTimeout(() => failed({ message: "no answer" }), OPEN_TIMEOUT);
     try {
       return await this.attach();
@@ -143,6 +156,11 @@ export class View {
       case "refused":
         if (this.attaching) this.attaching.reject(new SimplexError(msg.error.code, msg.error.message));
         return;
+      case "got": {
+        const e = this.pending.get(msg.id);
+        if (e && e.sentTo === msg.host) e.got = true;
+        return;
+      }
       case "result":
         return this.result(msg);
       case "event":
@@ -164,7 +182,7 @@ export class View {
     const watch = (this.hostWatch = new AbortController());
     // The core's worker holds `sxweb-host:<id>` for its whole life: when we get
     // it, that worker is gone (its leader tab closed or crashed, or it died).
-    navigator.locks?.request(`sxweb-host:${host}`, { signal: watch.signal }, () => { this.hostGone(host); })
+    globalThis.navigator?.locks?.request(`sxweb-host:${host}`, { signal: watch.signal }, () => { this.hostGone(host); })
       .catch(() => {});
   }
 
@@ -175,8 +193,8 @@ export class View {
     this.hostWatch?.abort();
     for (const [id, e] of this.pending) {
       if (e.sentTo !== host) continue;
-      if (e.method in SEND_METHODS) {
-        e.sentTo = null; // again, same sendId
+      if (!e.got || e.method in SEND_METHODS || REPEATABLE.has(e.method)) {
+        e.sentTo = null; // it never got there, or it may run again (a send: with the same sendId)
       } else {
         this.pending.delete(id);
         e.reject(new SimplexError("MOVED", `the core moved to another tab while ${e.method} ran: it may or may not have happened; try again`));
@@ -232,6 +250,7 @@ export class View {
     try {
       this.transport.post({ t: "call", view: this.id, host: this.host, id, method: e.method, args: e.args });
       e.sentTo = this.host;
+      e.got = false;
     } catch (err) { // DataCloneError: a function or the like among the arguments
       this.pending.delete(id);
       e.reject(new SimplexError("BAD_ARGUMENT", `${e.method}: ${err.message}`));
