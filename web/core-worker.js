@@ -4,12 +4,13 @@
 //   SharedWorker "sxweb:<db>"              mode "shared": every tab of the origin connects a port
 //   Worker ?mode=leader&db=<db>            mode "leader": the leader tab's worker, where there is
 //                                          no SharedWorker; views talk over the BroadcastChannel
-//                                          `sxweb-bus:<db>@<VERSION>`
+//                                          `sxweb-bus:<db>@<VERSION>` (a standby until "lead")
 //   Worker ?mode=solo                      mode "solo": start({takeover: true}), one page alone
 // It holds the Web Lock `sxweb-host:<id>` for its whole life: views watch it to
 // learn that this worker is gone (crashed, or its leader tab closed).
 import { Host } from "./host.js";
 import { VERSION } from "./version.js";
+import { loadRuntime } from "./runtime.js";
 
 const params = new URL(import.meta.url).searchParams;
 const id = crypto.randomUUID();
@@ -42,27 +43,32 @@ if (typeof SharedWorkerGlobalScope === "function" && self instanceof SharedWorke
     };
   };
 } else if (params.get("mode") === "leader") {
+  // Started by a tab in line to lead (leader.js): the wasm loads at once, so a
+  // standby worker is ready to serve in the time it takes to open the
+  // database; it serves from "lead" on.
   const db = params.get("db");
-  const bus = new BroadcastChannel(`sxweb-bus:${db}@${VERSION}`);
-  const host = new Host({
-    id,
-    kind: "leader",
-    broadcast: (msg) => bus.postMessage(msg),
-    onCrash: () => crash(() => self.postMessage({ t: "crashed" })),
-  });
-  bus.onmessage = async (m) => {
-    await alive; // views watch our lock from the first answer on
-    const msg = m.data;
-    if (!msg || (msg.host && msg.host !== id) || (msg.t === "open" && msg.opts?.db !== db)) return;
-    host.receive(msg, (r) => bus.postMessage(r));
+  const onCrash = () => crash(() => self.postMessage({ t: "crashed" }));
+  loadRuntime(params.get("wasm") || undefined, onCrash).catch((e) => console.error(`sxweb: loading the core: ${e.message}`));
+  let host = null;
+  const lead = () => {
+    const bus = new BroadcastChannel(`sxweb-bus:${db}@${VERSION}`);
+    host = new Host({ id, kind: "leader", broadcast: (msg) => bus.postMessage(msg), onCrash });
+    bus.onmessage = async (m) => {
+      await alive; // views watch our lock from the first answer on
+      const msg = m.data;
+      if (!msg || (msg.host && msg.host !== id) || (msg.t === "open" && msg.opts?.db !== db)) return;
+      host.receive(msg, (r) => bus.postMessage(r));
+    };
+    alive.then(() => bus.postMessage({ t: "up", host: id }));
   };
-  // From the leader tab: it leaves, hand the core over (calls finish, the core closes).
   self.onmessage = async (m) => {
-    if (m.data?.t !== "handover") return;
-    await host.end("handover");
-    self.postMessage({ t: "handed" });
+    if (m.data?.t === "lead" && !host) lead();
+    // The leader tab leaves: hand the core over (calls finish, the core closes).
+    if (m.data?.t === "handover") {
+      await host?.end("handover");
+      self.postMessage({ t: "handed" });
+    }
   };
-  alive.then(() => bus.postMessage({ t: "up", host: id }));
 } else {
   // One page alone: the worker ends with its core.
   const host = new Host({ id, kind: "solo", onCrash: () => crash(), onEnded: () => self.close() });

@@ -44,7 +44,7 @@ export function withSendId(method, args) {
 }
 
 /** How the view reaches the core: post(msg), close(), and revive() where a dead core can be restarted. */
-function transport(mode, db, onMessage, onError) {
+function transport({ mode, db, wasmURL }, onMessage, onError) {
   if (mode === "shared") {
     let worker;
     const connect = () => {
@@ -57,7 +57,7 @@ function transport(mode, db, onMessage, onError) {
     return { post: (msg) => worker.port.postMessage(msg), revive: connect, close: () => worker.port.close() };
   }
   if (mode === "solo") {
-    const worker = spawnWorker("solo", db);
+    const worker = spawnWorker("solo", db, wasmURL);
     worker.onmessage = (m) => onMessage(m.data);
     worker.onerror = onError;
     // The worker ends itself with its core; one whose core never opened is ended here.
@@ -65,7 +65,7 @@ function transport(mode, db, onMessage, onError) {
   }
   const bus = new BroadcastChannel(`sxweb-bus:${db}@${VERSION}`);
   bus.onmessage = (m) => onMessage(m.data);
-  const leader = runForLeader(db, onError);
+  const leader = runForLeader(db, onError, wasmURL);
   return {
     post: (msg) => bus.postMessage(msg),
     async close() {
@@ -113,7 +113,7 @@ export class View {
     const failed = (e) => {
       if (this.attaching && !this.host) this.attaching.reject(new SimplexError("LOAD_FAILED", `the core's worker failed: ${e?.message || "error"}`));
     };
-    const make = this.opts.transport || ((onMessage, onError) => transport(this.opts.mode, this.opts.db, onMessage, onError));
+    const make = this.opts.transport || ((onMessage, onError) => transport(this.opts, onMessage, onError));
     this.transport = make((m) => this.receive(m), failed);
     const timer = setTimeout(() => failed({ message: "no answer" }), OPEN_TIMEOUT);
     try {
