@@ -63,7 +63,8 @@ try {
     await page.goto(`${server.url}web/embed.html`);
     const joined = await page.evaluate(async ([link, K]) => {
       const { start } = await import("/web/simplex.js");
-      globalThis.chat = await start({ db: `swarm${K}` });
+      // mode "page": the core on this page's thread, where __idbRW and __sxwebGo can see it
+      globalThis.chat = await start({ db: `swarm${K}`, mode: "page" });
       await chat.setProfile({ displayName: "browser", fullName: "" });
       const rw0 = __idbRW;
       const t0 = performance.now();

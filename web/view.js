@@ -164,7 +164,9 @@ export class View {
       case "result":
         return this.result(msg);
       case "event":
-        if (msg.host === this.host && this.sink) this.sink(msg.ev);
+        // While moving to the next core (leader mode: one bus, one core at a
+        // time), take its events before its "opened": they happen once.
+        if ((msg.host === this.host || (!this.host && this.moving)) && this.sink) this.sink(msg.ev);
         return;
       case "closed":
         if (msg.host !== this.host) return;
@@ -204,6 +206,7 @@ export class View {
   }
 
   async reattach() {
+    this.moving = true;
     const next = this.attach();
     next.catch(() => {});
     // A SharedWorker that died is started again by constructing it again; one

@@ -57,12 +57,16 @@ test("the core dies: unreceived calls, sends and reads go to the next core; othe
   assert.deepEqual(await Promise.all([send, read, unreceived]), [{ v: "sendGroupMessage" }, { v: "messages" }, { v: "createInvitation" }]);
 });
 
-test("a result from the old core after the move is ignored; calls made while there is no core wait for the next", async () => {
+test("a result from the old core after the move is ignored; calls made while there is no core wait for the next; its events come", async () => {
   const { view, posted, reply, broadcast } = await scripted();
   const p = settled(view.call("groups", []));
   const [c] = posted.splice(0);
   reply({ t: "got", host: "h1", id: c.id });
+  const events = [];
+  view.setEventSink((ev) => events.push(ev.text));
+  broadcast({ t: "event", host: "h0", ev: { type: "message", text: "from a core we never had" } });
   broadcast({ t: "up", host: "h2" }); // a new core announces itself: the old one is gone
+  broadcast({ t: "event", host: "h2", ev: { type: "message", text: "arrived while we move" } });
   const waiting = settled(view.call("contacts", []));
   assert.deepEqual(posted.splice(0).map((m) => m.t), ["open"], "nothing is sent before the new core answers");
   reply({ t: "result", host: "h1", id: c.id, value: "stale" });
@@ -72,6 +76,7 @@ test("a result from the old core after the move is ignored; calls made while the
   for (const m of again) reply({ t: "result", host: "h2", id: m.id, value: m.method });
   assert.deepEqual(await p, { v: "groups" });
   assert.deepEqual(await waiting, { v: "contacts" });
+  assert.deepEqual(events, ["arrived while we move"], "the next core's events count from its start; no others");
 });
 
 test("a call a leaving core did not run (moved) is sent to the next one, whatever it is", async () => {
