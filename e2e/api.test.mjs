@@ -8,6 +8,7 @@
 // second tab shares the running core, and a page that takes over runs it alone.
 import assert from "node:assert/strict";
 import { storySuite, apiPage, call, until } from "./lib.mjs";
+import { NO_SHARED_WORKER } from "./tabslib.mjs";
 
 let server, browser;
 const users = {};
@@ -34,6 +35,10 @@ const texts = (msgs) => msgs.map((m) => m.text);
 test("alice, bob and carol: a group with direct messages on, joined by link", async () => {
   for (const name of ["alice", "bob", "carol"]) {
     const ctx = await browser.newContext();
+    // carol's browser has no SharedWorker (her core runs in a leader tab's
+    // worker): Playwright's setOffline, used for her below, reaches pages and
+    // dedicated workers but not SharedWorkers.
+    if (name === "carol") await ctx.addInitScript(NO_SHARED_WORKER);
     const page = await apiPage(ctx, server.url, name);
     const r = await startChat(page, name);
     assert.equal(r.ok, true, `${name} start: ${r.error}`);

@@ -7,6 +7,7 @@
 // shares the chats. Screenshots go to e2e/screenshots/ (look at them).
 import assert from "node:assert/strict";
 import { storySuite, until, watch, shot, PHONE, DESKTOP } from "./lib.mjs";
+import { NO_SHARED_WORKER } from "./tabslib.mjs";
 
 let server, browser, link;
 const u = {};
@@ -16,6 +17,10 @@ const test = storySuite((s, b) => { server = s; browser = b; });
 
 async function person(name, viewport, url = server.url) {
   const ctx = await browser.newContext({ viewport });
+  // bob's browser has no SharedWorker (his core runs in a leader tab's worker):
+  // Playwright's setOffline, used for him below, reaches pages and dedicated
+  // workers but not SharedWorkers.
+  if (name === "bob") await ctx.addInitScript(NO_SHARED_WORKER);
   const page = await ctx.newPage();
   watch(page, name);
   await page.goto(url);
