@@ -200,40 +200,53 @@ export function tabsStory(mode) {
     await round(live(), bob, "after the crash");
   });
 
-  if (mode === "leader") {
-    test("the leader tab crashes while another tab sends: every send and read resolves once, other calls complete or reject MOVED", async () => {
+  // The core dies under a tab that sends, reads and makes invitations: in mode
+  // leader its tab crashes; in mode shared the SharedWorker is killed (CDP).
+  const killCore = async () => {
+    if (mode === "leader") {
       const leader = live()[0]; // alice-3: the leader since alice-2 closed
-      const a5 = await tab("alice-5");
-      const s = startSending(a5, "leader crash", 60);
-      // While the core moves: reads (sent again, like sends) and calls that may not run twice.
-      const calls = a5.page.evaluate(async (g) => {
-        const out = { reads: 0, readErrors: [], invitations: 0, invitationErrors: [] };
-        const t0 = Date.now();
-        await Promise.all([
-          (async () => {
-            while (Date.now() - t0 < 4000) await chat.messages({ groupId: g, limit: 5 }).then(() => out.reads++, (e) => out.readErrors.push(e.code));
-          })(),
-          (async () => {
-            while (Date.now() - t0 < 4000) await chat.createInvitation().then(() => out.invitations++, (e) => out.invitationErrors.push(e.code));
-          })(),
-        ]);
-        return out;
-      }, a5.groupId);
-      await until(() => s.told.size >= 5, { what: "some sends resolved" });
       await crash(leader);
       leader.gone = true;
-      const results = await s.done;
-      assert.deepEqual(results.filter((r) => r !== "ok"), [], "every send resolved (the ones the dead core had were sent again)");
-      const c = await calls;
-      assert.deepEqual(c.readErrors, [], "reads are sent again");
-      assert.ok(c.invitationErrors.every((code) => code === "MOVED"), `createInvitation failed only with MOVED: ${c.invitationErrors}`);
-      assert.ok(c.reads > 0 && c.invitations > 0);
-      const stored = await nothingLostOrTwice(a5, bob, "leader crash", s.told);
-      assert.equal(stored.length, 60, "all 60 stored");
-      console.log(`leader crash: ${c.reads} reads, ${c.invitations} invitations made, ${c.invitationErrors.length} MOVED`);
-      await round(live(), bob, "new leader");
-    });
-  }
+      return;
+    }
+    const cdp = await browser.newBrowserCDPSession();
+    const { targetInfos } = await cdp.send("Target.getTargets");
+    const worker = targetInfos.find((t) => t.type === "shared_worker" && t.url.includes("core-worker.js"));
+    assert.ok(worker, "the core's SharedWorker is running");
+    await cdp.send("Target.closeTarget", { targetId: worker.targetId });
+    await cdp.detach();
+  };
+  const whose = mode === "leader" ? "the leader tab crashes" : "the SharedWorker dies";
+  test(`${whose} while another tab sends: every send and read resolves once, other calls complete or reject MOVED`, async () => {
+    const a5 = await tab("alice-5");
+    const s = startSending(a5, "core crash", 60);
+    // While the core moves: reads (sent again, like sends) and calls that may not run twice.
+    const calls = a5.page.evaluate(async (g) => {
+      const out = { reads: 0, readErrors: [], invitations: 0, invitationErrors: [] };
+      const t0 = Date.now();
+      await Promise.all([
+        (async () => {
+          while (Date.now() - t0 < 4000) await chat.messages({ groupId: g, limit: 5 }).then(() => out.reads++, (e) => out.readErrors.push(e.code));
+        })(),
+        (async () => {
+          while (Date.now() - t0 < 4000) await chat.createInvitation().then(() => out.invitations++, (e) => out.invitationErrors.push(e.code));
+        })(),
+      ]);
+      return out;
+    }, a5.groupId);
+    await until(() => s.told.size >= 5, { what: "some sends resolved" });
+    await killCore();
+    const results = await s.done;
+    assert.deepEqual(results.filter((r) => r !== "ok"), [], "every send resolved (the ones the dead core had were sent again)");
+    const c = await calls;
+    assert.deepEqual(c.readErrors, [], "reads are sent again");
+    assert.ok(c.invitationErrors.every((code) => code === "MOVED"), `createInvitation failed only with MOVED: ${c.invitationErrors}`);
+    assert.ok(c.reads > 0 && c.invitations > 0);
+    const stored = await nothingLostOrTwice(a5, bob, "core crash", s.told);
+    assert.equal(stored.length, 60, "all 60 stored");
+    console.log(`${mode}, core killed: ${c.reads} reads, ${c.invitations} invitations made, ${c.invitationErrors.length} MOVED`);
+    await round(live(), bob, "next core");
+  });
 
   test("the core stops when the last tab is gone", async () => {
     for (const t of live()) { await t.page.close(); t.gone = true; }

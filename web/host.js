@@ -71,7 +71,10 @@ export class Host {
     } catch (e) {
       return refuse(e);
     }
-    if (!this.views.has(view)) {
+    const known = this.views.get(view);
+    if (known) {
+      known.post = reply; // it opened again, maybe over a new port: events go there now
+    } else {
       const watch = new AbortController();
       this.views.set(view, { post: reply, watch });
       if (msg.lock && globalThis.navigator?.locks) {

@@ -27,7 +27,7 @@ export const SEND_METHODS = { sendGroupMessage: 2, sendDirectMessage: 2 };
 export const REPEATABLE = new Set(["getProfile", "contacts", "groups", "members", "messages", "stats", "reconnect"]);
 
 const OPEN_TIMEOUT = 60000; // a first start waits this long for a core (wasm compile, leader election)
-const REVIVE_MS = 3000; // a new SharedWorker that does not answer in this time is started again
+const REVIVE_MS = 10000; // a new SharedWorker that does not answer in this time is started again
 const CLOSE_TIMEOUT = 2000;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
