@@ -2,17 +2,20 @@
 // (a module worker; simplex.js starts it as core-worker.js?v=<VERSION>, so a new
 // build is a new worker). Three ways it is started:
 //   SharedWorker "sxweb:<db>"              mode "shared": every tab of the origin connects a port
-//   Worker ?mode=leader&db=<db>            mode "leader": the leader tab's worker, where there is
+//   Worker named {"mode":"leader","db":D}  mode "leader": the leader tab's worker, where there is
 //                                          no SharedWorker; views talk over the BroadcastChannel
 //                                          `sxweb-bus:<db>@<VERSION>` (a standby until "lead")
-//   Worker ?mode=solo                      mode "solo": start({takeover: true}), one page alone
+//   Worker named {"mode":"solo","db":D}    mode "solo": start({takeover: true}), one page alone
 // It holds the Web Lock `sxweb-host:<id>` for its whole life: views watch it to
 // learn that this worker is gone (crashed, or its leader tab closed).
 import { Host } from "./host.js";
 import { VERSION } from "./version.js";
 import { loadRuntime } from "./runtime.js";
 
-const params = new URL(import.meta.url).searchParams;
+// A dedicated worker's settings come in its name, {mode, db, wasm}: not in its
+// URL, since a service worker answers from its cache by path, and the script's
+// URL is then the cached one, without the query.
+const cfg = (() => { try { return JSON.parse(self.name); } catch { return {}; } })();
 const id = crypto.randomUUID();
 const alive = new Promise((ok) => {
   if (!globalThis.navigator?.locks) return ok();
@@ -42,13 +45,13 @@ if (typeof SharedWorkerGlobalScope === "function" && self instanceof SharedWorke
       host?.receive(msg, (r) => port.postMessage(r));
     };
   };
-} else if (params.get("mode") === "leader") {
+} else if (cfg.mode === "leader") {
   // Started by a tab in line to lead (leader.js): the wasm loads at once, so a
   // standby worker is ready to serve in the time it takes to open the
   // database; it serves from "lead" on.
-  const db = params.get("db");
+  const { db } = cfg;
   const onCrash = () => crash(() => self.postMessage({ t: "crashed" }));
-  loadRuntime(params.get("wasm") || undefined, onCrash).catch((e) => console.error(`sxweb: loading the core: ${e.message}`));
+  loadRuntime(cfg.wasm || undefined, onCrash).catch((e) => console.error(`sxweb: loading the core: ${e.message}`));
   let host = null;
   const lead = () => {
     const bus = new BroadcastChannel(`sxweb-bus:${db}@${VERSION}`);

@@ -12,11 +12,10 @@ const base = new URL(".", import.meta.url);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const HANDOVER_MS = 5000; // the worker drains for up to 3 s, then closes the core
 
-/** The URL of the core's worker script for this build. */
-export function workerURL(params = {}) {
+/** The URL of the core's worker script for this build (the version makes a new build a new SharedWorker). */
+export function workerURL() {
   const u = new URL("core-worker.js", base);
   u.searchParams.set("v", VERSION);
-  for (const [k, v] of Object.entries(params)) u.searchParams.set(k, v);
   return u;
 }
 
@@ -26,8 +25,8 @@ export function workerURL(params = {}) {
  * blob of its own origin that imports the real script (served with CORS).
  */
 export function spawnWorker(mode, db, wasmURL = "") {
-  const url = workerURL(wasmURL ? { mode, db, wasm: wasmURL } : { mode, db });
-  const opts = { type: "module", name: `sxweb:${db}` };
+  const url = workerURL();
+  const opts = { type: "module", name: JSON.stringify({ mode, db, wasm: wasmURL || undefined }) };
   if (url.origin === globalThis.location?.origin) return new Worker(url, opts);
   const blob = new Blob([`import ${JSON.stringify(url.href)};`], { type: "text/javascript" });
   return new Worker(URL.createObjectURL(blob), opts);
