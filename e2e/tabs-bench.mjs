@@ -18,7 +18,8 @@
 // Long tasks are PerformanceObserver("longtask") entries of the measured page
 // (by definition each over 50 ms); a worker's own long tasks are not the
 // page's. The page is the bare API page (web/embed.html) with a handler on
-// every event, so what it measures is the cost of the core to a page.
+// every event, so what it measures is the cost of the core to a page. Beside
+// each count, those of an idle page in the same window: the machine's noise.
 import { startServer, launch, until, haveWasm, startSwarm } from "./lib.mjs";
 import { NO_SHARED_WORKER, startIn } from "./tabslib.mjs";
 
@@ -58,10 +59,19 @@ async function start(page, db, mode) {
   if (r.error || r.mode !== mode) throw new Error(`start in mode ${mode}: ${r.error || r.mode}`);
 }
 
-/** Long tasks of page between performance.now() times t0 and t1: "count, longest, total". */
+/**
+ * Long tasks of page between its performance.now() times t0 and t1: "count,
+ * longest, total"; and, as a control, those of an idle page of the same
+ * browser in the same wall-clock window (a machine shared with other work
+ * stalls any thread now and then; such stalls show on the idle page too).
+ */
 async function longTasks(page, t0, t1) {
+  const summary = (lt) => (lt.length ? `${lt.length}, longest ${Math.round(Math.max(...lt))} ms, ${Math.round(lt.reduce((a, b) => a + b, 0))} ms in all` : "none");
   const lt = (await page.evaluate(() => __longTasks)).filter(([s]) => s >= t0 && s <= t1).map(([, d]) => d);
-  return lt.length ? `${lt.length}, longest ${Math.round(Math.max(...lt))} ms, ${Math.round(lt.reduce((a, b) => a + b, 0))} ms in all` : "none";
+  const [origin, o] = await Promise.all([page.evaluate(() => performance.timeOrigin), idle.evaluate(() => performance.timeOrigin)]);
+  const shift = origin - o; // the idle page's clock = the page's + shift
+  const c = (await idle.evaluate(() => __longTasks)).filter(([s]) => s >= t0 + shift && s <= t1 + shift).map(([, d]) => d);
+  return `${summary(lt)} (idle page: ${summary(c)})`;
 }
 
 async function receive(mode) {
@@ -177,6 +187,9 @@ async function startAndMove(mode) {
 
 const server = await startServer();
 const browser = await launch();
+const idle = await (await browser.newContext()).newPage(); // the control: a page that does nothing
+await idle.context().addInitScript(OBSERVE);
+await idle.goto(`${server.url}web/embed.html`);
 let swarm = null;
 try {
   if (!skip("start")) for (const m of MODES.filter((m) => m !== "page")) await startAndMove(m);
