@@ -96,7 +96,10 @@ export async function acquireDB(db, { takeover = false, kind = "shared", lockTim
   if (holder === "free" && !(await req.result)) req = requestLock(name, {}, held);
   if (holder !== "free") {
     const what = decide(holder, mine, takeover);
-    if (what === "locked") throw new SimplexError("LOCKED", `database "${db}" is open alone in another tab`);
+    if (what === "locked") {
+      const alone = holder.kind === "solo" || holder.kind === "page";
+      throw new SimplexError("LOCKED", `database "${db}" is open ${alone ? "alone " : ""}in another tab (${holder.kind})`);
+    }
     if (what === "version") {
       throw new SimplexError("VERSION", `a newer version of the app (${holder.version}) runs database "${db}": reload this page`);
     }
