@@ -115,6 +115,8 @@ cmd_test() {
   node --test web/test/
   say "go test (native)"
   go test -count=1 ./...
+  say "go test -race: concurrent calls and events, transactions"
+  go test -count=1 -race -run 'Concurrent|Idempotent|Leave|Update|Commit|Panic' ./core/chat/... ./core/agent/
   # The GOOS=js packages (docs/browser-internals.md, "Tests and how to run them").
   if compgen -G "wasm/*.go" >/dev/null; then
     say "go test (GOOS=js) in Node with fake-indexeddb"

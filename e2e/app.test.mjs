@@ -170,7 +170,7 @@ test("control: with service workers blocked the same offline reload fails", asyn
   const ctx = await browser.newContext({ serviceWorkers: "block" });
   const page = await ctx.newPage();
   await page.goto(server.url); // online: loads (whatever the core does next)
-  assert.equal(await page.title(), "SimpleX Web");
+  assert.equal(await page.title(), "Hearth");
   await ctx.setOffline(true);
   await assert.rejects(page.reload(), /ERR_INTERNET_DISCONNECTED/);
   await ctx.close();
@@ -205,5 +205,5 @@ test("a broken link says so in plain words", async () => {
   await page.goto(`${server.url}#/join/AQIbroken`);
   await page.getByRole("button", { name: "Join group", exact: true }).click();
   await page.waitForSelector("#banner:not([hidden])");
-  assert.match(await page.locator("#banner").innerText(), /not a valid SimpleX Web link.*BAD_LINK/);
+  assert.match(await page.locator("#banner").innerText(), /not a valid Hearth link.*BAD_LINK/);
 });

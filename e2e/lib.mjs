@@ -32,12 +32,16 @@ function buildServe() {
   return serveBin;
 }
 
-/** Starts cmd/serve on 127.0.0.1:0 with a fresh data dir; resolves {url, relay, stop}. */
-export async function startServer({ web = webDir } = {}) {
+/**
+ * Starts cmd/serve on 127.0.0.1:0 with a fresh data dir (or `data`, kept after
+ * stop); resolves {url, relay, stop}. `args` are extra flags of cmd/serve.
+ */
+export async function startServer({ web = webDir, data: keep, args = [] } = {}) {
   const bin = buildServe();
-  const data = mkdtempSync(join(tmpdir(), "sxweb-e2e-data-"));
+  const data = keep || mkdtempSync(join(tmpdir(), "sxweb-e2e-data-"));
+  if (keep) mkdirSync(keep, { recursive: true });
   // stdin is a pipe the server watches: it stops when this process ends, however it ends.
-  const proc = spawn(bin, ["-addr", "127.0.0.1:0", "-web", web, "-data", data, "-exit-on-stdin-eof"], { stdio: ["pipe", "pipe", "pipe"] });
+  const proc = spawn(bin, ["-addr", "127.0.0.1:0", "-web", web, "-data", data, "-exit-on-stdin-eof", ...args], { stdio: ["pipe", "pipe", "pipe"] });
   let log = "";
   proc.stderr.on("data", (d) => { log += d; });
   const url = await new Promise((resolve, reject) => {
@@ -60,7 +64,7 @@ export async function startServer({ web = webDir } = {}) {
         proc.kill("SIGTERM");
         await new Promise((r) => proc.once("exit", r));
       }
-      rmSync(data, { recursive: true, force: true });
+      if (!keep) rmSync(data, { recursive: true, force: true });
     },
   };
 }

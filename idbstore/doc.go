@@ -5,7 +5,7 @@
 // else of the project. Only the js/wasm build has code; natively the package
 // is empty (only this comment and the key codec).
 //
-// Schema (version 1): one object store "kv" with out-of-line keys
+// Schema (version 2): the object store "kv" with out-of-line keys
 // [bucket, key] (an array key) and byte-string values (see keys.go). One store, not one
 // per bucket, because buckets are created by the core at run time and a new
 // object store needs a versionchange transaction (a reopen, blocked by other
@@ -17,6 +17,15 @@
 // from JS to Go as two joined strings instead of one call per record (10x
 // fewer JS calls; V8 stores such strings one byte per character). Upgrades run in the open's upgradeneeded step, one function per
 // version, from the database's old version to SchemaVersion.
+//
+// Version 2 added "files" (files.go): file bytes, keyed [fileId, part],
+// each value a Blob. Blobs, not byte strings, because the browser keeps a
+// Blob's bytes outside the database's pages and slices it without reading
+// it whole: a 100 MB file to send is the page's Blob stored as it is, read
+// 4 MB at a time while it is encrypted. Files is the chat layer's
+// FileStore on it; its writes are their own transactions, separate from
+// the kv batches (a file's bytes are never part of an action's state: the
+// chat layer records a part only after it is stored).
 //
 // Transactions: Get and List use one readonly transaction each (List issues
 // getAll and getAllKeys together, then joins each array with U+0100, which

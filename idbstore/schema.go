@@ -9,7 +9,7 @@ import (
 )
 
 // SchemaVersion is the IndexedDB version this package opens with.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // kvStore is the one object store: out-of-line keys [bucket, key].
 const kvStore = "kv"
@@ -21,11 +21,15 @@ var upgrades = [SchemaVersion + 1]func(db, tx safejs.Value) error{
 		_, err := db.Call("createObjectStore", kvStore)
 		return err
 	},
+	2: func(db, _ safejs.Value) error { // file bytes (files.go)
+		_, err := db.Call("createObjectStore", filesStore)
+		return err
+	},
 }
 
-// upgrade runs the steps from oldVersion+1 to SchemaVersion.
-func upgrade(db, tx safejs.Value, oldVersion int) error {
-	for v := oldVersion + 1; v <= SchemaVersion; v++ {
+// upgrade runs the steps from oldVersion+1 to version.
+func upgrade(db, tx safejs.Value, oldVersion, version int) error {
+	for v := oldVersion + 1; v <= version; v++ {
 		if err := upgrades[v](db, tx); err != nil {
 			return fmt.Errorf("to version %d: %w", v, err)
 		}

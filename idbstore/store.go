@@ -27,7 +27,12 @@ var _ store.Store = (*Store)(nil)
 // the connection, this Store closes itself and returns store.ErrClosed from
 // then on.
 func Open(ctx context.Context, name string) (*Store, error) {
-	db, err := openDB(ctx, name)
+	return openAt(ctx, name, SchemaVersion)
+}
+
+// openAt opens name at version (older ones for upgrade tests).
+func openAt(ctx context.Context, name string, version int) (*Store, error) {
+	db, err := openDB(ctx, name, version)
 	if err != nil {
 		return nil, err
 	}
@@ -57,12 +62,12 @@ func indexedDB() (safejs.Value, error) {
 	return idb, nil
 }
 
-func openDB(ctx context.Context, name string) (safejs.Value, error) {
+func openDB(ctx context.Context, name string, version int) (safejs.Value, error) {
 	idb, err := indexedDB()
 	if err != nil {
 		return idb, err
 	}
-	req, err := idb.Call("open", name, SchemaVersion)
+	req, err := idb.Call("open", name, version)
 	if err != nil {
 		return safejs.Null(), fmt.Errorf("%w: %v", ErrUnavailable, err)
 	}
@@ -78,7 +83,7 @@ func openDB(ctx context.Context, name string) (safejs.Value, error) {
 		}
 		db, _ := req.Get("result")
 		tx, _ := req.Get("transaction")
-		if upErr = upgrade(db, tx, old); upErr != nil {
+		if upErr = upgrade(db, tx, old, version); upErr != nil {
 			_, _ = tx.Call("abort")
 		}
 	})

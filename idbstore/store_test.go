@@ -111,12 +111,41 @@ func TestReopenHasSchema(t *testing.T) {
 	}
 	defer s2.Close()
 	names, _ := s2.db.Get("objectStoreNames")
-	if n, _ := names.Length(); n != 1 {
+	if n, _ := names.Length(); n != 2 {
 		t.Fatalf("object stores after reopen: %d", n)
 	}
 	v, _ := s2.db.Get("version")
 	if got, _ := v.Int(); got != SchemaVersion {
 		t.Fatalf("version = %d", got)
+	}
+}
+
+// A database made by the first release (version 1: the kv store only)
+// opens at the current version with its data and the files store.
+func TestUpgradeFromVersion1(t *testing.T) {
+	ctx := context.Background()
+	name := fmt.Sprintf("idbstore-v1-%d", dbSeq.Add(1))
+	defer DeleteDatabase(ctx, name)
+	old, err := openAt(ctx, name, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b store.Batch
+	b.Put("c.msg", "0001", []byte("from v1"))
+	if err := old.Apply(ctx, &b); err != nil {
+		t.Fatal(err)
+	}
+	old.Close()
+	s, err := Open(ctx, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if v, err := s.Get(ctx, "c.msg", "0001"); err != nil || string(v) != "from v1" {
+		t.Fatalf("after the upgrade: %q, %v", v, err)
+	}
+	if err := s.Files().WritePart(ctx, "f", 0, []byte("x")); err != nil {
+		t.Fatalf("the files store after the upgrade: %v", err)
 	}
 }
 

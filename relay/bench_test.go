@@ -61,6 +61,13 @@ func BenchmarkAuth(b *testing.B) {
 	})
 }
 
+// benchConfig is the relay with its default limits, so that what they
+// cost is in the figures, except the NEW allowances: the benchmarks'
+// setup creates up to 10,000 queues from one session at once.
+func benchConfig() relay.Config {
+	return relay.Config{Limits: relay.Limits{NewBurst: -1, NewBurstPerAddr: -1}}
+}
+
 // countingConn counts the bytes and frames a Client sends and receives.
 type countingConn struct {
 	relayclient.Conn
@@ -109,7 +116,7 @@ func (k *counters) reset() {
 // queues, one sending and one receiving connection.
 func BenchmarkThroughput(b *testing.B) {
 	const queues, senders = 1000, 200
-	r := relaytest.Start(b, relay.Config{})
+	r := relaytest.Start(b, benchConfig())
 	ctx := context.Background()
 	ka, kb := &counters{}, &counters{}
 	alice := relayclient.New(r.URL, ka.dial, relayclient.Options{})
@@ -216,7 +223,7 @@ func createQueues(b *testing.B, c *relayclient.Client, n int) []relayclient.Reci
 // connection; measured from the drop until every queue is re-subscribed.
 func BenchmarkResubscribe10k(b *testing.B) {
 	const n = 10000
-	r := relaytest.Start(b, relay.Config{})
+	r := relaytest.Start(b, benchConfig())
 	k := &counters{}
 	c := relayclient.New(r.URL, k.dial, relayclient.Options{MinBackoff: time.Millisecond, Logf: b.Logf})
 	defer c.Close()
@@ -255,7 +262,7 @@ func BenchmarkResubscribe10k(b *testing.B) {
 // 10,000 queues.
 func BenchmarkSubscribe10kColdClient(b *testing.B) {
 	const n = 10000
-	r := relaytest.Start(b, relay.Config{})
+	r := relaytest.Start(b, benchConfig())
 	maker := relayclient.New(r.URL, wsdial.Dial, relayclient.Options{})
 	qs := createQueues(b, maker, n)
 	maker.Close()
@@ -280,7 +287,7 @@ func BenchmarkSubscribe10kColdClient(b *testing.B) {
 // so output coalescing has nothing to wait for: PING (no store), and
 // SEND → MSG → ACK (two fsync'd writes).
 func BenchmarkLoneRoundTrip(b *testing.B) {
-	r := relaytest.Start(b, relay.Config{})
+	r := relaytest.Start(b, benchConfig())
 	ctx := context.Background()
 	c := relayclient.New(r.URL, wsdial.Dial, relayclient.Options{})
 	defer c.Close()

@@ -5,11 +5,10 @@ import (
 	"crypto/rand"
 	"errors"
 
+	"github.com/sxweb/sxweb/relay/rules"
 	"github.com/sxweb/sxweb/relay/store"
 	"github.com/sxweb/sxweb/relay/wire"
 )
-
-func isUnknown(err error) bool { return errors.Is(err, wire.ErrUnknown) }
 
 // queueView is a queue record as the engine uses it.
 type queueView struct {
@@ -26,16 +25,12 @@ func (q *queueView) msg(rid string, m store.Message, corr []byte) *wire.Transmis
 		Timestamp: m.Timestamp, Body: wire.SealMsg(nil, m.Body, m.ID, q.box)}
 }
 
-// recipientQueue authenticates a recipient command. Unknown queue, a sender
-// id in place of a recipient id and a bad tag all do one lookup and one
-// HMAC and return false.
+// recipientQueue authenticates a recipient command (rules.Recipient):
+// unknown queue, a sender id in place of a recipient id and a bad tag all
+// do one lookup and one HMAC and return false.
 func (s *Server) recipientQueue(ctx context.Context, sessionID []byte, t *wire.Transmission) (*queueView, bool) {
 	q, err := s.cfg.Store.ByRecipient(ctx, t.EntityID)
-	var mac []byte
-	if err == nil {
-		mac = q.RecipientMAC
-	}
-	if !wire.Verify(mac, sessionID, t) {
+	if !rules.Recipient(found(&q, err), sessionID, t) {
 		return nil, false
 	}
 	return &queueView{Queue: q}, true
@@ -52,28 +47,51 @@ func (ss *Session) storeResp(t *wire.Transmission, err error) *wire.Transmission
 	case err == nil:
 		return okResp(t)
 	case errors.Is(err, store.ErrNotFound), errors.Is(err, store.ErrAuth), errors.Is(err, store.ErrSuspended):
-		return errResp(t, wire.ErrAUTH)
+		return errResp(t, wire.ErrAuth)
 	case errors.Is(err, store.ErrQuota):
-		return errResp(t, wire.ErrQUOTA)
+		return errResp(t, wire.ErrQuota)
 	case errors.Is(err, store.ErrNoMsg):
-		return errResp(t, wire.ErrNO_MSG)
+		return errResp(t, wire.ErrNoMsg)
 	}
 	ss.srv.log.Error("store", "cmd", t.Code, "err", err)
-	return errResp(t, wire.ErrINTERNAL)
+	return errResp(t, wire.ErrInternal)
 }
 
+// cmdNew creates a queue. Limits come first, before the X25519 that
+// authenticating the NEW costs: a WebSocket session's NEW subscribes it, so
+// it needs a place among its subscriptions (LIMIT), and the session's and
+// address's creation allowances must have a NEW left (RATE).
 func (ss *Session) cmdNew(ctx context.Context, t *wire.Transmission) *wire.Transmission {
+	if !ss.srv.mark.reserve(queueEstimate) {
+		ss.srv.refused.quota.Add(1)
+		return errResp(t, wire.ErrQuota) // the store watermark (watermark.go)
+	}
+	if ss.pushAllow {
+		if code := ss.admitSub(""); code != 0 {
+			ss.srv.mark.unreserve(queueEstimate)
+			return errResp(t, code)
+		}
+	}
+	resp := ss.createQueue(ctx, t)
+	if resp.Code != wire.IDS {
+		ss.srv.mark.unreserve(queueEstimate)
+		if ss.pushAllow {
+			ss.released(1)
+		}
+	}
+	return resp
+}
+
+func (ss *Session) createQueue(ctx context.Context, t *wire.Transmission) *wire.Transmission {
 	s := ss.srv
-	mac, err := wire.MACKey(s.cfg.AuthKey, t.Key1)
-	if err != nil || !wire.Verify(mac, ss.id[:], t) {
-		return errResp(t, wire.ErrAUTH)
+	if code := ss.takeNew(); code != 0 {
+		return errResp(t, code)
 	}
-	srvPriv, srvPub := wire.NewKeyPair()
-	box, err := wire.BoxKey(srvPriv, t.Key2)
-	if err != nil {
-		return errResp(t, wire.ErrCMD_SYNTAX)
+	q, srvPub, code := rules.NewQueue(s.cfg.AuthKey, ss.id[:], t, s.cfg.Now(), rules.Days)
+	if code != 0 {
+		return errResp(t, code) // the allowance stays spent: the X25519 was done
 	}
-	q := store.Queue{RecipientKey: t.Key1, RecipientMAC: mac, BoxKey: box[:]}
+	var err error
 	for i := 0; ; i++ {
 		q.RecipientID, q.SenderID = randID(), randID()
 		err = ss.commit(func() error { return s.cfg.Store.Create(ctx, q) })
@@ -82,6 +100,7 @@ func (ss *Session) cmdNew(ctx context.Context, t *wire.Transmission) *wire.Trans
 		}
 	}
 	if err != nil {
+		ss.giveNew()
 		return ss.storeResp(t, err)
 	}
 	if ss.pushAllow { // as in SMP, NEW subscribes the creating session
@@ -91,45 +110,33 @@ func (ss *Session) cmdNew(ctx context.Context, t *wire.Transmission) *wire.Trans
 		SenderID: q.SenderID, ServerDHKey: srvPub}
 }
 
-// cmdSKey: the tag is by the key being installed; the X25519 is computed
-// before the lookup so an unknown queue costs the same.
+// cmdSKey: authenticated by the key being installed (rules.SKey); whether
+// it may be installed is decided in the store's transaction (rules.Secure).
 func (ss *Session) cmdSKey(ctx context.Context, t *wire.Transmission) *wire.Transmission {
 	s := ss.srv
-	mac, kerr := wire.MACKey(s.cfg.AuthKey, t.Key1)
 	q, err := s.cfg.Store.BySender(ctx, t.EntityID)
-	if kerr != nil || err != nil {
-		mac = nil
-	}
-	if !wire.Verify(mac, ss.id[:], t) {
-		return errResp(t, wire.ErrAUTH)
+	mac, ok := rules.SKey(s.cfg.AuthKey, found(&q, err), ss.id[:], t)
+	if !ok {
+		return errResp(t, wire.ErrAuth)
 	}
 	return ss.storeResp(t, ss.commit(func() error { return s.cfg.Store.Secure(ctx, q.RecipientID, t.Key1, mac) }))
 }
 
 func (ss *Session) cmdSend(ctx context.Context, t *wire.Transmission) *wire.Transmission {
 	s := ss.srv
-	if len(t.Body) > s.cfg.MaxMsgSize {
-		return errResp(t, wire.ErrLARGE_MSG)
+	var q store.Queue
+	var err error
+	if len(t.Body) <= s.cfg.MaxMsgSize { // else LARGE_MSG without a lookup
+		q, err = s.cfg.Store.BySender(ctx, t.EntityID)
 	}
-	q, err := s.cfg.Store.BySender(ctx, t.EntityID)
-	var mac []byte
-	if err == nil {
-		mac = q.SenderMAC
+	if code := rules.Send(found(&q, err), s.cfg.MaxMsgSize, ss.id[:], t); code != 0 {
+		return errResp(t, code)
 	}
-	switch {
-	case t.Auth != nil:
-		if !wire.Verify(mac, ss.id[:], t) {
-			return errResp(t, wire.ErrAUTH)
-		}
-	case err != nil || q.Secured(): // unauthenticated SEND: only to an unsecured queue
-		wire.Verify(nil, ss.id[:], t) // same work as a failed check
-		return errResp(t, wire.ErrAUTH)
-	}
-	if q.Suspended {
-		return errResp(t, wire.ErrAUTH)
-	}
-	m := store.Message{ID: randID(), Timestamp: s.now(), Body: t.Body}
-	if err := ss.commit(func() error { return s.cfg.Store.Put(ctx, q.RecipientID, m, s.cfg.Quota) }); err != nil {
+	if cost := msgCost(len(t.Body)); !s.mark.reserve(cost) {
+		s.refused.quota.Add(1)
+		return errResp(t, wire.ErrQuota) // the store watermark (watermark.go)
+	} else if err := ss.put(ctx, q.RecipientID, t.Body); err != nil {
+		s.mark.unreserve(cost)
 		return ss.storeResp(t, err)
 	}
 	ss.send(okResp(t))
@@ -137,12 +144,33 @@ func (ss *Session) cmdSend(ctx context.Context, t *wire.Transmission) *wire.Tran
 	return nil
 }
 
+// put stores a message with a fresh id and the time now.
+func (ss *Session) put(ctx context.Context, rid, body []byte) error {
+	s := ss.srv
+	m := store.Message{ID: randID(), Timestamp: s.now(), Body: body}
+	return ss.commit(func() error { return s.cfg.Store.Put(ctx, rid, m, s.cfg.Quota) })
+}
+
+// found returns q when the lookup that filled it succeeded, else nil.
+func found(q *store.Queue, err error) *store.Queue {
+	if err != nil {
+		return nil
+	}
+	return q
+}
+
 func (ss *Session) cmdSub(ctx context.Context, t *wire.Transmission, q *queueView) *wire.Transmission {
 	if !ss.pushAllow {
-		return errResp(t, wire.ErrCMD_PROHIBITED)
+		return errResp(t, wire.ErrCmdProhibited)
+	}
+	if !ss.holds(string(t.EntityID)) {
+		if code := ss.admitSub(string(t.EntityID)); code != 0 {
+			return errResp(t, code)
+		}
 	}
 	ss.send(okResp(t))
 	ss.srv.subscribe(ctx, string(t.EntityID), q, ss)
+	ss.srv.used(string(t.EntityID), q)
 	return nil
 }
 
@@ -151,7 +179,7 @@ func (ss *Session) cmdAck(ctx context.Context, t *wire.Transmission, q *queueVie
 		if errors.Is(err, store.ErrNoMsg) {
 			// Perhaps the delivered message expired before its ACK: NO_MSG,
 			// then the next one, rather than a subscription stuck on it.
-			ss.send(errResp(t, wire.ErrNO_MSG))
+			ss.send(errResp(t, wire.ErrNoMsg))
 			ss.srv.ackedGone(ctx, string(t.EntityID), q, t.MsgID)
 			return nil
 		}
@@ -164,8 +192,9 @@ func (ss *Session) cmdAck(ctx context.Context, t *wire.Transmission, q *queueVie
 
 func (ss *Session) cmdGet(ctx context.Context, t *wire.Transmission, q *queueView) *wire.Transmission {
 	if ss.holds(string(t.EntityID)) {
-		return errResp(t, wire.ErrCMD_PROHIBITED) // subscribed here: messages come as events
+		return errResp(t, wire.ErrCmdProhibited) // subscribed here: messages come as events
 	}
+	ss.srv.used(string(t.EntityID), q) // polling with GET keeps a queue, as SUB does
 	m, err := ss.srv.cfg.Store.Peek(ctx, t.EntityID, ss.srv.notBefore())
 	if err != nil {
 		return ss.storeResp(t, err)

@@ -10,7 +10,8 @@ import (
 // agent, relayclient) is reachable from the relay's packages or cmd/relay.
 func TestRelayImportsNoCore(t *testing.T) {
 	pkgs := []string{"github.com/sxweb/sxweb/relay", "github.com/sxweb/sxweb/relay/wire",
-		"github.com/sxweb/sxweb/relay/store", "github.com/sxweb/sxweb/internal/relaytest", "github.com/sxweb/sxweb/cmd/relay"}
+		"github.com/sxweb/sxweb/relay/store", "github.com/sxweb/sxweb/relay/rules", "github.com/sxweb/sxweb/internal/relaytest",
+		"github.com/sxweb/sxweb/cmd/relay"}
 	out, err := exec.Command("go", append([]string{"list", "-deps"}, pkgs...)...).Output()
 	if err != nil {
 		t.Fatalf("go list: %v", err)

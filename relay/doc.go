@@ -7,8 +7,9 @@
 // Upgrade, a server hello on a plain GET and one batch per plain POST. It
 // can be mounted under any path of another mux.
 //
-// Layer: relay/ uses relay/wire (codec) and relay/store (queue storage) and
-// knows nothing of chat or of the agent.
+// Layer: relay/ uses relay/wire (codec), relay/rules (the command rules it
+// shares with the Worker) and relay/store (queue storage) and knows
+// nothing of chat or of the agent.
 //
 // Concurrency: a Server is safe for concurrent use by many sessions. The
 // transmissions of a session run on a shared worker pool, concurrently,
@@ -23,6 +24,17 @@
 // Expired messages are skipped at delivery and deleted by a background
 // pass (Server.Expire) in bounded batches, each its own group commit, so a
 // pass never holds the writes of sessions back for longer than one batch.
+//
+// Limits (limits.go; docs/relay-protocol.md "Limits"): Listener caps open
+// connections in all and per client address; HTTPServer and the handler
+// put deadlines on every request and on the WebSocket handshake; a session
+// and its client address have a NEW allowance (token buckets: RATE) and a
+// cap on subscriptions held (LIMIT); a session whose client does not read
+// its output is not read either; above a store watermark NEW and SEND get
+// QUOTA; queues idle for weeks are deleted (queueexpiry.go); after a
+// session holding many subscriptions closes, a collection lets the runtime
+// return its memory (memory.go). Per-address counts live in memory only
+// and addresses are never logged.
 //
 // State: Open keeps everything in a data directory: relay.db (bbolt: queue
 // records, sender-id index, message bodies as the sender encrypted them)

@@ -3,6 +3,7 @@ package relay
 import (
 	"context"
 
+	"github.com/sxweb/sxweb/relay/rules"
 	"github.com/sxweb/sxweb/relay/wire"
 )
 
@@ -19,7 +20,7 @@ const maxInflight = 8192
 func (ss *Session) HandleFrame(ctx context.Context, frame []byte) {
 	body, err := wire.BatchBody(frame)
 	if err != nil {
-		ss.sendErr(nil, nil, wire.ErrCMD_SYNTAX)
+		ss.sendErr(nil, nil, wire.ErrCmdSyntax)
 		return
 	}
 	ss.handleBody(ctx, body)
@@ -40,7 +41,7 @@ func (ss *Session) handleBody(ctx context.Context, body []byte) {
 			ss.sem <- struct{}{}
 			go func() {
 				defer ss.done("")
-				ss.sendErr(nil, nil, wire.ErrCMD_SYNTAX)
+				ss.sendErr(nil, nil, wire.ErrCmdSyntax)
 			}()
 			return
 		}
@@ -152,30 +153,17 @@ func (ss *Session) sendErr(corr, entity []byte, code wire.ErrCode) {
 // to queue, or nil when the handler queued its own.
 func (ss *Session) handleRaw(ctx context.Context, raw []byte) *wire.Transmission {
 	t, err := wire.Decode(raw)
-	if err != nil {
-		code := wire.ErrCMD_SYNTAX
-		if isUnknown(err) {
-			code = wire.ErrCMD_UNKNOWN
-		}
+	if code := rules.Precheck(&t, err); code != 0 {
 		return errResp(&t, code)
-	}
-	if !t.Code.IsClient() {
-		return errResp(&t, wire.ErrCMD_PROHIBITED)
 	}
 	return ss.dispatch(ctx, &t)
 }
 
-// dispatch runs one command. It returns the response to queue, or nil when
-// the handler queued its own (it must queue the response before any event
-// it causes, e.g. OK before the MSG a SUB delivers).
+// dispatch runs one command that passed rules.Precheck. It returns the
+// response to queue, or nil when the handler queued its own (it must
+// queue the response before any event it causes, e.g. OK before the MSG a
+// SUB delivers).
 func (ss *Session) dispatch(ctx context.Context, t *wire.Transmission) *wire.Transmission {
-	needEntity := t.Code != wire.NEW && t.Code != wire.PING
-	if needEntity != (t.EntityID != nil) {
-		return errResp(t, wire.ErrCMD_SYNTAX)
-	}
-	if t.Auth == nil && t.Code != wire.PING && t.Code != wire.SEND {
-		return errResp(t, wire.ErrNO_AUTH)
-	}
 	switch t.Code {
 	case wire.PING:
 		return &wire.Transmission{CorrID: t.CorrID, Code: wire.PONG}
@@ -188,7 +176,7 @@ func (ss *Session) dispatch(ctx context.Context, t *wire.Transmission) *wire.Tra
 	}
 	q, ok := ss.srv.recipientQueue(ctx, ss.id[:], t)
 	if !ok {
-		return errResp(t, wire.ErrAUTH)
+		return errResp(t, wire.ErrAuth)
 	}
 	switch t.Code {
 	case wire.SUB:
@@ -208,7 +196,7 @@ func (ss *Session) dispatch(ctx context.Context, t *wire.Transmission) *wire.Tra
 		}
 		return ss.storeResp(t, err)
 	}
-	return errResp(t, wire.ErrCMD_UNKNOWN)
+	return errResp(t, wire.ErrCmdUnknown)
 }
 
 func errResp(t *wire.Transmission, code wire.ErrCode) *wire.Transmission {

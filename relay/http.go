@@ -8,6 +8,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
+	"log"
 	"net/http"
 	"strings"
 	"time"
@@ -30,18 +31,43 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer s.sessions.Done()
+	k, _ := s.clientKey(r) // not an IP address (a test pipe): all such share the zero key
+	a := s.addrs.enter(k, time.Now())
+	if a == nil {
+		s.refused.addrConns.Add(1)
+		http.Error(w, "relay: too many connections from this address", http.StatusTooManyRequests)
+		return
+	}
+	defer s.addrs.leave(a)
 	switch {
 	case r.Method == http.MethodGet && strings.EqualFold(r.Header.Get("Upgrade"), "websocket"):
-		s.serveWS(w, r)
+		s.serveWS(w, r, a)
 	case r.Method == http.MethodGet:
-		ss := s.newSession(false)
+		ss := s.newSession(false, a)
 		ss.id = s.newToken()
 		writeFrame(w, ss.Hello())
 	case r.Method == http.MethodPost:
-		s.servePost(w, r)
+		s.servePost(w, r, a)
 	default:
 		http.Error(w, "relay: GET or POST", http.StatusMethodNotAllowed)
 	}
+}
+
+// HTTPServer returns an http.Server for h (the relay, or a mux it is
+// mounted on) with the relay's deadlines: headers within 10 s and the
+// whole request within RequestTimeout, a response written within
+// RequestTimeout (a client that does not read it is dropped), idle
+// keep-alive connections closed after a minute, headers of at most
+// 16 KiB. A WebSocket is not bound by these once upgraded (the server
+// clears a hijacked connection's deadlines); its own are HandshakeTimeout
+// and IdleTimeout. Serve it on Listener(ln).
+func (s *Server) HTTPServer(h http.Handler) *http.Server {
+	hs := &http.Server{Handler: h, IdleTimeout: time.Minute, MaxHeaderBytes: 16 << 10,
+		ErrorLog: log.New(io.Discard, "", 0)} // per-connection errors are the clients' business
+	if t := s.lim.RequestTimeout; on(t) {
+		hs.ReadHeaderTimeout, hs.ReadTimeout, hs.WriteTimeout = min(10*time.Second, t), t, t
+	}
+	return hs
 }
 
 func writeFrame(w http.ResponseWriter, f []byte) {
@@ -50,14 +76,15 @@ func writeFrame(w http.ResponseWriter, f []byte) {
 	w.Write(f)
 }
 
-func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
+func (s *Server) serveWS(w http.ResponseWriter, r *http.Request, a *addrState) {
 	// Any origin: nothing is authorized by cookies, every command by its own key.
 	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{InsecureSkipVerify: true})
 	if err != nil {
 		return
 	}
 	c.SetReadLimit(wire.MaxFrame)
-	ss := s.NewSession()
+	ss := s.newSession(true, a)
+	rand.Read(ss.id[:])
 	ctx, cancel := context.WithCancel(context.Background())
 	s.connMu.Lock()
 	select {
@@ -79,21 +106,14 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 		delete(s.conns, ss)
 		s.connMu.Unlock()
 	}()
-	if err := c.Write(ctx, websocket.MessageBinary, ss.Hello()); err != nil {
-		return
-	}
-	rctx, rcancel := context.WithTimeout(ctx, s.cfg.IdleTimeout)
-	typ, f, err := c.Read(rctx)
-	rcancel()
-	if err != nil {
-		return
-	}
-	if v, err := wire.ParseClientHello(f); err != nil || typ != websocket.MessageBinary || v < wire.MinVersion || v > wire.MaxVersion {
-		c.Close(websocket.StatusProtocolError, "bad client hello")
+	if !s.handshake(ctx, c, ss) {
 		return
 	}
 	go s.writeLoop(ctx, cancel, c, ss)
 	for {
+		if ss.waitOutput(ctx) != nil { // backpressure: the client does not read
+			return
+		}
 		rctx, rcancel := context.WithTimeout(ctx, s.cfg.IdleTimeout)
 		typ, f, err := c.Read(rctx)
 		rcancel()
@@ -101,11 +121,33 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 			return // closed, idle or too large (coder/websocket closes with 1009)
 		}
 		if typ != websocket.MessageBinary {
-			ss.sendErr(nil, nil, wire.ErrCMD_SYNTAX)
+			ss.sendErr(nil, nil, wire.ErrCmdSyntax)
 			continue
 		}
 		ss.HandleFrame(ctx, f)
 	}
+}
+
+// handshake sends the server hello and reads the client hello, both
+// within HandshakeTimeout: a socket that never says hello is closed soon.
+func (s *Server) handshake(ctx context.Context, c *websocket.Conn, ss *Session) bool {
+	hctx, hcancel := ctx, context.CancelFunc(func() {})
+	if on(s.lim.HandshakeTimeout) {
+		hctx, hcancel = context.WithTimeout(ctx, s.lim.HandshakeTimeout)
+	}
+	defer hcancel()
+	if err := c.Write(hctx, websocket.MessageBinary, ss.Hello()); err != nil {
+		return false
+	}
+	typ, f, err := c.Read(hctx)
+	if err != nil {
+		return false
+	}
+	if v, err := wire.ParseClientHello(f); err != nil || typ != websocket.MessageBinary || v < wire.MinVersion || v > wire.MaxVersion {
+		c.Close(websocket.StatusProtocolError, "bad client hello")
+		return false
+	}
+	return true
 }
 
 func (s *Server) writeLoop(ctx context.Context, cancel context.CancelFunc, c *websocket.Conn, ss *Session) {
@@ -127,19 +169,29 @@ func (s *Server) writeLoop(ctx context.Context, cancel context.CancelFunc, c *we
 	}
 }
 
-func (s *Server) servePost(w http.ResponseWriter, r *http.Request) {
+func (s *Server) servePost(w http.ResponseWriter, r *http.Request, a *addrState) {
+	if t := s.lim.RequestTimeout; on(t) {
+		// Also when mounted on a server without ReadTimeout: a body that
+		// trickles in does not hold its connection past the deadline.
+		http.NewResponseController(w).SetReadDeadline(time.Now().Add(t))
+	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, wire.MaxFrame))
-	if err != nil {
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
 		http.Error(w, "relay: body larger than one frame", http.StatusRequestEntityTooLarge)
 		return
 	}
-	ss := s.newSession(false)
+	if err != nil {
+		http.Error(w, "relay: body not read in time", http.StatusRequestTimeout)
+		return
+	}
+	ss := s.newSession(false, a)
 	v, sid, rest, err := wire.ParseHTTPHeader(body)
 	switch {
 	case err != nil, v < wire.MinVersion, v > wire.MaxVersion:
-		ss.sendErr(nil, nil, wire.ErrCMD_SYNTAX)
+		ss.sendErr(nil, nil, wire.ErrCmdSyntax)
 	case !s.validToken(sid):
-		ss.sendErr(nil, nil, wire.ErrAUTH) // expired or forged session id: GET a new hello
+		ss.sendErr(nil, nil, wire.ErrAuth) // expired or forged session id: GET a new hello
 	default:
 		copy(ss.id[:], sid)
 		ss.handleBody(r.Context(), rest)

@@ -2,8 +2,12 @@ package relay_test
 
 import (
 	"bytes"
+	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/sxweb/sxweb/internal/protosuite"
 	"github.com/sxweb/sxweb/internal/relaytest"
@@ -20,5 +24,40 @@ func TestHTTPPostTooLarge(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusRequestEntityTooLarge {
 		t.Fatalf("status %d", resp.StatusCode)
+	}
+}
+
+// A POST whose body trickles in is cut at RequestTimeout: its connection
+// does not stay open for as long as the client keeps sending a byte now
+// and then.
+func TestSlowPostBodyCut(t *testing.T) {
+	lim := relay.Unlimited()
+	lim.RequestTimeout = 500 * time.Millisecond
+	r := relaytest.Start(t, relay.Config{Limits: lim})
+	c, err := net.Dial("tcp", r.Addr)
+	protosuite.Must(t, err)
+	defer c.Close()
+	fmt.Fprintf(c, "POST /relay HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n")
+	closed := make(chan struct{})
+	go func() { // the server's answer, or its close
+		io.Copy(io.Discard, c)
+		close(closed)
+	}()
+	start := time.Now()
+	for {
+		select {
+		case <-closed:
+			if d := time.Since(start); d > 5*time.Second {
+				t.Fatalf("cut after %v", d)
+			}
+			return
+		case <-time.After(100 * time.Millisecond):
+		}
+		if _, err := c.Write([]byte{1}); err != nil {
+			return // closed by the server
+		}
+		if time.Since(start) > 10*time.Second {
+			t.Fatal("a trickling body kept its connection for 10 s")
+		}
 	}
 }

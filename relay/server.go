@@ -10,8 +10,10 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
+	"github.com/sxweb/sxweb/relay/rules"
 	"github.com/sxweb/sxweb/relay/store"
 	"github.com/sxweb/sxweb/relay/wire"
 )
@@ -40,6 +42,10 @@ type Config struct {
 	ExpireEvery time.Duration // how often expired messages are deleted (default 1 hour; < 0: only by Expire)
 	Now         func() time.Time
 	Logger      *slog.Logger
+	Limits      Limits // per session, per client address and relay-wide (limits.go)
+	// DataDir is the directory of the store (set by Open): the store
+	// watermark watches the free space of its file system.
+	DataDir string
 }
 
 // Server is the relay engine and its HTTP transport.
@@ -60,6 +66,15 @@ type Server struct {
 
 	connMu sync.Mutex
 	conns  map[*Session]func() // open WebSocket sessions → close func
+
+	lim     Limits        // cfg.Limits with defaults
+	addrs   *addrTable    // per-address counts (memory only)
+	mark    *watermark    // store size and free disk
+	touch   toucher       // queues used today (queueexpiry.go)
+	freeMem chan struct{} // a large session closed (memory.go)
+
+	proxyWarned atomic.Bool // warned once that requests come through a proxy (clientaddr.go)
+	refused     refusals    // counts for the periodic log line
 }
 
 // New returns a Server on cfg.Store (which it closes on Close).
@@ -67,6 +82,27 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Store == nil {
 		return nil, errors.New("relay: no store")
 	}
+	cfg = cfg.withDefaults()
+	pub, err := wire.PublicKey(cfg.AuthKey)
+	if err != nil {
+		return nil, fmt.Errorf("relay: auth key: %w", err)
+	}
+	tk, err := hkdf.Key(sha256.New, cfg.AuthKey, nil, "sxweb relay http session", 32)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, authPub: pub, tokenKey: tk, log: cfg.Logger, stop: make(chan struct{}),
+		conns: map[*Session]func(){}, jobs: make(chan func(), workers), quit: make(chan struct{}),
+		lim: cfg.Limits.withDefaults(), freeMem: make(chan struct{}, 1),
+		touch: toucher{rids: map[string]struct{}{}, kick: make(chan struct{}, 1)}}
+	s.addrs = newAddrTable(&s.lim)
+	s.mark = newWatermark(s)
+	s.subs.init()
+	s.start()
+	return s, nil
+}
+
+func (cfg Config) withDefaults() Config {
 	if cfg.Quota <= 0 {
 		cfg.Quota = DefaultQuota
 	}
@@ -88,17 +124,11 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	pub, err := wire.PublicKey(cfg.AuthKey)
-	if err != nil {
-		return nil, fmt.Errorf("relay: auth key: %w", err)
-	}
-	tk, err := hkdf.Key(sha256.New, cfg.AuthKey, nil, "sxweb relay http session", 32)
-	if err != nil {
-		return nil, err
-	}
-	s := &Server{cfg: cfg, authPub: pub, tokenKey: tk, log: cfg.Logger, stop: make(chan struct{}),
-		conns: map[*Session]func(){}, jobs: make(chan func(), workers), quit: make(chan struct{})}
-	s.subs.init()
+	return cfg
+}
+
+// start starts the worker pool and the background loops.
+func (s *Server) start() {
 	// A fixed pool rather than a goroutine per transmission: thousands of
 	// concurrent SUBs otherwise contend on bbolt's and the session's locks.
 	// Writes block a worker until their group commit, so up to this many
@@ -117,11 +147,15 @@ func New(cfg Config) (*Server, error) {
 			}
 		}()
 	}
-	if cfg.ExpireEvery > 0 {
+	if s.cfg.ExpireEvery > 0 {
 		s.wg.Add(1)
 		go s.expireLoop()
 	}
-	return s, nil
+	s.wg.Add(4)
+	go s.housekeeping()
+	go s.mark.watch()
+	go s.touchLoop()
+	go s.memoryLoop()
 }
 
 // Open starts a Server whose state lives in dir: the bbolt store
@@ -139,7 +173,7 @@ func Open(dir string, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg.Store, cfg.AuthKey = st, key
+	cfg.Store, cfg.AuthKey, cfg.DataDir = st, key, dir
 	s, err := New(cfg)
 	if err != nil {
 		st.Close()
@@ -219,20 +253,50 @@ func (s *Server) Expire(ctx context.Context) (int, error) {
 	}
 }
 
-// expireLoop runs Expire at start and then every cfg.ExpireEvery.
+// expireLoop runs Expire at start and then every cfg.ExpireEvery, and
+// ExpireQueues at start and then once a day (queue days have day
+// resolution).
 func (s *Server) expireLoop() {
 	defer s.wg.Done()
 	t := time.NewTicker(s.cfg.ExpireEvery)
 	defer t.Stop()
+	var lastQueues uint32
 	for {
 		n, err := s.Expire(context.Background())
-		if err != nil && !errors.Is(err, store.ErrClosed) {
-			s.log.Warn("expire", "err", err)
-		} else if n > 0 {
-			s.log.Info("expired messages", "n", n)
+		s.logExpiry("expired messages", n, err)
+		if day := rules.Day(s.cfg.Now()); day != lastQueues {
+			lastQueues = day
+			n, err := s.ExpireQueues(context.Background())
+			s.logExpiry("expired idle queues", n, err)
 		}
 		select {
 		case <-t.C:
+		case <-s.stop:
+			return
+		}
+	}
+}
+
+func (s *Server) logExpiry(what string, n int, err error) {
+	if err != nil && !errors.Is(err, store.ErrClosed) {
+		s.log.Warn(what, "err", err)
+	} else if n > 0 {
+		s.log.Info(what, "n", n)
+	}
+}
+
+// housekeeping forgets idle client addresses and logs what the limits
+// refused, every minute.
+func (s *Server) housekeeping() {
+	defer s.wg.Done()
+	const every = time.Minute
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-t.C:
+			s.addrs.sweep(time.Now())
+			s.logRefusals(every)
 		case <-s.stop:
 			return
 		}

@@ -2,11 +2,11 @@ package relay
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"sync"
 	"sync/atomic"
 
+	"github.com/sxweb/sxweb/relay/rules"
 	"github.com/sxweb/sxweb/relay/wire"
 )
 
@@ -19,7 +19,10 @@ var ErrSessionClosed = errors.New("relay: session closed")
 type Session struct {
 	srv       *Server
 	id        [wire.SessionIDLen]byte
-	pushAllow bool // false for HTTP POST sessions: no SUB, no pushed events
+	pushAllow bool         // false for HTTP POST sessions: no SUB, no pushed events
+	addr      *addrState   // the client address's share of the limits
+	newB      rules.Bucket // NEW allowance (WebSocket sessions; under mu)
+	held      atomic.Int64 // subscriptions held or admitted (limits.go)
 
 	mu       sync.Mutex
 	out      [][]byte // encoded, length-prefixed transmissions waiting to be sent
@@ -29,6 +32,7 @@ type Session struct {
 	notify   chan struct{}
 	subs     map[string]struct{} // recipient ids this session holds a subscription on
 	deferred []string            // subscribed queues whose delivery waits for the outbox to drain
+	drained  chan struct{}       // closed when out falls to readPause (waitOutput)
 
 	busy       atomic.Int32        // runnable work: frames being split, transmissions on workers (coalesce.go)
 	committing atomic.Int32        // transmissions in a store write (waiting for its commit)
@@ -38,15 +42,10 @@ type Session struct {
 	chains     map[string][][]byte // entity id → transmissions waiting behind the running one
 }
 
-// NewSession starts a WebSocket-style session with a fresh random id.
-func (s *Server) NewSession() *Session {
-	ss := s.newSession(true)
-	rand.Read(ss.id[:])
-	return ss
-}
-
-func (s *Server) newSession(push bool) *Session {
-	return &Session{srv: s, pushAllow: push, notify: make(chan struct{}, 1), subs: map[string]struct{}{},
+// newSession returns a session of a client at address a: a WebSocket one
+// (push) or the one of a plain GET or POST.
+func (s *Server) newSession(push bool, a *addrState) *Session {
+	return &Session{srv: s, pushAllow: push, addr: a, notify: make(chan struct{}, 1), subs: map[string]struct{}{},
 		sem: make(chan struct{}, maxInflight), chains: map[string][][]byte{}}
 }
 
@@ -126,6 +125,10 @@ func (ss *Session) takeFrame(max int) ([]byte, bool) {
 	if len(ss.out) == 0 {
 		ss.out = nil
 	}
+	if ss.drained != nil && ss.outBytes <= readPause {
+		close(ss.drained)
+		ss.drained = nil
+	}
 	return f, false
 }
 
@@ -176,9 +179,12 @@ func (ss *Session) Close() {
 	subs := ss.subs
 	ss.subs = map[string]struct{}{}
 	ss.mu.Unlock()
+	ss.released(len(subs))
 	for rid := range subs {
 		ss.srv.subs.unsubscribe(rid, ss)
 	}
+	ss.srv.subs.shrink()
+	ss.srv.sessionClosed(len(subs))
 }
 
 func (ss *Session) closeLocked() {
@@ -188,19 +194,57 @@ func (ss *Session) closeLocked() {
 		case ss.notify <- struct{}{}:
 		default:
 		}
+		if ss.drained != nil {
+			close(ss.drained)
+			ss.drained = nil
+		}
 	}
 }
 
+// waitOutput returns once the session's unsent output is at most
+// readPause bytes (the transport reads the next frame only then), or an
+// error when the session or ctx ended meanwhile.
+func (ss *Session) waitOutput(ctx context.Context) error {
+	for {
+		ss.mu.Lock()
+		if ss.closed {
+			ss.mu.Unlock()
+			return ErrSessionClosed
+		}
+		if ss.outBytes <= readPause {
+			ss.mu.Unlock()
+			return nil
+		}
+		if ss.drained == nil {
+			ss.drained = make(chan struct{})
+		}
+		ch := ss.drained
+		ss.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// addSub records a subscription admitted by admitSub (or held already).
 func (ss *Session) addSub(rid string) {
 	ss.mu.Lock()
 	ss.subs[rid] = struct{}{}
 	ss.mu.Unlock()
 }
 
+// dropSub forgets a subscription (END, DEL, expiry) and gives its place
+// in the limits back.
 func (ss *Session) dropSub(rid string) {
 	ss.mu.Lock()
+	_, ok := ss.subs[rid]
 	delete(ss.subs, rid)
 	ss.mu.Unlock()
+	if ok {
+		ss.released(1)
+	}
 }
 
 func (ss *Session) holds(rid string) bool {

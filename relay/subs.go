@@ -16,10 +16,13 @@ const stripes = 256
 // serializes the delivery decisions of its queues.
 type subTable struct {
 	seed    maphash.Seed
-	stripes [stripes]struct {
-		mu sync.Mutex
-		m  map[string]*subState
-	}
+	stripes [stripes]stripe
+}
+
+type stripe struct {
+	mu   sync.Mutex
+	m    map[string]*subState
+	peak int // most entries m held since it was last rebuilt
 }
 
 type subState struct {
@@ -34,25 +37,45 @@ func (t *subTable) init() {
 	}
 }
 
-func (t *subTable) stripe(rid string) (*sync.Mutex, map[string]*subState) {
+// lock locks the stripe of rid and returns its map (valid until unlock).
+func (t *subTable) lock(rid string) (*stripe, map[string]*subState) {
 	st := &t.stripes[maphash.String(t.seed, rid)%stripes]
-	return &st.mu, st.m
+	st.mu.Lock()
+	return st, st.m
+}
+
+// shrink rebuilds the maps of stripes that hold under a quarter of their
+// peak: Go maps keep their size after deletes, so without this the
+// memory of a large session's subscriptions stays after it closed.
+func (t *subTable) shrink() {
+	for i := range t.stripes {
+		st := &t.stripes[i]
+		st.mu.Lock()
+		if st.peak >= 64 && len(st.m) < st.peak/4 {
+			m := make(map[string]*subState, len(st.m))
+			for k, v := range st.m {
+				m[k] = v
+			}
+			st.m, st.peak = m, len(m)
+		}
+		st.mu.Unlock()
+	}
 }
 
 // subscribe makes ss the queue's subscriber (END to a previous one) and
 // (re-)delivers its oldest message.
 func (s *Server) subscribe(ctx context.Context, rid string, q *queueView, ss *Session) {
-	mu, m := s.subs.stripe(rid)
-	mu.Lock()
-	defer mu.Unlock()
+	sp, m := s.subs.lock(rid)
+	defer sp.mu.Unlock()
 	if old := m[rid]; old != nil && old.sess != ss {
 		old.sess.dropSub(rid)
 		old.sess.send(&wire.Transmission{EntityID: []byte(rid), Code: wire.END})
 	}
-	st := &subState{sess: ss}
-	m[rid] = st
+	sub := &subState{sess: ss}
+	m[rid] = sub
+	sp.peak = max(sp.peak, len(m))
 	ss.addSub(rid)
-	s.deliverLocked(ctx, rid, q, st, nil)
+	s.deliverLocked(ctx, rid, q, sub, nil)
 }
 
 // deliverLocked pushes the oldest message if the subscriber is idle. If
@@ -80,12 +103,11 @@ func (s *Server) redeliver(ctx context.Context, ss *Session, rids []string) {
 		if err != nil {
 			continue // deleted meanwhile
 		}
-		mu, m := s.subs.stripe(rid)
-		mu.Lock()
+		sp, m := s.subs.lock(rid)
 		if st := m[rid]; st != nil && st.sess == ss {
 			s.deliverLocked(ctx, rid, &queueView{Queue: q}, st, nil)
 		}
-		mu.Unlock()
+		sp.mu.Unlock()
 		if ss.deferredAgain() {
 			ss.requeue(rids[i+1:]) // the outbox filled up again: keep the rest for later
 			return
@@ -96,9 +118,8 @@ func (s *Server) redeliver(ctx context.Context, ss *Session, rids []string) {
 // delivered is called after a SEND stored a message: push it if the
 // subscriber is idle.
 func (s *Server) delivered(ctx context.Context, rid string, q *queueView) {
-	mu, m := s.subs.stripe(rid)
-	mu.Lock()
-	defer mu.Unlock()
+	sp, m := s.subs.lock(rid)
+	defer sp.mu.Unlock()
 	if st := m[rid]; st != nil {
 		s.deliverLocked(ctx, rid, q, st, nil)
 	}
@@ -106,9 +127,8 @@ func (s *Server) delivered(ctx context.Context, rid string, q *queueView) {
 
 // acked is called after an ACK removed messages: deliver the next one.
 func (s *Server) acked(ctx context.Context, rid string, q *queueView) {
-	mu, m := s.subs.stripe(rid)
-	mu.Lock()
-	defer mu.Unlock()
+	sp, m := s.subs.lock(rid)
+	defer sp.mu.Unlock()
 	if st := m[rid]; st != nil {
 		keep := st.pending
 		st.pending = nil
@@ -119,9 +139,8 @@ func (s *Server) acked(ctx context.Context, rid string, q *queueView) {
 // ackedGone is called after an ACK of a message no longer in the queue:
 // if it is the one delivered (it expired meanwhile), deliver the next.
 func (s *Server) ackedGone(ctx context.Context, rid string, q *queueView, msgID []byte) {
-	mu, m := s.subs.stripe(rid)
-	mu.Lock()
-	defer mu.Unlock()
+	sp, m := s.subs.lock(rid)
+	defer sp.mu.Unlock()
 	if st := m[rid]; st != nil && st.pending != nil && bytes.Equal(st.pending, msgID) {
 		st.pending = nil
 		s.deliverLocked(ctx, rid, q, st, nil)
@@ -130,9 +149,8 @@ func (s *Server) ackedGone(ctx context.Context, rid string, q *queueView, msgID 
 
 // deleted removes the subscription; a subscriber other than by is told DELD.
 func (s *Server) deleted(rid string, by *Session) {
-	mu, m := s.subs.stripe(rid)
-	mu.Lock()
-	defer mu.Unlock()
+	sp, m := s.subs.lock(rid)
+	defer sp.mu.Unlock()
 	if st := m[rid]; st != nil {
 		delete(m, rid)
 		st.sess.dropSub(rid)
@@ -143,10 +161,27 @@ func (s *Server) deleted(rid string, by *Session) {
 }
 
 func (t *subTable) unsubscribe(rid string, ss *Session) {
-	mu, m := t.stripe(rid)
-	mu.Lock()
-	defer mu.Unlock()
+	sp, m := t.lock(rid)
+	defer sp.mu.Unlock()
 	if st := m[rid]; st != nil && st.sess == ss {
 		delete(m, rid)
 	}
+}
+
+// held reports whether a session is subscribed to rid.
+func (t *subTable) held(rid string) bool {
+	sp, m := t.lock(rid)
+	defer sp.mu.Unlock()
+	return m[rid] != nil
+}
+
+// holderAddr returns the client address of the session subscribed to rid
+// (nil when none).
+func (t *subTable) holderAddr(rid string) *addrState {
+	sp, m := t.lock(rid)
+	defer sp.mu.Unlock()
+	if st := m[rid]; st != nil {
+		return st.sess.addr
+	}
+	return nil
 }

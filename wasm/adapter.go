@@ -25,7 +25,12 @@ func newBackend(ctx context.Context, opts Options, st store.Store, emit func(map
 	if err != nil {
 		return nil, err
 	}
-	c, err := chat.New(chat.Config{Store: st, Agent: ag})
+	cfg := chat.Config{Store: st, Agent: ag}
+	fs := fileStore(st)
+	if fs != nil && opts.FileRelay != "" {
+		cfg.Files, cfg.FileRelay, cfg.FileHTTP = fs, opts.FileRelay, newFileHTTP()
+	}
+	c, err := chat.New(cfg)
 	if err != nil {
 		ag.Close()
 		return nil, err
@@ -64,7 +69,9 @@ func newBackend(ctx context.Context, opts Options, st store.Store, emit func(map
 		}
 		return err
 	}
-	return &backend{methods: chatMethods(c), run: run, close: closeFn}, nil
+	methods := chatMethods(c)
+	fileMethods(c, fs, methods)
+	return &backend{methods: methods, run: run, close: closeFn}, nil
 }
 
 // m is the shape of every adapter entry.
@@ -238,6 +245,45 @@ var chatAPI = map[string]m{
 		}
 		return nil, c.DeleteGroup(ctx, s[0])
 	},
+	"editMessage": func(ctx context.Context, c *chat.Client, a bridge.Args) (any, error) {
+		s, err := strs(a, 2)
+		if err != nil {
+			return nil, err
+		}
+		return nil, c.EditMessage(ctx, s[0], s[1])
+	},
+	"deleteMessage": func(ctx context.Context, c *chat.Client, a bridge.Args) (any, error) {
+		id, err := a.String(0)
+		var o chat.DeleteOptions
+		if err == nil {
+			err = fields(a, 1, &o)
+		}
+		if err != nil {
+			return nil, err
+		}
+		return nil, c.DeleteMessage(ctx, id, o)
+	},
+	// react(messageId, emoji, add = true)
+	"react": func(ctx context.Context, c *chat.Client, a bridge.Args) (any, error) {
+		s, err := strs(a, 2)
+		if err != nil {
+			return nil, err
+		}
+		add := true
+		if !a.Missing(2) {
+			if add, err = a.Bool(2); err != nil {
+				return nil, err
+			}
+		}
+		return nil, c.React(ctx, s[0], s[1], add)
+	},
+	"markRead": func(ctx context.Context, c *chat.Client, a bridge.Args) (any, error) {
+		var ref chat.ChatRef
+		if err := fields(a, 0, &ref); err != nil {
+			return nil, err
+		}
+		return nil, c.MarkRead(ctx, ref)
+	},
 	"stats": func(ctx context.Context, c *chat.Client, _ bridge.Args) (any, error) {
 		return asJS(c.Stats(ctx))
 	},
@@ -266,6 +312,12 @@ func chatEvent(ev chat.Event) (map[string]any, error) {
 	case chat.MessageEvent:
 		out, err = flat(e.Message)
 		addRef(out, e.Chat)
+		if e.Unread > 0 {
+			out["unread"] = e.Unread
+		}
+	case chat.UpdateEvent:
+		out, err = flat(e.Message)
+		addRef(out, e.Chat)
 	case chat.MemberEvent:
 		out, err = flat(e.Member)
 		out["groupId"] = e.GroupID
@@ -279,6 +331,9 @@ func chatEvent(ev chat.Event) (map[string]any, error) {
 		if e.MemberID != "" {
 			out["memberId"] = e.MemberID
 		}
+		addRef(out, e.Chat)
+	case chat.FileEvent:
+		out = map[string]any{"messageId": e.MessageID, "state": e.State, "done": e.Done, "total": e.Total}
 		addRef(out, e.Chat)
 	case chat.ErrorEvent:
 		out = map[string]any{"code": e.Code, "message": e.Detail, "groupId": e.GroupID,

@@ -26,7 +26,8 @@ func newClient(t *testing.T, name string) *client { return newClientOn(t, name, 
 // newClientOn opens a client whose only relay is relayURL.
 func newClientOn(t *testing.T, name, relayURL string) *client {
 	t.Helper()
-	h, err := openJS(t, map[string]any{"db": freshDB() + "-" + name, "relays": []any{relayURL}, "appURL": "http://127.0.0.1:1/"})
+	h, err := openJS(t, map[string]any{"db": freshDB() + "-" + name, "relays": []any{relayURL}, "appURL": "http://127.0.0.1:1/",
+		"fileRelay": fakeFileRelay})
 	if err != nil {
 		t.Fatalf("open: %v", err)
 	}
@@ -261,4 +262,92 @@ func TestMessagesPaging(t *testing.T) {
 	if !errors.As(err, &r) || r.Code != chat.CodeNotFound {
 		t.Fatalf("before an unknown message: %v, want NOT_FOUND", err)
 	}
+}
+
+// The message features through the JS API: a reply with a mention, an
+// edit, a reaction, moderation-free delete, markRead; "update" events and
+// the messages() fields (quote, edited, reactions, deleted, mentioned).
+func TestMessageFeaturesThroughTheJSAPI(t *testing.T) {
+	alice, bob := newClient(t, "alice"), newClient(t, "bob")
+	g := str(alice.call("createGroup", map[string]any{"displayName": "team"}), "groupId")
+	bg := str(bob.call("joinGroup", str(alice.call("createGroupLink", g)), map[string]any{}), "groupId")
+	eventually(t, "connected", func() bool {
+		ms := bob.call("members", bg)
+		return length(ms) == 1 && str(ms, 0, "connection") == "direct"
+	})
+	first := str(alice.call("sendGroupMessage", g, "question"), "messageId")
+	eventually(t, "bob has it", func() bool { return length(bob.call("messages", map[string]any{"groupId": bg})) == 1 })
+	if n := num(bob.call("groups"), 0, "unread"); n != 1 {
+		t.Fatalf("bob's unread = %v", n)
+	}
+	bob.call("markRead", map[string]any{"groupId": bg})
+	if n := num(bob.call("groups"), 0, "unread"); n != 0 {
+		t.Fatalf("unread after markRead = %v", n)
+	}
+	q := str(bob.call("messages", map[string]any{"groupId": bg}), 0, "messageId")
+	aliceID := str(bob.call("members", bg), 0, "memberId")
+	bob.call("sendGroupMessage", bg, "@alice answer", map[string]any{"quote": q, "mentions": map[string]any{"alice": aliceID}})
+	eventually(t, "alice has the reply", func() bool { return length(alice.call("messages", map[string]any{"groupId": g})) == 2 })
+	reply, _ := alice.call("messages", map[string]any{"groupId": g}).Index(1)
+	if str(reply, "quote", "messageId") != first || str(reply, "quote", "text") != "question" {
+		t.Fatalf("quote %q/%q", str(reply, "quote", "messageId"), str(reply, "quote", "text"))
+	}
+	if m, _ := reply.Get("mentioned"); !truthy(m) {
+		t.Fatal("alice is not marked mentioned")
+	}
+	alice.call("editMessage", first, "question, edited")
+	alice.call("react", str(reply, "messageId"), "🚀")
+	eventually(t, "bob sees the edit", func() bool {
+		m, _ := bob.call("messages", map[string]any{"groupId": bg}).Index(0)
+		e, _ := m.Get("edited")
+		return str(m, "text") == "question, edited" && truthy(e)
+	})
+	eventually(t, "bob sees the reaction", func() bool {
+		m, _ := bob.call("messages", map[string]any{"groupId": bg}).Index(1)
+		return str(m, "reactions", 0, "emoji") == "🚀" && num(m, "reactions", 0, "count") == 1
+	})
+	if _, err := bob.try("react", q, "🐈"); codeOf(err) != "BAD_ARGUMENT" {
+		t.Fatalf("react with 🐈: %v", err)
+	}
+	if _, err := bob.try("editMessage", q, "mine now"); codeOf(err) != chat.CodeNotAllowed {
+		t.Fatalf("edit of another's message: %v", err)
+	}
+	alice.call("deleteMessage", first, map[string]any{"forEveryone": true})
+	eventually(t, "bob sees it deleted by its sender", func() bool {
+		m, _ := bob.call("messages", map[string]any{"groupId": bg}).Index(0)
+		return str(m, "deleted") == "sender" && str(m, "text") == ""
+	})
+	eventually(t, "bob's update events", func() bool {
+		n := 0
+		for i := 0; i < length(bob.events); i++ {
+			ev, _ := bob.events.Index(i)
+			if str(ev, "type") == "update" && str(ev, "groupId") == bg {
+				n++
+			}
+		}
+		return n >= 3 // edit, reaction, delete
+	})
+}
+
+func num(v safejs.Value, path ...any) float64 {
+	for _, p := range path {
+		switch p := p.(type) {
+		case string:
+			v, _ = v.Get(p)
+		case int:
+			v, _ = v.Index(p)
+		}
+	}
+	f, _ := v.Float()
+	return f
+}
+
+func truthy(v safejs.Value) bool { b, _ := v.Bool(); return b }
+
+func codeOf(err error) string {
+	var r *bridge.Rejection
+	if errors.As(err, &r) {
+		return r.Code
+	}
+	return ""
 }

@@ -11,7 +11,7 @@ var APIMethods = []string{
 	"createInvitation", "connect", "contacts",
 	"createGroup", "groups", "createGroupLink", "joinGroup",
 	"inviteToGroup", "acceptGroupInvitation", "members",
-	"sendGroupMessage", "messages",
+	"sendGroupMessage", "messages", "editMessage", "deleteMessage", "react", "markRead",
 	"startDirectChat", "acceptDirectChat", "sendDirectMessage",
 	"deleteContact", "setGroupPreferences", "removeMember", "leaveGroup", "deleteGroup",
 	"stats", "reconnect",

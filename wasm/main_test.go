@@ -12,8 +12,10 @@ import (
 	"github.com/hack-pad/safejs"
 	"github.com/sxweb/sxweb/core/agent"
 	"github.com/sxweb/sxweb/core/chat"
+	"github.com/sxweb/sxweb/core/files"
 	"github.com/sxweb/sxweb/core/store"
 	"github.com/sxweb/sxweb/internal/fakeagent"
+	"github.com/sxweb/sxweb/internal/fakefiles"
 	"github.com/sxweb/sxweb/wasm/bridge"
 )
 
@@ -46,6 +48,9 @@ var fakeNet = fakeagent.NewNetwork()
 // fakeRelay as the only relay selects the in-memory network.
 const fakeRelay = "ws://127.0.0.1:1/relay"
 
+// fakeFileRelay is the in-memory file relay's URL (it answers any).
+const fakeFileRelay = "https://files.test/files"
+
 type fakeConnAgent struct{ *fakeagent.Agent }
 
 func (f fakeConnAgent) SetHandler(h func(chat.Tx, agent.Event) error) { f.Agent.SetHandler(h) }
@@ -59,6 +64,8 @@ func TestMain(m *testing.M) {
 		}
 		return newRelayAgent(ctx, opts, st)
 	}
+	fileRelay := fakefiles.NewRelay()
+	newFileHTTP = func() files.HTTP { return fileRelay }
 	// __sxwebReady must be called once __sxweb exists.
 	ready, _ := safejs.MustGetGlobal("Function").New(`globalThis.__readySawOpen = typeof globalThis.__sxweb?.open === "function";`)
 	safejs.Global().Set("__sxwebReady", ready)

@@ -19,6 +19,9 @@ type Options struct {
 	DB     string   // IndexedDB database name
 	Relays []string // relay WebSocket URLs
 	AppURL string   // base URL of links (the app's own URL)
+	// FileRelay is the file relay's URL new files go to ("": the page's
+	// origin + "/files"; files cannot be sent without one)
+	FileRelay string
 }
 
 func parseOptions(a bridge.Args) (Options, error) {
@@ -39,12 +42,18 @@ func parseOptions(a bridge.Args) (Options, error) {
 	if opts.AppURL, err = o.String("appURL", ""); err != nil {
 		return opts, err
 	}
+	if opts.FileRelay, err = o.String("fileRelay", ""); err != nil {
+		return opts, err
+	}
 	origin, path := location()
 	if len(opts.Relays) == 0 && origin != "" {
 		opts.Relays = []string{wsURL(origin) + "/relay"}
 	}
 	if opts.AppURL == "" && origin != "" {
 		opts.AppURL = origin + path
+	}
+	if opts.FileRelay == "" && origin != "" {
+		opts.FileRelay = origin + "/files"
 	}
 	return opts, nil
 }

@@ -24,10 +24,12 @@ const API = [
   "setProfile", "getProfile", "createInvitation", "connect", "contacts",
   "createGroup", "groups", "createGroupLink", "joinGroup", "inviteToGroup",
   "acceptGroupInvitation", "members", "sendGroupMessage", "messages",
+  "editMessage", "deleteMessage", "react", "markRead",
+  "sendFile", "downloadFile", "cancelFile", "getFile",
   "startDirectChat", "acceptDirectChat", "sendDirectMessage", "deleteContact",
   "setGroupPreferences", "removeMember", "leaveGroup", "deleteGroup", "stats", "reconnect",
 ];
-const EVENT_TYPES = ["message", "member", "contact", "group", "delivery", "error", "closed"];
+const EVENT_TYPES = ["message", "update", "member", "contact", "group", "delivery", "file", "error", "closed"];
 
 const base = new URL(".", import.meta.url);
 

@@ -17,14 +17,14 @@ import { spawnWorker, runForLeader, workerURL } from "./leader.js";
  * core stores and sends a given sendId once per chat, returning the first
  * message when it comes again. The only place that knows which calls are sends.
  */
-export const SEND_METHODS = { sendGroupMessage: 2, sendDirectMessage: 2 };
+export const SEND_METHODS = { sendGroupMessage: 2, sendDirectMessage: 2, sendFile: 2 };
 
 /**
- * Calls that may run twice without harm (reads, and reconnect): when the core
+ * Calls that may run twice without harm (reads, markRead, reconnect): when the core
  * dies under one, it is sent again too. Any other call that had reached a core
  * that died rejects MOVED, since it may or may not have happened.
  */
-export const REPEATABLE = new Set(["getProfile", "contacts", "groups", "members", "messages", "stats", "reconnect"]);
+export const REPEATABLE = new Set(["getProfile", "contacts", "groups", "members", "messages", "getFile", "stats", "markRead", "reconnect"]);
 
 const OPEN_TIMEOUT = 60000; // a first start waits this long for a core (wasm compile, leader election)
 const REVIVE_MS = 10000; // a new SharedWorker that does not answer in this time is started again

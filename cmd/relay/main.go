@@ -3,9 +3,15 @@
 //
 //	relay [-addr 127.0.0.1:5223] [-data ./relay-data] [-quota 128]
 //	      [-max-msg-size 16384] [-expiry 504h] [-idle 5m] [-v]
+//	      [limits: -request-timeout 20s -handshake-timeout 10s
+//	       -max-conns 0 -max-conns-per-ip 128 -new-burst 1000 -new-rate 1
+//	       -new-burst-per-ip 2000 -new-rate-per-ip 2 -max-subs 50000
+//	       -max-subs-per-ip 100000 -max-store 8GiB -min-free-disk 1GiB
+//	       -queue-expiry 2016h -client-ip-header ""]
 //
-// It logs to stderr and stops cleanly on SIGINT/SIGTERM. Every SEND the
-// relay acknowledged is on disk (fsync'd) before the OK is sent.
+// The limits are explained in docs/relay-protocol.md ("Limits"). It logs
+// to stderr and stops cleanly on SIGINT/SIGTERM. Every SEND the relay
+// acknowledged is on disk (fsync'd) before the OK is sent.
 package main
 
 import (
@@ -39,6 +45,8 @@ func run() error {
 	expiry := flag.Duration("expiry", relay.DefaultExpiry, "how long undelivered messages are kept")
 	idle := flag.Duration("idle", relay.DefaultIdleTimeout, "close WebSocket sessions silent this long")
 	verbose := flag.Bool("v", false, "debug logging")
+	var lim relay.Limits
+	lim.RegisterFlags(flag.CommandLine)
 	flag.Parse()
 
 	level := slog.LevelInfo
@@ -47,7 +55,7 @@ func run() error {
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 	srv, err := relay.Open(*data, relay.Config{Quota: *quota, MaxMsgSize: *maxMsg, Expiry: *expiry,
-		IdleTimeout: *idle, Logger: log})
+		IdleTimeout: *idle, Logger: log, Limits: lim})
 	if err != nil {
 		return err
 	}
@@ -56,7 +64,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	hs := srv.HTTPServer(srv)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	go func() {
@@ -66,7 +74,7 @@ func run() error {
 		hs.Shutdown(sctx)
 	}()
 	log.Info("relay listening", "url", "ws://"+ln.Addr().String()+"/", "data", *data)
-	if err := hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+	if err := hs.Serve(srv.Listener(ln)); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
 	return nil

@@ -5,7 +5,10 @@
 //
 //	go run ./cmd/serve -addr 127.0.0.1:8080 -web build/web -data ./data
 //
-// With -addr host:0 it picks a free port; the first line it prints is
+// The relay's limits have the same flags as cmd/relay's (-max-conns-per-ip,
+// -client-ip-header behind a reverse proxy, ...; docs/relay-protocol.md,
+// "Limits"), and its deadlines and connection caps cover the app's files
+// too. With -addr host:0 it picks a free port; the first line it prints is
 // "serving http://host:port/" once it listens (the tests wait for it).
 //
 // Layer: a command at the top; it imports relay (the server library) and

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/sxweb/sxweb/relay"
 )
 
 func testWeb(t *testing.T) string {
@@ -34,8 +36,8 @@ func testWeb(t *testing.T) string {
 // application/wasm (streaming compile), JS modules as JavaScript, the service
 // worker allowed at the root and never cached by HTTP, and the relay mounted.
 func TestServesTheAppWithTheRightHeaders(t *testing.T) {
-	relay := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusTeapot) })
-	srv := httptest.NewServer(newHandler(testWeb(t), relay))
+	teapot := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusTeapot) })
+	srv := httptest.NewServer(newHandler(testWeb(t), teapot))
 	defer srv.Close()
 	cases := []struct {
 		path, ctype string
@@ -71,7 +73,7 @@ func TestServesTheAppWithTheRightHeaders(t *testing.T) {
 }
 
 func TestRunRefusesAnEmptyWebDir(t *testing.T) {
-	if err := run("127.0.0.1:0", t.TempDir(), t.TempDir()); err == nil || !strings.Contains(err.Error(), "build.sh wasm") {
+	if err := run("127.0.0.1:0", t.TempDir(), t.TempDir(), relay.Limits{}); err == nil || !strings.Contains(err.Error(), "build.sh wasm") {
 		t.Fatalf("run with no index.html: %v, want an error naming ./build.sh wasm", err)
 	}
 }

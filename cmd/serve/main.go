@@ -8,12 +8,13 @@ import (
 	"io"
 	"log"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"syscall"
 	"time"
+
+	"github.com/sxweb/sxweb/relay"
 )
 
 func main() {
@@ -21,6 +22,8 @@ func main() {
 	web := flag.String("web", "build/web", "directory of the built web app (./build.sh wasm)")
 	data := flag.String("data", filepath.Join(os.TempDir(), "sxweb-serve"), "relay data directory")
 	stdinEOF := flag.Bool("exit-on-stdin-eof", false, "stop when standard input closes (test harnesses: the server never outlives them)")
+	var lim relay.Limits
+	lim.RegisterFlags(flag.CommandLine) // the relay's limits, as cmd/relay's flags
 	flag.Parse()
 	if *stdinEOF {
 		go func() {
@@ -28,30 +31,36 @@ func main() {
 			_ = syscall.Kill(os.Getpid(), syscall.SIGTERM)
 		}()
 	}
-	if err := run(*addr, *web, *data); err != nil {
+	if err := run(*addr, *web, *data, lim); err != nil {
 		log.Fatal(err)
 	}
 }
 
-func run(addr, web, data string) error {
+// staticWriteTimeout bounds writing one response: the app's wasm is
+// several MB, so longer than the relay's own request deadline.
+const staticWriteTimeout = 2 * time.Minute
+
+func run(addr, web, data string, lim relay.Limits) error {
 	if _, err := os.Stat(filepath.Join(web, "index.html")); err != nil {
 		return fmt.Errorf("no web app in %s (run ./build.sh wasm): %w", web, err)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	relay, closeRelay, err := newRelay(data)
+	rl, err := newRelay(data, lim)
 	if err != nil {
 		return err
 	}
-	defer closeRelay()
+	defer rl.Close()
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: newHandler(web, relay), ReadHeaderTimeout: 10 * time.Second}
+	// The relay's deadlines and connection limits cover the app's files too.
+	srv := rl.HTTPServer(newHandler(web, rl))
+	srv.WriteTimeout = max(srv.WriteTimeout, staticWriteTimeout)
 	fmt.Printf("serving http://%s/ (web %s, relay data %s)\n", ln.Addr(), web, data)
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() { errc <- srv.Serve(rl.Listener(ln)) }()
 	select {
 	case err := <-errc:
 		return err

@@ -3,14 +3,14 @@ package agent
 // Event is one of the typed events below, delivered to the Handler.
 type Event interface{ agentEvent() }
 
-// Confirmation: someone joined our invitation; call Allow (or AllowTx).
+// Confirmation: someone joined our invitation; call Tx.Allow.
 type Confirmation struct {
 	ConnID, ConfID string
 	ConnInfo       []byte // the joiner's connInfo
 }
 
 // Request: someone sent a connection request to our contact address;
-// call AcceptRequest (or AcceptRequestTx).
+// call Tx.AcceptRequest.
 type Request struct {
 	ConnID, ReqID string // ConnID is the address connection
 	ConnInfo      []byte

@@ -47,8 +47,10 @@ func defaultRelay(cfg Config) func(string) RelayClient {
 }
 
 // permanent reports whether a relay error means "do not retry": a refusal
-// other than QUOTA (the queue is full for now), INTERNAL and LIMIT (a
-// rate or total limit of the relay: later may work).
+// other than QUOTA (the queue is full for now), INTERNAL, RATE (queues
+// created too fast: the allowance refills) and LIMIT (too many
+// subscriptions held: they may be released; retried with the backoff, a
+// connection is not failed for good over it).
 func permanent(err error) (string, bool) {
 	var re *relayclient.Error
 	if errors.As(err, &re) && !retryable[re.Code] {
@@ -57,7 +59,7 @@ func permanent(err error) (string, bool) {
 	return "", false
 }
 
-var retryable = map[string]bool{"QUOTA": true, "INTERNAL": true, "LIMIT": true}
+var retryable = map[string]bool{"QUOTA": true, "INTERNAL": true, "RATE": true, "LIMIT": true}
 
 // closedRelay stands in for relays first needed after Close.
 type closedRelay struct{}

@@ -149,6 +149,10 @@ func (a *Agent) sealLoop() {
 			return
 		case <-a.sealKick:
 		}
+		// Let the transaction that queued the work answer its caller first:
+		// in the browser the core shares one thread with the page, and a
+		// Promise resolves only once no goroutine is busy.
+		time.Sleep(time.Millisecond)
 		for a.ctx.Err() == nil {
 			n, err := a.sealSome()
 			if err != nil {

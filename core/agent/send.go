@@ -65,7 +65,7 @@ func (t *Tx) SendMany(connIDs []string, body []byte, o SendOptions) (int, error)
 	j := &job{ID: randomID(), Body: body, Tag: o.Tag, Quiet: o.NoReceipt}
 	seen := map[string]bool{}
 	for _, id := range connIDs {
-		if c := t.conn(id); c != nil && c.Role != roleAddress && !c.Deleting && !seen[id] {
+		if c := t.peek(id); c != nil && c.Role != roleAddress && !c.Deleting && !seen[id] {
 			seen[id] = true
 			j.Conns = append(j.Conns, id)
 		}

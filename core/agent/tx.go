@@ -91,6 +91,18 @@ func (t *Tx) conn(id string) *conn {
 	return c
 }
 
+// peek returns connection id as the transaction sees it, read-only (no
+// copy: nothing of it is written back).
+func (t *Tx) peek(id string) *conn {
+	if t.gone[id] {
+		return nil
+	}
+	if c, ok := t.conns[id]; ok {
+		return c
+	}
+	return t.a.conns[id]
+}
+
 func (t *Tx) queue(key string) *queue {
 	if q, ok := t.queues[key]; ok {
 		return q

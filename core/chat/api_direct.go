@@ -98,9 +98,13 @@ func (c *Client) SendDirectMessage(ctx context.Context, contactID, text string, 
 		if id, err = t.sentBefore(chat, o.SendID); err != nil || id != "" {
 			return err
 		}
-		body := encode(&proto.MsgNew{Content: *proto.Text(text)})
 		m := &msgRec{ID: newMsgID(), Chat: chat, Seq: c.nextSeq(t), Text: text, Sender: "me", Ts: c.now(),
 			Status: StatusPending, Total: 1, Receipts: true}
+		p, err := c.compose(t, m, o, nil)
+		if err != nil {
+			return err
+		}
+		body := encodeAs(p, m.SharedID)
 		if ct.Status == csConnected {
 			if err := c.post(t, ct.ConnID, body, agent.SendOptions{Tag: msgKey(m)}); err != nil {
 				return err

@@ -2,26 +2,57 @@ package chat
 
 import (
 	"context"
+	"encoding/json"
 
 	"github.com/sxweb/sxweb/core/agent"
 	"github.com/sxweb/sxweb/core/chat/proto"
 )
 
-func prefsFrom(dm, role string, direct bool, directMax int) (*proto.GroupPreferences, error) {
-	if dm == "" {
-		dm = proto.Off
+// features are the on/off group features the API sets, by their names
+// (which are also the preference keys).
+var features = []string{"reactions", "timedMessages", "fullDelete", "history", "files"}
+
+func (f Features) get(name string) string {
+	return map[string]string{"reactions": f.Reactions, "timedMessages": f.TimedMessages,
+		"fullDelete": f.FullDelete, "history": f.History, "files": f.Files}[name]
+}
+
+// applyPrefs sets on p what a call names ("" leaves a value as it is).
+func applyPrefs(p *proto.GroupPreferences, dm, role string, direct *bool, directMax int, f Features) error {
+	onOff := func(name, v string) error {
+		switch v {
+		case "":
+		case proto.On, proto.Off:
+			p.Set(name, v == proto.On)
+		default:
+			return newErr(CodeBadRequest, "%s must be on or off", name)
+		}
+		return nil
 	}
-	if dm != proto.On && dm != proto.Off {
-		return nil, newErr(CodeBadRequest, "directMessages must be on or off")
+	if err := onOff("directMessages", dm); err != nil {
+		return err
 	}
-	if role != "" && !proto.Role(role).Known() {
-		return nil, newErr(CodeBadRequest, "unknown role %q", role)
+	if role != "" {
+		if !proto.Role(role).Known() {
+			return newErr(CodeBadRequest, "unknown role %q", role)
+		}
+		if p.DirectMessages == nil {
+			p.DirectMessages = &proto.RolePreference{Enable: proto.Off}
+		}
+		p.DirectMessages.Role = proto.Role(role)
 	}
-	p := &proto.GroupPreferences{DirectMessages: &proto.RolePreference{Enable: dm, Role: proto.Role(role)}}
-	if direct {
-		p.DirectConnections = &proto.DirectConnPreference{Enable: proto.On, MaxMembers: directMax}
+	if direct != nil {
+		p.DirectConnections = nil
+		if *direct {
+			p.DirectConnections = &proto.DirectConnPreference{Enable: proto.On, MaxMembers: directMax}
+		}
 	}
-	return p, nil
+	for _, name := range features {
+		if err := onOff(name, f.get(name)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // CreateGroup creates a group with me as its owner.
@@ -29,13 +60,14 @@ func (c *Client) CreateGroup(ctx context.Context, s GroupSettings) (string, erro
 	if s.DisplayName == "" {
 		return "", newErr(CodeBadRequest, "displayName is required")
 	}
-	prefs, err := prefsFrom(s.DirectMessages, s.DirectMessagesRole, s.DirectConnections, s.DirectConnectionsMax)
-	if err != nil {
+	prefs := &proto.GroupPreferences{DirectMessages: &proto.RolePreference{Enable: proto.Off}}
+	direct := s.DirectConnections
+	if err := applyPrefs(prefs, s.DirectMessages, s.DirectMessagesRole, &direct, s.DirectConnectionsMax, s.Features); err != nil {
 		return "", err
 	}
 	g := &groupRec{ID: newID(), Profile: proto.GroupProfile{DisplayName: s.DisplayName, FullName: s.FullName, GroupPreferences: prefs},
 		Status: gsActive, MyID: newMemberID(), MyRole: proto.RoleOwner, Created: c.now()}
-	err = c.update(ctx, func(t *tx) error {
+	err := c.update(ctx, func(t *tx) error {
 		t.putGroup(g)
 		t.emitGroup(g)
 		return nil
@@ -236,13 +268,9 @@ func (c *Client) AcceptGroupInvitation(ctx context.Context, groupID string, o Jo
 	})
 }
 
-// SetGroupPreferences changes the preferences (owner only) and sends
-// x.grp.info to every member.
+// SetGroupPreferences changes the preferences named in p (owners only;
+// the others stay) and sends x.grp.info to every member.
 func (c *Client) SetGroupPreferences(ctx context.Context, groupID string, p Preferences) error {
-	prefs, err := prefsFrom(p.DirectMessages, p.Role, p.DirectConnections, p.DirectConnectionsMax)
-	if err != nil {
-		return err
-	}
 	return c.update(ctx, func(t *tx) error {
 		g, err := t.activeGroup(groupID)
 		if err != nil {
@@ -250,6 +278,14 @@ func (c *Client) SetGroupPreferences(ctx context.Context, groupID string, p Pref
 		}
 		if g.MyRole != proto.RoleOwner {
 			return newErr(CodeNotAllowed, "only owners change preferences")
+		}
+		prefs := &proto.GroupPreferences{}
+		if old := g.Profile.GroupPreferences; old != nil {
+			b, _ := json.Marshal(old) // a copy: the record is written only on success
+			_ = json.Unmarshal(b, prefs)
+		}
+		if err := applyPrefs(prefs, p.DirectMessages, p.Role, p.DirectConnections, p.DirectConnectionsMax, p.Features); err != nil {
+			return err
 		}
 		g.Profile.GroupPreferences = prefs
 		t.putGroup(g)

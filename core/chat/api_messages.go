@@ -32,14 +32,17 @@ func (c *Client) SendGroupMessage(ctx context.Context, groupID, text string, opt
 		if id, err = t.sentBefore(chat, o.SendID); err != nil || id != "" {
 			return err
 		}
-		ms, err := t.members(g.ID)
+		m := &msgRec{ID: newMsgID(), Chat: chat, Seq: c.nextSeq(t), Text: text, Sender: "me", Ts: c.now(), Status: StatusPending}
+		p, err := c.compose(t, m, o, g)
 		if err != nil {
 			return err
 		}
-		m := &msgRec{ID: newMsgID(), Chat: chat, Seq: c.nextSeq(t), Text: text, Sender: "me", Ts: c.now(), Status: StatusPending}
-		to := c.recipients(m, ms)
+		to, err := c.recipients(t, m, g.ID)
+		if err != nil {
+			return err
+		}
 		m.Receipts = m.Total+1 <= c.cfg.ReceiptsMaxMembers
-		body := encode(&proto.MsgNew{Content: *proto.Text(text)})
+		body := encodeAs(p, m.SharedID)
 		if err := c.sendMembers(t, to, body, agent.SendOptions{Tag: msgKey(m), NoReceipt: !m.Receipts}); err != nil {
 			return err
 		}
@@ -56,33 +59,31 @@ func (c *Client) SendGroupMessage(ctx context.Context, groupID, text string, opt
 // is up, or an invitee of mine whose connection is being made: the agent
 // holds the message until it is up, as SimpleX keeps it pending) and
 // counts in m the members their host forwards it to.
-func (c *Client) recipients(m *msgRec, ms []*memberRec) []*memberRec {
+func (c *Client) recipients(t *tx, m *msgRec, groupID string) ([]*memberRec, error) {
 	direct := map[string]bool{}
-	var to []*memberRec
-	for _, mb := range ms {
-		if mb.Status == msConnected || mb.Status == msAccepted && mb.ConnID != "" {
-			direct[mb.ID.String()] = true
+	var to, others []*memberRec
+	err := t.eachMember(groupID, func(mb *memberRec) {
+		switch {
+		case mb.Status == msConnected || mb.Status == msAccepted && mb.ConnID != "":
+			direct[string(mb.ID)] = true
 			to = append(to, mb)
+		case active(mb) && mb.Status != msInvited && len(mb.IntroBy) > 0:
+			others = append(others, mb)
 		}
-	}
-	for _, mb := range ms {
-		if !active(mb) || mb.Status == msInvited || direct[mb.ID.String()] {
-			continue
-		}
-		if host := mb.IntroBy.String(); len(mb.IntroBy) > 0 && direct[host] {
+	})
+	for _, mb := range others {
+		if direct[string(mb.IntroBy)] { // else no way to reach it yet
 			if m.Via == nil {
 				m.Via = map[string]int{}
 			}
-			m.Via[host]++
-		} else {
-			continue // no way to reach it yet
+			m.Via[mb.IntroBy.String()]++
 		}
 	}
 	m.Total = len(to)
 	for _, n := range m.Via {
 		m.Total += n
 	}
-	return to
+	return to, err
 }
 
 // sentBefore returns the message already sent with sendID in chat ("" if
@@ -113,6 +114,9 @@ func oneOpt(opts []SendOptions) (SendOptions, error) {
 	case 1:
 		if len(opts[0].SendID) > 128 {
 			return SendOptions{}, newErr(CodeBadRequest, "sendId longer than 128 characters")
+		}
+		if len(opts[0].Mentions) > 64 {
+			return SendOptions{}, newErr(CodeBadRequest, "more than 64 mentions")
 		}
 		return opts[0], nil
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/sxweb/sxweb/core/agent"
 	"github.com/sxweb/sxweb/core/chat/proto"
 	"github.com/sxweb/sxweb/core/fifo"
+	"github.com/sxweb/sxweb/core/files"
 	"github.com/sxweb/sxweb/core/store"
 )
 
@@ -32,6 +33,12 @@ type Config struct {
 	MaxEvents int
 	// Now is the clock (tests); time.Now when nil.
 	Now func() time.Time
+	// Files: where file bytes are kept, FileRelay the file relay's URL
+	// (…/files) new files go to, FileHTTP how it is reached; without
+	// them, files can be neither sent nor downloaded.
+	Files     FileStore
+	FileRelay string
+	FileHTTP  files.HTTP
 }
 
 // Client is one chat user: the API calls and the agent event handler.
@@ -46,12 +53,27 @@ type Client struct {
 	seq      atomic.Uint64
 	seqOnce  sync.Mutex
 	loaded   bool
-	migrated atomic.Bool // the records are of the current schema (migrate)
-	cur      *tx         // the chat tx of the running agent transaction (agent's lock)
+	migrated atomic.Bool       // the records are of the current schema (migrate)
+	cur      *tx               // the chat tx of the running agent transaction (agent's lock)
+	rosters  map[string]roster // groups' members in memory (agent's lock; see roster.go)
 
 	events  *fifo.Queue[Event]
 	dropped atomic.Int64
 	closed  atomic.Bool
+
+	// the timed messages' expiry loop (timers.go)
+	timerKick chan struct{}
+	stop      chan struct{}
+	timerDone chan struct{}
+	startOnce sync.Once
+	running   atomic.Bool
+
+	// the file worker (filework.go)
+	fileKick   chan struct{}
+	fileDoneCh chan struct{}
+	fileMu     sync.Mutex
+	fileWait   map[string][]chan struct{}
+	owed       atomic.Bool // some member is owed a file's description (c.flater)
 }
 
 // New returns a Client; register HandleEvent as the agent's handler
@@ -69,20 +91,35 @@ func New(cfg Config) (*Client, error) {
 	if cfg.MaxEvents <= 0 {
 		cfg.MaxEvents = 100000
 	}
-	return &Client{cfg: cfg, st: cfg.Store, ag: cfg.Agent, events: fifo.New[Event](cfg.MaxEvents)}, nil
+	return &Client{cfg: cfg, st: cfg.Store, ag: cfg.Agent, events: fifo.New[Event](cfg.MaxEvents), rosters: map[string]roster{},
+		timerKick: make(chan struct{}, 1), stop: make(chan struct{}), timerDone: make(chan struct{}),
+		fileKick: make(chan struct{}, 1), fileDoneCh: make(chan struct{}), fileWait: map[string][]chan struct{}{}}, nil
 }
 
-// Start loads the state. The agent may be started before or after it;
-// records written by an older version are brought up to date in the
-// first transaction (migrate).
+// Start loads the state and runs the timed messages' timers. The agent
+// may be started before or after it; records written by an older version
+// are brought up to date in the first transaction (migrate).
 func (c *Client) Start(ctx context.Context) error {
-	return c.load(ctx)
+	if err := c.load(ctx); err != nil {
+		return err
+	}
+	c.startOnce.Do(func() {
+		c.running.Store(true)
+		go c.expiryLoop()
+		go c.fileLoop()
+	})
+	return nil
 }
 
-// Close ends the event stream (it does not close the store or the agent);
-// later calls fail CLOSED.
+// Close ends the event stream and the timers (it does not close the store
+// or the agent); later calls fail CLOSED.
 func (c *Client) Close() error {
 	if c.closed.CompareAndSwap(false, true) {
+		close(c.stop)
+		if c.running.Load() {
+			<-c.timerDone
+			<-c.fileDoneCh
+		}
 		c.events.Close()
 	}
 	return nil
@@ -133,6 +170,11 @@ func (c *Client) load(ctx context.Context) error {
 	} else if err != store.ErrNotFound {
 		return wrapErr(CodeStore, err, "load")
 	}
+	owed, err := c.st.List(ctx, bFLater, "")
+	if err != nil {
+		return wrapErr(CodeStore, err, "load")
+	}
+	c.owed.Store(len(owed) > 0)
 	c.loaded = true
 	return nil
 }
@@ -168,7 +210,7 @@ func (c *Client) view(ctx context.Context, fn func(t *tx) error) error {
 	if err := c.load(ctx); err != nil {
 		return err
 	}
-	return fn(&tx{Tx: roTx{ctx: ctx, st: c.st}, c: c, msgs: map[string]*msgRec{}})
+	return fn(&tx{Tx: roTx{ctx: ctx, st: c.st}, c: c, view: true, msgs: map[string]*msgRec{}, mem: map[string]*memberRec{}})
 }
 
 // HandleEvent is the agent's handler: what it does through at commits

@@ -1,6 +1,11 @@
 package chat
 
-import "strings"
+import (
+	"slices"
+	"strings"
+
+	"github.com/sxweb/sxweb/core/chat/proto"
+)
 
 // deliveryKind is what the agent said of a copy of one of my messages.
 type deliveryKind int
@@ -91,16 +96,55 @@ func (t *tx) msg(key string) (*msgRec, error) {
 }
 
 func msgView(m *msgRec) Message {
-	return Message{MessageID: m.ID, Text: m.Text, Sender: m.Sender, Ts: m.Ts, Status: m.Status,
-		Total: m.Total, Sent: m.Sent, Delivered: m.Delivered, Receipts: m.Receipts}
+	v := Message{MessageID: m.ID, Text: m.Text, Sender: m.Sender, Ts: m.Ts, Status: m.Status,
+		Total: m.Total, Sent: m.Sent, Delivered: m.Delivered, Receipts: m.Receipts,
+		Edited: m.Edited, Deleted: DeletedBy(m.Deleted), TTL: m.TTL, Mentioned: m.Mentioned,
+		History: m.History, SenderName: m.SenderName, Reactions: []Reaction{}, File: m.File, Preview: m.Preview,
+		Mentions: m.Mentions}
+	if q := m.Quote; q != nil {
+		v.Quote = &Quote{MessageID: q.MessageID, Text: q.Text, Sender: q.Author}
+	}
+	if m.ExpiresAt != nil {
+		ms := m.ExpiresAt.UnixMilli()
+		v.ExpiresAt = &ms
+	}
+	for _, e := range proto.Reactions {
+		if who := m.Reactions[e]; len(who) > 0 {
+			v.Reactions = append(v.Reactions, Reaction{Emoji: e, Count: len(who), Mine: slices.Contains(who, "me")})
+		}
+	}
+	return v
 }
 
 func msgKey(m *msgRec) string { return m.Chat + "/" + seqKey(m.Seq) }
 
-// putMsg writes a message record (and its id index).
+// putMsg writes a message record (and its indexes: by id, and by author
+// and protocol msgId).
 func (c *Client) putMsg(t *tx, m *msgRec) {
 	k := msgKey(m)
 	t.msgs[k] = m
 	t.put(bMsg, k, m)
 	t.Put(bMsgID, m.ID, []byte(k))
+	if len(m.SharedID) > 0 {
+		t.Put(bSMID, smidKey(m.Chat, m.Sender, m.SharedID), []byte(k))
+	}
+}
+
+// dropMsg removes a message record and its indexes.
+func (c *Client) dropMsg(t *tx, m *msgRec) {
+	k := msgKey(m)
+	delete(t.msgs, k)
+	t.Del(bMsg, k)
+	t.Del(bMsgID, m.ID)
+	if len(m.SharedID) > 0 {
+		t.Del(bSMID, smidKey(m.Chat, m.Sender, m.SharedID))
+	}
+	if m.ExpiresAt != nil {
+		t.Del(bExp, expKey(*m.ExpiresAt, k))
+	}
+	t.Del(bTTLWait, k)
+}
+
+func smidKey(chat, author string, sid proto.Bytes) string {
+	return chat + "/" + author + "/" + sid.String()
 }

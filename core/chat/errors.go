@@ -15,11 +15,16 @@ const (
 	CodeDirectMessagesOff = "DIRECT_MESSAGES_OFF"
 	CodeBadLink           = "BAD_LINK"
 	CodeBadRequest        = "BAD_REQUEST"
+	CodeBadArgument       = "BAD_ARGUMENT" // a value outside the accepted set (e.g. a reaction)
 	CodeContactExists     = "CONTACT_EXISTS"
 	CodeNotConnected      = "NOT_CONNECTED"
 	CodeAgent             = "AGENT"
 	CodeStore             = "STORE"
 	CodeClosed            = "CLOSED"
+	CodeCanceled          = "CANCELED" // the operation was cancelled (a file's transfer)
+	// CodeFileFailed: a file's transfer failed for good (a chunk did not
+	// check out, the relay refused it, the storage is full).
+	CodeFileFailed = "FILE_FAILED"
 	// CodeQuota: the store is full (the browser's quota): nothing of the
 	// call was written.
 	CodeQuota = "QUOTA"
@@ -33,6 +38,9 @@ const (
 	CodeUnknownMember = "UNKNOWN_MEMBER"
 	CodeProhibited    = "PROHIBITED"
 	CodeBadMessage    = "BAD_MESSAGE"
+	// CodeUnknownMessage: an edit, delete or reaction for a message that is
+	// not here.
+	CodeUnknownMessage = "UNKNOWN_MESSAGE"
 	// CodeHandlerFailed: handling an incoming event failed for good (a bug:
 	// the handler panicked); the agent keeps the event, nothing else of it
 	// was stored.

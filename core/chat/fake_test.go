@@ -7,17 +7,24 @@ import (
 	"github.com/sxweb/sxweb/core/store/memstore"
 	"github.com/sxweb/sxweb/internal/chattest"
 	"github.com/sxweb/sxweb/internal/fakeagent"
+	"github.com/sxweb/sxweb/internal/fakefiles"
 )
 
-// fake makes users on one in-memory network.
+// fakeFileRelay is where the users' files go (the in-memory relay answers any URL).
+const fakeFileRelay = "https://files.test/files"
+
+// fake makes users on one in-memory network, with one in-memory file relay.
 func fake(t testing.TB, auto bool, names ...string) []*chattest.User {
 	t.Helper()
 	net := fakeagent.NewNetwork()
+	relay := fakefiles.NewRelay()
 	var out []*chattest.User
 	for _, n := range names {
 		st := memstore.New()
 		ag := net.NewAgent(n, st)
-		c, err := chat.New(chat.Config{Store: st, Agent: ag, AutoAcceptMemberContacts: auto})
+		fs := fakefiles.NewStore()
+		c, err := chat.New(chat.Config{Store: st, Agent: ag, AutoAcceptMemberContacts: auto,
+			Files: fs, FileRelay: fakeFileRelay, FileHTTP: relay})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -29,7 +36,8 @@ func fake(t testing.TB, auto bool, names ...string) []*chattest.User {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { ag.Close(); c.Close() })
-		out = append(out, &chattest.User{Client: c, Name: n, Raw: ag, Pause: ag.Pause, Resume: ag.Resume, Stop: ag.Pause, Start: ag.Resume})
+		out = append(out, &chattest.User{Client: c, Name: n, Raw: ag, Pause: ag.Pause, Resume: ag.Resume, Stop: ag.Pause, Start: ag.Resume,
+			Files: fs, FileRelay: relay})
 	}
 	chattest.Track(t, out)
 	return out

@@ -215,7 +215,7 @@ func (c *Client) onMemberInfo(t *tx, g *groupRec, m *memberRec, connID string, i
 			return m, nil
 		}
 		li := p.GroupLinkInvitation
-		t.Del(bMember, memberKey(g.ID, m.ID))
+		t.delMember(m)
 		m.ID, m.Role = li.FromMember.MemberID, li.FromMember.MemberRole
 		m.Profile.DisplayName = li.FromMemberName
 		t.putMember(m)
@@ -245,6 +245,9 @@ func (c *Client) onMemberUp(t *tx, g *groupRec, m *memberRec) error {
 	m.Status = msConnected
 	t.putMember(m)
 	t.emitMember(m)
+	if err := c.fileMemberUp(t, g, m); err != nil {
+		return err
+	}
 	switch {
 	case wasInvitee:
 		return c.introduce(t, g, m)
@@ -275,6 +278,9 @@ func (c *Client) introduce(t *tx, g *groupRec, b *memberRec) error {
 			return err
 		}
 		if err := c.sendMember(t, b, encode(&proto.GrpLinkMem{Profile: mp})); err != nil {
+			return err
+		}
+		if err := c.sendHistory(t, g, b); err != nil {
 			return err
 		}
 	}

@@ -83,7 +83,7 @@ func TestMessagePages(t *testing.T) {
 					t.Fatal(err)
 				}
 				want := all[max(0, end-limit):end]
-				if len(got) != len(want) || (len(want) > 0 && (got[0] != want[0] || got[len(got)-1] != want[len(want)-1])) {
+				if len(got) != len(want) || (len(want) > 0 && (got[0].MessageID != want[0].MessageID || got[len(got)-1].MessageID != want[len(want)-1].MessageID)) {
 					t.Fatalf("group of %d, limit %d before #%d: got %d messages, want %d (%v…)", len(all), limit, end, len(got), len(want), got)
 				}
 			}

@@ -67,6 +67,7 @@ type groupRec struct {
 	Inv        *proto.GroupInvitation `json:"inv,omitempty"` // pending x.grp.inv
 	InvContact string                 `json:"invContact,omitempty"`
 	Created    time.Time              `json:"created"`
+	Unread     int                    `json:"unread,omitempty"` // received messages not yet read
 }
 
 type memberRec struct {
@@ -95,6 +96,7 @@ type contactRec struct {
 	ConnReq   string         `json:"connReq,omitempty"` // request: theirs; pending: mine
 	Mine      bool           `json:"mine,omitempty"`    // I sent the invitation
 	Intro     bool           `json:"intro,omitempty"`   // offered in my introduction (directConnReq)
+	Unread    int            `json:"unread,omitempty"`  // received messages not yet read
 }
 
 type msgRec struct {
@@ -116,8 +118,35 @@ type msgRec struct {
 	// count with the host's copy).
 	Via  map[string]int `json:"via,omitempty"`
 	Body []byte         `json:"body,omitempty"` // encoded, while a contact is pending
+
+	// The message features (features.go).
+	SharedID   proto.Bytes         `json:"sid,omitempty"`        // the protocol msgId: quotes, edits, deletes and reactions name it
+	SenderName string              `json:"senderName,omitempty"` // of an author not (or no longer) a member (history)
+	Quote      *quoteRec           `json:"quote,omitempty"`
+	Edited     bool                `json:"edited,omitempty"`
+	Deleted    string              `json:"deleted,omitempty"`   // "", "sender", "moderator": the content is gone
+	Reactions  map[string][]string `json:"reactions,omitempty"` // emoji → who ("me", a memberId, the contactId)
+	TTL        int                 `json:"ttl,omitempty"`       // seconds: a timed message
+	ExpiresAt  *time.Time          `json:"expiresAt,omitempty"` // set when its timer starts
+	Mentions   map[string]string   `json:"mentions,omitempty"`  // display name → memberId
+	Mentioned  bool                `json:"mentioned,omitempty"` // I am among them
+	History    bool                `json:"history,omitempty"`   // from the group's history, sent to me when I joined
+	FileID     string              `json:"fileId,omitempty"`    // its file (c.file)
+	File       *FileInfo           `json:"file,omitempty"`      // the file as shown (kept up to date with c.file)
+	Preview    string              `json:"preview,omitempty"`   // an image's preview (data URL)
 	// Deliv is the per-member state written before schema 2 (migrated).
 	Deliv map[string]string `json:"deliv,omitempty"`
+}
+
+// quoteRec is what a reply quotes: the quoted message's protocol id and
+// author ("me", a memberId, the contactId), its text as quoted, and when
+// it was sent.
+type quoteRec struct {
+	MessageID string      `json:"messageId,omitempty"` // the quoted message here, when it is
+	SharedID  proto.Bytes `json:"sid,omitempty"`
+	Author    string      `json:"author"`
+	Text      string      `json:"text"`
+	SentAt    time.Time   `json:"sentAt"`
 }
 
 type introRec struct {

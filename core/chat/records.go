@@ -21,27 +21,6 @@ func (t *tx) group(id string) (*groupRec, error) {
 
 func (t *tx) putGroup(g *groupRec) { t.put(bGroup, g.ID, g) }
 
-// member returns the member, or nil when unknown.
-func (t *tx) member(groupID string, id proto.Bytes) (*memberRec, error) {
-	var m memberRec
-	ok, err := t.getJSON(bMember, memberKey(groupID, id), &m)
-	if err != nil || !ok {
-		return nil, err
-	}
-	return &m, nil
-}
-
-func (t *tx) putMember(m *memberRec) { t.put(bMember, memberKey(m.GroupID, m.ID), m) }
-
-func (t *tx) members(groupID string) ([]*memberRec, error) {
-	ms, err := listJSON[memberRec](t, bMember, groupID+"/")
-	out := make([]*memberRec, len(ms))
-	for i := range ms {
-		out[i] = &ms[i]
-	}
-	return out, err
-}
-
 func (t *tx) contact(id string) (*contactRec, error) {
 	var ct contactRec
 	ok, err := t.getJSON(bContact, id, &ct)
@@ -119,10 +98,18 @@ func groupView(g *groupRec, count int) Group {
 	if p := g.Profile.GroupPreferences; p != nil && p.DirectMessages != nil {
 		dm, role = p.DirectMessages.Enable, string(p.DirectMessages.Role)
 	}
+	p := g.Profile.GroupPreferences
+	onOff := func(name string) string {
+		if p.On(name) {
+			return proto.On
+		}
+		return proto.Off
+	}
 	return Group{GroupID: g.ID, DisplayName: g.Profile.DisplayName, FullName: g.Profile.FullName,
 		Role: string(g.MyRole), MemberCount: count, DirectMessages: dm, DirectMessagesRole: role,
 		Status: g.Status, Incognito: g.Incognito, IncognitoName: incognitoName(g.Incognito, g.MyProfile),
-		MemberID: g.MyID.String()}
+		MemberID: g.MyID.String(), Reactions: onOff("reactions"), TimedMessages: onOff("timedMessages"),
+		FullDelete: onOff("fullDelete"), History: onOff("history"), Files: onOff("files"), Unread: g.Unread}
 }
 
 // incognitoName is the name an incognito profile shows ("" when not incognito).
@@ -154,7 +141,7 @@ func memberView(m *memberRec) Member {
 func contactView(ct *contactRec) Contact {
 	return Contact{ContactID: ct.ID, DisplayName: ct.Profile.DisplayName, FullName: ct.Profile.FullName,
 		Status: ct.Status, GroupID: ct.GroupID, MemberID: memberIDString(ct.MemberID), Incognito: ct.Incognito,
-		IncognitoName: incognitoName(ct.Incognito, ct.MyProfile)}
+		IncognitoName: incognitoName(ct.Incognito, ct.MyProfile), Unread: ct.Unread}
 }
 
 func memberIDString(b proto.Bytes) string {

@@ -31,7 +31,16 @@ func (c *Client) recvDirectInv(t *tx, g *groupRec, s *memberRec, p *proto.GrpDir
 		t.putMember(s)
 	}
 	if p.Content != nil {
-		c.storeIncoming(t, contactChat(ct.ID), ChatRef{ContactID: ct.ID}, ct.ID, p.Content.Text)
+		in := incoming{chat: contactChat(ct.ID), ref: ChatRef{ContactID: ct.ID}, sender: ct.ID, ts: c.now()}
+		t.putContact(ct) // countUnread reads it
+		if err := c.receiveNew(t, in, &proto.MsgNew{Content: *p.Content}); err != nil {
+			return err
+		}
+		fresh, err := t.contact(ct.ID)
+		if err != nil {
+			return err
+		}
+		ct = fresh
 	}
 	if simultaneous && p.ConnReq < ct.ConnReq {
 		t.putContact(ct)
@@ -165,9 +174,16 @@ func (c *Client) onContactMessage(t *tx, ct *contactRec, body []byte) error {
 		return nil
 	}
 	for _, msg := range msgs {
+		in := incoming{chat: contactChat(ct.ID), ref: ChatRef{ContactID: ct.ID}, sender: ct.ID, sid: msg.MsgID, ts: c.now()}
 		switch p := msg.Params.(type) {
 		case *proto.MsgNew:
-			c.storeIncoming(t, contactChat(ct.ID), ChatRef{ContactID: ct.ID}, ct.ID, p.Content.Text)
+			if err := c.receiveNew(t, in, p); err != nil {
+				return err
+			}
+		case *proto.MsgUpdate, *proto.MsgDel, *proto.MsgReact, *proto.MsgFileDescr:
+			if _, err := c.changeFrom(t, in, nil, p); err != nil {
+				return err
+			}
 		case *proto.Info:
 			ct.Profile = p.Profile
 			t.putContact(ct)

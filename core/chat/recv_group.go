@@ -1,13 +1,22 @@
 package chat
 
 import (
+	"time"
+
 	"github.com/sxweb/sxweb/core/agent"
 	"github.com/sxweb/sxweb/core/chat/proto"
 )
 
-// onGroupMsg handles one message of member from in g; fwdBy is the host
-// that forwarded it (x.grp.msg.forward), nil when it came directly.
-func (c *Client) onGroupMsg(t *tx, g *groupRec, from *memberRec, msg *proto.Message, fwdBy *memberRec) error {
+// fwdInfo is how a forwarded message came: the host that forwarded it and
+// the forward's msgTs (when the author sent it).
+type fwdInfo struct {
+	by *memberRec
+	ts time.Time
+}
+
+// onGroupMsg handles one message of member from in g; fwd is set when a
+// host forwarded it (x.grp.msg.forward).
+func (c *Client) onGroupMsg(t *tx, g *groupRec, from *memberRec, msg *proto.Message, fwd *fwdInfo) error {
 	rec := func(code, detail string) error {
 		c.record(t, errRec{Code: code, Detail: msg.Event() + ": " + detail, GroupID: g.ID, MemberID: from.ID.String()})
 		return nil
@@ -21,23 +30,34 @@ func (c *Client) onGroupMsg(t *tx, g *groupRec, from *memberRec, msg *proto.Mess
 	if _, unknown := msg.Params.(*proto.Unknown); unknown {
 		return rec(CodeUnknownEvent, "unknown event")
 	}
-	handled, err := c.onGroupEvent(t, g, from, msg, fwdBy, rec)
+	handled, err := c.onGroupEvent(t, g, from, msg, fwd, rec)
 	if err != nil || !handled {
 		return err
 	}
-	if fwdBy == nil && proto.Forwardable(msg.Event()) {
+	if fwd == nil && proto.Forwardable(msg.Event()) {
 		return c.forward(t, g, from, msg)
 	}
 	return nil
 }
 
 // onGroupEvent applies one event; handled is false when it was refused.
-func (c *Client) onGroupEvent(t *tx, g *groupRec, from *memberRec, msg *proto.Message, fwdBy *memberRec,
+func (c *Client) onGroupEvent(t *tx, g *groupRec, from *memberRec, msg *proto.Message, fwd *fwdInfo,
 	rec func(code, detail string) error) (handled bool, err error) {
 	admin := from.Role.AtLeast(proto.RoleAdmin)
+	var fwdBy *memberRec
+	if fwd != nil {
+		fwdBy = fwd.by
+	}
 	switch p := msg.Params.(type) {
 	case *proto.MsgNew:
-		return c.recvGroupMsgNew(t, g, from, msg, p)
+		return c.recvGroupMsgNew(t, g, from, msg, p, fwd)
+	case *proto.MsgUpdate, *proto.MsgDel, *proto.MsgReact:
+		return c.recvGroupChange(t, g, from, msg)
+	case *proto.MsgFileDescr:
+		if fwd != nil {
+			return false, rec(CodeProhibited, "a file description forwarded")
+		}
+		return c.recvGroupChange(t, g, from, msg)
 	case *proto.GrpMsgForward:
 		return false, c.recvForward(t, g, from, p, rec)
 	case *proto.GrpMemNew:
@@ -126,10 +146,22 @@ func (c *Client) recvForward(t *tx, g *groupRec, fwd *memberRec, p *proto.GrpMsg
 	if err != nil {
 		return err
 	}
+	info := &fwdInfo{by: fwd, ts: p.MsgTs}
 	if author == nil {
+		if n, ok := p.Msg.Params.(*proto.MsgNew); ok && c.isHistory(g, info) {
+			// history from an author who left, or is not introduced yet
+			return c.receiveNew(t, incoming{chat: groupChat(g.ID), ref: ChatRef{GroupID: g.ID}, sender: p.MemberID.String(),
+				senderName: p.MemberName, sid: p.Msg.MsgID, ts: p.MsgTs.UTC(), history: true, g: g}, n)
+		}
 		return rec(CodeUnknownMember, "forwarded from an unknown member")
 	}
-	return c.onGroupMsg(t, g, author, p.Msg, fwd)
+	return c.onGroupMsg(t, g, author, p.Msg, info)
+}
+
+// isHistory: a forwarded message sent before I joined is the group's
+// history (the host sends recent messages to a member joining by link).
+func (c *Client) isHistory(g *groupRec, fwd *fwdInfo) bool {
+	return fwd != nil && !fwd.ts.IsZero() && fwd.ts.Before(g.Created)
 }
 
 // forward (host): pass a member's message to the members it is not yet
@@ -157,24 +189,50 @@ func (c *Client) forward(t *tx, g *groupRec, from *memberRec, msg *proto.Message
 	return c.sendMembers(t, to, body, agent.SendOptions{})
 }
 
-func (c *Client) recvGroupMsgNew(t *tx, g *groupRec, from *memberRec, msg *proto.Message, p *proto.MsgNew) (bool, error) {
+func (c *Client) recvGroupMsgNew(t *tx, g *groupRec, from *memberRec, msg *proto.Message, p *proto.MsgNew, fwd *fwdInfo) (bool, error) {
 	if from.Role.Rank() < proto.RoleAuthor.Rank() {
 		c.record(t, errRec{Code: CodeProhibited, Detail: "x.msg.new from an observer", GroupID: g.ID, MemberID: from.ID.String()})
 		return false, nil
 	}
-	if len(msg.MsgID) > 0 {
-		k := g.ID + "/" + from.ID.String() + "/" + msg.MsgID.String()
-		if _, err := t.Get(bSeen, k); err == nil {
-			return false, nil // already have it (directly and forwarded)
-		}
-		t.Put(bSeen, k, nil)
+	if p.File != nil && !g.Profile.GroupPreferences.On("files") {
+		c.record(t, errRec{Code: CodeProhibited, Detail: "a file where the group turned files off", GroupID: g.ID, MemberID: from.ID.String()})
+		return false, nil
 	}
-	c.storeIncoming(t, groupChat(g.ID), ChatRef{GroupID: g.ID}, from.ID.String(), p.Content.Text)
-	return true, nil
+	if seen, err := c.seenBefore(t, g, from, msg); err != nil || seen {
+		return false, err
+	}
+	in := incoming{chat: groupChat(g.ID), ref: ChatRef{GroupID: g.ID}, sender: from.ID.String(), sid: msg.MsgID, ts: c.now(), g: g}
+	if c.isHistory(g, fwd) {
+		in.ts, in.history = fwd.ts.UTC(), true
+	}
+	return true, c.receiveNew(t, in, p)
 }
 
-func (c *Client) storeIncoming(t *tx, chat string, ref ChatRef, sender, text string) {
-	m := &msgRec{ID: newMsgID(), Chat: chat, Seq: c.nextSeq(t), Text: text, Sender: sender, Ts: c.now(), Status: StatusReceived}
-	c.putMsg(t, m)
-	t.emit(MessageEvent{Chat: ref, Message: msgView(m)})
+// seenBefore: the author's message msg came already (directly and
+// forwarded); else it is recorded as seen.
+func (c *Client) seenBefore(t *tx, g *groupRec, from *memberRec, msg *proto.Message) (bool, error) {
+	if len(msg.MsgID) == 0 {
+		return false, nil
+	}
+	k := g.ID + "/" + from.ID.String() + "/" + msg.MsgID.String()
+	if _, err := t.Get(bSeen, k); err == nil {
+		return true, nil
+	} else if ignoreStoreNotFound(err) != nil {
+		return false, err
+	}
+	t.Put(bSeen, k, nil)
+	return false, nil
+}
+
+// recvGroupChange: an edit, delete or reaction of a member.
+func (c *Client) recvGroupChange(t *tx, g *groupRec, from *memberRec, msg *proto.Message) (bool, error) {
+	if from.Role.Rank() < proto.RoleAuthor.Rank() {
+		c.record(t, errRec{Code: CodeProhibited, Detail: msg.Event() + " from an observer", GroupID: g.ID, MemberID: from.ID.String()})
+		return false, nil
+	}
+	if seen, err := c.seenBefore(t, g, from, msg); err != nil || seen {
+		return false, err
+	}
+	in := incoming{chat: groupChat(g.ID), ref: ChatRef{GroupID: g.ID}, sender: from.ID.String(), g: g}
+	return c.changeFrom(t, in, from, msg.Params)
 }

@@ -63,3 +63,25 @@ func TestLeaveWhileConnectingEndsDeliveries(t *testing.T) {
 func TestIdempotentSend(t *testing.T) { chattest.IdempotentSend(t, fake) }
 
 func TestConcurrentCallsAndEvents(t *testing.T) { chattest.ConcurrentCallsAndEvents(t, fake) }
+
+func TestRepliesEditsDeletesReactions(t *testing.T) { chattest.RepliesEditsDeletesReactions(t, fake) }
+
+func TestForgedChangesIgnored(t *testing.T) { chattest.ForgedChangesIgnored(t, fake) }
+
+func TestChangesForwardedBeforeConnected(t *testing.T) {
+	chattest.ChangesForwardedBeforeConnected(t, fake)
+}
+
+func TestTimedMessages(t *testing.T) { chattest.TimedMessages(t, fake) }
+
+func TestHistoryForNewMembers(t *testing.T) { chattest.HistoryForNewMembers(t, fake) }
+
+func TestFilesToAGroup(t *testing.T) { chattest.FilesToAGroup(t, fake) }
+
+func TestFileBetweenContacts(t *testing.T) { chattest.FileBetweenContacts(t, fake) }
+
+func TestFileGoesWithItsMessage(t *testing.T) { chattest.FileGoesWithItsMessage(t, fake) }
+
+func TestFileForAMemberConnectedLater(t *testing.T) {
+	chattest.FileForAMemberConnectedLater(t, fake)
+}

@@ -20,6 +20,12 @@ const (
 	bMsg     = "c.msg"     // chat/seq
 	bMsgID   = "c.msgid"   // messageID -> msg key
 	bSendID  = "c.sendid"  // chat/sendId -> messageID (idempotent sends)
+	bSMID    = "c.smid"    // chat/author/protocol msgId -> msg key (quotes, edits, deletes, reactions)
+	bExp     = "c.exp"     // %016x unix ms/msg key: timed messages by when they go
+	bTTLWait = "c.ttlwait" // msg key: received timed messages whose timer starts when read
+	bFile    = "c.file"    // file id -> fileRec
+	bFChunk  = "c.fchunk"  // file id/%016x chunk -> sentChunk (my files)
+	bFLater  = "c.flater"  // groupID/memberID/fileID: a member owed a file's description once connected
 	bSeen    = "c.seen"    // groupID/author/msgId (dedup)
 	bIntro   = "c.intro"   // groupID/memberA/memberB (host: pair not yet connected)
 	bMQ      = "c.mq"      // groupID/memberID/seq: messages for a member without a connection yet
@@ -35,10 +41,12 @@ type tx struct {
 	Tx
 	c       *Client
 	handler bool                      // inside an incoming event: failures are recorded, not returned
+	view    bool                      // read-only, without the lock (no shared caches)
 	evs     []Event                   // emitted after the transaction commits
 	dlv     map[string]*DeliveryEvent // by message id, emitted after evs
 	dlvKeys []string                  // their order
 	msgs    map[string]*msgRec        // message records read or changed here, by key
+	mem     map[string]*memberRec     // member records changed here, by memberKey (nil: deleted)
 	toHost  *[]proto.Params           // x.grp.mem.inv answers collected for one host message
 }
 
@@ -49,7 +57,7 @@ func (c *Client) wrap(at Tx, handler bool) *tx {
 	if c.cur != nil && c.cur.Tx == at {
 		return c.cur
 	}
-	t := &tx{Tx: at, c: c, handler: handler, dlv: map[string]*DeliveryEvent{}, msgs: map[string]*msgRec{}}
+	t := &tx{Tx: at, c: c, handler: handler, dlv: map[string]*DeliveryEvent{}, msgs: map[string]*msgRec{}, mem: map[string]*memberRec{}}
 	c.cur = t
 	at.OnCommit(func() { c.publish(t) })
 	return t

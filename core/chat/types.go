@@ -1,6 +1,9 @@
 package chat
 
-import "time"
+import (
+	"encoding/json"
+	"time"
+)
 
 // Profile is the user's profile.
 type Profile struct {
@@ -20,6 +23,7 @@ type Contact struct {
 	// IncognitoName is the random display name this contact sees for me when
 	// it was made from an incognito membership ("" otherwise).
 	IncognitoName string `json:"incognitoName,omitempty"`
+	Unread        int    `json:"unread"` // received messages not yet read (markRead)
 }
 
 // GroupSettings create a group.
@@ -34,14 +38,28 @@ type GroupSettings struct {
 	// make direct connections during their introduction.
 	DirectConnections    bool `json:"directConnections,omitempty"`
 	DirectConnectionsMax int  `json:"directConnectionsMax,omitempty"`
+	// The other features ("on"/"off"; "" = the default: reactions and files
+	// on; timed messages, full delete and history off).
+	Features
 }
 
-// Preferences change a group's preferences (owner only).
+// Features are the group features an owner turns on and off.
+type Features struct {
+	Reactions     string `json:"reactions,omitempty"`
+	TimedMessages string `json:"timedMessages,omitempty"`
+	FullDelete    string `json:"fullDelete,omitempty"`
+	History       string `json:"history,omitempty"`
+	Files         string `json:"files,omitempty"`
+}
+
+// Preferences change a group's preferences (owners only); a field left
+// empty keeps its value.
 type Preferences struct {
-	DirectMessages       string `json:"directMessages"` // "on" / "off"
-	Role                 string `json:"role,omitempty"` // lowest role allowed
-	DirectConnections    bool   `json:"directConnections,omitempty"`
+	DirectMessages       string `json:"directMessages,omitempty"` // "on" / "off"
+	Role                 string `json:"role,omitempty"`           // lowest role allowed direct messages
+	DirectConnections    *bool  `json:"directConnections,omitempty"`
 	DirectConnectionsMax int    `json:"directConnectionsMax,omitempty"`
+	Features
 }
 
 // Group is a group as groups() shows it.
@@ -59,6 +77,14 @@ type Group struct {
 	// when I joined incognito ("" otherwise).
 	IncognitoName string `json:"incognitoName,omitempty"`
 	MemberID      string `json:"memberId"` // mine
+	// The features in force ("on"/"off"), and the received messages not
+	// yet read.
+	Reactions     string `json:"reactions"`
+	TimedMessages string `json:"timedMessages"`
+	FullDelete    string `json:"fullDelete"`
+	History       string `json:"history"`
+	Files         string `json:"files"`
+	Unread        int    `json:"unread"`
 }
 
 // JoinOptions join or accept a group.
@@ -110,10 +136,79 @@ type Message struct {
 	Sent      int  `json:"sent"`
 	Delivered int  `json:"delivered"`
 	Receipts  bool `json:"receipts"`
+
+	Quote     *Quote     `json:"quote"`     // the message this one replies to, or null
+	Edited    bool       `json:"edited"`    //
+	Deleted   DeletedBy  `json:"deleted"`   // false, "sender", "moderator" (text is then "")
+	Reactions []Reaction `json:"reactions"` // in the order of the accepted set
+	// ExpiresAt: ms since the epoch when a timed message goes (null: not
+	// timed, or its timer has not started: a received one starts when read).
+	ExpiresAt *int64 `json:"expiresAt"`
+	TTL       int    `json:"ttl,omitempty"` // seconds, for a timed message
+	Mentioned bool   `json:"mentioned"`     // I am mentioned
+	// Mentions: the members the text @-names, display name → memberId
+	Mentions map[string]string `json:"mentions,omitempty"`
+	// Removed: the message is gone from this device (an update's last
+	// word: deleted where the group has fullDelete, here, or expired)
+	Removed bool `json:"removed,omitempty"`
+	History bool `json:"history,omitempty"` // sent to me as the group's history when I joined
+	// SenderName names a sender that is not a member (any more): history.
+	SenderName string `json:"senderName,omitempty"`
+	// File: a message with a file (null otherwise); Preview: an image's
+	// small preview as a data URL.
+	File    *FileInfo `json:"file"`
+	Preview string    `json:"preview,omitempty"`
+}
+
+// Quote is what a reply shows of the message it answers. MessageID is set
+// when that message is in this chat here.
+type Quote struct {
+	MessageID string `json:"messageId,omitempty"`
+	Text      string `json:"text"`
+	Sender    string `json:"sender"` // "me", a memberId or the contactId
+}
+
+// Reaction is one emoji's reactions to a message.
+type Reaction struct {
+	Emoji string `json:"emoji"`
+	Count int    `json:"count"`
+	Mine  bool   `json:"mine"`
+}
+
+// DeletedBy says who deleted a message ("" not deleted: false in JSON;
+// "sender", "moderator"; in an UpdateEvent also "expired": a timed
+// message's time ran out, and "here": deleted on this device only).
+type DeletedBy string
+
+// MarshalJSON writes false for a message that is not deleted.
+func (d DeletedBy) MarshalJSON() ([]byte, error) {
+	if d == "" {
+		return []byte("false"), nil
+	}
+	return json.Marshal(string(d))
+}
+
+// UnmarshalJSON reads false or the string.
+func (d *DeletedBy) UnmarshalJSON(b []byte) error {
+	if string(b) == "false" || string(b) == "null" {
+		*d = ""
+		return nil
+	}
+	var s string
+	err := json.Unmarshal(b, &s)
+	*d = DeletedBy(s)
+	return err
 }
 
 // SendOptions tune a message I send.
 type SendOptions struct {
+	// Quote is the messageId (of this chat) the message replies to.
+	Quote string `json:"quote,omitempty"`
+	// TTL makes a timed message (seconds), where the chat allows them.
+	TTL int `json:"ttl,omitempty"`
+	// Mentions are the members the text mentions: {displayName: memberId}
+	// (groups only).
+	Mentions map[string]string `json:"mentions,omitempty"`
 	// SendID, when set, makes the send idempotent: a second send with the
 	// same id in the same chat returns the first message and sends nothing
 	// (a caller that crashed between its own bookkeeping and the send can
@@ -146,6 +241,7 @@ type Event interface{ Type() string }
 type MessageEvent struct {
 	Chat    ChatRef
 	Message Message
+	Unread  int // a received message: the chat's unread count with it
 }
 
 // MemberEvent: a member joined, connected, changed role, left or was removed.
@@ -183,6 +279,14 @@ type ErrorEvent struct {
 	MemberID  string
 }
 
+// UpdateEvent: a message changed (edited, deleted, reacted to, its timer
+// started) or went (expired: Deleted "expired"; deleted here: "here").
+type UpdateEvent struct {
+	Chat    ChatRef
+	Message Message
+}
+
+func (UpdateEvent) Type() string   { return "update" }
 func (MessageEvent) Type() string  { return "message" }
 func (MemberEvent) Type() string   { return "member" }
 func (ContactEvent) Type() string  { return "contact" }

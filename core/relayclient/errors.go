@@ -18,7 +18,11 @@ var ErrProtocol = errors.New("relayclient: unexpected response")
 
 // Error is an error returned by the relay (ERR code).
 type Error struct {
-	Code string // AUTH, QUOTA, LARGE_MSG, NO_MSG, CMD_SYNTAX, CMD_UNKNOWN, CMD_PROHIBITED, NO_AUTH, INTERNAL
+	// AUTH, QUOTA, LARGE_MSG, NO_MSG, CMD_SYNTAX, CMD_UNKNOWN, CMD_PROHIBITED,
+	// NO_AUTH, INTERNAL, RATE, LIMIT (docs/relay-protocol.md). Retry later:
+	// QUOTA, INTERNAL, RATE. LIMIT holds on this connection until the
+	// client releases subscriptions.
+	Code string
 }
 
 func (e *Error) Error() string { return "relay: " + e.Code }
@@ -35,6 +39,8 @@ var (
 	ErrQuota = &Error{Code: "QUOTA"}
 	ErrLarge = &Error{Code: "LARGE_MSG"}
 	ErrNoMsg = &Error{Code: "NO_MSG"}
+	ErrRate  = &Error{Code: "RATE"}  // too many NEWs too fast: retry after a delay
+	ErrLimit = &Error{Code: "LIMIT"} // too many subscriptions held by this session or address
 )
 
 func relayErr(c wire.ErrCode) error { return &Error{Code: c.String()} }

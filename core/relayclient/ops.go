@@ -111,7 +111,7 @@ func (c *Client) subscribeOn(ctx context.Context, s *session, qs []RecipientQueu
 		if err == nil && r.Code != wire.OK {
 			err = ErrProtocol
 		}
-		if r != nil && r.Code == wire.ERR && r.Err == wire.ErrAUTH {
+		if r != nil && r.Code == wire.ERR && r.Err == wire.ErrAuth {
 			c.forget(qs[i].RecipientID)
 		}
 		errs[i] = err

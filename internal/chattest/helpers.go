@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/sxweb/sxweb/core/agent"
+	"github.com/sxweb/sxweb/internal/fakefiles"
 
 	"github.com/sxweb/sxweb/core/chat"
 	"github.com/sxweb/sxweb/core/chat/proto"
@@ -27,6 +28,10 @@ type User struct {
 	// Stop and Start close the user's app and open it again on the same
 	// store: meanwhile nothing is received (or sent).
 	Stop, Start func()
+	// Files is where the user's file bytes are; FileRelay the file relay
+	// its files go to (shared by the users of a scenario).
+	Files     *fakefiles.Store
+	FileRelay *fakefiles.Relay
 }
 
 // RawSend sends body on the user's agent connection directly (forging
@@ -62,8 +67,12 @@ func Track(t testing.TB, us []*User) {
 	t.Cleanup(func() { allUsers = nil })
 }
 
+// forgedSeq numbers forged messages (each its own msgId).
+var forgedSeq int
+
 func encode(p proto.Params) []byte {
-	b, err := proto.Encode(&proto.Message{V: proto.Current, MsgID: proto.Bytes("forged-msg-1"), Params: p})
+	forgedSeq++
+	b, err := proto.Encode(&proto.Message{V: proto.Current, MsgID: proto.Bytes(fmt.Sprintf("forged-msg-%d", forgedSeq)), Params: p})
 	if err != nil {
 		panic(err)
 	}

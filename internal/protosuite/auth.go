@@ -62,16 +62,16 @@ func testTagBoundToSession(t *testing.T, tg Target) {
 	get := wire.Transmission{CorrID: []byte{2}, EntityID: ids.RecipientID, Code: wire.GET}
 	replayed := wire.AppendTransmission(wire.AppendBatchHeader(nil), &get, wire.SignerFor(mac, a.Hello.SessionID[:]))
 	b.Send(replayed)
-	if resp := b.RecvOne(); resp.Code != wire.ERR || resp.Err != wire.ErrAUTH {
+	if resp := b.RecvOne(); resp.Code != wire.ERR || resp.Err != wire.ErrAuth {
 		t.Fatalf("replay in another session: %v %v", resp.Code, resp.Err)
 	}
 	a.Send(replayed)
-	if resp := a.RecvOne(); resp.Code != wire.ERR || resp.Err != wire.ErrCMD_PROHIBITED {
+	if resp := a.RecvOne(); resp.Code != wire.ERR || resp.Err != wire.ErrCmdProhibited {
 		t.Fatalf("GET on own subscription: %v %v", resp.Code, resp.Err)
 	}
 	noAuth := wire.Transmission{CorrID: []byte{3}, EntityID: ids.RecipientID, Code: wire.SUB}
 	a.Send(wire.AppendTransmission(wire.AppendBatchHeader(nil), &noAuth, nil))
-	if resp := a.RecvOne(); resp.Code != wire.ERR || resp.Err != wire.ErrNO_AUTH {
+	if resp := a.RecvOne(); resp.Code != wire.ERR || resp.Err != wire.ErrNoAuth {
 		t.Fatalf("SUB without tag: %v %v", resp.Code, resp.Err)
 	}
 }

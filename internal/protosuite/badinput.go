@@ -25,15 +25,15 @@ func testMalformedFrames(t *testing.T, tg Target) {
 		code  wire.ErrCode
 		corr  []byte
 	}{
-		{"garbage", []byte{0xff, 0x13, 0x37}, wire.ErrCMD_SYNTAX, nil},
-		{"empty", []byte{}, wire.ErrCMD_SYNTAX, nil},
-		{"truncated", sub[:len(sub)-3], wire.ErrCMD_SYNTAX, nil},
-		{"bad length", []byte{wire.FrameBatch, 0x7f, 9}, wire.ErrCMD_SYNTAX, nil},
-		{"unknown command", []byte{wire.FrameBatch, 3, 0x40 | 30, 1, 4}, wire.ErrCMD_UNKNOWN, []byte{4}},
-		{"bad parameters", []byte{wire.FrameBatch, 4, 0x40 | byte(wire.ACK), 1, 6, 0}, wire.ErrCMD_SYNTAX, []byte{6}},
-		{"server code", []byte{wire.FrameBatch, 3, 0x40 | byte(wire.OK), 1, 8}, wire.ErrCMD_PROHIBITED, []byte{8}},
-		{"client hello again", wire.AppendClientHello(nil, 1), wire.ErrCMD_SYNTAX, nil},
-		{"wrong tag", sub, wire.ErrAUTH, []byte{5}},
+		{"garbage", []byte{0xff, 0x13, 0x37}, wire.ErrCmdSyntax, nil},
+		{"empty", []byte{}, wire.ErrCmdSyntax, nil},
+		{"truncated", sub[:len(sub)-3], wire.ErrCmdSyntax, nil},
+		{"bad length", []byte{wire.FrameBatch, 0x7f, 9}, wire.ErrCmdSyntax, nil},
+		{"unknown command", []byte{wire.FrameBatch, 3, 0x40 | 30, 1, 4}, wire.ErrCmdUnknown, []byte{4}},
+		{"bad parameters", []byte{wire.FrameBatch, 4, 0x40 | byte(wire.ACK), 1, 6, 0}, wire.ErrCmdSyntax, []byte{6}},
+		{"server code", []byte{wire.FrameBatch, 3, 0x40 | byte(wire.OK), 1, 8}, wire.ErrCmdProhibited, []byte{8}},
+		{"client hello again", wire.AppendClientHello(nil, 1), wire.ErrCmdSyntax, nil},
+		{"wrong tag", sub, wire.ErrAuth, []byte{5}},
 	}
 	for _, c := range cases {
 		evil.Send(c.frame)

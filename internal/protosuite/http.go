@@ -52,16 +52,16 @@ func testHTTPPost(t *testing.T, tg Target) {
 	for _, tr := range Post(t, tg.HTTPURL, sub) {
 		got[tr.CorrID[0]] = tr
 	}
-	if got[4].Code != wire.OK || got[5].Code != wire.ERR || got[5].Err != wire.ErrCMD_PROHIBITED {
+	if got[4].Code != wire.OK || got[5].Code != wire.ERR || got[5].Err != wire.ErrCmdProhibited {
 		t.Fatalf("ACK/SUB over HTTP: %+v", got)
 	}
 	forged := bytes.Clone(sid)
 	forged[20] ^= 1
 	ping := wire.AppendTransmission(wire.AppendHTTPHeader(nil, 1, forged), &wire.Transmission{CorrID: []byte{6}, Code: wire.PING}, nil)
-	if ts := Post(t, tg.HTTPURL, ping); len(ts) != 1 || ts[0].Err != wire.ErrAUTH {
+	if ts := Post(t, tg.HTTPURL, ping); len(ts) != 1 || ts[0].Err != wire.ErrAuth {
 		t.Fatalf("forged session token: %+v", ts)
 	}
-	if ts := Post(t, tg.HTTPURL, []byte("garbage")); len(ts) != 1 || ts[0].Err != wire.ErrCMD_SYNTAX {
+	if ts := Post(t, tg.HTTPURL, []byte("garbage")); len(ts) != 1 || ts[0].Err != wire.ErrCmdSyntax {
 		t.Fatalf("garbage POST: %+v", ts)
 	}
 }

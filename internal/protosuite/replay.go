@@ -87,7 +87,7 @@ func testHTTPReplay(t *testing.T, tg Target) {
 	}
 	ack := s.frame(wire.Transmission{CorrID: []byte{5}, EntityID: ids.RecipientID, Code: wire.ACK, MsgID: m1.MsgID}, rPriv)
 	wantResp(t, "ACK", s.post(ack), wire.OK, 0)
-	wantResp(t, "replayed ACK", s.post(ack), wire.ERR, wire.ErrNO_MSG)
+	wantResp(t, "replayed ACK", s.post(ack), wire.ERR, wire.ErrNoMsg)
 	m2 := s.post(get)
 	wantResp(t, "GET the copy", m2, wire.MSG, 0)
 	b1, ok1 := wire.OpenMsg(nil, m1.Body, m1.MsgID, box)
@@ -102,6 +102,6 @@ func testHTTPReplay(t *testing.T, tg Target) {
 	s2 := newHTTPSession(t, tg.HTTPURL)
 	for name, f := range map[string][]byte{"SEND": send, "GET": get, "SKEY": skey, "NEW": newQ} {
 		moved := append(wire.AppendHTTPHeader(nil, 1, s2.sid), f[len(wire.AppendHTTPHeader(nil, 1, s.sid)):]...)
-		wantResp(t, name+" under another token", s2.post(moved), wire.ERR, wire.ErrAUTH)
+		wantResp(t, name+" under another token", s2.post(moved), wire.ERR, wire.ErrAuth)
 	}
 }

@@ -23,8 +23,13 @@ var (
 
 // binary builds cmd/relay once per test binary and returns its path. The
 // binary lives at one fixed place per user (replaced atomically by each
-// build), so test runs do not leave binaries behind.
+// build), so test runs do not leave binaries behind. SXWEB_RELAY_BIN names
+// a relay binary to run instead (e.g. one built from an older commit, to
+// measure it with the same tests).
 func binary() (string, error) {
+	if bin := os.Getenv("SXWEB_RELAY_BIN"); bin != "" {
+		return bin, nil
+	}
 	buildOnce.Do(func() {
 		dir := filepath.Join(os.TempDir(), fmt.Sprintf("sxweb-relaytest-%d", os.Getuid()))
 		if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -56,6 +61,7 @@ type Process struct {
 	Addr    string
 	Dir     string
 	Args    []string // extra flags (e.g. -quota 10)
+	NoFile  int      // descriptor limit of the process (ulimit -n); 0: inherited
 
 	t      testing.TB
 	killMu sync.Mutex // held for a whole Kill, so a second Kill waits for the first
@@ -68,13 +74,20 @@ type Process struct {
 // with a temp data dir; extra flags are passed through.
 func StartProcess(t testing.TB, args ...string) *Process {
 	t.Helper()
+	return StartProcessLimited(t, 0, args...)
+}
+
+// StartProcessLimited is StartProcess with the process's descriptor limit
+// set to nofile (ulimit -n, soft and hard: the relay cannot raise it).
+func StartProcessLimited(t testing.TB, nofile int, args ...string) *Process {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	p := &Process{t: t, Addr: addr, URL: "ws://" + addr + "/", HTTPURL: "http://" + addr + "/", Dir: t.TempDir(), Args: args}
+	p := &Process{t: t, Addr: addr, URL: "ws://" + addr + "/", HTTPURL: "http://" + addr + "/", Dir: t.TempDir(), Args: args, NoFile: nofile}
 	if err := p.start(); err != nil {
 		t.Fatal(err)
 	}
@@ -89,6 +102,9 @@ func (p *Process) start() error {
 	}
 	args := append([]string{"-addr", p.Addr, "-data", p.Dir}, p.Args...)
 	cmd := exec.Command(bin, args...)
+	if p.NoFile > 0 { // the shell sets the limit and becomes the relay (exec): same pid
+		cmd = exec.Command("/bin/sh", append([]string{"-c", fmt.Sprintf(`ulimit -n %d && exec "$0" "$@"`, p.NoFile), bin}, args...)...)
+	}
 	stderr := &lockedWriter{w: &bytes.Buffer{}}
 	cmd.Stderr = stderr
 	if err := cmd.Start(); err != nil {

@@ -33,9 +33,16 @@ type Relay struct {
 }
 
 // Start starts a relay on 127.0.0.1:0 with a fresh temp data dir. cfg sets
-// limits (Store and AuthKey are ignored: the data dir holds them).
+// limits (Store and AuthKey are ignored: the data dir holds them). With
+// cfg.Limits left zero the relay's per-session, per-address and store
+// limits are off (relay.Unlimited): every client of a test comes from
+// 127.0.0.1, and a group benchmark creates far more queues from there
+// than one Internet address may; tests of the limits set them.
 func Start(t testing.TB, cfg relay.Config) *Relay {
 	t.Helper()
+	if cfg.Limits == (relay.Limits{}) {
+		cfg.Limits = relay.Unlimited()
+	}
 	r := &Relay{t: t, cfg: cfg, Dir: t.TempDir()}
 	if err := r.start("127.0.0.1:0"); err != nil {
 		t.Fatal(err)
@@ -64,8 +71,8 @@ func (r *Relay) start(addr string) error {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/relay", srv)
-	hs := &http.Server{Handler: mux}
-	go hs.Serve(ln)
+	hs := srv.HTTPServer(mux) // cmd/relay's deadlines and connection limits
+	go hs.Serve(srv.Listener(ln))
 	r.mu.Lock()
 	r.srv, r.hs, r.Addr = srv, hs, ln.Addr().String()
 	r.mu.Unlock()

@@ -3,14 +3,24 @@
 // browser tab joins a group of native members on the same relay and is
 // measured alone, so the numbers are the browser's own cost.
 //
-//	go run ./internal/swarm -relay ws://127.0.0.1:8080/relay
+//	go run ./internal/swarm -relay ws://127.0.0.1:8080/relay [-data DIR] [-mesh-max 100]
+//
+// With -data, each native keeps its state in a bbolt store under DIR and a
+// group, once built, is reopened by later runs (with the same relay data)
+// instead of being built again. Groups above -mesh-max members are built
+// without the natives' own mesh: a native drops the introductions of
+// other natives, so it is connected to the host and, once it joins, to the
+// browser only (a 1,000-member mesh would take hours and measure nothing
+// of the browser; everything the browser does is the real protocol).
 //
 // It prints "swarm http://ADDR/" and serves a small control API on
 // 127.0.0.1 (JSON):
 //
-//	POST /group?n=K     a group of K natives (a host and K-1 members, all
-//	                    connected), made once per size and reused; returns
-//	                    {link, size, seconds}: the browser joins by link
+//	POST /group?n=K     a group of K natives (a host and K-1 members),
+//	                    made once per size and reused; answers at once
+//	                    {building: true} while it is being made (poll
+//	                    again), then {link, size, seconds, mesh}: the
+//	                    browser joins by link
 //	GET  /received?text=T&size=K
 //	                    how many members of that group have a message with
 //	                    text T: {count, of, lastMs} (lastMs: unix ms of the

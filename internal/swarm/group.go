@@ -2,8 +2,12 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"log"
+	"os"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -15,34 +19,98 @@ import (
 type group struct {
 	nodes   []*node
 	link    string
-	seconds float64 // how long it took to build
+	mesh    bool
+	seconds float64 // how long it took to build (or to reopen)
 }
 
-// buildGroup starts k nodes, makes the host's group and link, has the
-// others join one at a time (as people follow a link), and waits until
-// every member is connected with every other one.
-func buildGroup(ctx context.Context, relayURL string, k int) (*group, error) {
-	t0 := time.Now()
-	g := &group{nodes: make([]*node, k)}
-	var wg sync.WaitGroup
+// saved is what -data keeps of a built group, to reopen it.
+type saved struct {
+	Link string `json:"link"`
+	Size int    `json:"size"`
+	Mesh bool   `json:"mesh"`
+}
+
+func nodeName(k, i int) string { return fmt.Sprintf("%s%d-%04d", namePrefix, k, i) }
+
+// startNodes opens the k nodes of a group of size k, 8 at a time.
+func startNodes(ctx context.Context, relayURL string, k int, o nodeOpts) ([]*node, error) {
+	nodes := make([]*node, k)
 	errs := make([]error, k)
+	var wg sync.WaitGroup
 	sem := make(chan struct{}, 8)
-	for i := range g.nodes {
+	for i := range nodes {
 		wg.Add(1)
 		sem <- struct{}{}
-		go func(i int) {
+		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			g.nodes[i], errs[i] = newNode(ctx, fmt.Sprintf("n%d-%04d", k, i), relayURL)
-		}(i)
+			nodes[i], errs[i] = openNode(ctx, nodeName(k, i), relayURL, o)
+		}()
 	}
 	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			g.close()
+	if err := errors.Join(errs...); err != nil {
+		for _, n := range nodes {
+			if n != nil {
+				n.close()
+			}
+		}
+		return nil, err
+	}
+	return nodes, nil
+}
+
+// openGroup reopens a group built by an earlier run (-data), or builds it.
+func openGroup(ctx context.Context, relayURL, dir string, k int, mesh bool) (*group, error) {
+	t0 := time.Now()
+	if dir != "" {
+		var s saved
+		if b, err := os.ReadFile(groupFile(dir, k)); err == nil && json.Unmarshal(b, &s) == nil && s.Mesh == mesh {
+			nodes, err := startNodes(ctx, relayURL, k, nodeOpts{dir: groupDir(dir, k), mesh: mesh})
+			if err != nil {
+				return nil, err
+			}
+			g := &group{nodes: nodes, link: s.Link, mesh: mesh}
+			if err := g.waitConnected(ctx); err != nil {
+				g.close()
+				return nil, err
+			}
+			g.seconds = time.Since(t0).Seconds()
+			log.Printf("swarm: group of %d reopened in %.1f s", k, g.seconds)
+			return g, nil
+		}
+	}
+	g, err := buildGroup(ctx, relayURL, dir, k, mesh)
+	if err != nil {
+		return nil, err
+	}
+	if dir != "" {
+		b, _ := json.Marshal(saved{Link: g.link, Size: k, Mesh: mesh})
+		if err := os.WriteFile(groupFile(dir, k), b, 0o644); err != nil {
 			return nil, err
 		}
 	}
+	return g, nil
+}
+
+func groupDir(dir string, k int) string {
+	if dir == "" {
+		return ""
+	}
+	return filepath.Join(dir, fmt.Sprintf("group-%d", k))
+}
+
+func groupFile(dir string, k int) string { return filepath.Join(dir, fmt.Sprintf("group-%d.json", k)) }
+
+// buildGroup starts k nodes, makes the host's group and link, has the
+// others join (four at a time, as people follow a link), and waits until
+// every member is connected with every other one (mesh) or with the host.
+func buildGroup(ctx context.Context, relayURL, dir string, k int, mesh bool) (*group, error) {
+	t0 := time.Now()
+	nodes, err := startNodes(ctx, relayURL, k, nodeOpts{dir: groupDir(dir, k), mesh: mesh})
+	if err != nil {
+		return nil, err
+	}
+	g := &group{nodes: nodes, mesh: mesh}
 	host := g.nodes[0].client
 	gid, err := host.CreateGroup(ctx, chat.GroupSettings{DisplayName: fmt.Sprintf("swarm of %d", k), DirectMessages: "off"})
 	if err == nil {
@@ -52,32 +120,78 @@ func buildGroup(ctx context.Context, relayURL string, k int) (*group, error) {
 		g.close()
 		return nil, err
 	}
-	for i, n := range g.nodes[1:] {
-		if _, err := n.client.JoinGroup(ctx, g.link, chat.JoinOptions{}); err != nil {
-			g.close()
-			return nil, err
-		}
-		// one at a time: wait until it is connected with the host
-		if err := waitUntil(ctx, func() bool { return n.directCount() >= 1 }); err != nil {
-			g.close()
-			return nil, fmt.Errorf("member %d never connected to the host: %w", i+1, err)
-		}
+	if err := g.join(ctx); err != nil {
+		g.close()
+		return nil, err
 	}
-	err = waitUntil(ctx, func() bool {
-		for _, n := range g.nodes {
-			if n.directCount() < k-1 {
+	if err := g.waitConnected(ctx); err != nil {
+		g.report()
+		g.close()
+		return nil, fmt.Errorf("the group of %d never completed: %w", k, err)
+	}
+	g.seconds = time.Since(t0).Seconds()
+	log.Printf("swarm: group of %d built in %.1f s (mesh %v)", k, g.seconds, mesh)
+	return g, nil
+}
+
+// join has every member but the host follow the link, four at a time,
+// each waiting until it is connected with the host.
+func (g *group) join(ctx context.Context) error {
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 4)
+	errs := make([]error, len(g.nodes))
+	for i, n := range g.nodes[1:] {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			if _, err := n.client.JoinGroup(ctx, g.link, chat.JoinOptions{}); err != nil {
+				errs[i] = err
+				return
+			}
+			if err := waitUntil(ctx, func() bool { return n.directCount() >= 1 }); err != nil {
+				errs[i] = fmt.Errorf("%s never connected to the host: %w", n.name, err)
+			}
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// waitConnected waits for the full mesh, or (without it) for every
+// native connected with the host and the host with every native.
+func (g *group) waitConnected(ctx context.Context) error {
+	k := len(g.nodes)
+	return waitUntil(ctx, func() bool {
+		if g.nodes[0].directCount() < k-1 {
+			return false
+		}
+		for _, n := range g.nodes[1:] {
+			if d := n.directCount(); g.mesh && d < k-1 || d < 1 {
 				return false
 			}
 		}
 		return true
 	})
-	if err != nil {
-		g.close()
-		return nil, fmt.Errorf("the mesh of %d never completed: %w", k, err)
+}
+
+// report logs the members each node is not connected with (diagnostics
+// of a group that does not complete).
+func (g *group) report() {
+	for _, n := range g.nodes {
+		gs, _ := n.client.Groups(context.Background())
+		if len(gs) == 0 {
+			log.Printf("%s: no group", n.name)
+			continue
+		}
+		ms, _ := n.client.Members(context.Background(), gs[0].GroupID)
+		for _, m := range ms {
+			if m.Connection != "direct" && (g.mesh || n == g.nodes[0]) {
+				log.Printf("%s (%s): %s is %s/%s, events say %d direct", n.name, gs[0].Status, m.DisplayName, m.Status, m.Connection, n.directCount())
+			}
+		}
 	}
-	g.seconds = time.Since(t0).Seconds()
-	log.Printf("swarm: group of %d built in %.1f s", k, g.seconds)
-	return g, nil
 }
 
 func (g *group) close() {
@@ -102,10 +216,12 @@ func (g *group) received(text string) (count int, last time.Time) {
 	return count, last
 }
 
-// waitUntil polls cond until it holds (or ctx ends, or an hour passes:
-// a limit against hangs, not a timing).
+// waitLimit bounds every wait (against hangs, not a timing).
+var waitLimit = 30 * time.Minute
+
+// waitUntil polls cond until it holds (or ctx ends, or waitLimit passes).
 func waitUntil(ctx context.Context, cond func() bool) error {
-	deadline := time.Now().Add(time.Hour)
+	deadline := time.Now().Add(waitLimit)
 	for !cond() {
 		if time.Now().After(deadline) {
 			return fmt.Errorf("timed out")

@@ -16,11 +16,14 @@ import (
 func main() {
 	relayURL := flag.String("relay", "", "relay WebSocket URL (ws://host/relay)")
 	listen := flag.String("listen", "127.0.0.1:0", "control API address")
+	data := flag.String("data", "", "directory for the natives' stores and the groups built (kept and reused; empty: memory)")
+	meshMax := flag.Int("mesh-max", 100, "groups up to this size get the natives' full mesh; larger ones connect natives to the host and the browser only")
 	flag.Parse()
 	if *relayURL == "" {
 		log.Fatal("swarm: -relay is required")
 	}
-	s := &server{relay: *relayURL, groups: map[int]*group{}, quit: make(chan struct{})}
+	s := &server{relay: *relayURL, data: *data, meshMax: *meshMax, groups: map[int]*group{},
+		building: map[int]bool{}, failed: map[int]error{}, quit: make(chan struct{})}
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
 		log.Fatal(err)
@@ -44,12 +47,20 @@ func main() {
 }
 
 type server struct {
-	relay  string
-	mu     sync.Mutex // one build at a time
-	groups map[int]*group
-	quit   chan struct{}
+	relay    string
+	data     string
+	meshMax  int
+	mu       sync.Mutex
+	groups   map[int]*group
+	building map[int]bool
+	failed   map[int]error
+	quit     chan struct{}
 }
 
+// handleGroup starts building (or reopening) the group of n natives and
+// answers at once: {building: true} until it is ready, then {link, size,
+// seconds, mesh}, or the error (a large group takes minutes: the caller
+// polls).
 func (s *server) handleGroup(w http.ResponseWriter, r *http.Request) {
 	k, err := strconv.Atoi(r.URL.Query().Get("n"))
 	if err != nil || k < 1 {
@@ -58,15 +69,32 @@ func (s *server) handleGroup(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	g := s.groups[k]
-	if g == nil {
-		if g, err = buildGroup(context.Background(), s.relay, k); err != nil {
-			http.Error(w, err.Error(), http.StatusInternalServerError)
-			return
-		}
-		s.groups[k] = g
+	if g := s.groups[k]; g != nil {
+		writeJSON(w, map[string]any{"link": g.link, "size": k, "seconds": g.seconds, "mesh": g.mesh})
+		return
 	}
-	writeJSON(w, map[string]any{"link": g.link, "size": k, "seconds": g.seconds})
+	if err := s.failed[k]; err != nil {
+		delete(s.failed, k)
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	if !s.building[k] {
+		s.building[k] = true
+		go s.build(k)
+	}
+	writeJSON(w, map[string]any{"building": true, "size": k})
+}
+
+func (s *server) build(k int) {
+	g, err := openGroup(context.Background(), s.relay, s.data, k, k <= s.meshMax)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.building, k)
+	if err != nil {
+		s.failed[k] = err
+		return
+	}
+	s.groups[k] = g
 }
 
 func (s *server) handleReceived(w http.ResponseWriter, r *http.Request) {

@@ -2,13 +2,19 @@ package main
 
 import (
 	"context"
+	"log"
+	"os"
+	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/sxweb/sxweb/core/agent"
 	"github.com/sxweb/sxweb/core/chat"
 	"github.com/sxweb/sxweb/core/chat/agentconn"
 	"github.com/sxweb/sxweb/core/relayclient/wsdial"
+	"github.com/sxweb/sxweb/core/store"
+	"github.com/sxweb/sxweb/core/store/boltstore"
 	"github.com/sxweb/sxweb/core/store/memstore"
 )
 
@@ -17,6 +23,7 @@ type node struct {
 	name   string
 	client *chat.Client
 	agent  *agent.Agent
+	st     store.Store
 	done   chan struct{}
 
 	mu        sync.Mutex
@@ -25,25 +32,100 @@ type node struct {
 	errEvents int
 }
 
-func newNode(ctx context.Context, name, relayURL string) (*node, error) {
-	c, ag, err := agentconn.Open(ctx, agent.Config{Store: memstore.New(), Relays: []string{relayURL}, Dial: wsdial.Dial}, chat.Config{})
+// nodeOpts: where the node keeps its state ("" = memory) and whether it
+// joins the natives' mesh.
+type nodeOpts struct {
+	dir  string
+	mesh bool
+}
+
+// swarmLogs counts the nodes' diagnostics printed (a thousand nodes
+// losing the relay at once would print thousands of lines).
+var swarmLogs atomic.Int64
+
+// openNode starts a native member (on its store in o.dir, kept across
+// runs, or in memory).
+func openNode(ctx context.Context, name, relayURL string, o nodeOpts) (*node, error) {
+	st, err := openStore(o.dir, name)
 	if err != nil {
 		return nil, err
 	}
-	n := &node{name: name, client: c, agent: ag, done: make(chan struct{}),
+	var logs atomic.Int64
+	logf := func(format string, args ...any) { // the first few diagnostics of each node, 200 in all
+		if logs.Add(1) <= 5 && swarmLogs.Add(1) <= 200 {
+			log.Printf(name+": "+format, args...)
+		}
+	}
+	ag, err := agent.New(agent.Config{Store: st, Relays: []string{relayURL}, Dial: wsdial.Dial, Logf: logf})
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	c, err := chat.New(chat.Config{Store: st, Agent: agentconn.Agent{Agent: ag}})
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	h := agentconn.Handler(c)
+	if !o.mesh {
+		h = func(t *agent.Tx, ev agent.Event) error { return c.HandleEvent(t, withoutMesh(ev)) }
+	}
+	ag.SetHandler(h)
+	n := &node{name: name, client: c, agent: ag, st: st, done: make(chan struct{}),
 		direct: map[string]bool{}, received: map[string]time.Time{}}
 	go n.loop()
-	if err := c.SetProfile(ctx, chat.Profile{DisplayName: name}); err != nil {
+	if err := c.Start(ctx); err == nil {
+		err = ag.Start(ctx)
+	}
+	if err == nil {
+		err = n.loadDirect(ctx)
+	}
+	if err == nil {
+		err = c.SetProfile(ctx, chat.Profile{DisplayName: name})
+	}
+	if err != nil {
 		n.close()
 		return nil, err
 	}
 	return n, nil
 }
 
+func openStore(dir, name string) (store.Store, error) {
+	if dir == "" {
+		return memstore.New(), nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	return boltstore.Open(filepath.Join(dir, name+".db"), boltstore.Options{})
+}
+
+// loadDirect reads which members a reopened node is connected with (its
+// events only tell changes).
+func (n *node) loadDirect(ctx context.Context) error {
+	gs, err := n.client.Groups(ctx)
+	if err != nil {
+		return err
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	for _, g := range gs {
+		ms, err := n.client.Members(ctx, g.GroupID)
+		if err != nil {
+			return err
+		}
+		for _, m := range ms {
+			n.direct[m.MemberID] = m.Connection == "direct"
+		}
+	}
+	return nil
+}
+
 func (n *node) close() {
 	n.client.Close()
 	n.agent.Close()
 	<-n.done
+	n.st.Close()
 }
 
 func (n *node) loop() {

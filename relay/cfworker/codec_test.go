@@ -20,6 +20,18 @@ func TestStateRoundTrip(t *testing.T) {
 	if _, err := decodeState(s.encode()[:30]); err != ErrCorrupt {
 		t.Fatalf("truncated state: %v", err)
 	}
+	v1, err := os.ReadFile("testdata/state_v1.bin") // written before queues had an active day
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, err := decodeState(v1)
+	if err != nil || old.q.Active != 0 || old.next != 2 {
+		t.Fatalf("version 1 state: %+v %v", old, err)
+	}
+	old.q.Active = 7
+	if back, err := decodeState(old.encode()); err != nil || back.q.Active != 7 {
+		t.Fatalf("version 2 round trip: %+v %v", back, err)
+	}
 }
 
 func TestCallRoundTrip(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"strconv"
 
+	"github.com/sxweb/sxweb/relay/rules"
 	"github.com/sxweb/sxweb/relay/store/record"
 	"github.com/sxweb/sxweb/relay/wire"
 )
@@ -51,9 +52,7 @@ func (c *cmd) expire(ctx context.Context) error {
 		c.del = append(c.del, x.key)
 		c.st.first = x.seq + 1
 	}
-	if c.st.count() == 0 {
-		c.st.full = false
-	}
+	c.st.full = rules.Drained(c.st.full, int(c.st.count()))
 	return nil
 }
 

@@ -16,8 +16,9 @@
 //     github.com/syumai/workers, and the http.Handler every fresh Go
 //     instance serves.
 //
-// Layer: beside package relay; uses relay/wire (codec, authenticators,
-// re-encryption) and relay/store/record (relay/store's Queue and Message
+// Layer: beside package relay; uses relay/rules (the command rules both
+// relays apply), relay/wire (codec, authenticators, re-encryption) and
+// relay/store/record (relay/store's Queue and Message
 // and their field encoding; relay/store itself builds bbolt), nothing of
 // core/. The JavaScript half (Durable Object classes, WebSocket
 // acceptance) lives in worker/.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/sxweb/sxweb/relay/rules"
 	"github.com/sxweb/sxweb/relay/wire"
 )
 
@@ -32,18 +33,29 @@ type Entry struct {
 
 // Defaults of Config: package relay's (not imported, to keep the Worker small).
 const (
-	DefaultQuota      = 128
-	DefaultMaxMsgSize = 16384
-	DefaultExpiry     = 21 * 24 * time.Hour
+	DefaultQuota       = 128
+	DefaultMaxMsgSize  = 16384
+	DefaultExpiry      = 21 * 24 * time.Hour
+	DefaultQueueExpiry = 12 * 7 * 24 * time.Hour
+	DefaultNewBurst    = 2000
+	DefaultNewRate     = 1.0
 )
 
 // Config sets the relay's limits; zero values take the defaults.
 type Config struct {
-	Keys       *Keys
-	Quota      int           // messages per queue
-	MaxMsgSize int           // largest SEND body
-	Expiry     time.Duration // messages older than this are dropped
-	Now        func() time.Time
+	Keys        *Keys
+	Quota       int           // messages per queue
+	MaxMsgSize  int           // largest SEND body
+	Expiry      time.Duration // messages older than this are dropped
+	QueueExpiry time.Duration // a queue neither subscribed, read nor sent to this long is deleted (< 0: never)
+	// ActiveUnit is the resolution of a queue's last-active time
+	// (rules.Days); only a test in real time sets a shorter one.
+	ActiveUnit time.Duration
+	// NewBurst and NewRate bound the queues one WebSocket session creates:
+	// NewBurst at once, then NewRate per second (< 0: no limit).
+	NewBurst int
+	NewRate  float64
+	Now      func() time.Time
 }
 
 // Engine runs the relay's commands; it keeps no state between calls.
@@ -62,6 +74,18 @@ func New(cfg Config) *Engine {
 	if cfg.Expiry <= 0 {
 		cfg.Expiry = DefaultExpiry
 	}
+	if cfg.QueueExpiry == 0 {
+		cfg.QueueExpiry = DefaultQueueExpiry
+	}
+	if cfg.ActiveUnit <= 0 {
+		cfg.ActiveUnit = rules.Days
+	}
+	if cfg.NewBurst == 0 {
+		cfg.NewBurst = DefaultNewBurst
+	}
+	if cfg.NewRate <= 0 {
+		cfg.NewRate = DefaultNewRate
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -74,6 +98,18 @@ func (e *Engine) Keys() *Keys { return e.cfg.Keys }
 func (e *Engine) now() int64 { return e.cfg.Now().UnixMilli() }
 
 func (e *Engine) notBefore() int64 { return e.now() - e.cfg.Expiry.Milliseconds() }
+
+// today is the current active-day number (rules.DayOf in ActiveUnit).
+func (e *Engine) today() uint32 { return rules.DayOf(e.cfg.Now(), e.cfg.ActiveUnit) }
+
+// idleAt is when a queue last active on day becomes idle, in unix ms (0:
+// never: no day known, or queue expiry off).
+func (e *Engine) idleAt(day uint32) int64 {
+	if day == 0 || e.cfg.QueueExpiry <= 0 {
+		return 0
+	}
+	return rules.IdleAtOf(day, e.cfg.QueueExpiry, e.cfg.ActiveUnit).UnixMilli()
+}
 
 // QueueReq is one transmission for one queue, and who sent it.
 type QueueReq struct {

@@ -2,6 +2,7 @@ package cfworker_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -100,4 +101,94 @@ func must(t *testing.T, err error) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// A queue nobody subscribed, read or sent to for the queue expiry is
+// deleted when its alarm rings (its sender then gets AUTH); one whose
+// subscriber still has its socket is kept, and its alarm moves on.
+func TestIdleQueueExpiresByAlarm(t *testing.T) {
+	const week = 7 * 24 * time.Hour
+	var now atomic.Int64
+	now.Store(time.Date(2025, 5, 1, 12, 0, 0, 0, time.UTC).UnixMilli())
+	clock := func() time.Time { return time.UnixMilli(now.Load()) }
+	s, hs := newSimConfig(t, cfworker.Config{QueueExpiry: week, Now: clock})
+	url := "ws" + strings.TrimPrefix(hs.URL, "http") + "/"
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	gone := relayclient.New(url, wsdial.Dial, relayclient.Options{})
+	keeper := relayclient.New(url, wsdial.Dial, relayclient.Options{})
+	bob := relayclient.New(url, wsdial.Dial, relayclient.Options{})
+	defer keeper.Close()
+	defer bob.Close()
+	idle, err := gone.CreateQueue(ctx)
+	must(t, err)
+	held, err := keeper.CreateQueue(ctx)
+	must(t, err)
+	must(t, bob.Ping(ctx)) // connected: three sessions
+	gone.Close()
+	for deadline := time.Now().Add(10 * time.Second); s.sessionCount() > 2; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) { // keeper and bob; gone's socket must have gone
+			t.Fatal("the closed session is still connected")
+		}
+	}
+	idleAt := time.Date(2025, 5, 2, 0, 0, 0, 0, time.UTC).Add(week).UnixMilli() // end of its day + a week
+	for _, q := range s.queueStates() {
+		if q.alarm != idleAt {
+			t.Fatalf("a new queue's alarm at %d, want its idle time %d", q.alarm, idleAt)
+		}
+	}
+	now.Store(idleAt)
+	must(t, s.expire(ctx))
+	if err := bob.Send(ctx, idle.SenderID, nil, []byte("x")); !errors.Is(err, relayclient.ErrAuth) {
+		t.Fatalf("SEND to the idle queue: %v, want AUTH", err)
+	}
+	qs := s.queueStates()
+	if len(qs) != 1 || qs[0].alarm <= idleAt {
+		t.Fatalf("%d queues left (want the subscribed one), alarm %v", len(qs), qs)
+	}
+	must(t, bob.Send(ctx, held.SenderID, nil, []byte("still here")))
+	if m := nextMsg(t, ctx, keeper); string(m.Body) != "still here" {
+		t.Fatalf("got %q", m.Body)
+	}
+}
+
+// A WebSocket session creates at most NewBurst queues at once (RATE after).
+func TestSessionNewRate(t *testing.T) {
+	_, hs := newSimConfig(t, cfworker.Config{NewBurst: 3, NewRate: 0.001})
+	url := "ws" + strings.TrimPrefix(hs.URL, "http") + "/"
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	c := relayclient.New(url, wsdial.Dial, relayclient.Options{})
+	defer c.Close()
+	for i := range 3 {
+		if _, err := c.CreateQueue(ctx); err != nil {
+			t.Fatalf("queue %d: %v", i, err)
+		}
+	}
+	if _, err := c.CreateQueue(ctx); !errors.Is(err, relayclient.ErrRate) {
+		t.Fatalf("fourth NEW: %v, want RATE", err)
+	}
+}
+
+type queueInfo struct{ alarm int64 }
+
+func (s *sim) sessionCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.sessions)
+}
+
+// queueStates returns the alarms of the queues that exist.
+func (s *sim) queueStates() []queueInfo {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []queueInfo
+	for _, q := range s.queues {
+		q.mu.Lock()
+		if q.kv.m["q"] != nil {
+			out = append(out, queueInfo{q.kv.alarm})
+		}
+		q.mu.Unlock()
+	}
+	return out
 }

@@ -24,6 +24,13 @@ const (
 	envMaxMsg   = "RELAY_MAX_MSG_SIZE"
 	envExpiry   = "RELAY_EXPIRY_HOURS"
 	envExpiryS  = "RELAY_EXPIRY_SECONDS" // overrides RELAY_EXPIRY_HOURS when set (tests)
+	envQExpiry  = "RELAY_QUEUE_EXPIRY_HOURS"
+	// RELAY_QUEUE_EXPIRY_SECONDS overrides RELAY_QUEUE_EXPIRY_HOURS and
+	// counts queue activity in seconds instead of days: for a test in real
+	// time only (it rewrites a queue's record at every use).
+	envQExpiryS = "RELAY_QUEUE_EXPIRY_SECONDS"
+	envNewBurst = "RELAY_NEW_BURST"
+	envNewRate  = "RELAY_NEW_RATE"
 )
 
 // engineFromEnv builds the Engine from the Worker's variables and secrets.
@@ -40,7 +47,16 @@ func engineFromEnv() (*Engine, error) {
 	if s := num(envExpiryS); s > 0 {
 		expiry = time.Duration(s) * time.Second
 	}
-	return New(Config{Keys: keys, Quota: num(envQuota), MaxMsgSize: num(envMaxMsg), Expiry: expiry}), nil
+	cfg := Config{Keys: keys, Quota: num(envQuota), MaxMsgSize: num(envMaxMsg), Expiry: expiry,
+		QueueExpiry: time.Duration(num(envQExpiry)) * time.Hour, NewBurst: num(envNewBurst)}
+	if s := num(envQExpiryS); s > 0 {
+		cfg.QueueExpiry, cfg.ActiveUnit = time.Duration(s)*time.Second, time.Second
+	}
+	cfg.NewRate, _ = strconv.ParseFloat(cloudflare.Getenv(envNewRate), 64)
+	if cfg.NewBurst > 0 && cfg.NewRate <= 0 {
+		cfg.NewRate = DefaultNewRate
+	}
+	return New(cfg), nil
 }
 
 // stubCall calls method on the Durable Object named name in namespace ns
@@ -67,6 +83,14 @@ func callQueue(ctx context.Context, req QueueReq) ([][]byte, error) {
 		return nil, fmt.Errorf("cfworker: queue object refused the command: %w", ErrBadRequest)
 	}
 	return DecodeList(bytesOf(v))
+}
+
+// sessionAlive reports whether a session's object still holds an open
+// WebSocket (SessionDO.alive); an idle queue it is subscribed to is then
+// in use. When the object cannot be asked, the queue is kept.
+func sessionAlive(session []byte) bool {
+	v, err := stubCall(bindSession, hex.EncodeToString(session), "alive", nil)
+	return err != nil || v.Truthy()
 }
 
 // pushTo sends one event to a session's WebSocket through its object.

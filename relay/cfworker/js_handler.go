@@ -146,7 +146,7 @@ func (h *queueHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // expire runs when the queue's alarm rings.
 func (h *queueHandler) expire() {
 	ctx := context.Background()
-	resp, err := h.e.Expire(ctx, h.kv)
+	resp, err := h.e.Expire(ctx, h.kv, sessionAlive)
 	if err != nil {
 		log.Printf("relay: expire: %v", err)
 	}
@@ -175,7 +175,7 @@ func (h *queueHandler) run(body []byte) ([]byte, error) {
 	if err != nil {
 		log.Printf("relay: queue storage: %v", err)
 		t, _ := wire.Decode(req.Raw)
-		resp.Out = [][]byte{encodeT(errT(&t, wire.ErrINTERNAL))}
+		resp.Out = [][]byte{encodeT(errT(&t, wire.ErrInternal))}
 	}
 	h.push(ctx, resp.Pushes)
 	return EncodeList(resp.Out), nil

@@ -14,9 +14,9 @@ func (e *Engine) HandlePost(ctx context.Context, body []byte, now time.Time, cal
 	v, sid, rest, err := wire.ParseHTTPHeader(body)
 	switch {
 	case err != nil, v < wire.MinVersion, v > wire.MaxVersion:
-		out = [][]byte{encodeT(&wire.Transmission{Code: wire.ERR, Err: wire.ErrCMD_SYNTAX})}
+		out = [][]byte{encodeT(&wire.Transmission{Code: wire.ERR, Err: wire.ErrCmdSyntax})}
 	case !e.cfg.Keys.ValidToken(sid, now):
-		out = [][]byte{encodeT(&wire.Transmission{Code: wire.ERR, Err: wire.ErrAUTH})} // GET a new hello
+		out = [][]byte{encodeT(&wire.Transmission{Code: wire.ERR, Err: wire.ErrAuth})} // GET a new hello
 	default:
 		s := Session{}
 		copy(s.ID[:], sid)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 
+	"github.com/sxweb/sxweb/relay/rules"
 	"github.com/sxweb/sxweb/relay/store/record"
 	"github.com/sxweb/sxweb/relay/wire"
 )
@@ -16,7 +17,7 @@ import (
 func (e *Engine) QueueCmd(ctx context.Context, kv KV, req QueueReq) (resp QueueResp, err error) {
 	t, derr := wire.Decode(req.Raw)
 	if derr != nil { // the session side checked it already
-		resp.out(errT(&t, wire.ErrCMD_SYNTAX))
+		resp.out(errT(&t, wire.ErrCmdSyntax))
 		return resp, nil
 	}
 	st, err := e.load(ctx, kv)
@@ -60,18 +61,13 @@ func (c *cmd) run(ctx context.Context) error {
 		return c.cmdSend(ctx)
 	}
 	if c.t.Auth == nil {
-		c.resp.out(errT(c.t, wire.ErrNO_AUTH))
+		c.resp.out(errT(c.t, wire.ErrNoAuth))
 		return nil
 	}
 	// A recipient command: the id must be this queue's recipient id (not
-	// its sender id) and the tag by its recipient key. Unknown queue, wrong
-	// kind of id and bad tag do the same work and all answer AUTH.
-	var mac []byte
-	if c.st != nil && bytes.Equal(c.st.q.RecipientID, c.t.EntityID) {
-		mac = c.st.q.RecipientMAC
-	}
-	if !wire.Verify(mac, c.req.Session[:], c.t) {
-		c.resp.out(errT(c.t, wire.ErrAUTH))
+	// its sender id) and the tag by its recipient key (rules.Recipient).
+	if !rules.Recipient(c.queueBy(c.st != nil && bytes.Equal(c.st.q.RecipientID, c.t.EntityID)), c.req.Session[:], c.t) {
+		c.resp.out(errT(c.t, wire.ErrAuth))
 		return nil
 	}
 	switch c.t.Code {
@@ -87,7 +83,7 @@ func (c *cmd) run(ctx context.Context) error {
 	case wire.DEL:
 		return c.cmdDel(ctx)
 	}
-	c.resp.out(errT(c.t, wire.ErrCMD_UNKNOWN))
+	c.resp.out(errT(c.t, wire.ErrCmdUnknown))
 	return nil
 }
 
@@ -112,93 +108,81 @@ func (c *cmd) commit(ctx context.Context, first *wire.Transmission) error {
 	return nil
 }
 
+// queueBy returns the queue's record when the entity id named it (of the
+// kind the command needs), else nil: the rules then do the same work and
+// refuse.
+func (c *cmd) queueBy(idMatches bool) *record.Queue {
+	if !idMatches {
+		return nil
+	}
+	return &c.st.q
+}
+
 func (c *cmd) cmdNew(ctx context.Context) error {
 	t := c.t
 	if t.EntityID != nil {
-		c.resp.out(errT(t, wire.ErrCMD_SYNTAX))
+		c.resp.out(errT(t, wire.ErrCmdSyntax))
 		return nil
 	}
-	mac, err := wire.MACKey(c.e.cfg.Keys.Auth, t.Key1)
-	if err != nil || !wire.Verify(mac, c.req.Session[:], t) {
-		c.resp.out(errT(t, wire.ErrAUTH))
-		return nil
-	}
-	srvPriv, srvPub := wire.NewKeyPair()
-	box, err := wire.BoxKey(srvPriv, t.Key2)
-	if err != nil {
-		c.resp.out(errT(t, wire.ErrCMD_SYNTAX))
+	q, srvPub, code := rules.NewQueue(c.e.cfg.Keys.Auth, c.req.Session[:], t, c.e.cfg.Now(), c.e.cfg.ActiveUnit)
+	if code != 0 {
+		c.resp.out(errT(t, code))
 		return nil
 	}
 	if c.st != nil { // a route collision: 2^-128
-		c.resp.out(errT(t, wire.ErrINTERNAL))
+		c.resp.out(errT(t, wire.ErrInternal))
 		return nil
 	}
 	k := c.e.cfg.Keys
-	c.st = &queueState{q: record.Queue{RecipientID: k.NewID(c.req.Route), SenderID: k.NewID(c.req.Route),
-		RecipientKey: t.Key1, RecipientMAC: mac, BoxKey: box[:]}}
+	q.RecipientID, q.SenderID = k.NewID(c.req.Route), k.NewID(c.req.Route)
+	c.st = &queueState{q: q}
 	if c.req.Push { // as in SMP, NEW subscribes the creating session
 		c.st.sub = c.req.Session[:]
 	}
+	c.alarmAt = c.e.idleAt(q.Active) // an empty queue's alarm: when it would be idle
 	return c.commit(ctx, &wire.Transmission{CorrID: t.CorrID, Code: wire.IDS,
 		RecipientID: c.st.q.RecipientID, SenderID: c.st.q.SenderID, ServerDHKey: srvPub})
 }
 
-// cmdSKey: the tag is by the key being installed.
+// cmdSKey: authenticated by the key being installed (rules.SKey), which
+// is installed once (rules.Secure; the same key again is a retry).
 func (c *cmd) cmdSKey(ctx context.Context) error {
 	t := c.t
-	mac, kerr := wire.MACKey(c.e.cfg.Keys.Auth, t.Key1)
-	if kerr != nil || c.st == nil || !bytes.Equal(c.st.q.SenderID, t.EntityID) {
-		mac = nil
+	q := c.queueBy(c.st != nil && bytes.Equal(c.st.q.SenderID, t.EntityID))
+	mac, ok := rules.SKey(c.e.cfg.Keys.Auth, q, c.req.Session[:], t)
+	if ok {
+		var changed bool
+		if changed, ok = rules.Secure(q, t.Key1, mac); changed {
+			return c.commit(ctx, okT(t))
+		}
 	}
-	if !wire.Verify(mac, c.req.Session[:], t) {
-		c.resp.out(errT(t, wire.ErrAUTH))
+	if !ok {
+		c.resp.out(errT(t, wire.ErrAuth))
 		return nil
 	}
-	switch {
-	case c.st.q.Secured() && !bytes.Equal(c.st.q.SenderKey, t.Key1):
-		c.resp.out(errT(t, wire.ErrAUTH))
-		return nil
-	case c.st.q.Secured(): // a retried SKEY
-		c.resp.out(okT(t))
-		return nil
-	}
-	c.st.q.SenderKey, c.st.q.SenderMAC = t.Key1, mac
-	return c.commit(ctx, okT(t))
+	c.resp.out(okT(t)) // a retried SKEY
+	return nil
 }
 
 func (c *cmd) cmdSend(ctx context.Context) error {
 	t := c.t
-	if len(t.Body) > c.e.cfg.MaxMsgSize {
-		c.resp.out(errT(t, wire.ErrLARGE_MSG))
-		return nil
-	}
-	var mac []byte
-	ok := c.st != nil && bytes.Equal(c.st.q.SenderID, t.EntityID)
-	if ok {
-		mac = c.st.q.SenderMAC
-	}
-	switch {
-	case t.Auth != nil:
-		ok = wire.Verify(mac, c.req.Session[:], t)
-	case !ok || c.st.q.Secured(): // unauthenticated SEND: only to an unsecured queue
-		wire.Verify(nil, c.req.Session[:], t)
-		ok = false
-	}
-	if !ok || c.st.q.Suspended {
-		c.resp.out(errT(t, wire.ErrAUTH))
+	q := c.queueBy(c.st != nil && bytes.Equal(c.st.q.SenderID, t.EntityID))
+	if code := rules.Send(q, c.e.cfg.MaxMsgSize, c.req.Session[:], t); code != 0 {
+		c.resp.out(errT(t, code))
 		return nil
 	}
 	if err := c.expire(ctx); err != nil {
 		return err
 	}
-	if c.st.full || c.st.count() >= uint64(c.e.cfg.Quota) {
-		c.st.full = true
-		c.resp.out(errT(t, wire.ErrQUOTA))
+	ok, full := rules.Admit(int(c.st.count()), c.st.full, c.e.cfg.Quota)
+	if c.st.full = full; !ok {
+		c.resp.out(errT(t, wire.ErrQuota))
 		return c.commit(ctx, nil)
 	}
 	m := record.Message{ID: randID(), Timestamp: c.e.now(), Body: t.Body}
-	if c.st.count() == 0 {
-		c.alarmAt = m.Timestamp + c.e.cfg.Expiry.Milliseconds()
+	c.touch()
+	if c.st.count() == 0 { // the oldest message's expiry comes before the idle time
+		c.alarmAt = earliest(m.Timestamp+c.e.cfg.Expiry.Milliseconds(), c.e.idleAt(c.st.q.Active))
 	}
 	c.put = append(c.put, Entry{msgKey(c.st.next), encodeMsg(m)})
 	c.st.next++
@@ -210,13 +194,14 @@ func (c *cmd) cmdSend(ctx context.Context) error {
 
 func (c *cmd) cmdSub(ctx context.Context) error {
 	if !c.req.Push {
-		c.resp.out(errT(c.t, wire.ErrCMD_PROHIBITED))
+		c.resp.out(errT(c.t, wire.ErrCmdProhibited))
 		return nil
 	}
 	if c.st.sub != nil && !bytes.Equal(c.st.sub, c.req.Session[:]) {
 		c.push(c.st.sub, &wire.Transmission{EntityID: c.t.EntityID, Code: wire.END})
 	}
 	c.st.sub, c.st.pending = c.req.Session[:], nil
+	c.touch()
 	if err := c.deliverOldest(ctx, nil); err != nil {
 		return err
 	}
@@ -233,16 +218,14 @@ func (c *cmd) cmdAck(ctx context.Context) error {
 		i++
 	}
 	if i == len(msgs) {
-		c.resp.out(errT(c.t, wire.ErrNO_MSG))
+		c.resp.out(errT(c.t, wire.ErrNoMsg))
 		return nil
 	}
 	for _, x := range msgs[:i+1] { // the message and every one before it
 		c.del = append(c.del, x.key)
 	}
 	c.st.first = msgs[i].seq + 1
-	if c.st.count() == 0 {
-		c.st.full = false
-	}
+	c.st.full = rules.Drained(c.st.full, int(c.st.count()))
 	if c.st.sub != nil {
 		keep := c.st.pending
 		c.st.pending = nil
@@ -255,7 +238,7 @@ func (c *cmd) cmdAck(ctx context.Context) error {
 
 func (c *cmd) cmdGet(ctx context.Context) error {
 	if bytes.Equal(c.st.sub, c.req.Session[:]) {
-		c.resp.out(errT(c.t, wire.ErrCMD_PROHIBITED)) // subscribed here: messages come as events
+		c.resp.out(errT(c.t, wire.ErrCmdProhibited)) // subscribed here: messages come as events
 		return nil
 	}
 	m, ok, err := c.oldest(ctx)
@@ -263,14 +246,52 @@ func (c *cmd) cmdGet(ctx context.Context) error {
 	case err != nil:
 		return err
 	case !ok:
-		c.resp.out(errT(c.t, wire.ErrNO_MSG))
+		c.resp.out(errT(c.t, wire.ErrNoMsg))
 	default:
 		c.resp.out(c.msgT(m, c.t.CorrID))
+	}
+	if c.touch() { // polling with GET keeps a queue, as SUB does
+		return c.commit(ctx, nil)
 	}
 	return nil
 }
 
+// touch records today as the queue's last active day, at most once a day
+// (rules.Touch), and reports whether it did. An empty queue's alarm then
+// moves to when it would be idle; with messages, the alarm rings first for
+// the oldest one's expiry and sets the next (Expire).
+func (c *cmd) touch() bool {
+	today := c.e.today()
+	if !rules.Touch(c.st.q.Active, today) {
+		return false
+	}
+	c.st.q.Active = today
+	if c.st.count() == 0 {
+		c.alarmAt = c.e.idleAt(today)
+	}
+	return true
+}
+
+// earliest returns the earlier of two alarm times (0: none).
+func earliest(a, b int64) int64 {
+	if a == 0 || (b != 0 && b < a) {
+		return b
+	}
+	return a
+}
+
 func (c *cmd) cmdDel(ctx context.Context) error {
+	if c.st.sub != nil && !bytes.Equal(c.st.sub, c.req.Session[:]) {
+		c.push(c.st.sub, &wire.Transmission{EntityID: c.t.EntityID, Code: wire.DELD})
+	}
+	if err := c.dropAll(ctx); err != nil {
+		return err
+	}
+	return c.commit(ctx, okT(c.t))
+}
+
+// dropAll deletes the queue and its messages (with the next commit).
+func (c *cmd) dropAll(ctx context.Context) error {
 	msgs, err := c.messages(ctx)
 	if err != nil {
 		return err
@@ -279,23 +300,35 @@ func (c *cmd) cmdDel(ctx context.Context) error {
 		c.del = append(c.del, x.key)
 	}
 	c.del = append(c.del, keyQueue)
-	if c.st.sub != nil && !bytes.Equal(c.st.sub, c.req.Session[:]) {
-		c.push(c.st.sub, &wire.Transmission{EntityID: c.t.EntityID, Code: wire.DELD})
-	}
 	c.st = nil
-	return c.commit(ctx, okT(c.t))
+	return nil
 }
 
-// Expire removes the queue's expired messages (its alarm rang) and sets
-// the alarm for the next one to expire. If the subscriber's unacknowledged
-// message was among them, the next message is delivered (as a push).
-func (e *Engine) Expire(ctx context.Context, kv KV) (QueueResp, error) {
+// Expire runs when the queue's alarm rings: it removes the expired
+// messages, and if the subscriber's unacknowledged message was among them
+// delivers the next (as a push). A queue neither subscribed (by a session
+// alive says still has its socket), read nor sent to for QueueExpiry is
+// deleted with its messages. The alarm is set again for the next
+// message's expiry or the queue's idle time, whichever comes first.
+func (e *Engine) Expire(ctx context.Context, kv KV, alive func(session []byte) bool) (QueueResp, error) {
 	var resp QueueResp
 	st, err := e.load(ctx, kv)
 	if err != nil || st == nil {
 		return resp, err
 	}
 	c := &cmd{e: e, kv: kv, req: &QueueReq{}, st: st, resp: &resp}
+	if st.q.Active == 0 { // stored before queues had a day: from now on
+		st.q.Active = e.today()
+	}
+	if rules.IdleOf(st.q.Active, e.cfg.Now(), e.cfg.QueueExpiry, e.cfg.ActiveUnit) {
+		if st.sub == nil || alive == nil || !alive(st.sub) {
+			if err := c.dropAll(ctx); err != nil {
+				return resp, err
+			}
+			return resp, c.commit(ctx, nil)
+		}
+		st.q.Active = e.today() // subscribed all along: in use
+	}
 	if err := c.expire(ctx); err != nil {
 		return resp, err
 	}
@@ -303,8 +336,9 @@ func (e *Engine) Expire(ctx context.Context, kv KV) (QueueResp, error) {
 	if err != nil {
 		return resp, err
 	}
+	c.alarmAt = e.idleAt(st.q.Active)
 	if ok {
-		c.alarmAt = m.Timestamp + e.cfg.Expiry.Milliseconds()
+		c.alarmAt = earliest(m.Timestamp+e.cfg.Expiry.Milliseconds(), c.alarmAt)
 	}
 	if st.pending != nil && (!ok || !bytes.Equal(st.pending, m.ID)) {
 		st.pending = nil // it expired before it was acknowledged

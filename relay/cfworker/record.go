@@ -28,10 +28,14 @@ type queueState struct {
 
 func (s *queueState) count() uint64 { return s.next - s.first }
 
-const stateVersion = 1
+// State versions: 1 had no active day (read as 0, "unknown"); 2 has it.
+const (
+	stateVersion1 = 1
+	stateVersion  = 2
+)
 
-// encode: version, flags (1 suspended, 2 full), first u64, next u64, then
-// each field as a one-byte length and its bytes.
+// encode: version, flags (1 suspended, 2 full), first u64, next u64,
+// active day u32, then each field as a one-byte length and its bytes.
 func (s *queueState) encode() []byte {
 	b := make([]byte, 0, 320)
 	var flags byte
@@ -44,19 +48,27 @@ func (s *queueState) encode() []byte {
 	b = append(b, stateVersion, flags)
 	b = binary.BigEndian.AppendUint64(b, s.first)
 	b = binary.BigEndian.AppendUint64(b, s.next)
+	b = binary.BigEndian.AppendUint32(b, s.q.Active)
 	return record.AppendFields(b, s.q.RecipientID, s.q.SenderID, s.q.RecipientKey, s.q.RecipientMAC,
 		s.q.SenderKey, s.q.SenderMAC, s.q.BoxKey, s.sub, s.pending)
 }
 
 func decodeState(v []byte) (*queueState, error) {
-	if len(v) < 18 || v[0] != stateVersion {
+	head := 18
+	if len(v) > 0 && v[0] == stateVersion {
+		head = 22
+	}
+	if len(v) < head || (v[0] != stateVersion && v[0] != stateVersion1) {
 		return nil, ErrCorrupt
 	}
 	s := &queueState{}
 	s.q.Suspended, s.full = v[1]&1 != 0, v[1]&2 != 0
 	s.first = binary.BigEndian.Uint64(v[2:])
 	s.next = binary.BigEndian.Uint64(v[10:])
-	if _, ok := record.ReadFields(v[18:], &s.q.RecipientID, &s.q.SenderID, &s.q.RecipientKey, &s.q.RecipientMAC,
+	if head == 22 {
+		s.q.Active = binary.BigEndian.Uint32(v[18:])
+	}
+	if _, ok := record.ReadFields(v[head:], &s.q.RecipientID, &s.q.SenderID, &s.q.RecipientKey, &s.q.RecipientMAC,
 		&s.q.SenderKey, &s.q.SenderMAC, &s.q.BoxKey, &s.sub, &s.pending); !ok || s.first > s.next {
 		return nil, ErrCorrupt
 	}

@@ -2,9 +2,9 @@ package cfworker
 
 import (
 	"context"
-	"errors"
 	"sync"
 
+	"github.com/sxweb/sxweb/relay/rules"
 	"github.com/sxweb/sxweb/relay/wire"
 )
 
@@ -30,7 +30,7 @@ func (e *Engine) HandleFrame(ctx context.Context, s Session, frame []byte, call 
 func (e *Engine) StartFrame(ctx context.Context, s Session, o *Orderer, frame []byte, call Caller) func() [][]byte {
 	body, err := wire.BatchBody(frame)
 	if err != nil {
-		out := PackFrames([][]byte{encodeT(&wire.Transmission{Code: wire.ERR, Err: wire.ErrCMD_SYNTAX})})
+		out := PackFrames([][]byte{encodeT(&wire.Transmission{Code: wire.ERR, Err: wire.ErrCmdSyntax})})
 		return func() [][]byte { return out }
 	}
 	wait := e.StartBody(ctx, s, o, body, call)
@@ -69,7 +69,7 @@ func (e *Engine) StartBody(ctx context.Context, s Session, o *Orderer, body []by
 			defer wg.Done()
 			defer done()
 			wait()
-			outs[i] = e.handleRaw(ctx, s, raw, call)
+			outs[i] = e.handleRaw(ctx, s, o, raw, call)
 		}()
 	}
 	return func() [][]byte {
@@ -79,17 +79,31 @@ func (e *Engine) StartBody(ctx context.Context, s Session, o *Orderer, body []by
 			all = append(all, o...)
 		}
 		if framingErr {
-			all = append(all, encodeT(&wire.Transmission{Code: wire.ERR, Err: wire.ErrCMD_SYNTAX}))
+			all = append(all, encodeT(&wire.Transmission{Code: wire.ERR, Err: wire.ErrCmdSyntax}))
 		}
 		return all
 	}
 }
 
 // Orderer keeps the transmissions of one session on one entity in the
-// order they arrived, across frames.
+// order they arrived, across frames, and holds the session's allowance
+// for creating queues (Config.NewBurst, NewRate). It lives as long as the
+// session's Go instance: with kept instances, until the session was idle
+// for RELAY_SESSION_KEEP_MS; with a fresh instance per frame, one frame.
 type Orderer struct {
 	mu    sync.Mutex
 	tails map[string]chan struct{} // entity → closed when its last queued transmission is done
+	newB  rules.Bucket             // NEW allowance (under mu)
+}
+
+// takeNew takes one NEW from the session's allowance.
+func (o *Orderer) takeNew(cfg *Config) bool {
+	if cfg.NewBurst < 0 {
+		return true
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.newB.Take(cfg.Now(), cfg.NewBurst, cfg.NewRate)
 }
 
 // NewOrderer returns an empty Orderer.
@@ -123,22 +137,17 @@ func (o *Orderer) enter(entity []byte) (wait, done func()) {
 	return wait, done
 }
 
-func (e *Engine) handleRaw(ctx context.Context, s Session, raw []byte, call Caller) [][]byte {
+func (e *Engine) handleRaw(ctx context.Context, s Session, o *Orderer, raw []byte, call Caller) [][]byte {
 	t, err := wire.Decode(raw)
 	one := func(r *wire.Transmission) [][]byte { return [][]byte{encodeT(r)} }
-	switch {
-	case err != nil && errors.Is(err, wire.ErrUnknown):
-		return one(errT(&t, wire.ErrCMD_UNKNOWN))
-	case err != nil:
-		return one(errT(&t, wire.ErrCMD_SYNTAX))
-	case !t.Code.IsClient():
-		return one(errT(&t, wire.ErrCMD_PROHIBITED))
-	case (t.Code != wire.NEW && t.Code != wire.PING) != (t.EntityID != nil):
-		return one(errT(&t, wire.ErrCMD_SYNTAX))
-	case t.Auth == nil && t.Code != wire.PING && t.Code != wire.SEND:
-		return one(errT(&t, wire.ErrNO_AUTH))
-	case t.Code == wire.PING:
+	if code := rules.Precheck(&t, err); code != 0 {
+		return one(errT(&t, code))
+	}
+	if t.Code == wire.PING {
 		return one(&wire.Transmission{CorrID: t.CorrID, Code: wire.PONG})
+	}
+	if t.Code == wire.NEW && s.Push && !o.takeNew(&e.cfg) {
+		return one(errT(&t, wire.ErrRate))
 	}
 	req := QueueReq{Session: s.ID, Push: s.Push, Raw: raw}
 	if t.Code == wire.NEW {
@@ -148,7 +157,7 @@ func (e *Engine) handleRaw(ctx context.Context, s Session, raw []byte, call Call
 	}
 	out, err := call(ctx, req)
 	if err != nil {
-		return one(errT(&t, wire.ErrINTERNAL))
+		return one(errT(&t, wire.ErrInternal))
 	}
 	return out
 }

@@ -127,7 +127,7 @@ func (s *sim) expire(ctx context.Context) error {
 	s.mu.Unlock()
 	for _, q := range qs {
 		q.mu.Lock()
-		resp, err := s.e.Expire(ctx, q.kv)
+		resp, err := s.e.Expire(ctx, q.kv, s.alive)
 		for _, p := range resp.Pushes {
 			s.push(ctx, p)
 		}
@@ -137,6 +137,13 @@ func (s *sim) expire(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// alive reports whether a session still has its WebSocket (SessionDO.alive).
+func (s *sim) alive(session []byte) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.sessions[[wire.SessionIDLen]byte(session)] != nil
 }
 
 func (s *sim) push(ctx context.Context, p cfworker.Push) error {
@@ -199,6 +206,7 @@ func (s *sim) serveWS(w http.ResponseWriter, r *http.Request) {
 	} else if _, err := wire.ParseClientHello(f); err != nil {
 		return
 	}
+	o := cfworker.NewOrderer() // as a kept Go instance holds one per session
 	for {
 		typ, f, err := c.Read(ctx)
 		if err != nil {
@@ -207,7 +215,7 @@ func (s *sim) serveWS(w http.ResponseWriter, r *http.Request) {
 		if typ != websocket.MessageBinary {
 			f = nil
 		}
-		if ss.write(ctx, s.e.HandleFrame(ctx, sess, f, s.call)) != nil {
+		if ss.write(ctx, s.e.StartFrame(ctx, sess, o, f, s.call)()) != nil {
 			return
 		}
 	}

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/sxweb/sxweb/relay/rules"
 )
 
 var (
@@ -37,8 +39,13 @@ type boltOp struct {
 	done chan error
 	// Cache changes, applied only if fn and the commit succeed.
 	put, del *record
-	puts     []*record // more records written (expiry touches many)
-	clear    bool
+	// Records written by passes over many queues (expiry, Touch) and new
+	// ones (Create): updated where cached, not added, so that a flood of
+	// NEWs or a pass over the store does not fill the cache with queues
+	// nobody is using (and their memory goes with them).
+	refresh []*record
+	dels    []*record // more records deleted (idle queues)
+	clear   bool
 }
 
 // maxGroup bounds the writes in one commit (keeps one transaction short).
@@ -102,21 +109,22 @@ func (s *Bolt) commit(group []*boltOp) {
 	})
 	s.Stats.Commits++
 	s.Stats.Ops += int64(len(group))
-	var puts, dels []*record
+	var puts, refresh, dels []*record
 	clear := err != nil // a failed commit: forget everything cached
 	for i, op := range group {
 		if err == nil && errs[i] == nil {
 			if op.put != nil {
 				puts = append(puts, op.put)
 			}
-			puts = append(puts, op.puts...)
+			refresh = append(refresh, op.refresh...)
 			if op.del != nil {
 				dels = append(dels, op.del)
 			}
+			dels = append(dels, op.dels...)
 			clear = clear || op.clear
 		}
 	}
-	s.cache.committed(puts, dels, clear)
+	s.cache.committed(puts, refresh, dels, clear)
 	for i, op := range group {
 		if err != nil {
 			errs[i] = err
@@ -204,7 +212,7 @@ func msgKey(rid []byte, seq uint64) []byte {
 
 func (s *Bolt) Create(ctx context.Context, q Queue) error {
 	q = cloneQueue(q)
-	op := &boltOp{put: &record{q: q}}
+	op := &boltOp{refresh: []*record{{q: q}}}
 	op.fn = func(tx *bolt.Tx) error {
 		qs, ss := tx.Bucket(bktQueues), tx.Bucket(bktSender)
 		if qs.Get(q.RecipientID) != nil || qs.Get(q.SenderID) != nil || ss.Get(q.SenderID) != nil || ss.Get(q.RecipientID) != nil {
@@ -291,13 +299,9 @@ func (s *Bolt) update(ctx context.Context, rid []byte, f func(*bolt.Tx, *record)
 func (s *Bolt) Secure(ctx context.Context, rid, key, mac []byte) error {
 	key, mac = clone(key), clone(mac)
 	return s.update(ctx, rid, func(_ *bolt.Tx, r *record) error {
-		if r.q.Secured() {
-			if bytes.Equal(r.q.SenderKey, key) {
-				return nil
-			}
+		if _, ok := rules.Secure(&r.q, key, mac); !ok {
 			return ErrAuth
 		}
-		r.q.SenderKey, r.q.SenderMAC = key, mac
 		return nil
 	})
 }
@@ -353,3 +357,15 @@ func deleteMsgs(tx *bolt.Tx, rid, upTo []byte) error {
 }
 
 var errCorrupt = errors.New("store: corrupt record")
+
+// Usage returns the bytes of the store in use (the file's pages up to its
+// high-water mark, less those free for reuse) and the high-water mark.
+// Deleting frees pages for later writes; the file never shrinks.
+func (s *Bolt) Usage() (used, size int64, err error) {
+	err = s.view(func(tx *bolt.Tx) error {
+		size = tx.Size()
+		used = size - int64(s.db.Stats().FreeAlloc)
+		return nil
+	})
+	return used, size, err
+}

@@ -6,6 +6,8 @@ import (
 	"encoding/binary"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/sxweb/sxweb/relay/rules"
 )
 
 // ExpireBatch walks the message bucket (ordered by recipient id, then
@@ -27,7 +29,7 @@ func (s *Bolt) ExpireBatch(ctx context.Context, before int64, cursor []byte, lim
 	var next []byte
 	op := &boltOp{}
 	op.fn = func(tx *bolt.Tx) error {
-		n, next, op.puts = 0, nil, nil
+		n, next, op.refresh = 0, nil, nil
 		keys, touched, nx := expiredKeys(tx, before, cursor, limit)
 		next = nx
 		b := tx.Bucket(bktMsgs)
@@ -42,11 +44,11 @@ func (s *Bolt) ExpireBatch(ctx context.Context, before int64, cursor []byte, lim
 				continue // messages without a queue: nothing to count
 			}
 			r.count -= min(r.count, uint32(k))
-			r.full = r.full && r.count > 0
+			r.full = rules.Drained(r.full, int(r.count))
 			if err := putQueue(tx, r); err != nil {
 				return err
 			}
-			op.puts = append(op.puts, r)
+			op.refresh = append(op.refresh, r)
 		}
 		n = len(keys)
 		return nil

@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/sxweb/sxweb/relay/rules"
 )
 
 // A message record is id (24) ‖ timestamp (8, BE) ‖ body.
@@ -35,7 +38,7 @@ func (s *Bolt) Put(ctx context.Context, rid []byte, m Message, quota int) error 
 		if r.q.Suspended {
 			return ErrSuspended
 		}
-		if r.full || int(r.count) >= quota {
+		if ok, _ := rules.Admit(int(r.count), r.full, quota); !ok {
 			if !r.full {
 				r.full = true
 				putQueue(tx, r) // remember "full" even though this Put fails
@@ -44,6 +47,9 @@ func (s *Bolt) Put(ctx context.Context, rid []byte, m Message, quota int) error 
 		}
 		r.seq++
 		r.count++
+		if day := rules.Day(time.UnixMilli(m.Timestamp)); rules.Touch(r.q.Active, day) {
+			r.q.Active = day // a queue sent to is in use (the record is written anyway)
+		}
 		return tx.Bucket(bktMsgs).Put(msgKey(r.q.RecipientID, r.seq), v)
 	})
 }
@@ -82,9 +88,7 @@ func (s *Bolt) Ack(ctx context.Context, rid, msgID []byte) error {
 			return err
 		}
 		r.count = uint32(countMsgs(tx, r.q.RecipientID))
-		if r.count == 0 {
-			r.full = false
-		}
+		r.full = rules.Drained(r.full, int(r.count))
 		return nil
 	})
 }

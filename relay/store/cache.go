@@ -99,14 +99,21 @@ func (c *cache) putLocked(r *record) {
 	}
 	c.byRID[string(r.q.RecipientID)] = r
 	c.bySID[string(r.q.SenderID)] = string(r.q.RecipientID)
-	for _, id := range [][]byte{r.q.RecipientID, r.q.SenderID} { // ids now exist
+	c.existLocked(r)
+}
+
+// existLocked forgets that r's ids were absent: they exist now.
+func (c *cache) existLocked(r *record) {
+	for _, id := range [][]byte{r.q.RecipientID, r.q.SenderID} {
 		delete(c.absent, absentKey(id, false))
 		delete(c.absent, absentKey(id, true))
 	}
 }
 
-// committed applies the cache changes of one commit and bumps gen.
-func (c *cache) committed(puts []*record, dels []*record, clear bool) {
+// committed applies the cache changes of one commit and bumps gen: puts
+// are cached, refreshed records replace cached ones (and are not added),
+// dels go.
+func (c *cache) committed(puts, refresh, dels []*record, clear bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.gen++
@@ -119,6 +126,13 @@ func (c *cache) committed(puts []*record, dels []*record, clear bool) {
 	}
 	for _, r := range puts {
 		c.putLocked(r)
+	}
+	for _, r := range refresh {
+		if c.byRID[string(r.q.RecipientID)] != nil {
+			c.putLocked(r)
+		} else {
+			c.existLocked(r)
+		}
 	}
 }
 

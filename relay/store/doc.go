@@ -2,7 +2,9 @@
 // engine uses, an in-memory implementation (Mem) and a persistent one on
 // bbolt with group commit (Bolt).
 //
-// Layer: below package relay; imports nothing of the project. A later
+// Layer: below package relay; imports relay/store/record (the record
+// types) and relay/rules (the quota and SKEY rules, applied inside its
+// transactions), nothing else of the project. A later
 // implementation puts each queue in a Cloudflare Durable Object, so every
 // operation touches one queue (plus the sender-id index) and is atomic on
 // its own; storetest is the conformance suite all implementations pass.

@@ -5,6 +5,9 @@ import (
 	"context"
 	"slices"
 	"sync"
+	"time"
+
+	"github.com/sxweb/sxweb/relay/rules"
 )
 
 // Mem is an in-memory Store (tests, and the relay without a data dir).
@@ -31,7 +34,7 @@ func clone(b []byte) []byte { return bytes.Clone(b) }
 func cloneQueue(q Queue) Queue {
 	return Queue{RecipientID: clone(q.RecipientID), SenderID: clone(q.SenderID), RecipientKey: clone(q.RecipientKey),
 		RecipientMAC: clone(q.RecipientMAC), SenderKey: clone(q.SenderKey), SenderMAC: clone(q.SenderMAC),
-		BoxKey: clone(q.BoxKey), Suspended: q.Suspended}
+		BoxKey: clone(q.BoxKey), Suspended: q.Suspended, Active: q.Active}
 }
 
 func cloneMsg(m Message) Message {
@@ -86,13 +89,9 @@ func (s *Mem) BySender(ctx context.Context, sid []byte) (Queue, error) {
 
 func (s *Mem) Secure(_ context.Context, rid, key, mac []byte) error {
 	return s.with(rid, func(mq *memQueue) error {
-		if mq.q.Secured() {
-			if bytes.Equal(mq.q.SenderKey, key) {
-				return nil
-			}
+		if _, ok := rules.Secure(&mq.q, key, mac); !ok {
 			return ErrAuth
 		}
-		mq.q.SenderKey, mq.q.SenderMAC = clone(key), clone(mac)
 		return nil
 	})
 }
@@ -114,11 +113,14 @@ func (s *Mem) Put(_ context.Context, rid []byte, m Message, quota int) error {
 		if mq.q.Suspended {
 			return ErrSuspended
 		}
-		if mq.full || len(mq.msgs) >= quota {
-			mq.full = true
+		ok, full := rules.Admit(len(mq.msgs), mq.full, quota)
+		if mq.full = full; !ok {
 			return ErrQuota
 		}
 		mq.msgs = append(mq.msgs, cloneMsg(m))
+		if day := rules.Day(time.UnixMilli(m.Timestamp)); rules.Touch(mq.q.Active, day) {
+			mq.q.Active = day
+		}
 		return nil
 	})
 }
@@ -143,9 +145,7 @@ func (s *Mem) Ack(_ context.Context, rid, msgID []byte) error {
 			return ErrNoMsg
 		}
 		mq.msgs = slices.Delete(mq.msgs, 0, i+1)
-		if len(mq.msgs) == 0 {
-			mq.full = false
-		}
+		mq.full = rules.Drained(mq.full, len(mq.msgs))
 		return nil
 	})
 }
@@ -174,9 +174,7 @@ func (s *Mem) ExpireBatch(_ context.Context, before int64, cursor []byte, limit 
 		k := len(mq.msgs)
 		mq.msgs = slices.DeleteFunc(mq.msgs, func(x Message) bool { return x.Timestamp < before })
 		n += k - len(mq.msgs)
-		if len(mq.msgs) == 0 {
-			mq.full = false
-		}
+		mq.full = rules.Drained(mq.full, len(mq.msgs))
 	}
 	return n, nil, nil
 }

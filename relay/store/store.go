@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"time"
 
 	rec "github.com/sxweb/sxweb/relay/store/record"
 )
@@ -57,6 +58,24 @@ type Store interface {
 	// between two calls; a full pass is calls until the cursor is nil.
 	// (Peek skips expired messages, so none is delivered before its batch.)
 	ExpireBatch(ctx context.Context, before int64, cursor []byte, limit int) (n int, next []byte, err error)
+	// Touch records day (relay/rules.Day) as the last active day of the
+	// queues rids whose records say an older one, in one write (other
+	// records are not rewritten; unknown ids are skipped).
+	Touch(ctx context.Context, rids [][]byte, day uint32) error
+	// IdleQueues looks at about limit queue records from cursor (nil: the
+	// start) and returns those idle at now (rules.Idle with expiry) and
+	// those with no active day recorded, and the cursor to go on from (nil
+	// once past the end). It only reads.
+	IdleQueues(ctx context.Context, now time.Time, expiry time.Duration, cursor []byte, limit int) (idle, unknown [][]byte, next []byte, err error)
+	// DeleteIdle deletes, in one write, those of rids still idle at now
+	// (a Put or Touch since IdleQueues keeps a queue) with their messages,
+	// and returns their ids.
+	DeleteIdle(ctx context.Context, rids [][]byte, now time.Time, expiry time.Duration) (deleted [][]byte, err error)
 	// Close releases the store; later calls return ErrClosed.
 	Close() error
 }
+
+var (
+	_ Store = (*Mem)(nil)
+	_ Store = (*Bolt)(nil)
+)

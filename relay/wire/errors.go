@@ -23,18 +23,28 @@ type ErrCode byte
 
 // Error codes (stable; the byte values are on the wire).
 const (
-	ErrAUTH           ErrCode = 1 // bad authenticator, unknown queue or wrong id kind
-	ErrQUOTA          ErrCode = 2 // queue full until the recipient drains it
-	ErrLARGE_MSG      ErrCode = 3 // SEND body larger than the relay accepts
-	ErrNO_MSG         ErrCode = 4 // ACK of a message that is not the current one; GET on an empty queue
-	ErrCMD_SYNTAX     ErrCode = 5 // malformed frame or transmission
-	ErrCMD_UNKNOWN    ErrCode = 6 // unknown command code
-	ErrCMD_PROHIBITED ErrCode = 7 // command not allowed here (e.g. SUB over HTTP POST)
-	ErrNO_AUTH        ErrCode = 8 // command needs an authenticator and has none
-	ErrINTERNAL       ErrCode = 9 // relay failure (storage); retry later
+	ErrAuth          ErrCode = 1 // bad authenticator, unknown queue or wrong id kind
+	ErrQuota         ErrCode = 2 // queue full until the recipient drains it
+	ErrLargeMsg      ErrCode = 3 // SEND body larger than the relay accepts
+	ErrNoMsg         ErrCode = 4 // ACK of a message that is not the current one; GET on an empty queue
+	ErrCmdSyntax     ErrCode = 5 // malformed frame or transmission
+	ErrCmdUnknown    ErrCode = 6 // unknown command code
+	ErrCmdProhibited ErrCode = 7 // command not allowed here (e.g. SUB over HTTP POST)
+	ErrNoAuth        ErrCode = 8 // command needs an authenticator and has none
+	ErrInternal      ErrCode = 9 // relay failure (storage); retry later
+	// ErrRate: the session or its client address created queues faster
+	// than the relay allows; nothing was done. Retry after a delay (the
+	// allowance refills at a fixed rate, docs/relay-protocol.md "Limits").
+	ErrRate ErrCode = 10
+	// ErrLimit: the session or its client address already holds as many
+	// subscriptions as the relay allows; nothing was done. Retrying on the
+	// same connection fails until some are released (DEL, END, a session
+	// of the address closing).
+	ErrLimit ErrCode = 11
 )
 
-var errNames = [...]string{"", "AUTH", "QUOTA", "LARGE_MSG", "NO_MSG", "CMD_SYNTAX", "CMD_UNKNOWN", "CMD_PROHIBITED", "NO_AUTH", "INTERNAL"}
+var errNames = [...]string{"", "AUTH", "QUOTA", "LARGE_MSG", "NO_MSG", "CMD_SYNTAX", "CMD_UNKNOWN", "CMD_PROHIBITED", "NO_AUTH", "INTERNAL",
+	"RATE", "LIMIT"}
 
 // String returns the code's stable name (e.g. "AUTH").
 func (c ErrCode) String() string {

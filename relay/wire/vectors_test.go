@@ -112,6 +112,10 @@ func writeVectors(t *testing.T) {
 	write("http_batch_3sub", "HTTP POST body with three SUBs (empty corr ids)", "ok", b)
 	sub := AppendTransmission(AppendBatchHeader(nil), &Transmission{EntityID: fill(IDLen, 1), Code: SUB}, SignerFor(mac, sess))
 	write("truncated", "SUB batch cut one byte short", "syntax", sub[:len(sub)-1])
+	rate := Transmission{CorrID: []byte{7}, Code: ERR, Err: ErrRate}
+	write("err_rate", "ERR RATE (code 10) to a NEW with correlation id 07", "ok", AppendTransmission(AppendBatchHeader(nil), &rate, nil))
+	limit := Transmission{EntityID: fill(IDLen, 1), Code: ERR, Err: ErrLimit}
+	write("err_limit", "ERR LIMIT (code 11) to a SUB (entity, no correlation id)", "ok", AppendTransmission(AppendBatchHeader(nil), &limit, nil))
 	write("unknown_code", "transmission with code 31", "unknown", []byte{FrameBatch, 1, 31})
 	write("garbage", "not a frame type", "syntax", []byte{0xff, 1, 2, 3})
 	write("bad_length", "length prefix longer than the frame", "syntax", []byte{FrameBatch, 0x7f, byte(PING)})

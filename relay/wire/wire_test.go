@@ -28,7 +28,7 @@ func samples() []Transmission {
 		{EntityID: id, Code: END},
 		{EntityID: id, Code: DELD},
 		{CorrID: c, Code: PONG},
-		{CorrID: c, EntityID: id, Code: ERR, Err: ErrQUOTA},
+		{CorrID: c, EntityID: id, Code: ERR, Err: ErrQuota},
 	}
 }
 

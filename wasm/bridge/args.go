@@ -43,6 +43,15 @@ func (a Args) Int(i int) (int, error) {
 	return int(f), nil
 }
 
+// Bool returns argument i, which must be a boolean.
+func (a Args) Bool(i int) (bool, error) {
+	v := a.at(i)
+	if v.Type() != safejs.TypeBoolean {
+		return false, Errorf(CodeBadArgument, "argument %d: want a boolean, got %s", i+1, v.Type())
+	}
+	return v.Bool()
+}
+
 // Object returns argument i as an options object; absent means empty.
 func (a Args) Object(i int) (Obj, error) {
 	if a.Missing(i) {
@@ -127,4 +136,15 @@ func (o Obj) Strings(name string, def []string) ([]string, error) {
 		out[i], _ = e.String()
 	}
 	return out, nil
+}
+
+var blobClass = safejs.MustGetGlobal("Blob")
+
+// Blob returns argument i, which must be a Blob (or a File).
+func (a Args) Blob(i int) (safejs.Value, error) {
+	v := a.at(i)
+	if ok, err := v.InstanceOf(blobClass); err != nil || !ok {
+		return safejs.Undefined(), Errorf(CodeBadArgument, "argument %d: want a Blob or File, got %s", i+1, v.Type())
+	}
+	return v, nil
 }

@@ -83,6 +83,13 @@ export class SessionDO extends DurableObject {
     }
   }
 
+  // alive (RPC from a queue's Go, when the queue has been idle for its
+  // expiry): whether this session still has its socket. A queue it is
+  // subscribed to is then in use and is kept.
+  alive() {
+    return this.state.getWebSockets().length > 0;
+  }
+
   async fetch(req) {
     const sid = req.headers.get("X-Session");
     if (!isUpgrade(req) || !sid) return new Response("relay: WebSocket only", { status: 400 });
@@ -168,8 +175,9 @@ export class QueueDO extends DurableObject {
     });
   }
 
-  // alarm: the oldest message's expiry, set by Go; Go removes what has
-  // expired and sets the next alarm.
+  // alarm: the oldest message's expiry or the queue's idle time, set by
+  // Go; Go removes what has expired (the queue itself when it is idle and
+  // nobody is subscribed) and sets the next alarm.
   alarm() {
     return this.inGo((b) => b.expire(), (run) => run(new Request("https://queue.internal/expire", { method: "POST" })));
   }

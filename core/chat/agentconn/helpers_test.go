@@ -9,6 +9,7 @@ import (
 	"github.com/sxweb/sxweb/core/chat/agentconn"
 	"github.com/sxweb/sxweb/core/relayclient/wsdial"
 	"github.com/sxweb/sxweb/core/store"
+	"github.com/sxweb/sxweb/internal/fakefiles"
 )
 
 // clientOpts varies what openClient builds; the zero value is a plain client.
@@ -17,6 +18,9 @@ type clientOpts struct {
 	retryMax    time.Duration                     // agent.Config.RetryMax (0: the agent's default)
 	wrap        func(agent.Handler) agent.Handler // wraps the chat handler: tests that hold back or break events
 	noChatStart bool                              // the caller starts the chat client itself
+	connectWait time.Duration                     // agent.Config.ConnectWait (0: the agent's default)
+	files       *fakefiles.Store                  // chat.Config.Files
+	fileRelay   *fakefiles.Relay                  // the file relay (nil: none)
 }
 
 // openClient opens an agent and a chat client on st against the relay at
@@ -24,11 +28,16 @@ type clientOpts struct {
 // the browser does). The caller closes both.
 func openClient(t testing.TB, st store.Store, url string, o clientOpts) (*chat.Client, *agent.Agent) {
 	t.Helper()
-	ag, err := agent.New(agent.Config{Store: st, Relays: []string{url}, Dial: wsdial.Dial, RetryMax: o.retryMax})
+	ag, err := agent.New(agent.Config{Store: st, Relays: []string{url}, Dial: wsdial.Dial, RetryMax: o.retryMax,
+		ConnectWait: o.connectWait})
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := chat.New(chat.Config{Store: st, Agent: agentconn.Agent{Agent: ag}, AutoAcceptMemberContacts: o.auto})
+	cfg := chat.Config{Store: st, Agent: agentconn.Agent{Agent: ag}, AutoAcceptMemberContacts: o.auto}
+	if o.fileRelay != nil {
+		cfg.Files, cfg.FileRelay, cfg.FileHTTP = o.files, "https://files.test/files", o.fileRelay
+	}
+	c, err := chat.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

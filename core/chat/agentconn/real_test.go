@@ -2,25 +2,31 @@ package agentconn_test
 
 import (
 	"context"
+	"os"
+	"strconv"
 	"testing"
 
 	"github.com/sxweb/sxweb/core/chat"
 	"github.com/sxweb/sxweb/core/chat/agentconn"
 	"github.com/sxweb/sxweb/core/store/memstore"
 	"github.com/sxweb/sxweb/internal/chattest"
+	"github.com/sxweb/sxweb/internal/fakefiles"
 	"github.com/sxweb/sxweb/internal/relaytest"
 	"github.com/sxweb/sxweb/relay"
 )
 
 var ctx = context.Background()
 
-// onRelay makes users on the real agent and one real relay (127.0.0.1).
+// onRelay makes users on the real agent and one real relay (127.0.0.1),
+// with one file relay.
 func onRelay(url string) chattest.Factory {
 	return func(t testing.TB, auto bool, names ...string) []*chattest.User {
 		t.Helper()
+		files := fakefiles.NewRelay()
 		var out []*chattest.User
 		for _, n := range names {
-			out = append(out, newUser(t, url, n, auto))
+			u := newUser(t, url, n, auto, files)
+			out = append(out, u)
 		}
 		chattest.Track(t, out)
 		return out
@@ -30,17 +36,21 @@ func onRelay(url string) chattest.Factory {
 // newUser opens a user on the real agent; Stop closes it (the user is
 // offline: the relay keeps its messages) and Start opens it again on the
 // same store.
-func newUser(t testing.TB, url, name string, auto bool) *chattest.User {
+func newUser(t testing.TB, url, name string, auto bool, fileRelay ...*fakefiles.Relay) *chattest.User {
 	t.Helper()
 	st := memstore.New()
-	c, ag := openClient(t, st, url, clientOpts{auto: auto})
+	o := clientOpts{auto: auto, files: fakefiles.NewStore()}
+	if len(fileRelay) > 0 {
+		o.fileRelay = fileRelay[0]
+	}
+	c, ag := openClient(t, st, url, o)
 	if err := c.SetProfile(ctx, chat.Profile{DisplayName: name, FullName: name + " Full"}); err != nil {
 		t.Fatal(err)
 	}
-	u := &chattest.User{Client: c, Name: name, Raw: agentconn.Agent{Agent: ag}}
+	u := &chattest.User{Client: c, Name: name, Raw: agentconn.Agent{Agent: ag}, Files: o.files, FileRelay: o.fileRelay}
 	u.Stop = func() { u.Client.Close(); ag.Close() }
 	u.Start = func() {
-		c, ag = openClient(t, st, url, clientOpts{auto: auto})
+		c, ag = openClient(t, st, url, o)
 		u.Client, u.Raw = c, agentconn.Agent{Agent: ag}
 	}
 	t.Cleanup(func() { u.Client.Close(); ag.Close() })
@@ -87,8 +97,15 @@ func TestGroupOfSixWithoutDirectConnections(t *testing.T) {
 
 func TestDirectConnectionsOptIn(t *testing.T) { chattest.DirectConnectionsOptIn(t, relayFactory(t)) }
 
-func TestLargeGroupOnRelay(t *testing.T) { chattest.LargeGroup(t, relayFactory(t), 20) }
-func TestRoleChange(t *testing.T)        { chattest.RoleChange(t, relayFactory(t)) }
+// TestLargeGroupOnRelay: 20 members; CHAT_LARGE=n (with -v) for more.
+func TestLargeGroupOnRelay(t *testing.T) {
+	n := 20
+	if s := os.Getenv("CHAT_LARGE"); s != "" && testing.Verbose() {
+		n, _ = strconv.Atoi(s)
+	}
+	chattest.LargeGroup(t, relayFactory(t), n)
+}
+func TestRoleChange(t *testing.T) { chattest.RoleChange(t, relayFactory(t)) }
 
 func TestLeaveWhileConnectingEndsDeliveries(t *testing.T) {
 	chattest.LeaveWhileConnectingEndsDeliveries(t, relayFactory(t))
@@ -96,4 +113,30 @@ func TestLeaveWhileConnectingEndsDeliveries(t *testing.T) {
 
 func TestIdempotentSend(t *testing.T) { chattest.IdempotentSend(t, relayFactory(t)) }
 
-func TestConcurrentCallsAndEvents(t *testing.T) { chattest.ConcurrentCallsAndEvents(t, relayFactory(t)) }
+func TestConcurrentCallsAndEvents(t *testing.T) {
+	chattest.ConcurrentCallsAndEvents(t, relayFactory(t))
+}
+
+func TestRepliesEditsDeletesReactions(t *testing.T) {
+	chattest.RepliesEditsDeletesReactions(t, relayFactory(t))
+}
+
+func TestForgedChangesIgnored(t *testing.T) { chattest.ForgedChangesIgnored(t, relayFactory(t)) }
+
+func TestChangesForwardedBeforeConnected(t *testing.T) {
+	chattest.ChangesForwardedBeforeConnected(t, relayFactory(t))
+}
+
+func TestTimedMessages(t *testing.T) { chattest.TimedMessages(t, relayFactory(t)) }
+
+func TestHistoryForNewMembers(t *testing.T) { chattest.HistoryForNewMembers(t, relayFactory(t)) }
+
+func TestFilesToAGroup(t *testing.T) { chattest.FilesToAGroup(t, relayFactory(t)) }
+
+func TestFileBetweenContacts(t *testing.T) { chattest.FileBetweenContacts(t, relayFactory(t)) }
+
+func TestFileGoesWithItsMessage(t *testing.T) { chattest.FileGoesWithItsMessage(t, relayFactory(t)) }
+
+func TestFileForAMemberConnectedLater(t *testing.T) {
+	chattest.FileForAMemberConnectedLater(t, relayFactory(t))
+}

@@ -147,12 +147,6 @@ type GrpDirectInv struct {
 	Content *MsgContent `json:"content,omitempty"`
 }
 
-// MsgNew is x.msg.new. Keys other than content (quote, file, ttl ...) are
-// ignored.
-type MsgNew struct {
-	Content MsgContent `json:"content"`
-}
-
 // Info is x.info: the contact handshake profile.
 type Info struct {
 	Profile Profile `json:"profile"`
@@ -265,6 +259,14 @@ func newParams(event string) Params {
 		return &InfoProbeCheck{}
 	case EvInfoProbeOK:
 		return &InfoProbeOK{}
+	case EvMsgUpdate:
+		return &MsgUpdate{}
+	case EvMsgDel:
+		return &MsgDel{}
+	case EvMsgReact:
+		return &MsgReact{}
+	case EvFileDescr:
+		return &MsgFileDescr{}
 	}
 	return nil
 }
@@ -272,7 +274,7 @@ func newParams(event string) Params {
 // Forwardable reports whether a host may forward event with x.grp.msg.forward.
 func Forwardable(event string) bool {
 	switch event {
-	case EvMsgNew, "x.msg.update", "x.msg.del", EvInfo, EvGrpMemNew, EvGrpMemRole,
+	case EvMsgNew, EvMsgUpdate, EvMsgDel, EvMsgReact, EvInfo, EvGrpMemNew, EvGrpMemRole,
 		EvGrpMemDel, EvGrpLeave, EvGrpDel, EvGrpInfo:
 		return true
 	}

@@ -9,12 +9,19 @@ import (
 // left for the x.grp.msg.forward wrapper).
 const MaxMessage = 15602
 
-// Message is one chat message: the envelope and its typed params.
+// Message is one chat message: the envelope and its typed params. A
+// decoded message keeps the bytes it came as: it is encoded back exactly
+// so (a host forwards what a member sent, with every field, also those
+// this codec does not know).
 type Message struct {
 	V      VersionRange // zero: absent ("1")
 	MsgID  Bytes        // nil: absent
 	Params Params       // *GrpInv, *MsgNew, ... or *Unknown
+	raw    []byte       // as received (decoded messages only)
 }
+
+// Raw is the message as it was received (nil for one made here).
+func (m *Message) Raw() []byte { return m.raw }
 
 // Event is the event name.
 func (m *Message) Event() string {
@@ -31,8 +38,11 @@ type envelope struct {
 	Params json.RawMessage `json:"params"`
 }
 
-// MarshalJSON implements json.Marshaler.
+// MarshalJSON implements json.Marshaler: a decoded message as it came.
 func (m *Message) MarshalJSON() ([]byte, error) {
+	if m.raw != nil {
+		return m.raw, nil
+	}
 	var params json.RawMessage
 	switch p := m.Params.(type) {
 	case nil:
@@ -150,7 +160,7 @@ func decodeOne(b []byte, inner bool) (*Message, error) {
 	if len(raw) == 0 || string(raw) == "null" {
 		raw = json.RawMessage("{}")
 	}
-	m := &Message{V: env.V, MsgID: env.MsgID}
+	m := &Message{V: env.V, MsgID: env.MsgID, raw: append([]byte(nil), b...)}
 	p := newParams(env.Event)
 	if p == nil {
 		m.Params = &Unknown{Name: env.Event, Params: append(json.RawMessage{}, raw...)}

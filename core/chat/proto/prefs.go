@@ -53,6 +53,78 @@ func (p *GroupPreferences) DirectMessagesAllowed(r Role) bool {
 	return r.AtLeast(p.DirectMessages.Role)
 }
 
+// Feature names of the on/off preferences, with their defaults.
+var featureDefaults = map[string]bool{"reactions": true, "files": true, "voice": true, "simplexLinks": true,
+	"fullDelete": false, "history": false, "timedMessages": false, "directMessages": false}
+
+// On reports whether feature is on (its default when absent). Unknown
+// feature names are off.
+func (p *GroupPreferences) On(feature string) bool {
+	if p != nil {
+		switch feature {
+		case "timedMessages":
+			if p.TimedMessages != nil {
+				return p.TimedMessages.Enable == On
+			}
+		default:
+			if rp := p.role(feature); rp != nil {
+				return rp.Enable == On
+			}
+		}
+	}
+	return featureDefaults[feature]
+}
+
+// Set turns an on/off feature on or off (timedMessages keeps its ttl).
+func (p *GroupPreferences) Set(feature string, on bool) {
+	v := Off
+	if on {
+		v = On
+	}
+	if feature == "timedMessages" {
+		if p.TimedMessages == nil {
+			p.TimedMessages = &TimedPreference{}
+		}
+		p.TimedMessages.Enable = v
+		return
+	}
+	ptr := p.rolePtr(feature)
+	if ptr == nil {
+		return
+	}
+	if *ptr == nil {
+		*ptr = &RolePreference{}
+	}
+	(*ptr).Enable = v
+}
+
+func (p *GroupPreferences) role(feature string) *RolePreference {
+	if ptr := p.rolePtr(feature); ptr != nil {
+		return *ptr
+	}
+	return nil
+}
+
+func (p *GroupPreferences) rolePtr(feature string) **RolePreference {
+	switch feature {
+	case "directMessages":
+		return &p.DirectMessages
+	case "fullDelete":
+		return &p.FullDelete
+	case "reactions":
+		return &p.Reactions
+	case "voice":
+		return &p.Voice
+	case "files":
+		return &p.Files
+	case "simplexLinks":
+		return &p.SimplexLinks
+	case "history":
+		return &p.History
+	}
+	return nil
+}
+
 // DirectConnectionsAllowed reports whether introductions in a group of
 // memberCount members (including the new one) may carry directConnReq.
 func (p *GroupPreferences) DirectConnectionsAllowed(memberCount int) bool {

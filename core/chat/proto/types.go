@@ -84,6 +84,8 @@ func (b Bytes) MarshalJSON() ([]byte, error) {
 	return json.Marshal(base64.URLEncoding.EncodeToString(b))
 }
 
+var toURLAlphabet = strings.NewReplacer("+", "-", "/", "_")
+
 // UnmarshalJSON implements json.Unmarshaler. Standard base64 ('+', '/') is
 // accepted too, as are missing pads.
 func (b *Bytes) UnmarshalJSON(data []byte) error {
@@ -91,7 +93,7 @@ func (b *Bytes) UnmarshalJSON(data []byte) error {
 	if err := json.Unmarshal(data, &s); err != nil {
 		return err
 	}
-	s = strings.NewReplacer("+", "-", "/", "_").Replace(strings.TrimRight(s, "="))
+	s = toURLAlphabet.Replace(strings.TrimRight(s, "="))
 	d, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil {
 		return fmt.Errorf("bad base64url id: %w", err)

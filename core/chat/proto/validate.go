@@ -52,6 +52,29 @@ func validate(p Params) error {
 		if v.ConnReq == "" {
 			return missing("connReq")
 		}
+	case *MsgNew:
+		if v.TTL != nil && *v.TTL <= 0 {
+			return errf(CodeSyntax, nil, "%s: ttl %d", p.Event(), *v.TTL)
+		}
+	case *MsgUpdate:
+		if len(v.MsgID) == 0 {
+			return missing("msgId")
+		}
+	case *MsgDel:
+		if len(v.MsgID) == 0 {
+			return missing("msgId")
+		}
+	case *MsgReact:
+		if len(v.MsgID) == 0 {
+			return missing("msgId")
+		}
+	case *MsgFileDescr:
+		if len(v.MsgID) == 0 {
+			return missing("msgId")
+		}
+		if v.FileDescr.FileDescrPartNo < 0 {
+			return errf(CodeSyntax, nil, "%s: part %d", p.Event(), v.FileDescr.FileDescrPartNo)
+		}
 	}
 	return nil
 }

@@ -13,6 +13,11 @@ type Queue struct {
 	SenderMAC    []byte
 	BoxKey       []byte // precomputed NaCl box key for re-encrypting deliveries
 	Suspended    bool   // OFF: no more sends accepted
+	// Active is the day (relay/rules.Day: days since the Unix epoch, UTC)
+	// the queue was last created, subscribed, read or sent to; 0 when
+	// unknown (a record from before the field). Queues idle for the
+	// relay's queue expiry are deleted.
+	Active uint32
 }
 
 // Secured reports whether the sender has installed its key.

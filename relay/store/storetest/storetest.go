@@ -36,6 +36,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("Messages", func(t *testing.T) { testMessages(t, open(t)) })
 	t.Run("QuotaAndExpiry", func(t *testing.T) { testQuota(t, open(t)) })
 	t.Run("ExpiryInBatches", func(t *testing.T) { testExpiryBatches(t, open(t)) })
+	t.Run("IdleQueues", func(t *testing.T) { testIdleQueues(t, open(t)) })
 }
 
 func want(t *testing.T, what string, err, target error) {

@@ -3,7 +3,8 @@
 // Command testserver is the native peer of the browser transport tests: a
 // WebSocket server on 127.0.0.1 (random port) that echoes binary frames at
 // /echo, sends one text frame at /text, and closes with 4000 "bye" at
-// /close, and runs a real relay (relay.Open in a temp dir) at /relay. It
+// /close, answers HTTP at /http/ (httpEcho: the fetch transport's tests),
+// and runs a real relay (relay.Open in a temp dir) at /relay. It
 // prints its base URL (ws://127.0.0.1:PORT) on the first line of
 // stdout and serves until stdin closes or it is killed.
 //
@@ -18,6 +19,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strconv"
 
 	"github.com/coder/websocket"
 	"github.com/sxweb/sxweb/relay"
@@ -32,6 +34,7 @@ func main() {
 	mux.HandleFunc("/echo", echo)
 	mux.HandleFunc("/text", text)
 	mux.HandleFunc("/close", closer)
+	mux.HandleFunc("/http/", httpEcho)
 	dir, err := os.MkdirTemp("", "sxweb-testrelay-")
 	if err != nil {
 		log.Fatal(err)
@@ -92,5 +95,34 @@ func closer(w http.ResponseWriter, r *http.Request) {
 	if c := accept(w, r); c != nil {
 		_ = c.Write(context.Background(), websocket.MessageBinary, []byte("last"))
 		_ = c.Close(4000, "bye")
+	}
+}
+
+// httpEcho answers /http/<status>: that status, with the request's method,
+// its X-Test header and its body echoed ("METHOD X-Test\n" + body), and
+// CORS headers (the test page is on another origin). /http/big answers
+// 6 MiB (above any chunk); /http/slow waits until the client goes.
+func httpEcho(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	w.Header().Set("Access-Control-Allow-Headers", "X-Test, Content-Type")
+	w.Header().Set("Access-Control-Allow-Methods", "GET, PUT, POST, DELETE")
+	if r.Method == http.MethodOptions {
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	switch what := r.URL.Path[len("/http/"):]; what {
+	case "big":
+		_, _ = w.Write(make([]byte, 6<<20))
+	case "slow":
+		<-r.Context().Done()
+	default:
+		status, err := strconv.Atoi(what)
+		if err != nil {
+			status = http.StatusBadRequest
+		}
+		body, _ := io.ReadAll(r.Body)
+		w.WriteHeader(status)
+		fmt.Fprintf(w, "%s %s\n", r.Method, r.Header.Get("X-Test"))
+		_, _ = w.Write(body)
 	}
 }

@@ -1,0 +1,5 @@
+package files
+
+import "flag"
+
+var update = flag.Bool("update", false, "rewrite testdata")

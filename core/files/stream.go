@@ -1,0 +1,103 @@
+package files
+
+import (
+	"errors"
+	"io"
+)
+
+// Source is a file's plaintext, read at any offset (a browser Blob's
+// slices, an os.File): a chunk is made from the segments it covers, so an
+// upload can resume at any chunk after a reload.
+type Source interface {
+	ReadAt(p []byte, off int64) (int, error)
+}
+
+const sealedSegment = SegmentSize + Overhead
+
+// segments is the number of segments of a file of size bytes.
+func segments(size int64) uint64 {
+	return uint64((EncryptedSize(size) + sealedSegment - 1) / sealedSegment)
+}
+
+// EncryptChunk makes chunk c (padded to its size) of a file of size bytes
+// read from src. The same keys and plaintext always give the same bytes.
+func (k *Keys) EncryptChunk(src Source, size int64, c Chunk) ([]byte, error) {
+	out := make([]byte, 0, c.Size)
+	last := segments(size) - 1
+	first := uint64(c.Offset / sealedSegment)
+	skip := int(c.Offset % sealedSegment)
+	plain := make([]byte, SegmentSize)
+	for i := first; len(out) < c.Len; i++ {
+		if i > last {
+			return nil, errors.New("files: chunk beyond the file")
+		}
+		off := int64(i) * SegmentSize
+		n := min(int64(SegmentSize), size-off)
+		if _, err := src.ReadAt(plain[:n], off); err != nil && !(errors.Is(err, io.EOF) && n == 0) {
+			return nil, err
+		}
+		sealed := k.SealSegment(nil, plain[:n], i, i == last)
+		sealed = sealed[skip:]
+		skip = 0
+		out = append(out, sealed[:min(len(sealed), c.Len-len(out))]...)
+	}
+	return out[:c.Size], nil
+}
+
+// Decryptor opens a file's encrypted stream as its chunks' data arrive in
+// order, yielding the plaintext of every segment completed. Its State
+// lets a download resume after a reload at the next chunk.
+type Decryptor struct {
+	keys Keys
+	size int64
+	st   State
+}
+
+// State is where a download stands: the next segment to open, and the
+// bytes of it received so far (less than one sealed segment).
+type State struct {
+	Segment uint64 `json:"segment"`
+	Partial []byte `json:"partial,omitempty"`
+}
+
+// NewDecryptor starts (or, from a saved State, resumes) decrypting a file
+// of size bytes.
+func NewDecryptor(k Keys, size int64, st State) *Decryptor {
+	return &Decryptor{keys: k, size: size, st: st}
+}
+
+// State is the decryptor's state after the data given so far.
+func (d *Decryptor) State() State { return d.st }
+
+// Write takes the next data of the encrypted stream and returns the
+// plaintext of the segments it completed (the last segment opens when all
+// its bytes are in).
+func (d *Decryptor) Write(data []byte) ([]byte, error) {
+	last := segments(d.size) - 1
+	var out []byte
+	buf := append(d.st.Partial, data...)
+	for len(buf) > 0 && d.st.Segment <= last {
+		want := sealedSegment
+		if d.st.Segment == last {
+			want = int(EncryptedSize(d.size) - int64(last)*sealedSegment)
+		}
+		if len(buf) < want {
+			break
+		}
+		plain, err := d.keys.OpenSegment(out, buf[:want], d.st.Segment, d.st.Segment == last)
+		if err != nil {
+			return nil, err
+		}
+		out = plain
+		buf = buf[want:]
+		d.st.Segment++
+	}
+	if d.st.Segment > last && len(buf) > 0 {
+		return nil, errors.New("files: data beyond the end of the file")
+	}
+	d.st.Partial = append([]byte(nil), buf...)
+	return out, nil
+}
+
+// Done reports whether every segment has been opened.
+func (d *Decryptor) Done() bool { return d.st.Segment >= segments(d.size) }

@@ -1,0 +1,260 @@
+//go:build js && wasm
+
+package idbstore
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+
+	"github.com/hack-pad/safejs"
+)
+
+// filesStore is the object store of file bytes: out-of-line keys
+// [fileId, part], values Blobs (the browser keeps them as files of their
+// own, outside the database's pages, and hands out slices without reading
+// them whole). A file to send is one part (the Blob the page gave); a
+// received file is its plaintext in parts, one per downloaded chunk.
+const filesStore = "files"
+
+// Files is the chat layer's FileStore on IndexedDB (chat.FileStore), and
+// what the JS API needs of it: a file's Blob, its size.
+type Files struct{ s *Store }
+
+// Files returns the file store of the database.
+func (s *Store) Files() *Files { return &Files{s: s} }
+
+var (
+	blobCtor  = safejs.MustGetGlobal("Blob")
+	uint8Ctor = safejs.MustGetGlobal("Uint8Array")
+	keyRange  = safejs.MustGetGlobal("IDBKeyRange")
+)
+
+func (f *Files) tx(mode string) (safejs.Value, safejs.Value, error) {
+	db, err := f.s.handle()
+	if err != nil {
+		return safejs.Null(), safejs.Null(), err
+	}
+	tx, err := db.Call("transaction", filesStore, mode)
+	if err != nil {
+		return safejs.Null(), safejs.Null(), fmt.Errorf("idbstore: files: %w", err)
+	}
+	os, err := tx.Call("objectStore", filesStore)
+	return tx, os, err
+}
+
+func fileRange(id string) (safejs.Value, error) {
+	return keyRange.Call("bound", []any{id, 0}, []any{id, math.MaxInt32}, false, false)
+}
+
+// PutBlob stores blob as part n of file id (a file to send, as the page
+// gave it: its bytes never pass through Go).
+func (f *Files) PutBlob(ctx context.Context, id string, n int, blob safejs.Value) error {
+	tx, os, err := f.tx("readwrite")
+	if err != nil {
+		return err
+	}
+	w, err := watchTx(tx)
+	if err != nil {
+		_, _ = tx.Call("abort")
+		return err
+	}
+	_, cause := os.Call("put", blob, []any{id, n})
+	if cause != nil {
+		w.abort()
+	}
+	return w.wait(ctx, "files put", cause)
+}
+
+// WritePart implements chat.FileStore: data becomes a Blob.
+func (f *Files) WritePart(ctx context.Context, id string, n int, data []byte) error {
+	arr, err := uint8Ctor.New(len(data))
+	if err == nil {
+		_, err = safejs.CopyBytesToJS(arr, data)
+	}
+	var blob safejs.Value
+	if err == nil {
+		blob, err = blobCtor.New([]any{arr})
+	}
+	if err != nil {
+		return fmt.Errorf("idbstore: files: %w", err)
+	}
+	return f.PutBlob(ctx, id, n, blob)
+}
+
+// parts reads a file's parts (Blobs, in order).
+func (f *Files) parts(ctx context.Context, id string) ([]safejs.Value, error) {
+	rng, err := fileRange(id)
+	if err != nil {
+		return nil, err
+	}
+	_, os, err := f.tx("readonly")
+	if err != nil {
+		return nil, err
+	}
+	req, err := os.Call("getAll", rng)
+	if err != nil {
+		return nil, fmt.Errorf("idbstore: files: %w", err)
+	}
+	res, err := awaitRequests(ctx, "files get", req)
+	if err != nil {
+		return nil, err
+	}
+	n, err := res[0].Length()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]safejs.Value, n)
+	for i := range out {
+		if out[i], err = res[0].Index(i); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// ReadAt implements chat.FileStore: it reads a slice of the file's parts.
+func (f *Files) ReadAt(ctx context.Context, id string, p []byte, off int64) (int, error) {
+	parts, err := f.parts(ctx, id)
+	if err != nil {
+		return 0, err
+	}
+	read := 0
+	var start int64
+	for _, b := range parts {
+		size, err := blobSize(b)
+		if err != nil {
+			return read, err
+		}
+		end := start + size
+		if pos := off + int64(read); read < len(p) && pos < end {
+			want := min(int64(len(p)-read), end-pos)
+			n, err := readSlice(ctx, b, pos-start, want, p[read:])
+			read += n
+			if err != nil {
+				return read, err
+			}
+		}
+		start = end
+	}
+	if read < len(p) {
+		return read, io.EOF
+	}
+	return read, nil
+}
+
+func blobSize(b safejs.Value) (int64, error) {
+	v, err := b.Get("size")
+	if err != nil {
+		return 0, err
+	}
+	n, err := v.Float()
+	return int64(n), err
+}
+
+// readSlice copies n bytes of blob from off into dst.
+func readSlice(ctx context.Context, b safejs.Value, off, n int64, dst []byte) (int, error) {
+	s, err := b.Call("slice", float64(off), float64(off+n))
+	if err != nil {
+		return 0, err
+	}
+	p, err := s.Call("arrayBuffer")
+	if err != nil {
+		return 0, err
+	}
+	buf, err := awaitPromise(ctx, p)
+	if err != nil {
+		return 0, fmt.Errorf("idbstore: files: reading a blob: %w", err)
+	}
+	arr, err := uint8Ctor.New(buf)
+	if err != nil {
+		return 0, err
+	}
+	return safejs.CopyBytesToGo(dst[:n], arr)
+}
+
+// Delete implements chat.FileStore.
+func (f *Files) Delete(ctx context.Context, id string) error {
+	rng, err := fileRange(id)
+	if err != nil {
+		return err
+	}
+	tx, os, err := f.tx("readwrite")
+	if err != nil {
+		return err
+	}
+	w, err := watchTx(tx)
+	if err != nil {
+		_, _ = tx.Call("abort")
+		return err
+	}
+	_, cause := os.Call("delete", rng)
+	if cause != nil {
+		w.abort()
+	}
+	return w.wait(ctx, "files delete", cause)
+}
+
+// Blob is a file's bytes as one Blob of type mime (its parts joined: no
+// bytes are read or copied).
+func (f *Files) Blob(ctx context.Context, id, mime string) (safejs.Value, error) {
+	parts, err := f.parts(ctx, id)
+	if err != nil {
+		return safejs.Null(), err
+	}
+	list := make([]any, len(parts))
+	for i, p := range parts {
+		list[i] = p
+	}
+	return blobCtor.New(list, map[string]any{"type": mime})
+}
+
+// Size is how many bytes a file's stored parts take.
+func (f *Files) Size(ctx context.Context, id string) (int64, error) {
+	parts, err := f.parts(ctx, id)
+	var total int64
+	for _, b := range parts {
+		n, err := blobSize(b)
+		if err != nil {
+			return 0, err
+		}
+		total += n
+	}
+	return total, err
+}
+
+// awaitPromise waits for a JS Promise.
+func awaitPromise(ctx context.Context, p safejs.Value) (safejs.Value, error) {
+	type outcome struct {
+		v   safejs.Value
+		err error
+	}
+	ch := make(chan outcome, 1)
+	ok, err := safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
+		ch <- outcome{v: args[0]}
+		return nil
+	})
+	if err != nil {
+		return safejs.Null(), err
+	}
+	defer ok.Release()
+	fail, err := safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
+		name, msg := domError(args[0])
+		ch <- outcome{err: fmt.Errorf("%s: %s", name, msg)}
+		return nil
+	})
+	if err != nil {
+		return safejs.Null(), err
+	}
+	defer fail.Release()
+	if _, err := p.Call("then", ok.Value(), fail.Value()); err != nil {
+		return safejs.Null(), err
+	}
+	select {
+	case o := <-ch:
+		return o.v, o.err
+	case <-ctx.Done():
+		return safejs.Null(), ctx.Err()
+	}
+}

@@ -1,0 +1,5 @@
+//go:build !unix
+
+package relay
+
+func maxConnsAuto() int { return maxConnsFor(4096) }
