@@ -114,9 +114,13 @@ export class View {
       if (this.attaching && !this.host) this.attaching.reject(new SimplexError("LOAD_FAILED", `the core's worker failed: ${e?.message || "error"}`));
     };
     const make = this.opts.transport || ((onMessage, onError) => transport(this.opts, onMessage, onError));
-    this.transport = make((m) => this.receive(m), failed);
     const timer = setTimeout(() => failed({ message: "no answer" }), OPEN_TIMEOUT);
     try {
+      try {
+        this.transport = make((m) => this.receive(m), failed);
+      } catch (e) { // mode "shared" forced where there is no SharedWorker, a worker refused by a CSP, ...
+        throw new SimplexError("UNSUPPORTED", `mode ${this.opts.mode}: ${e.message}`);
+      }
       return await this.attach();
     } catch (e) {
       this.finish("closed", e.code);

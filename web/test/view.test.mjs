@@ -118,3 +118,9 @@ test("close(): running calls reject CANCELED, later ones CLOSED; the core hears 
   assert.deepEqual(await p, { code: "CANCELED" });
   assert.deepEqual(await settled(view.call("groups", [])), { code: "CLOSED" });
 });
+
+test("a transport that cannot be made (no SharedWorker, a CSP) rejects UNSUPPORTED and holds nothing", async () => {
+  const view = new View({ db: "t", mode: "shared", transport: () => { throw new ReferenceError("SharedWorker is not defined"); } });
+  await assert.rejects(view.open(), (e) => e.code === "UNSUPPORTED");
+  assert.deepEqual(await settled(view.call("groups", [])), { code: "CLOSED" });
+});
