@@ -5,11 +5,12 @@
 // core takes to start and to move to another tab.
 //
 //   ./build.sh wasm && node e2e/tabs-bench.mjs [--messages 1000] [--members 100] [--sends 10]
-//        [--modes page,shared,leader] [--skip-receive] [--skip-group] [--skip-start]
+//        [--modes page,shared,leader] [--skip-receive] [--skip-group] [--skip-start] [--app]
 //
 // 1. receive: the measured tab is in a group with one other person (another
 //    browser context, core on its own main thread), who sends --messages
 //    messages as fast as it can; from the first send until the tab has them all.
+//    With --app also with the app (index.html) as the tab, the chat open.
 // 2. group: the measured tab joins a group of --members (it and --members - 1
 //    native members of internal/swarm) and sends --sends messages, each waited
 //    until every member has it; then 4 s more for the receipts.
@@ -76,13 +77,23 @@ async function longTasks(page, t0, t1) {
   return `${summary(lt)} (idle page: ${summary(c)})`;
 }
 
-async function receive(mode) {
+/**
+ * Receiving MESSAGES in mode; with app, the measured page is the app with the
+ * chat open (its rendering of each message is the app's cost, not the core's).
+ */
+async function receive(mode, app = false) {
   const { ctx, page } = await measuredPage(mode);
   const sctx = await browser.newContext();
   const sender = await sctx.newPage();
   await sender.goto(`${server.url}web/embed.html`);
   await start(sender, "sender", "page");
-  await start(page, "receiver", mode);
+  if (app) {
+    await page.goto(server.url);
+    await page.waitForSelector("body[data-ready='1']", { timeout: 120000 });
+    await page.evaluate(() => { globalThis.chat = sxapp.chat; });
+  } else {
+    await start(page, "receiver", mode);
+  }
   await page.evaluate(() => chat.setProfile({ displayName: "receiver", fullName: "" }));
   const link = await sender.evaluate(async () => {
     await chat.setProfile({ displayName: "sender", fullName: "" });
@@ -92,6 +103,12 @@ async function receive(mode) {
   const gid = await page.evaluate(async (link) => (await chat.joinGroup(link, {})).groupId, link);
   await until(() => sender.evaluate(async () => (await chat.members(gid)).some((m) => m.status === "connected")), { what: "joined", timeout: 120000 });
   await until(() => page.evaluate(async (g) => (await chat.members(g)).some((m) => m.status === "connected"), gid), { what: "joined", timeout: 120000 });
+  if (app) { // the app read no profile at its start: start it again, on the chat
+    await page.goto(`${server.url}#/group/${encodeURIComponent(gid)}`);
+    await page.reload();
+    await page.waitForSelector(".chat-view .messages", { timeout: 120000 });
+    await page.evaluate(() => { globalThis.chat = sxapp.chat; });
+  }
   const t0 = await page.evaluate((n) => {
     globalThis.got = 0;
     chat.on("message", (ev) => { if (ev.sender !== "me" && ++got === n) globalThis.doneAt = performance.now(); });
@@ -105,7 +122,7 @@ async function receive(mode) {
     return performance.now() - t;
   }, MESSAGES);
   const doneAt = await until(() => page.evaluate(() => globalThis.doneAt), { what: `all ${MESSAGES} received`, timeout: 900000, interval: 250 });
-  row(`receive ${MESSAGES} messages`, mode, `${((doneAt - t0) / 1000).toFixed(1)} s (sent in ${(sentIn / 1000).toFixed(1)} s)`, await longTasks(page, t0, doneAt + 500));
+  row(`receive ${MESSAGES} messages${app ? ", the app with the chat open" : ""}`, mode, `${((doneAt - t0) / 1000).toFixed(1)} s (sent in ${(sentIn / 1000).toFixed(1)} s)`, await longTasks(page, t0, doneAt + 500));
   await ctx.close();
   await sctx.close();
 }
@@ -207,6 +224,7 @@ let swarm = null;
 try {
   if (!skip("start")) for (const m of MODES) await startAndMove(m);
   if (!skip("receive")) for (const m of MODES) await receive(m);
+  if (argv.includes("--app")) for (const m of MODES.filter((m) => m !== "page")) await receive(m, true); // the app picks its mode itself
   if (!skip("group")) {
     swarm = await startSwarm(server.relay);
     const g = await swarm.post(`group?n=${MEMBERS - 1}`);
