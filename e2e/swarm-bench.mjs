@@ -168,12 +168,14 @@ async function sendFileTo(page, K, mb) {
     globalThis.__fileSent = null;
     globalThis.__wasmPeak = 0;
     const sample = setInterval(() => { __wasmPeak = Math.max(__wasmPeak, globalThis.__sxwebGo?.mem?.buffer?.byteLength || 0); }, 50);
+    const sentIds = new Set();
+    let wake = () => {};
+    const off = chat.on("file", (ev) => { if (ev.state === "sent") { sentIds.add(ev.messageId); wake(); } });
     const t0 = performance.now();
     const { messageId } = await chat.sendFile({ groupId: gid }, blob, { name: "bench.bin", text });
     const resolved = performance.now() - t0;
-    await new Promise((res) => {
-      const off = chat.on("file", (ev) => { if (ev.messageId === messageId && ev.state === "sent") { off(); res(); } });
-    });
+    while (!sentIds.has(messageId)) await new Promise((res) => { wake = res; });
+    off();
     clearInterval(sample);
     return { resolved, sent: performance.now() - t0, at: Date.now() - (performance.now() - t0), peak: __wasmPeak };
   }, [text, mb]);
