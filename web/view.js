@@ -24,7 +24,7 @@ export const SEND_METHODS = { sendGroupMessage: 2, sendDirectMessage: 2, sendFil
  * dies under one, it is sent again too. Any other call that had reached a core
  * that died rejects MOVED, since it may or may not have happened.
  */
-export const REPEATABLE = new Set(["getProfile", "contacts", "groups", "members", "messages", "getFile", "stats", "markRead", "reconnect"]);
+export const REPEATABLE = new Set(["getProfile", "contacts", "groups", "members", "messages", "files", "getFile", "stats", "markRead", "reconnect"]);
 
 const OPEN_TIMEOUT = 60000; // a first start waits this long for a core (wasm compile, leader election)
 const REVIVE_MS = 10000; // a new SharedWorker that does not answer in this time is started again
