@@ -67,12 +67,22 @@ async function eventsOnce(tab, want) {
   for (const t of want) assert.equal(count(got, t), 1, `${tab.name}: "${t}" came ${count(got, t)} times as an event`);
 }
 
-/** A round: every tab sends at once; every alice tab shows every message once, bob and the history have each once. */
+/** Who runs a core on db, as the Web Locks say: [{kind, version}] (dblock.js names the holder). */
+export const holders = (page, db) => page.evaluate(async (db) => (await navigator.locks.query()).held
+  .map((l) => l.name).filter((n) => n.startsWith("sxweb-holder:")).map((n) => JSON.parse(n.slice(13)))
+  .filter((h) => h.db === db).map(({ kind, version }) => ({ kind, version })), db);
+
+/**
+ * A round: every tab sends at once; every alice tab shows every message once,
+ * bob and the history have each once; and one core runs alice's database.
+ */
 async function round(alice, bob, tag, n = 5) {
   const want = await sendRound([...alice, bob], tag, n);
   for (const t of alice) await eventsOnce(t, want);
   await historyOnce(alice[0], want);
   await historyOnce(bob, want);
+  const h = await holders(alice[0].page, "alice");
+  assert.deepEqual(h.map((x) => x.kind), [alice[0].mode], `one core runs database alice: ${JSON.stringify(h)}`);
 }
 
 /** Crashes a tab's renderer (as an out-of-memory kill or a crash would). */
