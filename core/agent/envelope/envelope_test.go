@@ -204,7 +204,7 @@ func TestVectors(t *testing.T) {
 }
 
 func TestSyncRoundTrip(t *testing.T) {
-	a := &Sync{Kind: SyncAnswer, Last: 1 << 40, Hello: bytes.Repeat([]byte{7}, 1185)}
+	a := &Sync{Kind: SyncAnswer, Sent: 1 << 40, Hello: bytes.Repeat([]byte{7}, 1185)}
 	a.ReqHash[3] = 9
 	for _, s := range []*Sync{{Kind: SyncKeys, Keys: bytes.Repeat([]byte{1}, 1249)}, a} {
 		b, err := s.Encode()
@@ -216,7 +216,7 @@ func TestSyncRoundTrip(t *testing.T) {
 			t.Fatal(err)
 		}
 		b2, _ := got.Encode()
-		if !bytes.Equal(b, b2) || got.Kind != s.Kind || got.Last != s.Last || got.ReqHash != s.ReqHash {
+		if !bytes.Equal(b, b2) || got.Kind != s.Kind || got.Sent != s.Sent || got.ReqHash != s.ReqHash {
 			t.Fatalf("sync %c round trip changed it: %+v", s.Kind, got)
 		}
 	}

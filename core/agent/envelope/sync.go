@@ -19,12 +19,12 @@ const MaxSyncField = 4096
 // per-queue box only (InnerSync), never in the ratchet it replaces. A
 // request carries fresh key-agreement keys (ratchet.InvitationKeys); the
 // answer carries the hash of the request it answers and the joiner's hello
-// (ratchet.JoinerHello). Last is the sender's last agent message number
-// under the ratchet the exchange ends: the receiver counts what it never
-// got of it.
+// (ratchet.JoinerHello). Sent is how many application messages the sender
+// sealed under the ratchet the exchange ends: the receiver counts what it
+// never got of them.
 type Sync struct {
 	Kind    byte
-	Last    uint64
+	Sent    uint64
 	Keys    []byte        // SyncKeys
 	ReqHash [HashLen]byte // SyncAnswer: Hash of the request's encoding
 	Hello   []byte        // SyncAnswer
@@ -32,11 +32,11 @@ type Sync struct {
 
 // Encode writes the sync message:
 //
-//	version:u8 ‖ kind:u8 ‖ last:u64 ‖ ( 'K': keysLen:u16 ‖ keys
+//	version:u8 ‖ kind:u8 ‖ sent:u64 ‖ ( 'K': keysLen:u16 ‖ keys
 //	                                  | 'A': reqHash[32] ‖ helloLen:u16 ‖ hello )
 func (s *Sync) Encode() ([]byte, error) {
 	out := []byte{SyncVersion, s.Kind}
-	out = binary.BigEndian.AppendUint64(out, s.Last)
+	out = binary.BigEndian.AppendUint64(out, s.Sent)
 	switch s.Kind {
 	case SyncKeys:
 		if len(s.Keys) == 0 || len(s.Keys) > MaxSyncField {
@@ -61,7 +61,7 @@ func DecodeSync(b []byte) (*Sync, error) {
 	if v := r.byte(); r.err == nil && v != SyncVersion {
 		return nil, bad("unsupported sync version %d", v)
 	}
-	s := &Sync{Kind: r.byte(), Last: r.uint64()}
+	s := &Sync{Kind: r.byte(), Sent: r.uint64()}
 	var field *[]byte
 	switch s.Kind {
 	case SyncKeys:

@@ -25,8 +25,8 @@ func writeVectors(t *testing.T) {
 	quiet := &AgentMessage{MsgNum: 10, Kind: KindQuiet, Body: []byte("hi all")}
 	quietB, _ := quiet.Encode()
 	syncInner, _ := (&Inner{Tag: InnerSync, Body: []byte{SyncVersion}}).Encode()
-	keysB, _ := (&Sync{Kind: SyncKeys, Last: 7, Keys: []byte("fresh keys")}).Encode()
-	answer := &Sync{Kind: SyncAnswer, Last: 3, Hello: []byte("hello")}
+	keysB, _ := (&Sync{Kind: SyncKeys, Sent: 7, Keys: []byte("fresh keys")}).Encode()
+	answer := &Sync{Kind: SyncAnswer, Sent: 3, Hello: []byte("hello")}
 	answer.ReqHash[0], answer.ReqHash[31] = 0xaa, 0x55
 	answerB, _ := answer.Encode()
 	nonMinimal := append([]byte{}, amB[:agentHeadSize]...)
