@@ -173,6 +173,7 @@ async function boot(takeover = false) {
   for (const t of ["member", "contact", "group"]) chat.on(t, scheduleRefresh);
   chat.on("error", (ev) => app.error(ev.message || ev.code || "error"));
   chat.on("closed", (ev) => { if (ev.reason === "takeover") showTakenOver(); });
+  chat.on("moved", () => showBanner("This account is now used in another browser: messages no longer arrive here."));
   try {
     app.profile = await chat.getProfile();
   } catch (e) {

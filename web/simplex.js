@@ -18,7 +18,7 @@ const API = [
   "startDirectChat", "acceptDirectChat", "sendDirectMessage", "deleteContact",
   "setGroupPreferences", "removeMember", "leaveGroup", "deleteGroup", "stats", "reconnect",
 ];
-const EVENT_TYPES = ["message", "update", "member", "contact", "group", "delivery", "file", "error", "closed"];
+const EVENT_TYPES = ["message", "update", "member", "contact", "group", "delivery", "file", "error", "moved", "closed"];
 
 const base = new URL(".", import.meta.url);
 let runtime = null; // Promise of globalThis.__sxweb, shared by every start() in this page
