@@ -422,7 +422,6 @@ func (t *Tx) resumeSync(id string, now time.Time) ([]Event, error) {
 		return nil, nil
 	}
 	s := c.Sync
-	s.begin(now)
 	if peer := s.Peer; peer != nil {
 		s.Peer = nil
 		m, err := envelope.DecodeSync(peer)
@@ -431,10 +430,11 @@ func (t *Tx) resumeSync(id string, now time.Time) ([]Event, error) {
 			err = keys.UnmarshalBinary(m.Keys)
 		}
 		if err == nil {
+			s.begin(now)
 			return t.answer(c, m, envelope.Hash(peer), keys)
 		}
 	}
-	return t.request(c, now)
+	return t.request(c, now) // begins the sync
 }
 
 // resyncAll (Config.Restored, at Start) marks every connection to

@@ -512,17 +512,7 @@ func TestRealRelayHostileSync(t *testing.T) {
 	talk(t, alice, ac, bob, bc, "still fine", 2)
 
 	// a real re-synchronization: bob's own request (he cannot read alice)
-	if err := bob.a.Update(context.Background(), func(tx *Tx) error {
-		evs, err := tx.broken(tx.conn(bc), false, "test")
-		for _, ev := range evs {
-			if err := tx.handle(ev); err != nil {
-				return err
-			}
-		}
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
+	breakRatchet(t, bob, bc)
 	waitFor(t, "re-synchronized", func() bool { return len(dones(alice)) == 1 && len(dones(bob)) == 1 })
 	envs, msgs := syncSent(bob, bc, &mu, &sent)
 	if len(envs) != 1 || msgs[0].Kind != envelope.SyncKeys {
@@ -550,6 +540,60 @@ func TestRealRelayHostileSync(t *testing.T) {
 	if st.State != syncRequired || len(dones(bob)) != 1 || bob.count(isStarted) != 1 {
 		t.Fatalf("bob: %+v after %d syncs, %d requests", st, len(dones(bob)), bob.count(isStarted))
 	}
+}
+
+// breakRatchet makes p's connection act as on a message its ratchet could
+// not read.
+func breakRatchet(t testing.TB, p *party, connID string) {
+	t.Helper()
+	if err := p.a.Update(context.Background(), func(tx *Tx) error {
+		evs, err := tx.broken(tx.conn(connID), false, "test")
+		for _, ev := range evs {
+			if err := tx.handle(ev); err != nil {
+				return err
+			}
+		}
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestSyncHeldBackThenStarted: a sync needed within the cooldown waits
+// (required: nothing sealed, messages queue) and starts when it ends; the
+// cooldown doubles with each sync of a streak.
+func TestSyncHeldBackThenStarted(t *testing.T) {
+	n := newFakeNet()
+	short := func(c *Config) { c.SyncInterval = 300 * time.Millisecond }
+	alice := newPartyOn(t, "alice", "ws://relay-a", n.client, nil, short)
+	bob := newPartyOn(t, "bob", "ws://relay-b", n.client, nil, short)
+	ac, bc := connect(t, alice, bob)
+	streak := func() (int, time.Time) {
+		bob.a.mu.Lock()
+		defer bob.a.mu.Unlock()
+		s := bob.a.conns[bc].Sync
+		return s.Streak, s.At
+	}
+	breakRatchet(t, bob, bc)
+	waitFor(t, "first sync", func() bool { return len(dones(bob)) == 1 })
+	if k, _ := streak(); k != 1 {
+		t.Fatalf("streak %d after one sync", k)
+	}
+	breakRatchet(t, bob, bc) // within the cooldown: held back
+	if st, _ := bob.a.SyncStatus(bc); st.State != syncRequired || st.Limited != 1 {
+		t.Fatalf("held back: %+v", st)
+	}
+	says(t, bob, bc, "queued meanwhile")
+	waitFor(t, "second sync", func() bool { return len(dones(bob)) == 2 && len(dones(alice)) == 2 })
+	k, at := streak()
+	if k != 2 {
+		t.Fatalf("streak %d after two syncs", k)
+	}
+	if due := bob.a.syncDue(bob.a.conns[bc].Sync, at); due.Sub(at) != 600*time.Millisecond {
+		t.Fatalf("next cooldown %v, want 600ms", due.Sub(at))
+	}
+	waitFor(t, "the queued message", func() bool { return has(alice, ac, "bob queued meanwhile") })
+	talk(t, alice, ac, bob, bc, "after", 3)
 }
 
 func bytesOf(b byte, n int) []byte { return []byte(strings.Repeat(string(rune(b)), n)) }
