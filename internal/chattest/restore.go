@@ -172,8 +172,17 @@ func MovedToAnotherBrowser(t *testing.T, mk Factory) {
 		t.Skip("this agent keeps no data to back up")
 	}
 	ac, bc := connect(t, ann, bob)
-	must[string](t)(bob.SendDirectMessage(ctx, bc, "hello"))
-	waitFor(t, "ann got hello", func() bool { return hasText(ann, chat.ChatRef{ContactID: ac}, "hello") })
+	hello := must[string](t)(bob.SendDirectMessage(ctx, bc, "hello"))
+	// ann's receipt is in: she sends nothing more, so the copy is exactly
+	// her state (a copy that lags behind would be a stale one)
+	waitFor(t, "hello delivered", func() bool {
+		for _, m := range bob.mustMessages(t, chat.ChatRef{ContactID: bc}) {
+			if m.MessageID == hello {
+				return m.Status == chat.StatusDelivered
+			}
+		}
+		return false
+	})
 	ann2 := ann.Backup()()
 	wctx, cancel := context.WithTimeout(ctx, WaitLimit)
 	defer cancel()
