@@ -312,6 +312,9 @@ func chatEvent(ev chat.Event) (map[string]any, error) {
 	case chat.MessageEvent:
 		out, err = flat(e.Message)
 		addRef(out, e.Chat)
+		if e.Unread > 0 {
+			out["unread"] = e.Unread
+		}
 	case chat.UpdateEvent:
 		out, err = flat(e.Message)
 		addRef(out, e.Chat)
@@ -335,7 +338,7 @@ func chatEvent(ev chat.Event) (map[string]any, error) {
 	case chat.ErrorEvent:
 		out = map[string]any{"code": e.Code, "message": e.Detail, "groupId": e.GroupID,
 			"contactId": e.ContactID, "memberId": e.MemberID}
-	case chat.MovedEvent:
+	case chat.ElsewhereEvent:
 		out = map[string]any{"connections": e.Connections}
 	default:
 		return nil, bridge.Errorf(bridge.CodeInternal, "unknown chat event %T", ev)

@@ -37,7 +37,8 @@ const syncSeen = 8
 // new streak (no cooldown).
 const syncStreakReset = 24 * time.Hour
 
-// syncBatch bounds the deferred syncs one transaction starts.
+// syncBatch bounds the deferred syncs one transaction starts (fewer when
+// it runs out of its background budget, see yield).
 const syncBatch = 256
 
 // syncState is a connection's re-synchronization record (persisted with
@@ -395,7 +396,10 @@ func (a *Agent) runDeferredSyncs() error {
 	return a.transact(a.ctx, func(t *Tx) error {
 		now, n := time.Now(), 0
 		for id, at := range a.deferred {
-			if now.Before(at) || n >= syncBatch {
+			if n >= syncBatch || n > 0 && a.yield(now) {
+				break // the rest on the next tick
+			}
+			if now.Before(at) {
 				continue
 			}
 			n++

@@ -75,7 +75,7 @@ type Client struct {
 	fileWait   map[string][]chan struct{}
 	owed       atomic.Bool // some member is owed a file's description (c.flater)
 
-	moved atomic.Bool // MovedEvent was emitted (once per run; sync.go)
+	moved atomic.Bool // ElsewhereEvent was emitted (once per run; sync.go)
 }
 
 // New returns a Client; register HandleEvent as the agent's handler

@@ -11,7 +11,7 @@ import (
 // the chat of that contact, or the group of that member, gets a notice
 // (Message.System "ratchetSync") saying so and what could not be read.
 // When a copy of this account opened elsewhere takes its connections
-// over (agent.SubscriptionsEnded), the app is told once (MovedEvent).
+// over (agent.SubscriptionsEnded), the app is told once (ElsewhereEvent).
 
 // onRatchetSync adds the notice of a completed re-synchronization to the
 // chat its connection belongs to.
@@ -68,12 +68,12 @@ func plural(n int, one, many string) string {
 	return many
 }
 
-// onMoved emits MovedEvent the first time another client takes this
+// onMoved emits ElsewhereEvent the first time another client takes this
 // account's connections over.
 func (c *Client) onMoved(t *tx, e agent.SubscriptionsEnded) {
 	if c.moved.Load() || len(e.ConnIDs)+e.Spares == 0 {
 		return
 	}
-	t.emit(MovedEvent{Connections: len(e.ConnIDs)})
+	t.emit(ElsewhereEvent{Connections: len(e.ConnIDs)})
 	t.OnCommit(func() { c.moved.Store(true) })
 }

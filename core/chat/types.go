@@ -144,9 +144,14 @@ type Message struct {
 	// ExpiresAt: ms since the epoch when a timed message goes (null: not
 	// timed, or its timer has not started: a received one starts when read).
 	ExpiresAt *int64 `json:"expiresAt"`
-	TTL       int    `json:"ttl,omitempty"`     // seconds, for a timed message
-	Mentioned bool   `json:"mentioned"`         // I am mentioned
-	History   bool   `json:"history,omitempty"` // sent to me as the group's history when I joined
+	TTL       int    `json:"ttl,omitempty"` // seconds, for a timed message
+	Mentioned bool   `json:"mentioned"`     // I am mentioned
+	// Mentions: the members the text @-names, display name → memberId
+	Mentions map[string]string `json:"mentions,omitempty"`
+	// Removed: the message is gone from this device (an update's last
+	// word: deleted where the group has fullDelete, here, or expired)
+	Removed bool `json:"removed,omitempty"`
+	History bool `json:"history,omitempty"` // sent to me as the group's history when I joined
 	// SenderName names a sender that is not a member (any more): history.
 	SenderName string `json:"senderName,omitempty"`
 	// File: a message with a file (null otherwise); Preview: an image's
@@ -240,13 +245,14 @@ type Stats struct {
 }
 
 // Event is one of MessageEvent, MemberEvent, ContactEvent, GroupEvent,
-// DeliveryEvent, UpdateEvent, FileEvent, ErrorEvent, MovedEvent.
+// DeliveryEvent, UpdateEvent, FileEvent, ErrorEvent, ElsewhereEvent.
 type Event interface{ Type() string }
 
 // MessageEvent: a message arrived (or one of mine was stored).
 type MessageEvent struct {
 	Chat    ChatRef
 	Message Message
+	Unread  int // a received message: the chat's unread count with it
 }
 
 // MemberEvent: a member joined, connected, changed role, left or was removed.
@@ -284,12 +290,13 @@ type ErrorEvent struct {
 	MemberID  string
 }
 
-// MovedEvent: another client opened a copy of this account (its data
+// ElsewhereEvent: another client opened a copy of this account (its data
 // imported in another browser) and took over Connections of its
 // connections: this one no longer receives or sends on them. It comes
 // once per run; the app should say "this account is now used in another
-// browser" and stop (close) rather than go on.
-type MovedEvent struct {
+// browser" and stop (close) rather than go on. (Not the MOVED error code,
+// which is about a call cut off by the core moving between tabs.)
+type ElsewhereEvent struct {
 	Connections int
 }
 
@@ -300,11 +307,11 @@ type UpdateEvent struct {
 	Message Message
 }
 
-func (UpdateEvent) Type() string   { return "update" }
-func (MessageEvent) Type() string  { return "message" }
-func (MemberEvent) Type() string   { return "member" }
-func (ContactEvent) Type() string  { return "contact" }
-func (GroupEvent) Type() string    { return "group" }
-func (DeliveryEvent) Type() string { return "delivery" }
-func (ErrorEvent) Type() string    { return "error" }
-func (MovedEvent) Type() string    { return "moved" }
+func (UpdateEvent) Type() string    { return "update" }
+func (MessageEvent) Type() string   { return "message" }
+func (MemberEvent) Type() string    { return "member" }
+func (ContactEvent) Type() string   { return "contact" }
+func (GroupEvent) Type() string     { return "group" }
+func (DeliveryEvent) Type() string  { return "delivery" }
+func (ErrorEvent) Type() string     { return "error" }
+func (ElsewhereEvent) Type() string { return "elsewhere" }

@@ -163,7 +163,7 @@ func GroupMemberRestoredFromStaleBackup(t *testing.T, mk Factory) {
 }
 
 // MovedToAnotherBrowser: ann's data is opened in a second app while the
-// first runs. The first learns it once (MovedEvent) and gets nothing more;
+// first runs. The first learns it once (ElsewhereEvent) and gets nothing more;
 // the second carries on with bob.
 func MovedToAnotherBrowser(t *testing.T, mk Factory) {
 	us := mk(t, false, "ann", "bob")
@@ -189,9 +189,9 @@ func MovedToAnotherBrowser(t *testing.T, mk Factory) {
 	for {
 		ev, err := ann.Events().Pop(wctx)
 		if err != nil {
-			t.Fatal("no moved event at the first app")
+			t.Fatal("no elsewhere event at the first app")
 		}
-		if m, ok := ev.(chat.MovedEvent); ok {
+		if m, ok := ev.(chat.ElsewhereEvent); ok {
 			if m.Connections < 1 {
 				t.Fatalf("moved %+v", m)
 			}
