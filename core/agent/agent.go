@@ -2,6 +2,7 @@ package agent
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -168,7 +169,12 @@ func (a *Agent) Start(ctx context.Context) error {
 	if err := a.load(ctx); err != nil {
 		return err
 	}
-	if a.cfg.Restored {
+	mb, mk := RestoredMark()
+	_, err := a.st.Get(ctx, mb, mk)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	if a.cfg.Restored || err == nil {
 		if err := a.resyncAll(ctx); err != nil {
 			return err
 		}

@@ -24,6 +24,7 @@ const (
 	bReq     = "a.req"     // reqID → request
 	bSent    = "a.sent"    // connID/%016x wire → sentRec, until delivered
 	bSpare   = "a.spare"   // hex(recipient id) → queue made ahead, not yet used
+	bMark    = "a.mark"    // "restored": written by an import (RestoredMark), gone at the next Start
 )
 
 // Connection roles and states.

@@ -454,8 +454,16 @@ func (a *Agent) resyncAll(ctx context.Context) error {
 		c.sync().State = syncRequired
 		t.deferSync(id, time.Time{})
 	}
+	mb, mk := RestoredMark()
+	t.Del(mb, mk) // with the syncs it asked for, in one commit
 	return a.commit(t)
 }
+
+// RestoredMark is the record an import writes into a store it restored
+// from a backup (any value): the agent's next Start then re-synchronizes
+// every connection, as Config.Restored does, and deletes the record in
+// the same commit.
+func RestoredMark() (bucket, key string) { return bMark, "restored" }
 
 // SyncStatus is a connection's re-synchronization record (diagnostics).
 type SyncStatus struct {

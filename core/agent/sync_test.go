@@ -2,6 +2,7 @@ package agent
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -675,15 +676,33 @@ func TestRealRelayOldCopyLearnsItMoved(t *testing.T) {
 	}
 }
 
-// TestRealRelayRestoredResyncsFirst: a copy opened with Config.Restored
-// re-synchronizes every connection before it seals anything, so none of
-// its ratchet keys is used a second time: bob decrypts all it writes and
-// loses nothing; alice' counts what the old copy took.
+// TestRealRelayRestoredResyncsFirst: a copy opened with Config.Restored,
+// or whose store an import marked (RestoredMark), re-synchronizes every
+// connection before it seals anything, so none of its ratchet keys is
+// used a second time: bob decrypts all it writes and loses nothing;
+// alice' counts what the old copy took. The mark is gone after.
 func TestRealRelayRestoredResyncsFirst(t *testing.T) {
+	t.Run("config", func(t *testing.T) { testRestoredResyncsFirst(t, func(c *Config) { c.Restored = true }) })
+	t.Run("mark", func(t *testing.T) {
+		testRestoredResyncsFirst(t, func(c *Config) {
+			var b store.Batch
+			b.Put(bMark, "restored", []byte{1})
+			if err := c.Store.Apply(context.Background(), &b); err != nil {
+				t.Fatal(err)
+			}
+		})
+	})
+}
+
+func testRestoredResyncsFirst(t *testing.T, mark func(*Config)) {
 	r := startRelay(t)
 	alice, bob, ac, bc, restore := staleCopy(t, realClient, r, r)
 	alice.a.Close()
-	alice2 := restore(func(c *Config) { c.Restored = true })
+	alice2 := restore(mark)
+	mb, mk := RestoredMark()
+	if _, err := alice2.st.Get(context.Background(), mb, mk); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("the mark after Start: %v", err)
+	}
 	t.Cleanup(func() {
 		if t.Failed() {
 			dumpLog(t, bob)
