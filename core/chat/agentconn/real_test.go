@@ -45,15 +45,22 @@ func onRelay(url string, realFiles bool) chattest.Factory {
 // same store.
 func newUser(t testing.TB, url, name string, auto bool, fr ...*fileRelay) *chattest.User {
 	t.Helper()
-	st := memstore.New()
 	o := clientOpts{auto: auto, files: fakefiles.NewStore()}
 	if len(fr) > 0 {
 		o.fileRelay = fr[0]
 	}
-	c, ag := openClient(t, st, url, o)
-	if err := c.SetProfile(ctx, chat.Profile{DisplayName: name, FullName: name + " Full"}); err != nil {
+	u := userOn(t, memstore.New(), url, name, o)
+	if err := u.SetProfile(ctx, chat.Profile{DisplayName: name, FullName: name + " Full"}); err != nil {
 		t.Fatal(err)
 	}
+	return u
+}
+
+// userOn opens a user's app on st. Backup copies st as it is; opening the
+// copy is a new app on it (an older backup imported elsewhere).
+func userOn(t testing.TB, st *memstore.Store, url, name string, o clientOpts) *chattest.User {
+	t.Helper()
+	c, ag := openClient(t, st, url, o)
 	u := &chattest.User{Client: c, Name: name, Raw: agentconn.Agent{Agent: ag}, Files: o.files}
 	if o.fileRelay != nil {
 		u.FileRelay = o.fileRelay.relay
@@ -62,6 +69,14 @@ func newUser(t testing.TB, url, name string, auto bool, fr ...*fileRelay) *chatt
 	u.Start = func() {
 		c, ag = openClient(t, st, url, o)
 		u.Client, u.Raw = c, agentconn.Agent{Agent: ag}
+	}
+	u.Backup = func() func() *chattest.User {
+		snap := st.Clone()
+		return func() *chattest.User {
+			r := userOn(t, snap, url, name+"'", o)
+			chattest.Track(t, []*chattest.User{r})
+			return r
+		}
 	}
 	t.Cleanup(func() { u.Client.Close(); ag.Close() })
 	return u
@@ -180,3 +195,13 @@ func TestFileGoesWithItsMessageRealFileRelay(t *testing.T) {
 func TestFileForAMemberConnectedLaterRealFileRelay(t *testing.T) {
 	chattest.FileForAMemberConnectedLater(t, realFilesFactory(t))
 }
+
+func TestContactRestoredFromStaleBackup(t *testing.T) {
+	chattest.ContactRestoredFromStaleBackup(t, relayFactory(t))
+}
+
+func TestGroupMemberRestoredFromStaleBackup(t *testing.T) {
+	chattest.GroupMemberRestoredFromStaleBackup(t, relayFactory(t))
+}
+
+func TestMovedToAnotherBrowser(t *testing.T) { chattest.MovedToAnotherBrowser(t, relayFactory(t)) }
