@@ -62,19 +62,19 @@ func (ss *Session) storeResp(t *wire.Transmission, err error) *wire.Transmission
 // it needs a place among its subscriptions (LIMIT), and the session's and
 // address's creation allowances must have a NEW left (RATE).
 func (ss *Session) cmdNew(ctx context.Context, t *wire.Transmission) *wire.Transmission {
-	if !ss.srv.mark.reserve(queueEstimate) {
+	if !ss.srv.mark.Reserve(queueEstimate) {
 		ss.srv.refused.quota.Add(1)
 		return errResp(t, wire.ErrQuota) // the store watermark (watermark.go)
 	}
 	if ss.pushAllow {
 		if code := ss.admitSub(""); code != 0 {
-			ss.srv.mark.unreserve(queueEstimate)
+			ss.srv.mark.Unreserve(queueEstimate)
 			return errResp(t, code)
 		}
 	}
 	resp := ss.createQueue(ctx, t)
 	if resp.Code != wire.IDS {
-		ss.srv.mark.unreserve(queueEstimate)
+		ss.srv.mark.Unreserve(queueEstimate)
 		if ss.pushAllow {
 			ss.released(1)
 		}
@@ -132,11 +132,11 @@ func (ss *Session) cmdSend(ctx context.Context, t *wire.Transmission) *wire.Tran
 	if code := rules.Send(found(&q, err), s.cfg.MaxMsgSize, ss.id[:], t); code != 0 {
 		return errResp(t, code)
 	}
-	if cost := msgCost(len(t.Body)); !s.mark.reserve(cost) {
+	if cost := msgCost(len(t.Body)); !s.mark.Reserve(int64(cost)) {
 		s.refused.quota.Add(1)
 		return errResp(t, wire.ErrQuota) // the store watermark (watermark.go)
 	} else if err := ss.put(ctx, q.RecipientID, t.Body); err != nil {
-		s.mark.unreserve(cost)
+		s.mark.Unreserve(int64(cost))
 		return ss.storeResp(t, err)
 	}
 	ss.send(okResp(t))

@@ -8,7 +8,8 @@
 // can be mounted under any path of another mux.
 //
 // Layer: relay/ uses relay/wire (codec), relay/rules (the command rules it
-// shares with the Worker) and relay/store (queue storage) and knows
+// shares with the Worker), relay/limit (limits it shares with the file
+// relay) and relay/store (queue storage) and knows
 // nothing of chat or of the agent.
 //
 // Concurrency: a Server is safe for concurrent use by many sessions. The
@@ -34,7 +35,9 @@
 // QUOTA; queues idle for weeks are deleted (queueexpiry.go); after a
 // session holding many subscriptions closes, a collection lets the runtime
 // return its memory (memory.go). Per-address counts live in memory only
-// and addresses are never logged.
+// and addresses are never logged. The per-address table, the client
+// address (proxy headers), the watermark and the byte-size flags are in
+// relay/limit, shared with the file relay (relay/files).
 //
 // State: Open keeps everything in a data directory: relay.db (bbolt: queue
 // records, sender-id index, message bodies as the sender encrypted them)

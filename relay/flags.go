@@ -2,9 +2,8 @@ package relay
 
 import (
 	"flag"
-	"fmt"
-	"strconv"
-	"strings"
+
+	"github.com/sxweb/sxweb/relay/limit"
 )
 
 // RegisterFlags defines the flags of the limits on fs (cmd/relay and
@@ -22,45 +21,9 @@ func (l *Limits) RegisterFlags(fs *flag.FlagSet) {
 	fs.IntVar(&l.MaxSubs, "max-subs", DefaultMaxSubs, "subscriptions one session may hold (then LIMIT)")
 	fs.IntVar(&l.MaxSubsPerAddr, "max-subs-per-ip", DefaultMaxSubsPerAddr, "subscriptions all sessions of one client address may hold")
 	l.MaxStore, l.MinFreeDisk = DefaultMaxStore, DefaultMinFreeDisk // before Var: its default is shown
-	fs.Var((*byteSize)(&l.MaxStore), "max-store", "store size above which NEW and SEND get QUOTA (e.g. 500MB; -1: no limit)")
-	fs.Var((*byteSize)(&l.MinFreeDisk), "min-free-disk", "free disk below which NEW and SEND get QUOTA (-1: no limit)")
+	fs.Var((*limit.ByteSize)(&l.MaxStore), "max-store", "store size above which NEW and SEND get QUOTA (e.g. 500MB; -1: no limit)")
+	fs.Var((*limit.ByteSize)(&l.MinFreeDisk), "min-free-disk", "free disk below which NEW and SEND get QUOTA (-1: no limit)")
 	fs.DurationVar(&l.QueueExpiry, "queue-expiry", DefaultQueueExpiry, "delete queues neither subscribed, read nor sent to for this long")
 	fs.StringVar(&l.ClientIPHeader, "client-ip-header", "", "behind a trusted reverse proxy: the header it puts the client address in "+
 		"(X-Forwarded-For: its last entry; CF-Connecting-IP; X-Real-IP). Only when every request comes through it")
-}
-
-// byteSize is a flag value of bytes: a number with an optional unit (B,
-// KB, MB, GB, TB in powers of 1000; KiB, MiB, GiB, TiB in powers of 1024).
-type byteSize int64
-
-var units = []struct {
-	suffix string
-	n      int64
-}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"TiB", 1 << 40},
-	{"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"TB", 1e12}, {"B", 1}}
-
-func (b *byteSize) String() string {
-	for _, u := range units[:4] {
-		if n := int64(*b); n != 0 && n%u.n == 0 && (n/u.n)%1024 != 0 {
-			return strconv.FormatInt(n/u.n, 10) + u.suffix
-		}
-	}
-	return strconv.FormatInt(int64(*b), 10)
-}
-
-func (b *byteSize) Set(s string) error {
-	s = strings.TrimSpace(s)
-	mult := int64(1)
-	for _, u := range units {
-		if num, ok := strings.CutSuffix(s, u.suffix); ok {
-			s, mult = strings.TrimSpace(num), u.n
-			break
-		}
-	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || f*float64(mult) > 1<<62 {
-		return fmt.Errorf("not a size: %q (e.g. 500MB, 8GiB, -1)", s)
-	}
-	*b = byteSize(f * float64(mult))
-	return nil
 }

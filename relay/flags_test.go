@@ -23,8 +23,4 @@ func TestLimitFlags(t *testing.T) {
 			t.Errorf("-max-store %q accepted", bad)
 		}
 	}
-	var b byteSize
-	if b.Set("-1") != nil || b != -1 {
-		t.Fatal("-1")
-	}
 }

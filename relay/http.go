@@ -8,13 +8,13 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
-	"log"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/coder/websocket"
 
+	"github.com/sxweb/sxweb/relay/limit"
 	"github.com/sxweb/sxweb/relay/wire"
 )
 
@@ -32,13 +32,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	defer s.sessions.Done()
 	k, _ := s.clientKey(r) // not an IP address (a test pipe): all such share the zero key
-	a := s.addrs.enter(k, time.Now())
+	a := s.addrs.Enter(k, time.Now())
 	if a == nil {
 		s.refused.addrConns.Add(1)
 		http.Error(w, "relay: too many connections from this address", http.StatusTooManyRequests)
 		return
 	}
-	defer s.addrs.leave(a)
+	defer s.addrs.Leave(a)
 	switch {
 	case r.Method == http.MethodGet && strings.EqualFold(r.Header.Get("Upgrade"), "websocket"):
 		s.serveWS(w, r, a)
@@ -54,20 +54,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // HTTPServer returns an http.Server for h (the relay, or a mux it is
-// mounted on) with the relay's deadlines: headers within 10 s and the
-// whole request within RequestTimeout, a response written within
-// RequestTimeout (a client that does not read it is dropped), idle
-// keep-alive connections closed after a minute, headers of at most
-// 16 KiB. A WebSocket is not bound by these once upgraded (the server
-// clears a hijacked connection's deadlines); its own are HandshakeTimeout
-// and IdleTimeout. Serve it on Listener(ln).
+// mounted on) with the relay's deadlines (limit.HTTPServer: the whole
+// request within RequestTimeout). A WebSocket is not bound by these once
+// upgraded (the server clears a hijacked connection's deadlines); its own
+// are HandshakeTimeout and IdleTimeout. The file relay (relay/files) on
+// the same mux extends them per request. Serve it on Listener(ln).
 func (s *Server) HTTPServer(h http.Handler) *http.Server {
-	hs := &http.Server{Handler: h, IdleTimeout: time.Minute, MaxHeaderBytes: 16 << 10,
-		ErrorLog: log.New(io.Discard, "", 0)} // per-connection errors are the clients' business
-	if t := s.lim.RequestTimeout; on(t) {
-		hs.ReadHeaderTimeout, hs.ReadTimeout, hs.WriteTimeout = min(10*time.Second, t), t, t
-	}
-	return hs
+	return limit.HTTPServer(h, s.lim.RequestTimeout)
 }
 
 func writeFrame(w http.ResponseWriter, f []byte) {
@@ -76,7 +69,7 @@ func writeFrame(w http.ResponseWriter, f []byte) {
 	w.Write(f)
 }
 
-func (s *Server) serveWS(w http.ResponseWriter, r *http.Request, a *addrState) {
+func (s *Server) serveWS(w http.ResponseWriter, r *http.Request, a *limit.Addr) {
 	// Any origin: nothing is authorized by cookies, every command by its own key.
 	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{InsecureSkipVerify: true})
 	if err != nil {
@@ -169,7 +162,7 @@ func (s *Server) writeLoop(ctx context.Context, cancel context.CancelFunc, c *we
 	}
 }
 
-func (s *Server) servePost(w http.ResponseWriter, r *http.Request, a *addrState) {
+func (s *Server) servePost(w http.ResponseWriter, r *http.Request, a *limit.Addr) {
 	if t := s.lim.RequestTimeout; on(t) {
 		// Also when mounted on a server without ReadTimeout: a body that
 		// trickles in does not hold its connection past the deadline.

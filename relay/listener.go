@@ -5,6 +5,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/sxweb/sxweb/relay/limit"
 )
 
 // Listener wraps ln with the relay's connection limits: at most MaxConns
@@ -53,7 +55,7 @@ func (l *limitListener) admit(c net.Conn) net.Conn {
 		return nil
 	}
 	lc := &limitConn{Conn: c, l: l}
-	if k, ok := peerKey(c.RemoteAddr().String()); ok && l.perPeer {
+	if k, ok := limit.PeerKey(c.RemoteAddr().String()); ok && l.perPeer {
 		l.mu.Lock()
 		if l.byPeer[k] >= lim.MaxConnsPerAddr {
 			l.mu.Unlock()

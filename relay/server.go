@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/sxweb/sxweb/relay/limit"
 	"github.com/sxweb/sxweb/relay/rules"
 	"github.com/sxweb/sxweb/relay/store"
 	"github.com/sxweb/sxweb/relay/wire"
@@ -67,11 +68,11 @@ type Server struct {
 	connMu sync.Mutex
 	conns  map[*Session]func() // open WebSocket sessions → close func
 
-	lim     Limits        // cfg.Limits with defaults
-	addrs   *addrTable    // per-address counts (memory only)
-	mark    *watermark    // store size and free disk
-	touch   toucher       // queues used today (queueexpiry.go)
-	freeMem chan struct{} // a large session closed (memory.go)
+	lim     Limits           // cfg.Limits with defaults
+	addrs   *limit.Table     // per-address counts (memory only)
+	mark    *limit.Watermark // store size and free disk
+	touch   toucher          // queues used today (queueexpiry.go)
+	freeMem chan struct{}    // a large session closed (memory.go)
 
 	proxyWarned atomic.Bool // warned once that requests come through a proxy (clientaddr.go)
 	refused     refusals    // counts for the periodic log line
@@ -95,7 +96,7 @@ func New(cfg Config) (*Server, error) {
 		conns: map[*Session]func(){}, jobs: make(chan func(), workers), quit: make(chan struct{}),
 		lim: cfg.Limits.withDefaults(), freeMem: make(chan struct{}, 1),
 		touch: toucher{rids: map[string]struct{}{}, kick: make(chan struct{}, 1)}}
-	s.addrs = newAddrTable(&s.lim)
+	s.addrs = limit.NewTable(limit.Params{MaxConns: s.lim.MaxConnsPerAddr, Burst: s.lim.NewBurstPerAddr, Rate: s.lim.NewRatePerAddr})
 	s.mark = newWatermark(s)
 	s.subs.init()
 	s.start()
@@ -153,7 +154,7 @@ func (s *Server) start() {
 	}
 	s.wg.Add(4)
 	go s.housekeeping()
-	go s.mark.watch()
+	go s.watch()
 	go s.touchLoop()
 	go s.memoryLoop()
 }
@@ -295,7 +296,7 @@ func (s *Server) housekeeping() {
 	for {
 		select {
 		case <-t.C:
-			s.addrs.sweep(time.Now())
+			s.addrs.Sweep(time.Now())
 			s.logRefusals(every)
 		case <-s.stop:
 			return

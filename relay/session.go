@@ -6,6 +6,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/sxweb/sxweb/relay/limit"
 	"github.com/sxweb/sxweb/relay/rules"
 	"github.com/sxweb/sxweb/relay/wire"
 )
@@ -20,7 +21,7 @@ type Session struct {
 	srv       *Server
 	id        [wire.SessionIDLen]byte
 	pushAllow bool         // false for HTTP POST sessions: no SUB, no pushed events
-	addr      *addrState   // the client address's share of the limits
+	addr      *limit.Addr  // the client address's share of the limits
 	newB      rules.Bucket // NEW allowance (WebSocket sessions; under mu)
 	held      atomic.Int64 // subscriptions held or admitted (limits.go)
 
@@ -44,7 +45,7 @@ type Session struct {
 
 // newSession returns a session of a client at address a: a WebSocket one
 // (push) or the one of a plain GET or POST.
-func (s *Server) newSession(push bool, a *addrState) *Session {
+func (s *Server) newSession(push bool, a *limit.Addr) *Session {
 	return &Session{srv: s, pushAllow: push, addr: a, notify: make(chan struct{}, 1), subs: map[string]struct{}{},
 		sem: make(chan struct{}, maxInflight), chains: map[string][][]byte{}}
 }

@@ -29,7 +29,7 @@ func (ss *Session) takeNew() wire.ErrCode {
 			return wire.ErrRate
 		}
 	}
-	if !ss.addr.takeNew(lim, now) {
+	if !ss.srv.addrs.TakeNew(ss.addr, now) {
 		if perSession {
 			ss.mu.Lock()
 			ss.newB.Give(lim.NewBurst)
@@ -50,7 +50,7 @@ func (ss *Session) giveNew() {
 		ss.newB.Give(lim.NewBurst)
 		ss.mu.Unlock()
 	}
-	ss.addr.giveNew(lim)
+	ss.srv.addrs.GiveNew(ss.addr)
 }
 
 // admitSub reserves a place for one more subscription of this session,
@@ -68,10 +68,10 @@ func (ss *Session) admitSub(rid string) wire.ErrCode {
 		return wire.ErrLimit
 	}
 	if rid != "" && ss.srv.subs.holderAddr(rid) == ss.addr {
-		ss.addr.subs.Add(1) // the holder's drop gives it back
+		ss.addr.Hold(1, 0) // the holder's drop gives it back
 		return 0
 	}
-	if !ss.addr.admitSub(lim) {
+	if !ss.addr.Hold(1, int64(lim.MaxSubsPerAddr)) {
 		ss.held.Add(-1)
 		ss.srv.refused.subs.Add(1)
 		return wire.ErrLimit
@@ -84,6 +84,6 @@ func (ss *Session) admitSub(rid string) wire.ErrCode {
 func (ss *Session) released(n int) {
 	if n > 0 {
 		ss.held.Add(int64(-n))
-		ss.addr.subs.Add(int64(-n))
+		ss.addr.Release(int64(n))
 	}
 }

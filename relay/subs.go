@@ -6,6 +6,7 @@ import (
 	"hash/maphash"
 	"sync"
 
+	"github.com/sxweb/sxweb/relay/limit"
 	"github.com/sxweb/sxweb/relay/wire"
 )
 
@@ -177,7 +178,7 @@ func (t *subTable) held(rid string) bool {
 
 // holderAddr returns the client address of the session subscribed to rid
 // (nil when none).
-func (t *subTable) holderAddr(rid string) *addrState {
+func (t *subTable) holderAddr(rid string) *limit.Addr {
 	sp, m := t.lock(rid)
 	defer sp.mu.Unlock()
 	if st := m[rid]; st != nil {

@@ -28,7 +28,9 @@ func init() {
 const csp = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; " +
 	"img-src 'self' data: blob:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'self'; frame-ancestors 'self'"
 
-// newHandler serves the web directory and mounts relay at /relay.
+// newHandler serves the web directory and mounts relay at /relay and the
+// file relay at /files (the browser app's default: its origin + "/files";
+// the file relay sets its own CORS headers and deadlines).
 //
 // Embedding: everything but HTML carries Access-Control-Allow-Origin: *, so a
 // page of another origin can import web/simplex.js and load the wasm.
@@ -38,11 +40,14 @@ const csp = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src
 // keeps its own versioned cache for offline use, which these headers do not
 // fight. The service worker script is served from the root with
 // Service-Worker-Allowed: / so its scope can cover the whole app.
-func newHandler(webDir string, relay http.Handler) http.Handler {
+func newHandler(webDir string, relay, fileRelay http.Handler) http.Handler {
 	mux := http.NewServeMux()
 	if relay != nil {
 		mux.Handle("/relay", relay)
 		mux.Handle("/relay/", relay)
+	}
+	if fileRelay != nil {
+		mux.Handle("/files/", fileRelay)
 	}
 	files := http.FileServer(http.Dir(webDir))
 	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

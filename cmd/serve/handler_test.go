@@ -37,7 +37,8 @@ func testWeb(t *testing.T) string {
 // worker allowed at the root and never cached by HTTP, and the relay mounted.
 func TestServesTheAppWithTheRightHeaders(t *testing.T) {
 	teapot := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusTeapot) })
-	srv := httptest.NewServer(newHandler(testWeb(t), teapot))
+	gone := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusGone) })
+	srv := httptest.NewServer(newHandler(testWeb(t), teapot, gone))
 	defer srv.Close()
 	cases := []struct {
 		path, ctype string
@@ -50,6 +51,7 @@ func TestServesTheAppWithTheRightHeaders(t *testing.T) {
 		{"/web/manifest.webmanifest", "application/manifest+json", 200, nil},
 		{"/sw.js", "text/javascript", 200, map[string]string{"Service-Worker-Allowed": "/", "Cache-Control": "no-cache"}},
 		{"/relay", "", http.StatusTeapot, nil},
+		{"/files/new", "", http.StatusGone, nil},
 		{"/missing.js", "", 404, nil},
 	}
 	for _, c := range cases {
@@ -73,7 +75,7 @@ func TestServesTheAppWithTheRightHeaders(t *testing.T) {
 }
 
 func TestRunRefusesAnEmptyWebDir(t *testing.T) {
-	if err := run("127.0.0.1:0", t.TempDir(), t.TempDir(), relay.Limits{}); err == nil || !strings.Contains(err.Error(), "build.sh wasm") {
+	if err := run("127.0.0.1:0", t.TempDir(), t.TempDir(), relay.Limits{}, fileOpts{}); err == nil || !strings.Contains(err.Error(), "build.sh wasm") {
 		t.Fatalf("run with no index.html: %v, want an error naming ./build.sh wasm", err)
 	}
 }

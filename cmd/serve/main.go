@@ -24,6 +24,8 @@ func main() {
 	stdinEOF := flag.Bool("exit-on-stdin-eof", false, "stop when standard input closes (test harnesses: the server never outlives them)")
 	var lim relay.Limits
 	lim.RegisterFlags(flag.CommandLine) // the relay's limits, as cmd/relay's flags
+	var fo fileOpts
+	fo.lim.RegisterFlags(flag.CommandLine, &fo.expiry) // the file relay's, as cmd/relay's
 	flag.Parse()
 	if *stdinEOF {
 		go func() {
@@ -31,7 +33,7 @@ func main() {
 			_ = syscall.Kill(os.Getpid(), syscall.SIGTERM)
 		}()
 	}
-	if err := run(*addr, *web, *data, lim); err != nil {
+	if err := run(*addr, *web, *data, lim, fo); err != nil {
 		log.Fatal(err)
 	}
 }
@@ -40,7 +42,7 @@ func main() {
 // several MB, so longer than the relay's own request deadline.
 const staticWriteTimeout = 2 * time.Minute
 
-func run(addr, web, data string, lim relay.Limits) error {
+func run(addr, web, data string, lim relay.Limits, fo fileOpts) error {
 	if _, err := os.Stat(filepath.Join(web, "index.html")); err != nil {
 		return fmt.Errorf("no web app in %s (run ./build.sh wasm): %w", web, err)
 	}
@@ -51,14 +53,19 @@ func run(addr, web, data string, lim relay.Limits) error {
 		return err
 	}
 	defer rl.Close()
+	fl, err := newFiles(data, lim, fo)
+	if err != nil {
+		return err
+	}
+	defer fl.Close()
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
 	// The relay's deadlines and connection limits cover the app's files too.
-	srv := rl.HTTPServer(newHandler(web, rl))
+	srv := rl.HTTPServer(newHandler(web, rl, fl))
 	srv.WriteTimeout = max(srv.WriteTimeout, staticWriteTimeout)
-	fmt.Printf("serving http://%s/ (web %s, relay data %s)\n", ln.Addr(), web, data)
+	fmt.Printf("serving http://%s/ (web %s, relay data %s; file relay at /files)\n", ln.Addr(), web, data)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(rl.Listener(ln)) }()
 	select {

@@ -108,8 +108,9 @@ func FilesToAGroup(t *testing.T, mk Factory) {
 	}
 }
 
-// FileBetweenContacts: a file between contacts arrives whole; once its
-// sender cancels it, its chunks leave the relay.
+// FileBetweenContacts: a file between contacts arrives whole, and once
+// its one recipient has it the relay holds nothing of it; a file its
+// sender cancels before it is downloaded leaves the relay.
 func FileBetweenContacts(t *testing.T, mk Factory) {
 	us := mk(t, false, "ann", "bob")
 	ann, bob := us[0], us[1]
@@ -145,12 +146,43 @@ func FileBetweenContacts(t *testing.T, mk Factory) {
 	if got := received(t, bob, mid); !bytes.Equal(got, data) {
 		t.Fatal("not the file")
 	}
+	waitFor(t, "the relay holds nothing once bob has it", func() bool { return ann.FileRelay.Stored() == 0 })
+	sendFile(t, ann, chat.ChatRef{ContactID: ac}, "draft.txt", data, "", "")
+	availableIn(t, bob, bc, "draft.txt")
 	before := ann.FileRelay.Stored()
-	must[struct{}](t)(struct{}{}, ann.CancelFile(ctx, mid2(t, ann, ac)))
+	if before == 0 {
+		t.Fatal("the relay holds nothing of a file bob has not downloaded")
+	}
+	must[struct{}](t)(struct{}{}, ann.CancelFile(ctx, fileIn(t, ann, ac, "draft.txt")))
 	waitFor(t, "the chunks leave the relay", func() bool { return ann.FileRelay.Stored() < before })
 }
 
-func mid2(t *testing.T, u *User, contactID string) string {
-	ms := must[[]chat.Message](t)(u.Messages(ctx, chat.ChatRef{ContactID: contactID}))
-	return ms[0].MessageID
+// availableIn waits until u sees the file named name of contact cid
+// available and returns its message id.
+func availableIn(t *testing.T, u *User, cid, name string) string {
+	t.Helper()
+	var mid string
+	waitFor(t, u.Name+" sees "+name, func() bool {
+		ms, _ := u.Messages(ctx, chat.ChatRef{ContactID: cid})
+		for _, m := range ms {
+			if m.File != nil && m.File.Name == name && m.File.State == chat.FileAvailable {
+				mid = m.MessageID
+				return true
+			}
+		}
+		return false
+	})
+	return mid
+}
+
+// fileIn is the message id of u's file named name of contact cid.
+func fileIn(t *testing.T, u *User, cid, name string) string {
+	t.Helper()
+	for _, m := range must[[]chat.Message](t)(u.Messages(ctx, chat.ChatRef{ContactID: cid})) {
+		if m.File != nil && m.File.Name == name {
+			return m.MessageID
+		}
+	}
+	t.Fatalf("%s has no file %s", u.Name, name)
+	return ""
 }

@@ -36,7 +36,17 @@ type User struct {
 	// Files is where the user's file bytes are; FileRelay the file relay
 	// its files go to (shared by the users of a scenario).
 	Files     *fakefiles.Store
-	FileRelay *fakefiles.Relay
+	FileRelay FileRelay
+}
+
+// FileRelay is what scenarios check of the file relay their users share:
+// fakefiles.Relay, or the real relay/files (relaytest.Files).
+type FileRelay interface {
+	// Stored returns the bytes of chunks the relay holds.
+	Stored() int64
+	// SetTamper changes every chunk's bytes as they are downloaded with
+	// f (nil: no more). The real relay changes its chunk files on disk.
+	SetTamper(f func([]byte) []byte)
 }
 
 // RawSend sends body on the user's agent connection directly (forging

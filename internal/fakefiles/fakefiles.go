@@ -1,7 +1,8 @@
 // Package fakefiles is an in-memory file relay (speaking the file
-// protocol through core/files' HTTP interface, signatures checked) and an
+// protocol through core/files' HTTP interface, signatures checked, a
+// chunk gone with its sender's delete or its last recipient's) and an
 // in-memory chat.FileStore, for fast unit tests of file transfer. The real
-// relay is relay/files.
+// relay is relay/files; internal/filesuite is its full behaviour.
 //
 // Concurrency: safe for concurrent use.
 package fakefiles
@@ -45,8 +46,10 @@ func (r *Relay) SetTamper(f func([]byte) []byte) {
 }
 
 type chunk struct {
-	size int
-	data []byte
+	size   int
+	data   []byte
+	sender string          // its sender id
+	rids   map[string]bool // its recipients not done yet
 }
 
 // NewRelay returns an empty relay.
@@ -92,13 +95,13 @@ func (r *Relay) Do(_ context.Context, method, rawURL string, h map[string]string
 		if !check(req.SenderKey) {
 			return 403, errBody(filewire.ErrAuth), nil
 		}
-		c := &chunk{size: req.Size}
 		sid := filewire.B64(newID())
+		c := &chunk{size: req.Size, sender: sid.String(), rids: map[string]bool{}}
 		r.chunks[sid.String()], r.keys[sid.String()] = c, req.SenderKey
 		resp := filewire.NewResponse{SenderID: sid, ExpiresAt: time.Now().Add(48 * time.Hour).UnixMilli()}
 		for _, k := range req.RecipientKeys {
 			rid := filewire.B64(newID())
-			r.recips[rid.String()], r.keys[rid.String()] = c, k
+			r.recips[rid.String()], r.keys[rid.String()], c.rids[rid.String()] = c, k, true
 			resp.RecipientIDs = append(resp.RecipientIDs, rid)
 		}
 		b, _ := json.Marshal(resp)
@@ -115,7 +118,7 @@ func (r *Relay) Do(_ context.Context, method, rawURL string, h map[string]string
 		var resp filewire.AddResponse
 		for _, k := range req.RecipientKeys {
 			rid := filewire.B64(newID())
-			r.recips[rid.String()], r.keys[rid.String()] = c, k
+			r.recips[rid.String()], r.keys[rid.String()], c.rids[rid.String()] = c, k, true
 			resp.RecipientIDs = append(resp.RecipientIDs, rid)
 		}
 		b, _ := json.Marshal(resp)
@@ -147,21 +150,34 @@ func (r *Relay) Do(_ context.Context, method, rawURL string, h map[string]string
 		}
 		return 200, out, nil
 	case "DELETE /recipient/":
-		if r.recips[id] == nil || !check(key(id)) {
+		c := r.recips[id]
+		if c == nil || !check(key(id)) {
 			return 403, errBody(filewire.ErrAuth), nil
 		}
 		delete(r.recips, id)
+		delete(c.rids, id)
+		if len(c.rids) == 0 { // the last recipient is done: the chunk goes
+			r.drop(c)
+		}
 		return 204, nil, nil
 	case "DELETE /chunk/":
 		c := r.chunks[id]
 		if c == nil || !check(key(id)) {
 			return 403, errBody(filewire.ErrAuth), nil
 		}
-		r.stored -= int64(len(c.data))
-		delete(r.chunks, id)
+		r.drop(c)
 		return 204, nil, nil
 	}
 	return 400, errBody(filewire.ErrBadRequest), nil
+}
+
+// drop deletes a chunk and its recipient ids (r.mu held).
+func (r *Relay) drop(c *chunk) {
+	r.stored -= int64(len(c.data))
+	delete(r.chunks, c.sender)
+	for rid := range c.rids {
+		delete(r.recips, rid)
+	}
 }
 
 func errBody(code string) []byte {

@@ -3,6 +3,8 @@ package relaytest
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"net"
 	"os"
@@ -22,16 +24,18 @@ var (
 )
 
 // binary builds cmd/relay once per test binary and returns its path. The
-// binary lives at one fixed place per user (replaced atomically by each
-// build), so test runs do not leave binaries behind. SXWEB_RELAY_BIN names
-// a relay binary to run instead (e.g. one built from an older commit, to
-// measure it with the same tests).
+// binary lives at one fixed place per user and checkout (replaced
+// atomically by each build), so test runs do not leave binaries behind,
+// and two checkouts (git worktrees) testing at once do not run each
+// other's relay. SXWEB_RELAY_BIN names a relay binary to run instead
+// (e.g. one built from an older commit, to measure it with the same
+// tests).
 func binary() (string, error) {
 	if bin := os.Getenv("SXWEB_RELAY_BIN"); bin != "" {
 		return bin, nil
 	}
 	buildOnce.Do(func() {
-		dir := filepath.Join(os.TempDir(), fmt.Sprintf("sxweb-relaytest-%d", os.Getuid()))
+		dir := filepath.Join(os.TempDir(), fmt.Sprintf("sxweb-relaytest-%d", os.Getuid()), checkout())
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			buildErr = err
 			return
@@ -54,14 +58,32 @@ func binary() (string, error) {
 	return binPath, buildErr
 }
 
+// checkout names the source tree under test: a hash of the directory of
+// its go.mod.
+func checkout() string {
+	dir, _ := os.Getwd()
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			dir = d
+			break
+		}
+		if filepath.Dir(d) == d {
+			break
+		}
+	}
+	h := sha256.Sum256([]byte(dir))
+	return hex.EncodeToString(h[:6])
+}
+
 // Process is cmd/relay running as a separate OS process.
 type Process struct {
-	URL     string // ws://127.0.0.1:port/
-	HTTPURL string // http://127.0.0.1:port/ (plain GET hello, POST)
-	Addr    string
-	Dir     string
-	Args    []string // extra flags (e.g. -quota 10)
-	NoFile  int      // descriptor limit of the process (ulimit -n); 0: inherited
+	URL      string // ws://127.0.0.1:port/
+	HTTPURL  string // http://127.0.0.1:port/ (plain GET hello, POST)
+	FilesURL string // http://127.0.0.1:port/files (the file relay; its data under Dir/files)
+	Addr     string
+	Dir      string
+	Args     []string // extra flags (e.g. -quota 10)
+	NoFile   int      // descriptor limit of the process (ulimit -n); 0: inherited
 
 	t      testing.TB
 	killMu sync.Mutex // held for a whole Kill, so a second Kill waits for the first
@@ -87,7 +109,8 @@ func StartProcessLimited(t testing.TB, nofile int, args ...string) *Process {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	p := &Process{t: t, Addr: addr, URL: "ws://" + addr + "/", HTTPURL: "http://" + addr + "/", Dir: t.TempDir(), Args: args, NoFile: nofile}
+	p := &Process{t: t, Addr: addr, URL: "ws://" + addr + "/", HTTPURL: "http://" + addr + "/", FilesURL: "http://" + addr + "/files",
+		Dir: t.TempDir(), Args: args, NoFile: nofile}
 	if err := p.start(); err != nil {
 		t.Fatal(err)
 	}

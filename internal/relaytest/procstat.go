@@ -54,3 +54,22 @@ func (p *Process) StoreSize() (int64, error) {
 	}
 	return fi.Size(), nil
 }
+
+// FileBytes returns the bytes of the file relay's chunk files on disk
+// and the number of uploads in progress (files in its tmp/).
+func (p *Process) FileBytes() (chunks int64, inProgress int, err error) {
+	ents, err := os.ReadDir(filepath.Join(p.Dir, "files", "chunks"))
+	if err != nil && !os.IsNotExist(err) {
+		return 0, 0, err
+	}
+	for _, e := range ents {
+		if fi, err := e.Info(); err == nil {
+			chunks += fi.Size()
+		}
+	}
+	tmp, err := os.ReadDir(filepath.Join(p.Dir, "files", "tmp"))
+	if err != nil && !os.IsNotExist(err) {
+		return 0, 0, err
+	}
+	return chunks, len(tmp), nil
+}

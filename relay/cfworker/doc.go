@@ -16,12 +16,20 @@
 //     github.com/syumai/workers, and the http.Handler every fresh Go
 //     instance serves.
 //
+// The file relay (files_*.go, js_files.go; docs/cloudflare.md "Files")
+// is relay/files' handler on FileStore: a Durable Object per chunk, found
+// from any of its ids by the same route scheme under its own key
+// (Keys.FilesKeys), running ChunkCmd one command at a time; the bytes in
+// R2, staged in the object before they are written so that no blob
+// outlives its chunk; expiry by the object's alarm.
+//
 // Layer: beside package relay; uses relay/rules (the command rules both
-// relays apply), relay/wire (codec, authenticators, re-encryption) and
+// relays apply), relay/wire (codec, authenticators, re-encryption),
 // relay/store/record (relay/store's Queue and Message
-// and their field encoding; relay/store itself builds bbolt), nothing of
-// core/. The JavaScript half (Durable Object classes, WebSocket
-// acceptance) lives in worker/.
+// and their field encoding; relay/store itself builds bbolt) and
+// relay/files (the file relay's handler), nothing of core/. The
+// JavaScript half (Durable Object classes, WebSocket acceptance) lives
+// in worker/.
 //
 // Concurrency: QueueCmd assumes its caller serializes the commands of one
 // queue (the queue's Durable Object runs them one at a time); it keeps no

@@ -40,6 +40,11 @@ func Main() {
 		return
 	case role == "session":
 		h = &sessionHandler{e: e}
+	case role == "files":
+		serveFiles(e.Keys())
+		return
+	case role == "chunk":
+		h = chunkHandler{kv: doKV{rc.Get("storage")}}
 	default:
 		h = &httpHandler{e: e}
 	}

@@ -72,3 +72,10 @@ func (k doKV) SetAlarm(ctx context.Context, atMillis int64) error {
 	_, err := await(k.storage.Call("setAlarm", atMillis))
 	return err
 }
+
+// DeleteAll empties the object's storage (a chunk's object when the
+// chunk goes).
+func (k doKV) DeleteAll(ctx context.Context) error {
+	_, err := await(k.storage.Call("deleteAll"))
+	return err
+}

@@ -58,6 +58,14 @@ func NewKeys(auth []byte) (*Keys, error) {
 	return &Keys{Auth: auth, AuthPub: pub, routeKey: rk, tokenKey: tk}, nil
 }
 
+// FilesKeys returns the keys of the file relay's chunk ids: the same
+// scheme as queue ids (NewID, RouteOf) under a route key of their own,
+// so a queue id never names a chunk's object nor the other way round.
+func (k *Keys) FilesKeys() *Keys {
+	rk, _ := hkdf.Key(sha256.New, k.Auth, nil, "sxweb relay cf files route", 32)
+	return &Keys{Auth: k.Auth, AuthPub: k.AuthPub, routeKey: rk, tokenKey: k.tokenKey}
+}
+
 // ParseKeys reads the auth key as 64 hex digits.
 func ParseKeys(hexKey string) (*Keys, error) {
 	b, err := hex.DecodeString(hexKey)

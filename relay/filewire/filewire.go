@@ -114,35 +114,48 @@ func (b *B64) UnmarshalText(t []byte) error {
 	return err
 }
 
-// ParseID decodes an id from a path.
+// ParseID decodes an id from a path: exactly its base64url form (the
+// decoder alone would skip CR and LF in it).
 func ParseID(s string) ([]byte, error) {
 	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil || len(b) != IDLen {
+	if err != nil || len(b) != IDLen || base64.RawURLEncoding.EncodeToString(b) != s {
 		return nil, errors.New("filewire: bad id")
 	}
 	return b, nil
 }
 
-// signed is the string a request's signature covers.
-func signed(method, path, date string, body []byte) []byte {
-	h := sha256.Sum256(body)
-	return []byte(context + method + "\n" + path + "\n" + date + "\n" + hex.EncodeToString(h[:]))
+// signed is the string a request's signature covers (digest: the body's SHA-256).
+func signed(method, path, date string, digest [sha256.Size]byte) []byte {
+	return []byte(context + method + "\n" + path + "\n" + date + "\n" + hex.EncodeToString(digest[:]))
 }
 
 // Sign returns the X-Date and Authorization header values of a request.
 func Sign(key ed25519.PrivateKey, method, path string, now time.Time, body []byte) (date, auth string) {
 	date = strconv.FormatInt(now.Unix(), 10)
-	sig := ed25519.Sign(key, signed(method, path, date, body))
+	sig := ed25519.Sign(key, signed(method, path, date, sha256.Sum256(body)))
 	return date, authScheme + base64.RawURLEncoding.EncodeToString(sig)
 }
 
 // Verify checks a request's signature by pub and its date against now.
 func Verify(pub ed25519.PublicKey, method, path, date, auth string, now time.Time, body []byte) bool {
+	return VerifyDigest(pub, method, path, date, auth, now, sha256.Sum256(body))
+}
+
+// DateOK reports whether an X-Date value is within MaxClockSkew of now
+// (a relay checks it before reading a chunk's body).
+func DateOK(date string, now time.Time) bool {
 	sec, err := strconv.ParseInt(date, 10, 64)
-	if err != nil || len(pub) != ed25519.PublicKeySize {
+	if err != nil {
 		return false
 	}
-	if d := now.Sub(time.Unix(sec, 0)); d > MaxClockSkew || d < -MaxClockSkew {
+	d := now.Sub(time.Unix(sec, 0))
+	return d <= MaxClockSkew && d >= -MaxClockSkew
+}
+
+// VerifyDigest is Verify with the SHA-256 of the body given instead of
+// the body: a relay hashes a chunk as it streams it to disk.
+func VerifyDigest(pub ed25519.PublicKey, method, path, date, auth string, now time.Time, digest [sha256.Size]byte) bool {
+	if len(pub) != ed25519.PublicKeySize || !DateOK(date, now) {
 		return false
 	}
 	s, ok := strings.CutPrefix(auth, authScheme)
@@ -150,8 +163,8 @@ func Verify(pub ed25519.PublicKey, method, path, date, auth string, now time.Tim
 		return false
 	}
 	sig, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil || len(sig) != ed25519.SignatureSize {
+	if err != nil || len(sig) != ed25519.SignatureSize || base64.RawURLEncoding.EncodeToString(sig) != s {
 		return false
 	}
-	return ed25519.Verify(pub, signed(method, path, date, body), sig)
+	return ed25519.Verify(pub, signed(method, path, date, digest), sig)
 }

@@ -8,12 +8,16 @@
 //   - QueueDO: one queue's storage; runs Go (role "queue-keep" or "queue")
 //     on one command at a time (RPC cmd inside blockConcurrencyWhile), so
 //     its transitions are atomic.
+//   - the file relay: requests under /files are served by Go (role
+//     "files", relay/files' handler); ChunkDO holds one chunk's record and
+//     recipients and runs Go (role "chunk") on one command at a time; the
+//     chunks' bytes are in the R2 bucket FILES.
 // docs/cloudflare.md explains the design.
 // The relay's work (commands, authenticators, re-encryption, limits) is
 // all in Go: relay/cfworker.
 import { DurableObject } from "cloudflare:workers";
 import { runGo, startGo } from "./go.mjs";
-import { MAX_FRAME, Serial, decodeList, frameOf, isUpgrade, randomSessionHex } from "./lib.mjs";
+import { MAX_FRAME, Serial, decodeList, frameOf, isFiles, isUpgrade, randomSessionHex } from "./lib.mjs";
 
 export default {
   async fetch(req, env, ctx) {
@@ -23,9 +27,69 @@ export default {
       headers.set("X-Session", sid);
       return env.SESSION.get(env.SESSION.idFromName(sid)).fetch(new Request(req, { headers }));
     }
+    if (isFiles(req)) return serveFiles(req, env, ctx);
     return runGo({ env, ctx, role: "worker" }, req);
   },
 };
+
+// The file relay's requests. An upload's body is read first, so that a
+// client sending it slowly holds no Go instance (and its memory)
+// meanwhile. A download's answer names its R2 object (header
+// X-Sxweb-Blob): its bytes stream from R2 here, not through Go, and the
+// Go instance ends at once. (Go instances are not counted against each
+// other: a request waiting on a promise another request resolves is
+// cancelled by the runtime as hung.)
+const MAX_BODY = 4 * 1024 * 1024 + 64 * 1024; // the largest chunk, and some
+const BLOB_HEADER = "X-Sxweb-Blob";
+
+async function serveFiles(req, env, ctx) {
+  const len = Number(req.headers.get("Content-Length") ?? -1);
+  if ((req.method === "PUT" || req.method === "POST") && len > 0 && len <= MAX_BODY) {
+    req = new Request(req, { body: await req.arrayBuffer() });
+  }
+  const resp = await runGo({ env, ctx, role: "files" }, req);
+  const blob = resp.headers.get(BLOB_HEADER);
+  if (!blob) return resp;
+  const obj = await env.FILES.get(blob);
+  const headers = new Headers(resp.headers);
+  headers.delete(BLOB_HEADER);
+  if (obj === null) {
+    // deleted since Go looked: the chunk is gone, as its ids are
+    headers.set("Content-Type", "application/json");
+    headers.delete("Content-Length");
+    return new Response('{"error":"AUTH"}', { status: 403, headers });
+  }
+  return new Response(obj.body, { status: 200, headers });
+}
+
+// ChunkDO is one chunk of the file relay: op (RPC from the files role's
+// Go) runs one command on its storage, alarm deletes it once it has
+// expired (with its bytes in R2). One at a time, so each change is
+// atomic.
+export class ChunkDO extends DurableObject {
+  constructor(state, env) {
+    super(state, env);
+    this.state = state;
+    this.env = env;
+  }
+
+  op(body) {
+    return this.inGo("/op", body);
+  }
+
+  alarm() {
+    return this.inGo("/expire", new Uint8Array(0));
+  }
+
+  inGo(path, body) {
+    const context = { env: this.env, ctx: this.state, storage: this.state.storage, role: "chunk" };
+    return this.state.blockConcurrencyWhile(async () => {
+      const r = await runGo(context, new Request("https://chunk.internal" + path, { method: "POST", body }));
+      if (!r.ok) throw new Error("chunk: " + (await r.text()));
+      return new Uint8Array(await r.arrayBuffer());
+    });
+  }
+}
 
 export class SessionDO extends DurableObject {
   constructor(state, env) {

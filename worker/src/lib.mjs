@@ -9,6 +9,12 @@ export function isUpgrade(req) {
   return req.method === "GET" && (req.headers.get("Upgrade") || "").toLowerCase() === "websocket";
 }
 
+// isFiles: a request of the file relay (mounted at /files).
+export function isFiles(req) {
+  const path = new URL(req.url).pathname;
+  return path === "/files" || path.startsWith("/files/");
+}
+
 export function toHex(bytes) {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { MAX_FRAME, Serial, decodeList, frameOf, isUpgrade, randomSessionHex, toHex } from "../src/lib.mjs";
+import { MAX_FRAME, Serial, decodeList, frameOf, isFiles, isUpgrade, randomSessionHex, toHex } from "../src/lib.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -81,4 +81,10 @@ test("patch-wasm-exec gives each Go instance its own context", () => {
   const bad = join(dir, "old.js");
   writeFileSync(bad, "not wasm_exec");
   assert.throws(() => execFileSync("node", [join(here, "..", "patch-wasm-exec.mjs"), bad, join(dir, "x.js")], { stdio: "pipe" }));
+});
+
+test("isFiles: the file relay's paths, nothing else", () => {
+  const req = (p) => new Request("https://relay.example" + p);
+  for (const p of ["/files", "/files/new", "/files/chunk/abc"]) assert.ok(isFiles(req(p)), p);
+  for (const p of ["/", "/filesx", "/relay", "/x/files/new"]) assert.ok(!isFiles(req(p)), p);
 });

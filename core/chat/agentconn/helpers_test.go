@@ -7,8 +7,10 @@ import (
 	"github.com/sxweb/sxweb/core/agent"
 	"github.com/sxweb/sxweb/core/chat"
 	"github.com/sxweb/sxweb/core/chat/agentconn"
+	"github.com/sxweb/sxweb/core/files"
 	"github.com/sxweb/sxweb/core/relayclient/wsdial"
 	"github.com/sxweb/sxweb/core/store"
+	"github.com/sxweb/sxweb/internal/chattest"
 	"github.com/sxweb/sxweb/internal/fakefiles"
 )
 
@@ -20,7 +22,21 @@ type clientOpts struct {
 	noChatStart bool                              // the caller starts the chat client itself
 	connectWait time.Duration                     // agent.Config.ConnectWait (0: the agent's default)
 	files       *fakefiles.Store                  // chat.Config.Files
-	fileRelay   *fakefiles.Relay                  // the file relay (nil: none)
+	fileRelay   *fileRelay                        // the file relay (nil: none)
+}
+
+// fileRelay is the file relay of a scenario's users: the in-memory one
+// (any URL), or the real relay/files on 127.0.0.1 over net/http.
+type fileRelay struct {
+	url   string
+	http  files.HTTP
+	relay chattest.FileRelay
+}
+
+// fakeFileRelay returns a new in-memory file relay.
+func fakeFileRelay() *fileRelay {
+	r := fakefiles.NewRelay()
+	return &fileRelay{url: "https://files.test/files", http: r, relay: r}
 }
 
 // openClient opens an agent and a chat client on st against the relay at
@@ -35,7 +51,7 @@ func openClient(t testing.TB, st store.Store, url string, o clientOpts) (*chat.C
 	}
 	cfg := chat.Config{Store: st, Agent: agentconn.Agent{Agent: ag}, AutoAcceptMemberContacts: o.auto}
 	if o.fileRelay != nil {
-		cfg.Files, cfg.FileRelay, cfg.FileHTTP = o.files, "https://files.test/files", o.fileRelay
+		cfg.Files, cfg.FileRelay, cfg.FileHTTP = o.files, o.fileRelay.url, o.fileRelay.http
 	}
 	c, err := chat.New(cfg)
 	if err != nil {

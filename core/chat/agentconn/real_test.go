@@ -8,24 +8,31 @@ import (
 
 	"github.com/sxweb/sxweb/core/chat"
 	"github.com/sxweb/sxweb/core/chat/agentconn"
+	"github.com/sxweb/sxweb/core/files/nethttp"
 	"github.com/sxweb/sxweb/core/store/memstore"
 	"github.com/sxweb/sxweb/internal/chattest"
 	"github.com/sxweb/sxweb/internal/fakefiles"
 	"github.com/sxweb/sxweb/internal/relaytest"
 	"github.com/sxweb/sxweb/relay"
+	rfiles "github.com/sxweb/sxweb/relay/files"
 )
 
 var ctx = context.Background()
 
 // onRelay makes users on the real agent and one real relay (127.0.0.1),
-// with one file relay.
-func onRelay(url string) chattest.Factory {
+// with one file relay: in memory (fakefiles), or, with realFiles, the
+// real relay/files on 127.0.0.1 (a fresh one per scenario).
+func onRelay(url string, realFiles bool) chattest.Factory {
 	return func(t testing.TB, auto bool, names ...string) []*chattest.User {
 		t.Helper()
-		files := fakefiles.NewRelay()
+		fr := fakeFileRelay()
+		if realFiles {
+			f := relaytest.StartFiles(t, rfiles.Config{})
+			fr = &fileRelay{url: f.URL, http: nethttp.Client{}, relay: f}
+		}
 		var out []*chattest.User
 		for _, n := range names {
-			u := newUser(t, url, n, auto, files)
+			u := newUser(t, url, n, auto, fr)
 			out = append(out, u)
 		}
 		chattest.Track(t, out)
@@ -36,11 +43,11 @@ func onRelay(url string) chattest.Factory {
 // newUser opens a user on the real agent; Stop closes it (the user is
 // offline: the relay keeps its messages) and Start opens it again on the
 // same store.
-func newUser(t testing.TB, url, name string, auto bool, fileRelay ...*fakefiles.Relay) *chattest.User {
+func newUser(t testing.TB, url, name string, auto bool, fr ...*fileRelay) *chattest.User {
 	t.Helper()
 	o := clientOpts{auto: auto, files: fakefiles.NewStore()}
-	if len(fileRelay) > 0 {
-		o.fileRelay = fileRelay[0]
+	if len(fr) > 0 {
+		o.fileRelay = fr[0]
 	}
 	u := userOn(t, memstore.New(), url, name, o)
 	if err := u.SetProfile(ctx, chat.Profile{DisplayName: name, FullName: name + " Full"}); err != nil {
@@ -54,7 +61,10 @@ func newUser(t testing.TB, url, name string, auto bool, fileRelay ...*fakefiles.
 func userOn(t testing.TB, st *memstore.Store, url, name string, o clientOpts) *chattest.User {
 	t.Helper()
 	c, ag := openClient(t, st, url, o)
-	u := &chattest.User{Client: c, Name: name, Raw: agentconn.Agent{Agent: ag}, Files: o.files, FileRelay: o.fileRelay}
+	u := &chattest.User{Client: c, Name: name, Raw: agentconn.Agent{Agent: ag}, Files: o.files}
+	if o.fileRelay != nil {
+		u.FileRelay = o.fileRelay.relay
+	}
 	u.Stop = func() { u.Client.Close(); ag.Close() }
 	u.Start = func() {
 		c, ag = openClient(t, st, url, o)
@@ -76,7 +86,15 @@ func relayFactory(t *testing.T) chattest.Factory {
 	if testing.Short() {
 		t.Skip("real relay scenarios skipped in -short")
 	}
-	return onRelay(relaytest.Start(t, relay.Config{}).URL)
+	return onRelay(relaytest.Start(t, relay.Config{}).URL, false)
+}
+
+// realFilesFactory is relayFactory with the real file relay.
+func realFilesFactory(t *testing.T) chattest.Factory {
+	if testing.Short() {
+		t.Skip("real relay scenarios skipped in -short")
+	}
+	return onRelay(relaytest.Start(t, relay.Config{}).URL, true)
 }
 func TestForgedIntroductionFromNonAdminIgnored(t *testing.T) {
 	chattest.ForgedIntroductionFromNonAdminIgnored(t, relayFactory(t))
@@ -158,6 +176,24 @@ func TestFileBadInput(t *testing.T) { chattest.FileBadInput(t, relayFactory(t)) 
 
 func TestFileForAMemberConnectedLater(t *testing.T) {
 	chattest.FileForAMemberConnectedLater(t, relayFactory(t))
+}
+
+// The file scenarios again with the real file relay (relay/files on
+// diskstore, over net/http): its tamper step changes the chunk files on
+// disk.
+
+func TestFilesToAGroupRealFileRelay(t *testing.T) { chattest.FilesToAGroup(t, realFilesFactory(t)) }
+
+func TestFileBetweenContactsRealFileRelay(t *testing.T) {
+	chattest.FileBetweenContacts(t, realFilesFactory(t))
+}
+
+func TestFileGoesWithItsMessageRealFileRelay(t *testing.T) {
+	chattest.FileGoesWithItsMessage(t, realFilesFactory(t))
+}
+
+func TestFileForAMemberConnectedLaterRealFileRelay(t *testing.T) {
+	chattest.FileForAMemberConnectedLater(t, realFilesFactory(t))
 }
 
 func TestContactRestoredFromStaleBackup(t *testing.T) {

@@ -21,7 +21,7 @@ func TestReopenEventBeforeChatStart(t *testing.T) {
 		t.Skip("real relay skipped in -short")
 	}
 	url := relaytest.Start(t, relay.Config{}).URL
-	owner := onRelay(url)(t, false, "owner")[0]
+	owner := onRelay(url, false)(t, false, "owner")[0]
 	gid := must(t)(owner.CreateGroup(ctx, chat.GroupSettings{DisplayName: "g"}))
 	link := must(t)(owner.CreateGroupLink(ctx, gid))
 

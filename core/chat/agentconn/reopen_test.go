@@ -18,7 +18,7 @@ func TestReopenOnSameStore(t *testing.T) {
 		t.Skip("real relay skipped in -short")
 	}
 	url := relaytest.Start(t, relay.Config{}).URL
-	us := onRelay(url)(t, false, "owner")
+	us := onRelay(url, false)(t, false, "owner")
 	owner := us[0]
 	gid := must(t)(owner.CreateGroup(ctx, chat.GroupSettings{DisplayName: "g"}))
 	link := must(t)(owner.CreateGroupLink(ctx, gid))

@@ -17,7 +17,7 @@ func TestRelayRestartDuringJoin(t *testing.T) {
 		t.Skip("real relay process skipped in -short")
 	}
 	proc := relaytest.StartProcess(t)
-	us := onRelay(proc.URL)(t, false, "owner", "ann", "joe")
+	us := onRelay(proc.URL, false)(t, false, "owner", "ann", "joe")
 	owner, ann, joe := us[0], us[1], us[2]
 	gid := must(t)(owner.CreateGroup(ctx, chat.GroupSettings{DisplayName: "g"}))
 	link := must(t)(owner.CreateGroupLink(ctx, gid))

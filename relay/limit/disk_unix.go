@@ -1,12 +1,12 @@
 //go:build unix
 
-package relay
+package limit
 
 import "syscall"
 
-// freeBytes returns the bytes available to the relay on dir's file
-// system, or -1 when unknown.
-func freeBytes(dir string) int64 {
+// FreeBytes returns the bytes available to an unprivileged process on
+// dir's file system, or -1 when unknown.
+func FreeBytes(dir string) int64 {
 	if dir == "" {
 		return -1
 	}

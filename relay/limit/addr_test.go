@@ -1,4 +1,4 @@
-package relay
+package limit
 
 import (
 	"os"
@@ -18,7 +18,7 @@ func TestForwardedAddr(t *testing.T) {
 		{"", ""},
 		{"1.2.3.4,", ""}, // the last entry is empty: no address, not the client's choice
 	} {
-		k, ok := forwardedAddr(c.in)
+		k, ok := Forwarded(c.in)
 		if got := ""; ok {
 			got = k.String()
 			if got != c.want {
@@ -28,18 +28,18 @@ func TestForwardedAddr(t *testing.T) {
 			t.Errorf("%q: no address, want %s", c.in, c.want)
 		}
 	}
-	if k, ok := peerKey("[2001:db8::7]:5"); !ok || k.String() != "2001:db8::" {
+	if k, ok := PeerKey("[2001:db8::7]:5"); !ok || k.String() != "2001:db8::" {
 		t.Errorf("peer: %v %v", k, ok)
 	}
-	if _, ok := peerKey("pipe"); ok {
+	if _, ok := PeerKey("pipe"); ok {
 		t.Error("a non-IP peer has a key")
 	}
 }
 
-// FuzzForwardedAddr: a proxy header's value (bytes from the network, as
-// far as the relay can tell) never panics the parser, and every key it
+// FuzzForwarded: a proxy header's value (bytes from the network, as
+// far as a relay can tell) never panics the parser, and every key it
 // returns is canonical: no zone, IPv4 unmapped, IPv6 cut to its /64.
-func FuzzForwardedAddr(f *testing.F) {
+func FuzzForwarded(f *testing.F) {
 	seeds, _ := filepath.Glob("testdata/forwarded/*.txt")
 	if len(seeds) == 0 {
 		f.Fatal("no seeds in testdata/forwarded")
@@ -52,11 +52,11 @@ func FuzzForwardedAddr(f *testing.F) {
 		f.Add(string(b))
 	}
 	f.Fuzz(func(t *testing.T, v string) {
-		k, ok := forwardedAddr(v)
+		k, ok := Forwarded(v)
 		if !ok {
 			return
 		}
-		if !k.IsValid() || k.Zone() != "" || k.Is4In6() || keyOf(k) != k {
+		if !k.IsValid() || k.Zone() != "" || k.Is4In6() || KeyOf(k) != k {
 			t.Fatalf("%q: key %v is not canonical", v, k)
 		}
 		if k.Is6() {
@@ -64,8 +64,23 @@ func FuzzForwardedAddr(f *testing.F) {
 				t.Fatalf("%q: key %v is not a /64", v, k)
 			}
 		}
-		if back, ok := forwardedAddr(k.String()); !ok || back != k {
+		if back, ok := Forwarded(k.String()); !ok || back != k {
 			t.Fatalf("%q: key %v does not parse back (%v)", v, k, back)
 		}
 	})
+}
+
+func TestByteSize(t *testing.T) {
+	for in, want := range map[string]int64{"1.5GiB": 3 << 29, "500MB": 500e6, "-1": -1, "4096": 4096, " 2 KiB ": 2048} {
+		var b ByteSize
+		if err := b.Set(in); err != nil || int64(b) != want {
+			t.Errorf("%q: %d %v, want %d", in, b, err, want)
+		}
+	}
+	for _, bad := range []string{"lots", "1XB", "", "1e30"} {
+		var b ByteSize
+		if b.Set(bad) == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
 }
