@@ -151,7 +151,7 @@ func TestWriteVectors(t *testing.T) {
 	b.Put("c.msg", "g1/\x00\x00\x00\x02", []byte{})
 	b.Put("c.meta", "schema", []byte("2"))
 	small.Apply(ctx, &b)
-	withFiles := memFiles{"f1": {[]byte("file one")}, "f2": {bytes.Repeat([]byte{7}, 70000)}}
+	withFiles := memFiles{"f1": {[]byte("file one")}, "f2": {bytes.Repeat([]byte{7}, 3000)}}
 
 	ok := func(name, comment string, st store.Scanner, files memFiles) []byte {
 		data := export(t, st, files)
@@ -166,7 +166,7 @@ func TestWriteVectors(t *testing.T) {
 	}
 	ok("ok_empty", "no records", memstore.New(), nil)
 	data := ok("ok_records", "four records, binary keys, an empty value", small, nil)
-	ok("ok_files", "records and two files (one over a segment)", small, withFiles)
+	ok("ok_files", "records and two files", small, withFiles)
 	fail := func(name, code, comment string, data []byte, passphrase string, schema int) {
 		write(t, name, &vector{expect: code, passphrase: passphrase, schema: schema, comment: comment, data: data})
 	}
