@@ -73,6 +73,8 @@ type fileRec struct {
 	Expires time.Time  `json:"expires,omitzero"`
 	Error   string     `json:"error,omitempty"`
 	Cleaned bool       `json:"cleaned,omitempty"` // cancelled: its chunks or parts are gone
+	// mine: restored from a backup without its bytes (AfterRestore)
+	NoCopy bool `json:"noCopy,omitempty"`
 	// mine: the recipients (memberIds or the contactId) in the chunks'
 	// order, and those that got their description
 	Recipients []string        `json:"recipients,omitempty"`

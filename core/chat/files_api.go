@@ -233,6 +233,9 @@ func (c *Client) FileOf(ctx context.Context, messageID string) (FileInfo, string
 		if !f.Mine && f.State != FileDone {
 			return &Error{Code: CodeNotFound, Detail: "file is " + f.State, Err: ErrFileNotStored}
 		}
+		if f.NoCopy {
+			return &Error{Code: CodeNotFound, Detail: "the file's bytes were not restored", Err: ErrFileNotStored}
+		}
 		info, id = *fileView(f), f.ID
 		_ = m
 		return nil
