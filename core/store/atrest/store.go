@@ -183,5 +183,13 @@ func (s *Store) OpenPart(id string, n int, sealed []byte) ([]byte, error) {
 	return s.s.open(sealed, partAD(id, n))
 }
 
+// PartOverhead is what SealPart adds to a part (0 in ModeNone).
+func (s *Store) PartOverhead() int {
+	if s.s == nil {
+		return 0
+	}
+	return Overhead
+}
+
 // Sealed reports whether values and parts are sealed (not ModeNone).
 func (s *Store) Sealed() bool { return s.s != nil }
