@@ -55,6 +55,9 @@ func register() error {
 	if err := api.Set("open", open.Value()); err != nil {
 		return err
 	}
+	if err := registerImport(api); err != nil {
+		return err
+	}
 	if err := safejs.Global().Set("__sxweb", api); err != nil {
 		return err
 	}

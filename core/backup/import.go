@@ -38,6 +38,10 @@ type Target struct {
 	// the store the records go to (DB itself, or an at-rest decorator set
 	// up anew on it) and where the file bytes go (nil: they are skipped).
 	Open func(ctx context.Context) (store.Store, FileWriter, error)
+	// Finish, when set, runs after the last record and file and before
+	// the marker goes: what the layers above fix in the restored records
+	// (chat.AfterRestore) is part of the import.
+	Finish func(ctx context.Context, st store.Store, res *Result) error
 }
 
 // ImportOptions configures Import.
@@ -115,6 +119,11 @@ func Import(ctx context.Context, open func() (io.Reader, error), passphrase []by
 	res, err := restore(ctx, r, st, fw, o)
 	if err != nil {
 		return nil, err
+	}
+	if t.Finish != nil {
+		if err := t.Finish(ctx, st, res); err != nil {
+			return nil, err
+		}
 	}
 	var done store.Batch
 	done.Delete(MarkerBucket, markerKey)
