@@ -26,7 +26,6 @@ func importJS(t *testing.T, options map[string]any) (safejs.Value, error) {
 	return awaitT(t, p)
 }
 
-
 // openDBName opens a client on database name (no profile set).
 func openOn(t *testing.T, name string, extra map[string]any) (*client, error) {
 	t.Helper()
