@@ -9,6 +9,8 @@
 // lives in Go; this file only loads it, guards the database with a Web Lock (one
 // running core per database across tabs) and turns events into subscriptions.
 
+import { markAccount, evicted, toBlob } from "./account.js";
+
 const API = [
   "setProfile", "getProfile", "createInvitation", "connect", "contacts",
   "createGroup", "groups", "createGroupLink", "joinGroup", "inviteToGroup",
@@ -17,6 +19,7 @@ const API = [
   "sendFile", "downloadFile", "cancelFile", "getFile",
   "startDirectChat", "acceptDirectChat", "sendDirectMessage", "deleteContact",
   "setGroupPreferences", "removeMember", "leaveGroup", "deleteGroup", "stats", "reconnect",
+  "exportAccount", "moveAccount", "setPassphrase", "atRest",
 ];
 const EVENT_TYPES = ["message", "update", "member", "contact", "group", "delivery", "file", "error", "closed"];
 
@@ -137,21 +140,52 @@ async function acquire(db, { takeover = false, lockTimeout = 10000 } = {}) {
  * Starts the client. Options: db (IndexedDB name, default "simplex"), relays
  * (default: the origin's /relay), appURL (base of the links this client makes,
  * default: the directory above this module), takeover (close the core running on
- * `db` in another tab instead of rejecting with LOCKED), wasmURL.
+ * `db` in another tab instead of rejecting with LOCKED), wasmURL, passphrase (the
+ * database's, when one is set: PASSPHRASE_REQUIRED / BAD_PASSPHRASE), atRest
+ * (false: a new database stays unencrypted; benchmarks and tests), acceptEviction
+ * (start anew where the browser evicted the account instead of rejecting EVICTED).
  */
 export async function start(options = {}) {
   const db = options.db || "simplex";
   const relays = options.relays && options.relays.length ? [...options.relays] : [defaultRelay()];
   const appURL = options.appURL || new URL("../", base).href;
+  if (!options.acceptEviction && await evicted(db)) {
+    throw new SimplexError("EVICTED", `the browser removed the data of "${db}": restore it from a backup (importAccount), or start anew (acceptEviction)`);
+  }
   const release = await acquire(db, options);
   try {
     const persisted = await persist(db);
     const bridge = await loadRuntime(options.wasmURL);
-    const handle = await bridge.open({ db, relays, appURL });
+    const { passphrase, atRest } = options;
+    const handle = await bridge.open({ db, relays, appURL, passphrase, atRest });
+    markAccount(db);
     return makeChat(handle, { db, relays, appURL, persisted, release });
   } catch (e) {
     release();
     throw asError(e);
+  }
+}
+
+/**
+ * Restores an account into database `db` from a backup (`data`: a Blob, ArrayBuffer
+ * or Uint8Array that exportAccount made) or a link that moveAccount made, with its
+ * passphrase. Into an empty database only (NOT_EMPTY) unless `replace`; it holds the
+ * database's Web Lock meanwhile (LOCKED while a client runs on it). Resolves with
+ * {created, records, files}; rejects BAD_PASSPHRASE, BAD_BACKUP, SCHEMA_TOO_NEW.
+ */
+export async function importAccount({ db = "simplex", data, link, passphrase, replace = false, wasmURL } = {}) {
+  const blob = link ? null : toBlob(data);
+  if (!link && !blob) throw new SimplexError("BAD_ARGUMENT", "data: a Blob, ArrayBuffer or Uint8Array, or a link");
+  const release = await acquire(db, {});
+  try {
+    const bridge = await loadRuntime(wasmURL);
+    const res = await bridge.importAccount({ db, data: blob, link, passphrase, replace });
+    markAccount(db);
+    return res;
+  } catch (e) {
+    throw asError(e);
+  } finally {
+    release();
   }
 }
 
