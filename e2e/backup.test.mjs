@@ -4,7 +4,8 @@
 // her chats and history; by link too, through the file relay, where cmd/serve
 // has one. And the browser profile's IndexedDB files on disk hold no message text
 // (a control record written in clear is found there, and so is the text of a
-// database created with atRest: false). A stale backup chatting on both ways
+// database created with atRest: false; and so is the raw material of a
+// non-extractable CryptoKey kept in IndexedDB, which the docs say). A stale backup chatting on both ways
 // needs ratchet re-sync: a test of its own, skipped until that lands.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -175,6 +176,7 @@ test("after use, the browser profile's IndexedDB files hold no message text", as
     const secret = `zebra-${Math.random().toString(36).slice(2)}-crossing`; // built here: not in any script source
     const plain = `plain-${Math.random().toString(36).slice(2)}-text`;
     const control = `control-${Math.random().toString(36).slice(2)}-record`;
+    const rawKey = [...crypto.getRandomValues(new Uint8Array(32))];
     const u = { name: "disk", page };
     for (const [db, opts, text] of [["disk", {}, secret], ["plain", { atRest: false }, plain]]) {
       const s = await startIn(page, db, opts);
@@ -195,10 +197,28 @@ test("after use, the browser profile's IndexedDB files hold no message text", as
         tx.onerror = () => reject(tx.error);
       };
     }), control);
+    // what the default key handling rests on: a non-extractable CryptoKey kept in IndexedDB
+    await page.evaluate(async (raw) => {
+      const k = await crypto.subtle.importKey("raw", new Uint8Array(raw), { name: "AES-GCM" }, false, ["encrypt", "decrypt"]);
+      await new Promise((resolve, reject) => {
+        const r = indexedDB.open("keyprobe", 1);
+        r.onupgradeneeded = () => r.result.createObjectStore("k");
+        r.onsuccess = () => {
+          const tx = r.result.transaction("k", "readwrite");
+          tx.objectStore("k").put(k, "key");
+          tx.oncomplete = () => { r.result.close(); resolve(); };
+          tx.onerror = () => reject(tx.error);
+        };
+      });
+    }, rawKey);
     await ctx.close(); // the profile is flushed and closed
     assert.ok(grep(dir, control).length > 0, "the control record is not found: the grep does not see IndexedDB's files");
     assert.ok(grep(dir, plain).length > 0, "the text of the database kept in clear is not found: the grep would not catch text in clear");
     assert.deepEqual(grep(dir, secret), [], "message text found in the browser profile");
+    // docs/backup-and-storage.md says it: the key's material is in the profile, in clear
+    // (so the device key keeps text from a grep, not from someone who reads IndexedDB's format)
+    assert.ok(grep(dir, Buffer.from(rawKey).toString("latin1")).length > 0,
+      "a non-extractable CryptoKey's material is no longer in the profile in clear: update docs/backup-and-storage.md");
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
