@@ -6,7 +6,8 @@
 // (a control record written in clear is found there, and so is the text of a
 // database created with atRest: false; and so is the raw material of a
 // non-extractable CryptoKey kept in IndexedDB, which the docs say). A stale backup chatting on both ways
-// needs ratchet re-sync: a test of its own, skipped until that lands.
+// needs ratchet re-sync: a test of its own, skipped until that lands. A database
+// the browser evicted makes start() reject EVICTED.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync, readFileSync, statSync, rmSync } from "node:fs";
@@ -143,6 +144,26 @@ test("move by link through the file relay (cmd/serve's /files)", async (t) => {
   assert.ok(r.ok, `import by link: ${r.error}`);
   assert.ok((await startIn(page, "alice")).ok);
   assert.deepEqual(await chatsOf({ name: "alice-moved", page }), await chatsOf(alice));
+  await ctx.close();
+});
+
+test("eviction noticed: the account's database gone, start() rejects EVICTED", async () => {
+  const ctx = await browser.newContext();
+  const page = await apiPage(ctx, server.url, "evicted");
+  assert.ok((await startIn(page, "evicted")).ok);
+  await call({ name: "evicted", page }, "setProfile", { displayName: "gone soon", fullName: "" });
+  await call({ name: "evicted", page }, "close");
+  // what the browser's eviction does to IndexedDB (localStorage stays, as in Chromium)
+  await page.evaluate(() => new Promise((resolve, reject) => {
+    const r = indexedDB.deleteDatabase("evicted");
+    r.onsuccess = resolve;
+    r.onerror = () => reject(r.error);
+  }));
+  assert.equal((await startIn(page, "evicted")).error, "EVICTED");
+  assert.equal((await startIn(page, "evicted")).error, "EVICTED", "it says so until the user decides");
+  assert.ok((await startIn(page, "evicted", { acceptEviction: true })).ok, "starting anew");
+  await call({ name: "evicted", page }, "close");
+  assert.ok((await startIn(page, "evicted")).ok, "the new account is remembered");
   await ctx.close();
 });
 

@@ -1,7 +1,8 @@
 //go:build js && wasm
 
 // Command wasm is the browser build of the client (GOOS=js GOARCH=wasm).
-// It registers globalThis.__sxweb = { open(options) }, calls
+// It registers globalThis.__sxweb = { open(options), importAccount(options) }
+// (account.go), calls
 // globalThis.__sxwebReady() when that is a function, and keeps running.
 //
 // open({db, relays, appURL}) resolves to a handle whose methods are the JS
