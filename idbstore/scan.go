@@ -127,3 +127,70 @@ func (s *Store) Reset(ctx context.Context, b *store.Batch) error {
 	}
 	return w.wait(ctx, "reset", cause)
 }
+
+// Tail implements store.Tailer in one readonly transaction: a key cursor
+// from the range's end walks back limit-1 keys (one advance), then getAll
+// and getAllKeys read exactly the records from there.
+func (s *Store) Tail(ctx context.Context, bucket, prefix, before string, limit int) ([]store.KV, error) {
+	if limit <= 0 {
+		return nil, store.ErrScanLimit
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	b, p := encodeKey(bucket), encodeKey(prefix)
+	upper := prefixEnd(p)
+	if bb := encodeKey(before); before != "" && bb < upper {
+		upper = bb
+	}
+	if upper <= p {
+		return nil, nil
+	}
+	rng, err := keyRange.Call("bound", []any{b, p}, []any{b, upper}, false, true)
+	if err != nil {
+		return nil, err
+	}
+	_, kv, err := s.tx("readonly")
+	if err != nil {
+		return nil, err
+	}
+	creq, err := kv.Call("openKeyCursor", rng, "prev")
+	if err != nil {
+		return nil, fmt.Errorf("idbstore: tail: %w", err)
+	}
+	res, err := awaitRequests(ctx, "tail", creq)
+	if err != nil || res[0].IsNull() {
+		return nil, err
+	}
+	lower, err := res[0].Get("key")
+	if err == nil && limit > 1 {
+		if _, err = res[0].Call("advance", limit-1); err == nil {
+			if res, err = awaitRequests(ctx, "tail", creq); err == nil {
+				if res[0].IsNull() { // fewer than limit: the whole range
+					lower, err = safejs.ValueOf([]any{b, p})
+				} else {
+					lower, err = res[0].Get("key")
+				}
+			}
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("idbstore: tail: %w", err)
+	}
+	vrng, err := keyRange.Call("bound", lower, []any{b, upper}, false, true)
+	if err != nil {
+		return nil, err
+	}
+	vreq, err := kv.Call("getAll", vrng)
+	if err != nil {
+		return nil, fmt.Errorf("idbstore: tail: %w", err)
+	}
+	kreq, err := kv.Call("getAllKeys", vrng)
+	if err != nil {
+		return nil, fmt.Errorf("idbstore: tail: %w", err)
+	}
+	if res, err = awaitRequests(ctx, "tail", vreq, kreq); err != nil {
+		return nil, err
+	}
+	return decodeList(bucket, res[1], res[0])
+}

@@ -34,6 +34,7 @@ func TestAtRestConformance(t *testing.T) {
 	}
 	storetest.Run(t, open)
 	storetest.RunScan(t, open)
+	storetest.RunTail(t, open)
 }
 
 func readAll(t *testing.T, f *Files, id string, size int) []byte {

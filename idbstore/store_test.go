@@ -48,6 +48,13 @@ func TestScanConformance(t *testing.T) {
 	})
 }
 
+func TestTailConformance(t *testing.T) {
+	storetest.RunTail(t, func(t *testing.T) store.Store {
+		s, _ := openFresh(t)
+		return s
+	})
+}
+
 // Reset also empties the files and keys object stores.
 func TestResetClearsFilesAndKeys(t *testing.T) {
 	ctx := context.Background()

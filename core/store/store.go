@@ -92,6 +92,17 @@ type Scanner interface {
 	Scan(ctx context.Context, after *Pos, limit int) ([]Record, error)
 }
 
+// Tailer is the optional capability of a Store to read the end of a key
+// range and nothing more: a page of a chat's history (the newest messages
+// before one) without reading the records around it, which at rest must
+// all be opened. memstore, boltstore and idbstore implement it.
+type Tailer interface {
+	// Tail returns the last limit records (limit > 0, else an error) of
+	// bucket whose keys start with prefix and, when before is not "",
+	// sort before it; in key order.
+	Tail(ctx context.Context, bucket, prefix, before string, limit int) ([]KV, error)
+}
+
 // Resetter is the optional capability of a Store to empty itself
 // atomically (an import replacing a database).
 type Resetter interface {

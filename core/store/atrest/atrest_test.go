@@ -62,6 +62,7 @@ func get(t *testing.T, s store.Store, bucket, key string) string {
 func TestConformanceMemstore(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) store.Store { return open(t, memstore.New(), atrest.Options{}) })
 	storetest.RunScan(t, func(t *testing.T) store.Store { return open(t, memstore.New(), atrest.Options{}) })
+	storetest.RunTail(t, func(t *testing.T) store.Store { return open(t, memstore.New(), atrest.Options{}) })
 }
 
 // Values are sealed in the inner store; keys and bucket names are not.

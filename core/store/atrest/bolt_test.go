@@ -27,6 +27,7 @@ func TestConformanceBoltstore(t *testing.T) {
 	}
 	storetest.Run(t, fresh)
 	storetest.RunScan(t, fresh)
+	storetest.RunTail(t, fresh)
 	dir := t.TempDir()
 	storetest.RunReopen(t, func(t *testing.T, name string) store.Store {
 		return open(t, bolt(t, filepath.Join(dir, name+".db")), atrest.Options{})

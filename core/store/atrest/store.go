@@ -13,6 +13,7 @@ type Inner interface {
 	store.Store
 	store.Scanner
 	store.Resetter
+	store.Tailer
 }
 
 // Store is the decorator: a store.Store (and Scanner, Resetter) whose
@@ -30,6 +31,7 @@ var (
 	_ store.Store    = (*Store)(nil)
 	_ store.Scanner  = (*Store)(nil)
 	_ store.Resetter = (*Store)(nil)
+	_ store.Tailer   = (*Store)(nil)
 )
 
 // Mode is how the database's data key is kept.
@@ -75,6 +77,23 @@ func (s *Store) List(ctx context.Context, bucket, prefix string) ([]store.KV, er
 		return nil, nil
 	}
 	kvs, err := s.inner.List(ctx, bucket, prefix)
+	if err != nil {
+		return nil, err
+	}
+	for i := range kvs {
+		if kvs[i].Value, err = s.openValue(bucket, kvs[i].Key, kvs[i].Value); err != nil {
+			return nil, err
+		}
+	}
+	return kvs, nil
+}
+
+// Tail implements store.Tailer: only the records returned are opened.
+func (s *Store) Tail(ctx context.Context, bucket, prefix, before string, limit int) ([]store.KV, error) {
+	if bucket == Bucket {
+		return nil, nil
+	}
+	kvs, err := s.inner.Tail(ctx, bucket, prefix, before, limit)
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ package boltstore
 import (
 	"bytes"
 	"context"
+	"slices"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -82,4 +83,60 @@ func dropAll(tx *bolt.Tx) error {
 		}
 	}
 	return err
+}
+
+// Tail implements store.Tailer: a cursor placed at the range's end walks
+// back limit records.
+func (s *Store) Tail(ctx context.Context, bucket, prefix, before string, limit int) ([]store.KV, error) {
+	if limit <= 0 {
+		return nil, store.ErrScanLimit
+	}
+	var out []store.KV
+	err := s.view(ctx, func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketName(bucket))
+		if b == nil {
+			return nil
+		}
+		p := encodeKey(prefix)
+		c := b.Cursor()
+		var k, v []byte
+		if end := successor(p); before != "" && (end == nil || bytes.Compare(encodeKey(before), end) < 0) {
+			end = encodeKey(before)
+			k, v = seekBefore(c, end)
+		} else if end != nil {
+			k, v = seekBefore(c, end)
+		} else {
+			k, v = c.Last()
+		}
+		for ; k != nil && bytes.HasPrefix(k, p) && len(out) < limit; k, v = c.Prev() {
+			out = append(out, store.KV{Key: string(k[1:]), Value: append(make([]byte, 0, len(v)), v...)})
+		}
+		slices.Reverse(out)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// seekBefore places c on the last key below end.
+func seekBefore(c *bolt.Cursor, end []byte) ([]byte, []byte) {
+	if k, _ := c.Seek(end); k == nil {
+		return c.Last()
+	}
+	return c.Prev()
+}
+
+// successor is the least key above every key starting with p (nil: none,
+// p is all 0xff).
+func successor(p []byte) []byte {
+	s := bytes.Clone(p)
+	for i := len(s) - 1; i >= 0; i-- {
+		if s[i] < 0xff {
+			s[i]++
+			return s[:i+1]
+		}
+	}
+	return nil
 }

@@ -47,6 +47,13 @@ func TestScanConformance(t *testing.T) {
 	})
 }
 
+func TestTailConformance(t *testing.T) {
+	storetest.RunTail(t, func(t *testing.T) store.Store {
+		s, _ := openTemp(t)
+		return s
+	})
+}
+
 func TestReopenConformance(t *testing.T) {
 	dir := t.TempDir()
 	storetest.RunReopen(t, func(t *testing.T, name string) store.Store {

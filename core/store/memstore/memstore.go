@@ -154,3 +154,28 @@ func (s *Store) Reset(_ context.Context, b *store.Batch) error {
 	}
 	return nil
 }
+
+// Tail implements store.Tailer.
+func (s *Store) Tail(_ context.Context, bucket, prefix, before string, limit int) ([]store.KV, error) {
+	if limit <= 0 {
+		return nil, store.ErrScanLimit
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.closed {
+		return nil, store.ErrClosed
+	}
+	var keys []string
+	for k := range s.buckets[bucket] {
+		if strings.HasPrefix(k, prefix) && (before == "" || k < before) {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	keys = keys[max(0, len(keys)-limit):]
+	out := make([]store.KV, len(keys))
+	for i, k := range keys {
+		out[i] = store.KV{Key: k, Value: clone(s.buckets[bucket][k])}
+	}
+	return out, nil
+}

@@ -15,3 +15,7 @@ func TestConformance(t *testing.T) {
 func TestScanConformance(t *testing.T) {
 	storetest.RunScan(t, func(t *testing.T) store.Store { return memstore.New() })
 }
+
+func TestTailConformance(t *testing.T) {
+	storetest.RunTail(t, func(t *testing.T) store.Store { return memstore.New() })
+}
