@@ -1,8 +1,8 @@
 // ui-smoke.test.mjs — the app's screens on a stand-in core (fixtures/mockcore.js):
 // every screen renders at desktop and phone widths, the forms call the JS API,
 // "Message directly" is disabled with its reason where the group forbids it, the
-// keyboard can send a message, and a second tab on the same database is refused
-// and can take over. Independent of the Go core; screenshots in e2e/screenshots/.
+// keyboard can send a message, and a second tab on a database another tab holds
+// alone is refused and can take over. Independent of the Go core; screenshots in e2e/screenshots/.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -150,12 +150,14 @@ test("a long chat opens with its newest page; earlier pages load on scrolling up
   const y1 = await page.evaluate(() => document.querySelector(".msg[data-id='h150']").getBoundingClientRect().top);
   assert.ok(Math.abs(y1 - y0) < 4, `message 150 stays in place (${y0} → ${y1})`);
 
-  // Keyboard: Shift+Tab from the composer reaches "Load earlier messages"; Enter loads the rest
+  // Keyboard: the message list is one tab stop (the newest message's actions), so Shift+Tab
+  // from the composer reaches it, and once more "Load earlier messages"; Enter loads the rest
   // (focusing it scrolls it into view, which may already start loading: either way the rest comes).
   await page.getByRole("textbox", { name: "Message" }).focus();
-  await page.evaluate(() => document.addEventListener("focusin", (e) => { globalThis.focused ??= e.target.textContent; }, { once: true }));
+  await page.evaluate(() => { globalThis.focused = []; document.addEventListener("focusin", (e) => { focused.push(e.target.getAttribute("aria-label") || e.target.textContent); }); });
   await page.keyboard.press("Shift+Tab");
-  assert.equal(await page.evaluate(() => globalThis.focused), "Load earlier messages");
+  await page.keyboard.press("Shift+Tab");
+  assert.deepEqual((await page.evaluate(() => globalThis.focused)).slice(0, 2), ["Message actions", "Load earlier messages"]);
   await page.keyboard.press("Enter");
   await until(async () => (await texts()).length === 250, { what: "the first page, by keyboard" });
   assert.deepEqual(await texts(), range(0, 250));
@@ -198,12 +200,14 @@ test("ignoring a request deletes it (after confirming)", async () => {
   await ctx.close();
 });
 
-test("a second tab on the same database is refused and can take over", async () => {
+// The stand-in core runs on the page's main thread (mode "page"), which no other
+// tab can share: the screens of a database held alone by another tab.
+test("a database held alone by another tab: the second tab is refused and can take over", async () => {
   const { ctx, page } = await open(DESKTOP);
   const second = await ctx.newPage();
   await second.goto(server.url);
   await second.waitForSelector("body[data-route='locked']");
-  assert.match(await second.locator("main").innerText(), /open in another tab/);
+  assert.match(await second.locator("main").innerText(), /open alone in another tab/);
   await shot(second, "mock-desktop-locked");
   await second.getByRole("button", { name: "Use here instead" }).click();
   await second.waitForSelector("body[data-ready='1']");

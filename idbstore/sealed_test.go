@@ -85,7 +85,7 @@ func TestSealedParts(t *testing.T) {
 func checkBlob(t *testing.T, f *Files, id string, want []byte) {
 	t.Helper()
 	ctx := context.Background()
-	b, err := f.Blob(ctx, id, "text/plain")
+	b, err := f.File(ctx, id, "f.txt", "text/plain")
 	if err != nil {
 		t.Fatal(err)
 	}

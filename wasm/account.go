@@ -99,7 +99,7 @@ func exportBlob(ctx context.Context, c *chat.Client, d *db, o exportOptions) (sa
 	if err != nil {
 		return safejs.Null(), 0, err
 	}
-	err = c.Frozen(ctx, func(ctx context.Context, stored []chat.StoredFile) error {
+	err = c.Frozen(ctx, func(ctx context.Context, stored []chat.FileCopy) error {
 		src := backup.Source{Records: d.st, Data: d.files}
 		if o.Files {
 			for _, f := range stored {

@@ -313,6 +313,9 @@ func chatEvent(ev chat.Event) (map[string]any, error) {
 	case chat.MessageEvent:
 		out, err = flat(e.Message)
 		addRef(out, e.Chat)
+		if e.Unread > 0 {
+			out["unread"] = e.Unread
+		}
 	case chat.UpdateEvent:
 		out, err = flat(e.Message)
 		addRef(out, e.Chat)

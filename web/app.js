@@ -4,6 +4,7 @@
 import { start } from "./simplex.js";
 import { h, fill } from "./dom.js";
 import { views, sidebar } from "./views.js";
+import { showUnread, notify } from "./attention.js";
 
 const $ = (id) => document.getElementById(id);
 const PENDING_LINK = "sxweb.pendingLink";
@@ -27,10 +28,11 @@ globalThis.sxapp = app; // for the console and the end-to-end tests
 const EXPLAIN = {
   QUOTA: "The browser's storage for this app is full, so nothing was saved. Free some disk space or delete old chats.",
   DIRECT_MESSAGES_OFF: "This group does not allow direct messages between members.",
-  BAD_LINK: "This link is not a valid SimpleX Web link (it may be cut off).",
+  BAD_LINK: "This link is not a valid Hearth link (it may be cut off).",
   NOT_ALLOWED: "You are not allowed to do this in this group.",
   TOO_LARGE: "This message is too long to send. Split it into shorter messages.",
   CLOSED: "This tab no longer runs your chats (it was opened in another tab).",
+  MOVED: "Your chats moved to another tab while this was under way; it may not have happened. Try again.",
 };
 function explain(e) {
   if (!e || typeof e !== "object") return String(e);
@@ -72,7 +74,7 @@ function parse(hash) {
   if (a === "group" && b && c === "share") return { name: "share", groupId: decodeURIComponent(b) };
   if (a === "group" && b) return { name: "group", groupId: decodeURIComponent(b) };
   if (a === "contact" && b) return { name: "contact", contactId: decodeURIComponent(b) };
-  if (["new-group", "add", "connections", "storage"].includes(a)) return { name: a };
+  if (["new-group", "add", "connections", "storage", "settings"].includes(a)) return { name: a };
   return { name: "home" };
 }
 
@@ -98,13 +100,30 @@ function route() {
 
 function renderSidebar() {
   fill($("sidebar"), app.profile ? sidebar(app) : null);
+  showUnread(app);
 }
 
-// ---- refresh on events (debounced: the core can report many at once) ----
-let refreshTimer = 0;
+// ---- refresh on events (the core can report many at once: joining a
+// 1,000-member group brings a member event every few ms). A refresh waits
+// for a 60 ms pause, but never more than 1 s, and one runs at a time.
+let refreshTimer = 0, refreshFirst = 0, refreshing = null;
 function scheduleRefresh() {
+  const now = performance.now();
+  if (!refreshTimer) refreshFirst = now;
   clearTimeout(refreshTimer);
-  refreshTimer = setTimeout(refreshNow, 60);
+  const wait = Math.max(0, Math.min(60, refreshFirst + 1000 - now));
+  refreshTimer = setTimeout(async () => {
+    refreshTimer = 0;
+    if (refreshing) await refreshing; // one at a time
+    refreshing = refreshNow().finally(() => { refreshing = null; });
+  }, wait);
+}
+
+// Only the lists (unread counts after a message arrived): the open view has the message already.
+let listsTimer = 0;
+function scheduleLists() {
+  clearTimeout(listsTimer);
+  listsTimer = setTimeout(() => loadLists().then(renderSidebar, (e) => { if (e.code !== "CLOSED") app.error(e); }), 100);
 }
 
 async function loadLists() {
@@ -120,16 +139,16 @@ async function refreshNow() {
     renderSidebar();
     if (app.view && app.view.update) await app.view.update();
   } catch (e) {
-    if (e.code !== "CLOSED") app.error(e);
+    if (e.code !== "CLOSED" && e.code !== "VERSION") app.error(e);
   }
 }
 
-// ---- one core per database: locked and taken-over screens ----
+// ---- one core per database: every tab shares it, unless a page took it alone ----
 function showLocked() {
   fill($("main"), h("section", { class: "card center", "aria-labelledby": "locked-h" },
-    h("h1", { id: "locked-h" }, "SimpleX is open in another tab"),
-    h("p", {}, "Only one tab can run your chats at a time, so that two copies never send or store messages over each other."),
-    h("p", {}, "Use it in the other tab, or move it here: the other tab will stop."),
+    h("h1", { id: "locked-h" }, "Hearth is open alone in another tab"),
+    h("p", {}, "Another tab or page asked to run your chats alone, so that two copies never send or store messages over each other."),
+    h("p", {}, "Use it there, or move it here: the other tab will stop."),
     h("button", { class: "primary", autofocus: true, onclick: () => boot(true) }, "Use here instead")));
   document.body.dataset.route = "locked";
   $("main").querySelector("button").focus();
@@ -139,16 +158,40 @@ function showTakenOver() {
   app.chat = null;
   fill($("sidebar"));
   fill($("main"), h("section", { class: "card center", "aria-labelledby": "taken-h" },
-    h("h1", { id: "taken-h" }, "SimpleX was opened in another tab"),
-    h("p", {}, "This tab stopped so that only one copy runs your chats."),
+    h("h1", { id: "taken-h" }, "Hearth was opened in another tab"),
+    h("p", {}, "That tab asked to run your chats alone, so this one stopped."),
     h("button", { class: "primary", onclick: () => boot(true) }, "Use here instead")));
   document.body.dataset.route = "taken";
   $("main").querySelector("button").focus();
 }
 
+// A newer build of the app runs the database (another tab has it): this tab
+// is the old one, so it reloads into the new build; at most once a minute, so
+// a tab that keeps getting the old build (a service worker not yet updated)
+// asks instead of looping.
+const RELOADED = "sxweb.versionReload";
+async function reloadForNewVersion() {
+  app.chat = null;
+  const last = Number(sessionStorage.getItem(RELOADED)) || 0;
+  if (Date.now() - last > 60000) {
+    sessionStorage.setItem(RELOADED, String(Date.now()));
+    document.body.dataset.route = "reloading";
+    const reg = await navigator.serviceWorker?.getRegistration().catch(() => null);
+    await Promise.race([reg?.update().catch(() => {}), new Promise((r) => setTimeout(r, 3000))]);
+    location.reload();
+    return;
+  }
+  fill($("sidebar"));
+  fill($("main"), h("section", { class: "card center", "aria-labelledby": "version-h" },
+    h("h1", { id: "version-h" }, "A new version of Hearth is running"),
+    h("p", {}, "Another tab runs a newer version of the app. Reload this tab to use it."),
+    h("button", { class: "primary", autofocus: true, onclick: () => location.reload() }, "Reload")));
+  document.body.dataset.route = "version";
+}
+
 function showFatal(e) {
   fill($("main"), h("section", { class: "card center" },
-    h("h1", {}, "SimpleX could not start"),
+    h("h1", {}, "Hearth could not start"),
     h("p", {}, `${e.message || e}${e.code ? ` (${e.code})` : ""}`),
     h("button", { onclick: () => location.reload() }, "Reload")));
   document.body.dataset.route = "fatal";
@@ -162,17 +205,27 @@ async function boot(takeover = false) {
     chat = await start({ takeover });
   } catch (e) {
     if (e.code === "LOCKED") return showLocked();
+    if (e.code === "VERSION") return reloadForNewVersion();
     return showFatal(e);
   }
   app.chat = chat;
   globalThis.__sxReadyAt = performance.now();
-  // Messages and delivery marks go to the open chat only (no re-reading of the
-  // history); members, contacts and groups refresh the lists and the view.
-  for (const t of ["message", "delivery"]) chat.on(t, (ev) => app.view && app.view.onEvent && app.view.onEvent(ev));
+  // Messages, their changes and delivery marks go to the open chat only (no
+  // re-reading of the history); members, contacts and groups refresh the lists
+  // and the view. A received message also changes the unread counts of the list.
+  for (const t of ["message", "update", "delivery"]) chat.on(t, (ev) => app.view && app.view.onEvent && app.view.onEvent(ev));
   chat.on("message", announce);
+  chat.on("message", (ev) => {
+    if (ev.sender === "me" || ev.history) return;
+    notify(app, ev);
+    scheduleLists();
+  });
   for (const t of ["member", "contact", "group"]) chat.on(t, scheduleRefresh);
   chat.on("error", (ev) => app.error(ev.message || ev.code || "error"));
-  chat.on("closed", (ev) => { if (ev.reason === "takeover") showTakenOver(); });
+  chat.on("closed", (ev) => {
+    if (ev.reason === "takeover") showTakenOver();
+    if (ev.reason === "version") reloadForNewVersion();
+  });
   try {
     app.profile = await chat.getProfile();
   } catch (e) {
@@ -197,6 +250,8 @@ function registerSW() {
 }
 
 addEventListener("hashchange", route);
+// The chat on screen counts no unread; hidden, it does again (and back, it is read).
+document.addEventListener("visibilitychange", () => { if (app.chat && app.profile) renderSidebar(); });
 addEventListener("online", () => { renderStatus(); scheduleRefresh(); });
 addEventListener("offline", renderStatus);
 registerSW();

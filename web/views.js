@@ -2,14 +2,26 @@
 // and sharing a group, joining by link, connecting, connections and storage.
 import { h, fill, field } from "./dom.js";
 import { groupView, membersView, contactView, plural } from "./chatviews.js";
+import { settingsView, NOT_SIMPLEX } from "./settingsview.js";
+import { unreadOf } from "./attention.js";
+import { isMuted } from "./prefs.js";
 
 const enc = encodeURIComponent;
 
+/** A chat's badge in the list: a request, or its unread count (greyed where muted). */
+function badge(app, x, ref) {
+  if (x.status === "request") return h("span", { class: "badge" }, "request");
+  const n = unreadOf(app, { ...ref, unread: x.unread });
+  if (!n) return null;
+  const muted = isMuted(ref);
+  return h("span", { class: `badge${muted ? " muted" : ""}`, "aria-label": `${n} unread${muted ? ", muted" : ""}`, dataset: { unread: n } }, n > 99 ? "99+" : String(n));
+}
+
 export function sidebar(app) {
   const here = location.hash;
-  const item = (href, name, sub, badge) => h("li", {},
-    h("a", { href, "aria-current": here === href ? "page" : null },
-      h("span", { class: "name" }, name), sub ? h("small", {}, sub) : null, badge ? h("span", { class: "badge" }, badge) : null));
+  const item = (href, name, sub, mark) => h("li", {},
+    h("a", { href, "aria-current": here === href ? "page" : null, class: mark ? "has-badge" : null },
+      h("span", { class: "name" }, name), sub ? h("small", {}, sub) : null, mark));
   const direct = app.contacts.filter((c) => c.status !== "deleted");
   const groups = app.groups.filter((g) => g.status !== "deleted");
   return h("div", { class: "side" },
@@ -20,14 +32,14 @@ export function sidebar(app) {
     h("h2", { id: "groups-h" }, "Groups"),
     h("ul", { class: "chatlist", "aria-labelledby": "groups-h" },
       groups.length ? groups.map((g) => item(`#/group/${enc(g.groupId)}`, g.displayName,
-        g.status === "active" || !g.status ? plural(g.memberCount ?? 0, "member") : g.status))
+        g.status === "active" || !g.status ? plural(g.memberCount ?? 0, "member") : g.status, badge(app, g, { groupId: g.groupId })))
         : h("li", { class: "empty" }, "No groups yet")),
     h("h2", { id: "direct-h" }, "Direct chats"),
     h("ul", { class: "chatlist", "aria-labelledby": "direct-h" },
-      direct.length ? direct.map((c) => item(`#/contact/${enc(c.contactId)}`, c.displayName || "contact", c.status, c.status === "request" ? "request" : null))
+      direct.length ? direct.map((c) => item(`#/contact/${enc(c.contactId)}`, c.displayName || "contact", c.status, badge(app, c, { contactId: c.contactId })))
         : h("li", { class: "empty" }, "No direct chats")),
     h("nav", { class: "side-foot", "aria-label": "More" },
-      h("a", { href: "#/connections" }, "Connections"), h("a", { href: "#/storage" }, "Storage")));
+      h("a", { href: "#/connections" }, "Connections"), h("a", { href: "#/storage" }, "Storage"), h("a", { href: "#/settings" }, "Settings")));
 }
 
 function home(app) {
@@ -68,6 +80,7 @@ function onboarding(app) {
   },
   h("h1", { id: "onb-h" }, "Create your profile"),
   h("p", {}, "Your profile is shared only with the people and groups you connect to. There are no user IDs or phone numbers."),
+  h("p", { class: "hint not-simplex" }, NOT_SIMPLEX),
   joining ? h("p", { class: "note" }, "After this you can join the group from the link you opened.") : null,
   field("Display name", name, "Shown to your contacts and group members."),
   field("Full name (optional)", full),
@@ -95,7 +108,8 @@ function newGroup(app) {
   field("Group name", name),
   field("Description (optional)", full),
   h("div", { class: "field check" }, h("label", {}, dm, " Allow direct messages between members"),
-    h("small", { class: "hint" }, "On: members connect to each other directly when they join and can start private chats. Off: fewer connections; members cannot message each other directly.")),
+    h("small", { class: "hint" }, "On: a member can later start a private chat with another member, from the member list. Off: members cannot message each other privately. " +
+      "Either way, joining makes no direct connections between members: messages reach everyone over the connections the group already has.")),
   h("button", { class: "primary", type: "submit" }, "Create group"));
   return { el: form };
 }
@@ -261,6 +275,6 @@ function storage(app) {
 }
 
 export const views = {
-  home, onboarding, "new-group": newGroup, share, join, add, connections, storage,
+  home, onboarding, "new-group": newGroup, share, join, add, connections, storage, settings: settingsView,
   group: groupView, members: membersView, contact: contactView,
 };

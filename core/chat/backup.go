@@ -14,9 +14,9 @@ import (
 // older schema is brought up to date by migrate like any older store.
 const SchemaVersion = 2
 
-// StoredFile is a file whose bytes this client keeps: a file of mine, or
-// a received one that was downloaded.
-type StoredFile struct {
+// FileCopy is a file whose bytes are on this device (stored: mine until
+// its copy was deleted, theirs once downloaded): what a backup can carry.
+type FileCopy struct {
 	ID   string
 	Size int64
 }
@@ -25,7 +25,7 @@ type StoredFile struct {
 // store under it (an export reads a consistent copy). files are the
 // stored files at that moment. fn must not call the client: its calls
 // would wait for fn. Incoming events wait too; keep fn short.
-func (c *Client) Frozen(ctx context.Context, fn func(ctx context.Context, files []StoredFile) error) error {
+func (c *Client) Frozen(ctx context.Context, fn func(ctx context.Context, files []FileCopy) error) error {
 	if c.closed.Load() {
 		return newErr(CodeClosed, "client closed")
 	}
@@ -36,13 +36,13 @@ func (c *Client) Frozen(ctx context.Context, fn func(ctx context.Context, files 
 		if err != nil {
 			return err
 		}
-		var stored []StoredFile
-		for _, f := range fs {
-			if !f.Gone && !f.NoCopy && (f.Mine || f.State == FileDone) {
-				stored = append(stored, StoredFile{ID: f.ID, Size: f.Size})
+		var copies []FileCopy
+		for i := range fs {
+			if stored(&fs[i]) {
+				copies = append(copies, FileCopy{ID: fs[i].ID, Size: fs[i].Size})
 			}
 		}
-		ferr = fn(at.Context(), stored)
+		ferr = fn(at.Context(), copies)
 		return ferr
 	})
 	if ferr != nil {
@@ -52,11 +52,13 @@ func (c *Client) Frozen(ctx context.Context, fn func(ctx context.Context, files 
 }
 
 // AfterRestore brings the records of a restored backup in line with the
-// file bytes restored with it (restored: their ids). A received file
-// without its bytes can be downloaded again (while the relay keeps it); a
-// file of mine without them is no longer offered by getFile, and one
-// still uploading fails. st is the restored store, before any client
-// runs on it; one batch.
+// file bytes restored with it (restored: their ids): a file without its
+// bytes is as if its copy had been deleted here (DeleteFileCopy). A
+// received one, downloaded or being downloaded, is cancelled (its chunks
+// were acknowledged on the relay as they came: it cannot be downloaded
+// again); one not downloaded yet is left to download; mine is no longer
+// offered by getFile, and one still uploading fails. st is the restored
+// store, before any client runs on it; one batch.
 func AfterRestore(ctx context.Context, st store.Store, restored []string) error {
 	have := map[string]bool{}
 	for _, id := range restored {
@@ -75,11 +77,12 @@ func AfterRestore(ctx context.Context, st store.Store, restored []string) error 
 		}
 		switch {
 		case f.Mine && f.State == FileUploading:
-			f.NoCopy, f.State, f.Error = true, FileFailed, "the file's bytes were not in the backup"
+			f.Dropped, f.State, f.Error = true, FileFailed, "the file's bytes were not in the backup"
 		case f.Mine:
-			f.NoCopy = true
+			f.Dropped = true
 		case f.State == FileDone || f.State == FileDownloading:
-			f.State, f.Done, f.Next, f.DecState = FileAvailable, 0, 0, files.State{}
+			f.Next, f.DecState, f.Done = 0, files.State{}, 0
+			f.State, f.Cleaned, f.Dropped = FileCancelled, true, true
 		default:
 			continue
 		}

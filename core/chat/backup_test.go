@@ -86,8 +86,8 @@ func TestSchemaVersion(t *testing.T) {
 
 // A backup of a user with files, with and without their bytes, restored
 // into a new store: the messages and files are there; without the bytes,
-// a received file is available to download again and my own is not
-// offered as stored.
+// a received (downloaded) file is cancelled and my own is not offered as
+// stored.
 func TestBackupRestoreFiles(t *testing.T) {
 	us := users(t, "ann", "bob")
 	ann, bob := us[0], us[1]
@@ -119,7 +119,7 @@ func TestBackupRestoreFiles(t *testing.T) {
 		state string // the file's state after a restore without bytes
 	}{
 		{ann, mid, chat.ChatRef{ContactID: ac}, chat.FileSent},
-		{bob, bmid, chat.ChatRef{ContactID: bc}, chat.FileAvailable},
+		{bob, bmid, chat.ChatRef{ContactID: bc}, chat.FileCancelled},
 	} {
 		for _, withFiles := range []bool{false, true} {
 			restored := backupRestore(t, c.u, withFiles)
@@ -152,7 +152,7 @@ func backupRestore(t *testing.T, u *chatUser, withFiles bool) *chat.Client {
 		t.Fatal(err)
 	}
 	src := u.st
-	err = u.Frozen(ctx, func(ctx context.Context, files []chat.StoredFile) error {
+	err = u.Frozen(ctx, func(ctx context.Context, files []chat.FileCopy) error {
 		s := backup.Source{Records: src, Data: u.Files}
 		for _, f := range files {
 			if withFiles {

@@ -100,10 +100,13 @@ func TestEventsOnlyAfterCommit(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for _, want := range []string{"one", "two"} {
+	for i, want := range []string{"one", "two"} {
 		e := next(isMsg).(chat.MessageEvent)
 		if e.Message.Text != want {
 			t.Fatalf("message event %q, want %q (each message once, in order)", e.Message.Text, want)
+		}
+		if e.Unread != i+1 {
+			t.Fatalf("message event %q says %d unread, want %d", want, e.Unread, i+1)
 		}
 	}
 	ms, err := b.Messages(ctx, chat.ChatRef{ContactID: bc})

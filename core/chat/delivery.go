@@ -99,7 +99,8 @@ func msgView(m *msgRec) Message {
 	v := Message{MessageID: m.ID, Text: m.Text, Sender: m.Sender, Ts: m.Ts, Status: m.Status,
 		Total: m.Total, Sent: m.Sent, Delivered: m.Delivered, Receipts: m.Receipts,
 		Edited: m.Edited, Deleted: DeletedBy(m.Deleted), TTL: m.TTL, Mentioned: m.Mentioned,
-		History: m.History, SenderName: m.SenderName, Reactions: []Reaction{}, File: m.File, Preview: m.Preview}
+		History: m.History, SenderName: m.SenderName, Reactions: []Reaction{}, File: m.File, Preview: m.Preview,
+		Mentions: m.Mentions}
 	if q := m.Quote; q != nil {
 		v.Quote = &Quote{MessageID: q.MessageID, Text: q.Text, Sender: q.Author}
 	}

@@ -51,3 +51,42 @@ func TestEventsInOrder(t *testing.T) {
 		}
 	}
 }
+
+// A message deleted here goes with an update marked removed; an edit's
+// update is not.
+func TestRemovedUpdate(t *testing.T) {
+	us := fake(t, false, "alice", "bob")
+	a, b := us[0], us[1]
+	inv, err := a.CreateInvitation(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Connect(ctx, inv.Link); err != nil {
+		t.Fatal(err)
+	}
+	id, err := a.SendDirectMessage(ctx, inv.ContactID, "soon gone")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.EditMessage(ctx, id, "edited"); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.DeleteMessage(ctx, id, chat.DeleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	timeout, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	var updates []chat.Message
+	for len(updates) < 2 {
+		ev, err := a.Events().Pop(timeout)
+		if err != nil {
+			t.Fatalf("updates so far: %+v (%v)", updates, err)
+		}
+		if e, ok := ev.(chat.UpdateEvent); ok && e.Message.MessageID == id {
+			updates = append(updates, e.Message)
+		}
+	}
+	if updates[0].Removed || !updates[0].Edited || !updates[1].Removed || updates[1].Deleted != "here" {
+		t.Fatalf("updates: %+v", updates)
+	}
+}

@@ -164,7 +164,7 @@ func (c *Client) markDeleted(t *tx, m *msgRec, g *groupRec, by string) error {
 // last word on it).
 func gone(m *msgRec, by string) Message {
 	v := msgView(m)
-	v.Text, v.Deleted, v.Quote, v.Reactions = "", DeletedBy(by), nil, []Reaction{}
+	v.Text, v.Deleted, v.Quote, v.Reactions, v.Mentions, v.Removed = "", DeletedBy(by), nil, []Reaction{}, nil, true
 	return v
 }
 

@@ -56,12 +56,14 @@ func (c *Client) receiveNew(t *tx, in incoming, p *proto.MsgNew) error {
 		c.receivedFile(t, m, p)
 	}
 	c.putMsg(t, m)
+	unread := 0
 	if !in.history {
-		if err := c.countUnread(t, in.ref); err != nil {
+		var err error
+		if unread, err = c.countUnread(t, in.ref); err != nil {
 			return err
 		}
 	}
-	t.emit(MessageEvent{Chat: in.ref, Message: msgView(m)})
+	t.emit(MessageEvent{Chat: in.ref, Message: msgView(m), Unread: unread})
 	return nil
 }
 
@@ -83,23 +85,24 @@ func (c *Client) quotedAuthor(in incoming, ref proto.MsgRef) string {
 	return "me"
 }
 
-func (c *Client) countUnread(t *tx, ref ChatRef) error {
+// countUnread counts one more unread message in a chat and returns the count.
+func (c *Client) countUnread(t *tx, ref ChatRef) (int, error) {
 	if ref.GroupID != "" {
 		g, err := t.group(ref.GroupID)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		g.Unread++
 		t.putGroup(g)
-		return nil
+		return g.Unread, nil
 	}
 	ct, err := t.contact(ref.ContactID)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	ct.Unread++
 	t.putContact(ct)
-	return nil
+	return ct.Unread, nil
 }
 
 // changeFrom applies a received x.msg.update, x.msg.del or x.msg.react of

@@ -144,9 +144,14 @@ type Message struct {
 	// ExpiresAt: ms since the epoch when a timed message goes (null: not
 	// timed, or its timer has not started: a received one starts when read).
 	ExpiresAt *int64 `json:"expiresAt"`
-	TTL       int    `json:"ttl,omitempty"`     // seconds, for a timed message
-	Mentioned bool   `json:"mentioned"`         // I am mentioned
-	History   bool   `json:"history,omitempty"` // sent to me as the group's history when I joined
+	TTL       int    `json:"ttl,omitempty"` // seconds, for a timed message
+	Mentioned bool   `json:"mentioned"`     // I am mentioned
+	// Mentions: the members the text @-names, display name → memberId
+	Mentions map[string]string `json:"mentions,omitempty"`
+	// Removed: the message is gone from this device (an update's last
+	// word: deleted where the group has fullDelete, here, or expired)
+	Removed bool `json:"removed,omitempty"`
+	History bool `json:"history,omitempty"` // sent to me as the group's history when I joined
 	// SenderName names a sender that is not a member (any more): history.
 	SenderName string `json:"senderName,omitempty"`
 	// File: a message with a file (null otherwise); Preview: an image's
@@ -236,6 +241,7 @@ type Event interface{ Type() string }
 type MessageEvent struct {
 	Chat    ChatRef
 	Message Message
+	Unread  int // a received message: the chat's unread count with it
 }
 
 // MemberEvent: a member joined, connected, changed role, left or was removed.

@@ -61,8 +61,8 @@ func RepliesEditsDeletesReactions(t *testing.T, mk Factory) {
 		if r.Quote == nil || r.Quote.Text != "meeting at 10?" || r.Quote.MessageID != orig.MessageID {
 			t.Fatalf("%s: quote %+v, want the message %s", u.Name, r.Quote, orig.MessageID)
 		}
-		if r.Mentioned != (u == ann) {
-			t.Fatalf("%s: mentioned %v", u.Name, r.Mentioned)
+		if r.Mentioned != (u == ann) || r.Mentions["ann"] != annID {
+			t.Fatalf("%s: mentioned %v, mentions %v", u.Name, r.Mentioned, r.Mentions)
 		}
 	}
 	// ann edits her question; bob may not

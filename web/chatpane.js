@@ -1,0 +1,279 @@
+// chatpane.js — a chat's message list and composer, shared by group and direct
+// chats. It keeps the loaded messages (the newest pages), applies the core's
+// message, update and delivery events to them without re-reading the history,
+// draws the "unread" divider, runs the actions of a message (reply, edit, delete,
+// react), jumps to the original of a quote, counts down timed messages, and
+// marks the chat read while it is on screen.
+import { h, fill } from "./dom.js";
+import { bubble, tickTimers } from "./bubble.js";
+import { messageMenu, confirmDelete } from "./msgmenu.js";
+import { composer } from "./composer.js";
+
+// A chat opens with its newest PAGE messages; older pages are read from the core
+// (messages({..., limit, before})) when the list is scrolled to the top or on
+// "Load earlier", so opening a long chat costs one page, not the whole history.
+export const PAGE = 100;
+const NEAR_TOP = 120; // px from the top of the list that load the next page
+
+const received = (m) => m.sender !== "me" && !m.history;
+/** The page is on screen (a hidden tab reads nothing: its chats stay unread). */
+export const pageVisible = () => document.visibilityState === "visible";
+
+/**
+ * opts: label; page(before) → the PAGE messages before messageId `before` (the
+ * newest PAGE when undefined), oldest first; send(text, {quote, mentions, ttl})
+ * → {messageId} once stored; chat (the JS API: editMessage, deleteMessage,
+ * react, markRead) and ref ({groupId} | {contactId}); features() →
+ * {reactions: "" | why not, fullDelete, canModerate(m)}; members() to complete
+ * @names; timer for the composer (composer.js); onError.
+ */
+export function chatPane(opts) {
+  const { label, page, chat, ref, onError = console.error } = opts;
+  const features = opts.features || (() => ({ reactions: "" }));
+  let all = []; // the loaded messages, oldest first: the newest pages of the chat
+  let more = false; // the core may have messages older than all[0]
+  let loading = null; // the Promise of the page being read
+  let dividerAt = null; // messageId the "unread" divider stands before
+  let flashId = null; // the message a quote jump highlights
+  let currentId = null; // the message whose "⋯" is the list's one tab stop, once one was focused (else the newest)
+  let stopId = null; // that tab stop in the last drawing
+  let ctx = { nameOf: () => "", names: [], myNames: new Set() };
+
+  // Not a live region: it is redrawn whole; app.js announces new messages instead.
+  const list = h("ol", { class: "messages", "aria-label": label, onkeydown: onListKey });
+  const scroller = h("div", { class: "scroller", onscroll: () => { menu.follow(scroller); if (scroller.scrollTop < NEAR_TOP) loadEarlier(); } }, list);
+  const moreButton = h("button", { class: "link", type: "button", onclick: () => loadEarlier() }, "Load earlier messages");
+  const moreItem = h("li", { class: "more" }, moreButton);
+  const menu = messageMenu({ can, act });
+  const box = composer({
+    send: submit,
+    edit: (id, text) => chat.editMessage(id, text).catch((e) => { onError(e); throw e; }),
+    members: opts.members || null,
+    timer: opts.timer || null,
+    describe: (m) => ({ who: m.sender === "me" ? "yourself" : ctx.nameOf(m.sender) || m.senderName || "them", text: m.text }),
+    onMode: () => redraw(), // the message being edited is outlined
+  });
+
+  async function submit(text, o) {
+    const ttl = opts.timer && !opts.timer.allowed() ? opts.timer.get() || undefined : undefined;
+    const r = await opts.send(text, { ...o, ttl });
+    const q = o.quote ? all.find((x) => x.messageId === o.quote) : null;
+    sent(r.messageId, text, { quote: q ? { messageId: q.messageId, text: q.text, sender: q.sender } : null, ttl });
+  }
+
+  // ---- drawing ----
+  let frame = 0;
+  /** Redraws the list; keepTop keeps what is on screen in place while older messages are added above it. */
+  function draw(keepTop = false) {
+    if (frame) cancelAnimationFrame(frame);
+    frame = 0;
+    const fromBottom = scroller.scrollHeight - scroller.scrollTop;
+    const atBottom = fromBottom - scroller.clientHeight < 40;
+    const first = list.dataset.first !== "0";
+    // The focus survives the redraw: the same control of the same message.
+    const focusKey = list.contains(document.activeElement) ? document.activeElement.dataset.focus : null;
+    const hadMore = document.activeElement === moreButton;
+    moreButton.textContent = loading ? "Loading earlier messages…" : "Load earlier messages";
+    moreItem.setAttribute("aria-busy", loading ? "true" : "false");
+    const divider = all.some((m) => m.messageId === dividerAt) ? dividerAt : null;
+    stopId = tabStop();
+    fill(list,
+      more ? moreItem : all.length >= PAGE ? h("li", { class: "more start" }, "Start of the conversation") : null,
+      all.length ? all.map((m) => [
+        m.messageId === divider ? h("li", { class: "unread-divider", role: "separator", "aria-label": "Unread messages" }, h("span", {}, "Unread messages")) : null,
+        item(m)]) : h("li", { class: "empty" }, "No messages yet."));
+    if (keepTop) scroller.scrollTop = scroller.scrollHeight - fromBottom;
+    else if (first && divider) list.querySelector(".unread-divider").scrollIntoView({ block: "center" });
+    else if (atBottom || first) scroller.scrollTop = scroller.scrollHeight;
+    list.dataset.first = "0";
+    list.dataset.more = String(more);
+    if (hadMore) (more ? moreButton : scroller).focus({ preventScroll: true });
+    else if (focusKey) list.querySelector(`[data-focus="${CSS.escape(focusKey)}"]`)?.focus({ preventScroll: true });
+    tickTimers(list);
+  }
+  const redraw = () => { if (!frame) frame = requestAnimationFrame(() => draw()); };
+
+  function item(m) {
+    const li = bubble(m, { ...ctx, reactions: features().reactions, onReact: react, onJump: jump, onMenu: (x, a) => menu.open(x, a) });
+    if (m.messageId === flashId) li.classList.add("flash");
+    if (m.messageId === box.editingId()) li.classList.add("editing");
+    // One tab stop for the whole list (the current message's "⋯"); arrows move it.
+    const btn = li.querySelector(".actions-btn");
+    btn.tabIndex = m.messageId === stopId ? 0 : -1;
+    btn.addEventListener("focus", () => { currentId = m.messageId; });
+    if (menu.openFor() === m.messageId) menu.adopt(btn);
+    for (const b of li.querySelectorAll(".quote, .reaction")) b.tabIndex = -1; // reached through the menu
+    return li;
+  }
+
+  const tabStop = () => (currentId && all.some((m) => m.messageId === currentId) ? currentId : all.length ? all[all.length - 1].messageId : null);
+
+  /** Arrow keys move between messages (their "⋯" buttons); the menu offers every action. */
+  function onListKey(e) {
+    if (!e.target.classList.contains("actions-btn")) return;
+    const btns = [...list.querySelectorAll(".actions-btn")];
+    const i = btns.indexOf(e.target);
+    const to = { ArrowUp: i - 1, ArrowDown: i + 1, Home: 0, End: btns.length - 1 }[e.key];
+    if (to === undefined) return;
+    e.preventDefault();
+    const b = btns[Math.max(0, Math.min(btns.length - 1, to))];
+    if (!b) return;
+    for (const x of btns) x.tabIndex = x === b ? 0 : -1;
+    b.focus();
+    b.closest(".msg").scrollIntoView({ block: "nearest" });
+  }
+
+  // ---- paging ----
+  /** Reads the page before the first loaded message and shows it above, keeping the scroll position. */
+  function loadEarlier() {
+    if (!more || loading || !all.length) return loading;
+    const before = all[0].messageId;
+    loading = page(before).then((older = []) => {
+      more = older.length >= PAGE;
+      all = [...older.filter((m) => !all.some((x) => x.messageId === m.messageId)), ...all];
+    }).catch((e) => {
+      if (e && e.code === "NOT_FOUND") more = false; // the first message was deleted meanwhile
+      else onError(e);
+    }).finally(() => {
+      loading = null;
+      draw(true);
+    });
+    draw(true);
+    return loading;
+  }
+
+  /** Scrolls to the message a quote answers (reading earlier pages until it is loaded) and highlights it. */
+  async function jump(q) {
+    for (let n = 0; n < 50 && !all.some((m) => m.messageId === q.messageId) && more; n++) await loadEarlier();
+    const li = list.querySelector(`.msg[data-id="${CSS.escape(q.messageId)}"]`);
+    if (!li) return onError(new Error("The original message is no longer here."));
+    flashId = q.messageId;
+    li.classList.add("flash");
+    li.scrollIntoView({ block: "center", behavior: "smooth" });
+    li.focus({ preventScroll: true });
+    setTimeout(() => { if (flashId === q.messageId) { flashId = null; list.querySelector(".msg.flash")?.classList.remove("flash"); } }, 2500);
+  }
+
+  // ---- actions ----
+  function can(m) {
+    const f = features();
+    if (m.deleted) return { remove: "here" };
+    return {
+      react: true, reactions: f.reactions, reply: true, edit: m.sender === "me", copy: !!m.text,
+      jump: !!(m.quote && m.quote.messageId),
+      remove: m.sender === "me" ? "own" : f.canModerate && f.canModerate(m) ? "moderate" : "here",
+    };
+  }
+  async function act(kind, m, arg) {
+    try {
+      if (kind === "react") return await react(m, ...arg);
+      if (kind === "reply") return box.replyTo(m);
+      if (kind === "edit") return box.editing(m);
+      if (kind === "copy") return await navigator.clipboard.writeText(m.text);
+      if (kind === "jump") return await jump(m.quote);
+      if (kind === "delete") {
+        const how = await confirmDelete(can(m).remove, m.text);
+        if (how) await chat.deleteMessage(m.messageId, { forEveryone: how === "everyone" });
+        list.querySelector(".actions-btn[tabindex='0']")?.focus({ preventScroll: true });
+      }
+    } catch (e) { onError(e); }
+  }
+  function react(m, emoji, add) {
+    return chat.react(m.messageId, emoji, add).catch(onError);
+  }
+
+  // ---- events ----
+  /** Sets the names (ctx: nameOf, names, myNames) and, on the first load, the newest page and the chat's unread count. */
+  function render(messages, names, unread = 0) {
+    if (names) ctx = { ...ctx, ...names };
+    if (messages && pending) { // the first load only: later ones would drop the events applied since
+      all = messages;
+      more = messages.length >= PAGE;
+      placeDivider(unread);
+      const early = pending || [];
+      pending = null;
+      early.forEach(apply);
+      markRead();
+    }
+    draw();
+  }
+  /** The divider goes before the first of the chat's `unread` newest received messages. */
+  function placeDivider(unread) {
+    if (!unread) return;
+    let n = 0;
+    for (let i = all.length - 1; i >= 0; i--) {
+      if (received(all[i]) && ++n === unread) { dividerAt = all[i].messageId; return; }
+    }
+    const firstReceived = all.find(received);
+    if (firstReceived) dividerAt = firstReceived.messageId; // more unread than loaded
+  }
+
+  let pending = []; // events that arrived before the first load
+  // A message event carries the message; an update the whole message (or that it
+  // went); a delivery event the counts of one of mine.
+  function apply(ev) {
+    const i = all.findIndex((x) => x.messageId === ev.messageId);
+    if (ev.type === "delivery") {
+      if (i >= 0) all[i] = { ...all[i], status: ev.status, total: ev.total, sent: ev.sent, delivered: ev.delivered, receipts: ev.receipts };
+      return; // not loaded: its page is read with the current state
+    }
+    const { type, groupId, contactId, ...m } = ev;
+    // Gone: its time ran out, deleted here, or deleted where the group removes deleted messages.
+    if (type === "update" && (m.deleted === "expired" || m.deleted === "here" || (m.deleted && features().fullDelete))) {
+      if (i >= 0) all.splice(i, 1);
+      box.forget(m.messageId);
+      return;
+    }
+    if (i >= 0) all[i] = { ...all[i], ...m };
+    else if (type === "message") {
+      all.push(m);
+      if (received(m) && !dividerAt && !(pageVisible() && document.hasFocus())) dividerAt = m.messageId;
+    }
+  }
+  /** Applies a message, update or delivery event of this chat without asking the core for the history. */
+  function onEvent(ev) {
+    if (pending) { pending.push(ev); return; } // not loaded yet
+    apply(ev);
+    if (ev.type === "message" && received(ev)) markRead();
+    redraw();
+  }
+  /** Shows a message I just sent, in case its event comes later. */
+  function sent(messageId, text, extra = {}) {
+    if (!all.some((x) => x.messageId === messageId)) {
+      all.push({ messageId, text, sender: "me", ts: new Date().toISOString(), status: "pending", delivered: 0, total: 0, reactions: [], ...extra });
+      redraw();
+    }
+  }
+
+  // Marks the chat read while it is on screen: on opening, when a message arrives, when the tab shows again.
+  let readTimer = 0;
+  function markRead() {
+    if (!pageVisible() || !chat.markRead) return;
+    clearTimeout(readTimer);
+    readTimer = setTimeout(() => { if (pageVisible() && el.isConnected) chat.markRead(ref).catch(onError); }, 200);
+  }
+  const onVisible = () => { if (pageVisible()) markRead(); };
+  document.addEventListener("visibilitychange", onVisible);
+  // Timed messages count down on screen; the core removes them when their time is up.
+  const ticker = setInterval(() => tickTimers(list), 1000);
+
+  // The list keeps its bottom in view while the space above the composer changes
+  // (the reply or edit bar, the phone keyboard), if it was at the bottom.
+  let atEnd = true;
+  scroller.addEventListener("scroll", () => { atEnd = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 40; });
+  const sticky = typeof ResizeObserver === "function" ? new ResizeObserver(() => { if (atEnd) scroller.scrollTop = scroller.scrollHeight; }) : null;
+  sticky?.observe(scroller);
+
+  const el = h("div", { class: "chat" }, scroller, box.el, menu.el);
+  return {
+    el, render, onEvent, sent, loadEarlier, input: box.input, syncTimer: box.syncTimer,
+    setEnabled: (on, why) => box.setEnabled(on, why),
+    dispose() {
+      clearInterval(ticker);
+      sticky?.disconnect();
+      clearTimeout(readTimer);
+      document.removeEventListener("visibilitychange", onVisible);
+      menu.close(false);
+    },
+  };
+}
