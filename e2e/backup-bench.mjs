@@ -1,8 +1,9 @@
 // backup-bench.mjs — the numbers of issue 13 (docs/browser-numbers.md, "Encryption
 // at rest, backup"), in headless Chromium with the real wasm:
 //   ./build.sh wasm && node e2e/backup-bench.mjs [--messages 10000] [--runs 5]
-// 1. start() and opening a chat of --messages messages (its newest 100, what the
-//    app reads; and the whole chat), with encryption at rest and without
+// 1. start() (and start() again in the same page, the wasm loaded: the core's
+//    open alone) and opening a chat of --messages messages (its newest 100, what
+//    the app reads; and the whole chat), with encryption at rest and without
 //    (a database created with atRest: false), median of --runs reloads each;
 // 2. start() with a passphrase (Argon2id, then the same);
 // 3. exportAccount and importAccount of that account: time and size.
@@ -52,7 +53,7 @@ async function fill(page, db, atRest) {
 async function once(page, opts, groupId) {
   await page.reload();
   const s = await start(page, opts);
-  const m = await page.evaluate(async (g) => {
+  const m = await page.evaluate(async ([g, opts]) => {
     let t0 = performance.now();
     await chat.messages({ groupId: g, limit: 100 });
     const newest = performance.now() - t0;
@@ -60,16 +61,22 @@ async function once(page, opts, groupId) {
     const all = await chat.messages({ groupId: g });
     const whole = performance.now() - t0;
     await chat.close();
-    return { newest, whole, n: all.length };
-  }, groupId);
+    // again in the same page: the wasm is loaded, this is the core's open
+    const { start } = await import("/web/simplex.js");
+    t0 = performance.now();
+    const again = await start(opts);
+    const reopen = performance.now() - t0;
+    await again.close();
+    return { newest, whole, reopen, n: all.length };
+  }, [groupId, opts]);
   if (m.n !== MESSAGES) throw new Error(`${m.n} messages, want ${MESSAGES}`);
-  return { nav: s.sinceNavigation, start: s.start, newest: m.newest, whole: m.whole };
+  return { nav: s.sinceNavigation, start: s.start, reopen: m.reopen, newest: m.newest, whole: m.whole };
 }
 
 // RUNS reloads of each variant, taken in turns so that the shared machine's
 // noise falls on all of them alike.
 async function measure(page, variants) {
-  const out = variants.map(() => ({ nav: [], start: [], newest: [], whole: [] }));
+  const out = variants.map(() => ({ nav: [], start: [], reopen: [], newest: [], whole: [] }));
   for (let i = 0; i < RUNS; i++) {
     for (const [k, v] of variants.entries()) {
       const r = await once(page, v.opts, v.groupId);
@@ -91,6 +98,7 @@ try {
   const r = { clear, sealed };
   const pct = (a, b) => `${(((a - b) / b) * 100).toFixed(0)}%`;
   for (const [what, f] of [["start()", "start"], ["load → ready (start() resolved, since navigation)", "nav"],
+    ["start() again in the same page (the wasm loaded: the core's open)", "reopen"],
     ["open the chat: messages({limit: 100})", "newest"], [`the whole chat: messages() of ${MESSAGES}`, "whole"]]) {
     const c = median(r.clear[f]), s = median(r.sealed[f]);
     row(`${what}, in clear`, ms(c), `median of ${r.clear[f].length}`);
