@@ -95,6 +95,8 @@ export async function start(options = {}) {
   // Defaults are computed here, in the page: in a worker `location` is the worker's script.
   const relays = options.relays && options.relays.length ? [...options.relays] : [defaultRelay()];
   const appURL = options.appURL || new URL("../", base).href;
+  // The file relay too: a worker has no page location to default it from.
+  const fileRelay = options.fileRelay || new URL("../files", base).href;
   let ended = null;
   let end = (reason) => { ended = reason; }; // until the chat exists
   const bindEnd = (fn) => {
@@ -107,8 +109,8 @@ export async function start(options = {}) {
       throw new SimplexError("EVICTED", `the browser removed the data of "${db}": restore it from a backup (importAccount), or start anew (acceptEviction)`);
     }
     const mode = pickMode(options);
-    if (mode === "page") return await startInPage({ db, relays, appURL, mode, passphrase, atRest }, options, (r) => end(r), bindEnd);
-    const view = new View({ db, relays, appURL, takeover: !!options.takeover, mode, wasmURL: options.wasmURL, passphrase, atRest }, (r) => end(r));
+    if (mode === "page") return await startInPage({ db, relays, appURL, fileRelay, mode, passphrase, atRest }, options, (r) => end(r), bindEnd);
+    const view = new View({ db, relays, appURL, fileRelay, takeover: !!options.takeover, mode, wasmURL: options.wasmURL, passphrase, atRest }, (r) => end(r));
     const [info, persisted] = await Promise.all([view.open(), persist(db)]);
     const handle = { setEventSink: (fn) => view.setEventSink(fn), close: () => view.close() };
     for (const name of info.methods) handle[name] = (...args) => view.call(name, args);
@@ -146,12 +148,12 @@ export async function importAccount({ db = "simplex", data, link, passphrase, re
 }
 
 /** Mode "page": the core on this page's main thread, holding the database itself. */
-async function startInPage({ db, relays, appURL, mode, passphrase, atRest }, options, onYield, bindEnd) {
+async function startInPage({ db, relays, appURL, fileRelay, mode, passphrase, atRest }, options, onYield, bindEnd) {
   const lock = await acquireDB(db, { takeover: !!options.takeover, kind: "page", onYield });
   try {
     const persisted = await persist(db);
     const bridge = await loadRuntime(options.wasmURL);
-    const handle = await bridge.open({ db, relays, appURL, passphrase, atRest });
+    const handle = await bridge.open({ db, relays, appURL, fileRelay, passphrase, atRest });
     markAccount(db);
     return makeChat(handle, { db, relays, appURL, persisted, mode, release: lock.release, bindEnd });
   } catch (e) {
