@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/sxweb/sxweb/core/store"
+	"github.com/sxweb/sxweb/core/store/atrest"
 )
 
 func benchStore(b *testing.B) *Store {
@@ -76,5 +77,40 @@ func BenchmarkGet(b *testing.B) {
 		if _, err := s.Get(ctx, "a.conn", "c1"); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkListBlock reads one block of 256 messages of 300 bytes (what
+// a chat's page reads), in clear and sealed at rest: the cost of
+// encryption at rest on opening a chat.
+func BenchmarkListBlock(b *testing.B) {
+	for _, sealed := range []bool{false, true} {
+		b.Run(map[bool]string{false: "clear", true: "sealed"}[sealed], func(b *testing.B) {
+			ctx := context.Background()
+			s := benchStore(b)
+			var st store.Store = s
+			if sealed {
+				w, _ := atrest.KeyWrapper(make([]byte, 32))
+				at, err := atrest.Open(ctx, s, atrest.Options{Device: w})
+				if err != nil {
+					b.Fatal(err)
+				}
+				st = at
+			}
+			msg := make([]byte, 300)
+			var bt store.Batch
+			for i := range 256 {
+				bt.Put("c.msg", fmt.Sprintf("g1/%016x", i), msg)
+			}
+			if err := st.Apply(ctx, &bt); err != nil {
+				b.Fatal(err)
+			}
+			for b.Loop() {
+				kvs, err := st.List(ctx, "c.msg", "g1/")
+				if err != nil || len(kvs) != 256 {
+					b.Fatalf("List = %d, %v", len(kvs), err)
+				}
+			}
+		})
 	}
 }

@@ -5,7 +5,7 @@
 // else of the project. Only the js/wasm build has code; natively the package
 // is empty (only this comment and the key codec).
 //
-// Schema (version 2): the object store "kv" with out-of-line keys
+// Schema (version 3): the object store "kv" with out-of-line keys
 // [bucket, key] (an array key) and byte-string values (see keys.go). One store, not one
 // per bucket, because buckets are created by the core at run time and a new
 // object store needs a versionchange transaction (a reopen, blocked by other
@@ -26,6 +26,17 @@
 // FileStore on it; its writes are their own transactions, separate from
 // the kv batches (a file's bytes are never part of an action's state: the
 // chat layer records a part only after it is stored).
+//
+// Version 3 added "keys" (keys_js.go): CryptoKeys, stored by structured
+// clone (the at-rest layer's device key), and marks a database whose kv
+// values and file parts are sealed at rest by the app
+// (core/store/atrest; SealedFiles seals the parts, sealed.go): an app of
+// version 2 refuses it (SCHEMA_TOO_NEW) instead of misreading it.
+//
+// Beyond store.Store, Store has the optional capabilities store.Scanner
+// (scan.go: every record in (bucket, key) order, a page per readonly
+// transaction) and store.Resetter (one readwrite transaction over every
+// object store clears them and writes a batch).
 //
 // Transactions: Get and List use one readonly transaction each (List issues
 // getAll and getAllKeys together, then joins each array with U+0100, which

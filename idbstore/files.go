@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"sync"
 
 	"github.com/hack-pad/safejs"
 )
@@ -19,10 +20,17 @@ import (
 const filesStore = "files"
 
 // Files is the chat layer's FileStore on IndexedDB (chat.FileStore), and
-// what the JS API needs of it: a file's Blob, its size.
-type Files struct{ s *Store }
+// what the JS API needs of it: a file's Blob, its size. With a sealer
+// (SealedFiles) every part is sealed at rest (sealed.go).
+type Files struct {
+	s      *Store
+	sealer PartSealer
 
-// Files returns the file store of the database.
+	mu    sync.Mutex
+	cache openedPart // the part ReadAt opened last
+}
+
+// Files returns the file store of the database, parts in clear.
 func (s *Store) Files() *Files { return &Files{s: s} }
 
 var (
@@ -49,9 +57,19 @@ func fileRange(id string) (safejs.Value, error) {
 	return keyRange.Call("bound", []any{id, 0}, []any{id, math.MaxInt32}, false, false)
 }
 
-// PutBlob stores blob as part n of file id (a file to send, as the page
-// gave it: its bytes never pass through Go).
-func (f *Files) PutBlob(ctx context.Context, id string, n int, blob safejs.Value) error {
+// PutBlob stores blob as file id (a file to send, as the page gave it):
+// in clear as part 0, its bytes never passing through Go; sealed, copied
+// in PartSize parts (sealed.go).
+func (f *Files) PutBlob(ctx context.Context, id string, blob safejs.Value) error {
+	if f.sealer != nil {
+		return f.putSealed(ctx, id, blob)
+	}
+	return f.putPart(ctx, id, 0, blob)
+}
+
+// putPart stores blob as part n of file id, in a transaction of its own.
+func (f *Files) putPart(ctx context.Context, id string, n int, blob safejs.Value) error {
+	f.forget(id)
 	tx, os, err := f.tx("readwrite")
 	if err != nil {
 		return err
@@ -68,24 +86,46 @@ func (f *Files) PutBlob(ctx context.Context, id string, n int, blob safejs.Value
 	return w.wait(ctx, "files put", cause)
 }
 
-// WritePart implements chat.FileStore: data becomes a Blob.
+// WritePart implements chat.FileStore: data becomes a Blob (sealed, with
+// a sealer).
 func (f *Files) WritePart(ctx context.Context, id string, n int, data []byte) error {
+	mime := ""
+	if f.sealer != nil {
+		data, mime = f.sealer.SealPart(id, n, data), sealedType
+	}
+	blob, err := newBlob(data, mime)
+	if err != nil {
+		return err
+	}
+	return f.putPart(ctx, id, n, blob)
+}
+
+// newBlob is a Blob of a copy of data.
+func newBlob(data []byte, mime string) (safejs.Value, error) {
 	arr, err := uint8Ctor.New(len(data))
 	if err == nil {
 		_, err = safejs.CopyBytesToJS(arr, data)
 	}
 	var blob safejs.Value
 	if err == nil {
-		blob, err = blobCtor.New([]any{arr})
+		blob, err = blobCtor.New([]any{arr}, map[string]any{"type": mime})
 	}
 	if err != nil {
-		return fmt.Errorf("idbstore: files: %w", err)
+		return safejs.Null(), fmt.Errorf("idbstore: files: %w", err)
 	}
-	return f.PutBlob(ctx, id, n, blob)
+	return blob, nil
 }
 
-// parts reads a file's parts (Blobs, in order).
-func (f *Files) parts(ctx context.Context, id string) ([]safejs.Value, error) {
+// part is one stored part of a file.
+type part struct {
+	n      int
+	blob   safejs.Value
+	size   int64 // of its plaintext
+	sealed bool
+}
+
+// parts reads a file's parts, in order.
+func (f *Files) parts(ctx context.Context, id string) ([]part, error) {
 	rng, err := fileRange(id)
 	if err != nil {
 		return nil, err
@@ -94,11 +134,15 @@ func (f *Files) parts(ctx context.Context, id string) ([]safejs.Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	req, err := os.Call("getAll", rng)
+	vreq, err := os.Call("getAll", rng)
 	if err != nil {
 		return nil, fmt.Errorf("idbstore: files: %w", err)
 	}
-	res, err := awaitRequests(ctx, "files get", req)
+	kreq, err := os.Call("getAllKeys", rng)
+	if err != nil {
+		return nil, fmt.Errorf("idbstore: files: %w", err)
+	}
+	res, err := awaitRequests(ctx, "files get", vreq, kreq)
 	if err != nil {
 		return nil, err
 	}
@@ -106,13 +150,45 @@ func (f *Files) parts(ctx context.Context, id string) ([]safejs.Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]safejs.Value, n)
+	out := make([]part, n)
 	for i := range out {
-		if out[i], err = res[0].Index(i); err != nil {
+		p := &out[i]
+		if p.blob, err = res[0].Index(i); err != nil {
 			return nil, err
+		}
+		k, err := res[1].Index(i)
+		if err == nil {
+			p.n, err = partNumber(k)
+		}
+		if err == nil {
+			p.size, err = blobSize(p.blob)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if p.sealed = jsString(p.blob, "type") == sealedType; p.sealed && f.sealer != nil {
+			p.size -= int64(f.sealer.PartOverhead())
 		}
 	}
 	return out, nil
+}
+
+// partNumber is n of the key [fileId, n].
+func partNumber(k safejs.Value) (int, error) {
+	v, err := k.Index(1)
+	if err != nil {
+		return 0, err
+	}
+	return v.Int()
+}
+
+func jsString(v safejs.Value, name string) string {
+	s, err := v.Get(name)
+	if err != nil || s.Type() != safejs.TypeString {
+		return ""
+	}
+	str, _ := s.String()
+	return str
 }
 
 // ReadAt implements chat.FileStore: it reads a slice of the file's parts.
@@ -123,15 +199,11 @@ func (f *Files) ReadAt(ctx context.Context, id string, p []byte, off int64) (int
 	}
 	read := 0
 	var start int64
-	for _, b := range parts {
-		size, err := blobSize(b)
-		if err != nil {
-			return read, err
-		}
-		end := start + size
+	for _, pt := range parts {
+		end := start + pt.size
 		if pos := off + int64(read); read < len(p) && pos < end {
 			want := min(int64(len(p)-read), end-pos)
-			n, err := readSlice(ctx, b, pos-start, want, p[read:])
+			n, err := f.readPart(ctx, id, pt, pos-start, want, p[read:])
 			read += n
 			if err != nil {
 				return read, err
@@ -143,6 +215,18 @@ func (f *Files) ReadAt(ctx context.Context, id string, p []byte, off int64) (int
 		return read, io.EOF
 	}
 	return read, nil
+}
+
+// readPart copies n bytes of a part's plaintext from off into dst.
+func (f *Files) readPart(ctx context.Context, id string, pt part, off, n int64, dst []byte) (int, error) {
+	if !pt.sealed {
+		return readSlice(ctx, pt.blob, off, n, dst)
+	}
+	plain, err := f.openPart(ctx, id, pt)
+	if err != nil {
+		return 0, err
+	}
+	return copy(dst[:n], plain[off:]), nil
 }
 
 func blobSize(b safejs.Value) (int64, error) {
@@ -177,6 +261,7 @@ func readSlice(ctx context.Context, b safejs.Value, off, n int64, dst []byte) (i
 
 // Delete implements chat.FileStore.
 func (f *Files) Delete(ctx context.Context, id string) error {
+	f.forget(id)
 	rng, err := fileRange(id)
 	if err != nil {
 		return err
@@ -198,7 +283,7 @@ func (f *Files) Delete(ctx context.Context, id string) error {
 }
 
 // File is a file's bytes as one File (a Blob with a name) of type mime:
-// its parts joined, no bytes read or copied.
+// its parts joined (no bytes read or copied), each sealed one opened first.
 func (f *Files) File(ctx context.Context, id, name, mime string) (safejs.Value, error) {
 	parts, err := f.parts(ctx, id)
 	if err != nil {
@@ -206,21 +291,26 @@ func (f *Files) File(ctx context.Context, id, name, mime string) (safejs.Value, 
 	}
 	list := make([]any, len(parts))
 	for i, p := range parts {
-		list[i] = p
+		list[i] = p.blob
+		if p.sealed {
+			plain, err := f.openPart(ctx, id, p)
+			if err == nil {
+				list[i], err = newBlob(plain, "")
+			}
+			if err != nil {
+				return safejs.Null(), err
+			}
+		}
 	}
 	return fileCtor.New(list, name, map[string]any{"type": mime})
 }
 
-// Size is how many bytes a file's stored parts take.
+// Size is how many bytes of the file are stored (its plaintext).
 func (f *Files) Size(ctx context.Context, id string) (int64, error) {
 	parts, err := f.parts(ctx, id)
 	var total int64
-	for _, b := range parts {
-		n, err := blobSize(b)
-		if err != nil {
-			return 0, err
-		}
-		total += n
+	for _, p := range parts {
+		total += p.size
 	}
 	return total, err
 }

@@ -149,16 +149,9 @@ func (s *Store) Apply(ctx context.Context, b *store.Batch) error {
 	}
 	// Convert values before the transaction exists: no Go work inside it
 	// that could fail halfway.
-	vals := make([]safejs.Value, len(b.Ops))
-	for i, op := range b.Ops {
-		if op.Value == nil {
-			continue
-		}
-		v, err := bytesToJS(op.Value)
-		if err != nil {
-			return fmt.Errorf("idbstore: apply: %w", err)
-		}
-		vals[i] = v
+	vals, err := opValues(b.Ops)
+	if err != nil {
+		return err
 	}
 	tx, kv, err := s.tx("readwrite")
 	if err != nil {
@@ -169,17 +162,42 @@ func (s *Store) Apply(ctx context.Context, b *store.Batch) error {
 		_, _ = tx.Call("abort")
 		return err
 	}
-	var cause error
-	for i, op := range b.Ops {
-		if op.Value == nil {
-			_, cause = kv.Call("delete", dbKey(op.Bucket, op.Key))
-		} else {
-			_, cause = kv.Call("put", vals[i], dbKey(op.Bucket, op.Key))
-		}
-		if cause != nil {
-			w.abort()
-			break
-		}
+	cause := writeOps(kv, b.Ops, vals)
+	if cause != nil {
+		w.abort()
 	}
 	return w.wait(ctx, "apply", cause)
+}
+
+// opValues converts the values of ops to byte strings (deletes: none).
+func opValues(ops []store.Op) ([]safejs.Value, error) {
+	vals := make([]safejs.Value, len(ops))
+	for i, op := range ops {
+		if op.Value == nil {
+			continue
+		}
+		v, err := bytesToJS(op.Value)
+		if err != nil {
+			return nil, fmt.Errorf("idbstore: apply: %w", err)
+		}
+		vals[i] = v
+	}
+	return vals, nil
+}
+
+// writeOps issues every put and delete of ops on the object store kv, at
+// once; the first that throws stops them (the caller aborts).
+func writeOps(kv safejs.Value, ops []store.Op, vals []safejs.Value) error {
+	for i, op := range ops {
+		var err error
+		if op.Value == nil {
+			_, err = kv.Call("delete", dbKey(op.Bucket, op.Key))
+		} else {
+			_, err = kv.Call("put", vals[i], dbKey(op.Bucket, op.Key))
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -9,7 +9,15 @@ import (
 )
 
 // SchemaVersion is the IndexedDB version this package opens with.
-const SchemaVersion = 2
+//
+// Version 3 added the object store "keys" (CryptoKeys, keys.go) and, with
+// it, marks a database whose kv values the app seals at rest
+// (core/store/atrest): an app that knows only version 2 would read sealed
+// values as records, and the version bump makes it refuse the database
+// (SCHEMA_TOO_NEW) instead. The data of a version-2 database is sealed
+// after the upgrade, by the app, resumably (not in upgradeneeded, which
+// cannot wait for anything).
+const SchemaVersion = 3
 
 // kvStore is the one object store: out-of-line keys [bucket, key].
 const kvStore = "kv"
@@ -23,6 +31,10 @@ var upgrades = [SchemaVersion + 1]func(db, tx safejs.Value) error{
 	},
 	2: func(db, _ safejs.Value) error { // file bytes (files.go)
 		_, err := db.Call("createObjectStore", filesStore)
+		return err
+	},
+	3: func(db, _ safejs.Value) error { // CryptoKeys (keys.go)
+		_, err := db.Call("createObjectStore", keysStore)
 		return err
 	},
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"sync/atomic"
+	"syscall/js"
 	"testing"
 
 	"github.com/hack-pad/safejs"
@@ -38,6 +39,41 @@ func TestConformance(t *testing.T) {
 		s, _ := openFresh(t)
 		return s
 	})
+}
+
+func TestScanConformance(t *testing.T) {
+	storetest.RunScan(t, func(t *testing.T) store.Store {
+		s, _ := openFresh(t)
+		return s
+	})
+}
+
+func TestTailConformance(t *testing.T) {
+	storetest.RunTail(t, func(t *testing.T) store.Store {
+		s, _ := openFresh(t)
+		return s
+	})
+}
+
+// Reset also empties the files and keys object stores.
+func TestResetClearsFilesAndKeys(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openFresh(t)
+	if err := s.Files().WritePart(ctx, "f", 0, []byte("bytes")); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SaveKey(ctx, "k", safejs.Safe(js.ValueOf("v"))); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Reset(ctx, &store.Batch{}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.Files().Size(ctx, "f"); err != nil || n != 0 {
+		t.Fatalf("file bytes after Reset: %d, %v", n, err)
+	}
+	if v, err := s.LoadKey(ctx, "k"); err != nil || !v.IsUndefined() {
+		t.Fatalf("key after Reset: %v, %v", v, err)
+	}
 }
 
 // The reopen suite: each of its stores is one database, opened again by
@@ -111,7 +147,7 @@ func TestReopenHasSchema(t *testing.T) {
 	}
 	defer s2.Close()
 	names, _ := s2.db.Get("objectStoreNames")
-	if n, _ := names.Length(); n != 2 {
+	if n, _ := names.Length(); n != 3 { // kv, files, keys
 		t.Fatalf("object stores after reopen: %d", n)
 	}
 	v, _ := s2.db.Get("version")

@@ -10,7 +10,6 @@ import (
 
 	"github.com/hack-pad/safejs"
 	"github.com/sxweb/sxweb/core/chat"
-	"github.com/sxweb/sxweb/core/store"
 	"github.com/sxweb/sxweb/wasm/bridge"
 )
 
@@ -19,15 +18,16 @@ import (
 // arguments into the chat call and its result into plain JS values (the
 // chat types' JSON field names).
 
-// newBackend starts the chat client on st and binds the JS API to it.
-func newBackend(ctx context.Context, opts Options, st store.Store, emit func(map[string]any)) (*backend, error) {
-	ag, err := newAgent(ctx, opts, st)
+// newBackend starts the chat client on the database d and binds the JS
+// API to it.
+func newBackend(ctx context.Context, opts Options, d *db, emit func(map[string]any)) (*backend, error) {
+	ag, err := newAgent(ctx, opts, d.st)
 	if err != nil {
 		return nil, err
 	}
-	cfg := chat.Config{Store: st, Agent: ag}
-	fs := fileStore(st)
-	if fs != nil && opts.FileRelay != "" {
+	cfg := chat.Config{Store: d.st, Agent: ag}
+	fs := d.files
+	if opts.FileRelay != "" {
 		cfg.Files, cfg.FileRelay, cfg.FileHTTP = fs, opts.FileRelay, newFileHTTP()
 	}
 	c, err := chat.New(cfg)
@@ -71,6 +71,7 @@ func newBackend(ctx context.Context, opts Options, st store.Store, emit func(map
 	}
 	methods := chatMethods(c)
 	fileMethods(c, fs, methods)
+	accountMethods(c, d, opts, methods)
 	return &backend{methods: methods, run: run, close: closeFn}, nil
 }
 

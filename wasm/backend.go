@@ -36,11 +36,3 @@ type connAgent interface {
 var newAgent func(ctx context.Context, opts Options, st store.Store) (connAgent, error) = newRelayAgent
 
 func isSchemaTooNew(err error) bool { return errors.Is(err, idbstore.ErrSchemaTooNew) }
-
-// fileStore is the file store of st (nil when st is not IndexedDB).
-func fileStore(st store.Store) *idbstore.Files {
-	if s, ok := st.(*idbstore.Store); ok {
-		return s.Files()
-	}
-	return nil
-}

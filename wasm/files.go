@@ -55,7 +55,7 @@ var fileAPI = map[string]fm{
 		if isImage(spec.Type) {
 			spec.Preview = makePreview(ctx, blob, spec.Size)
 		}
-		if err := fs.PutBlob(ctx, spec.ID, 0, blob); err != nil {
+		if err := fs.PutBlob(ctx, spec.ID, blob); err != nil {
 			return nil, err
 		}
 		return idResult("messageId")(c.SendFile(ctx, ref, spec)) // it owns the stored copy now

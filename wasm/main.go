@@ -1,7 +1,8 @@
 //go:build js && wasm
 
 // Command wasm is the browser build of the client (GOOS=js GOARCH=wasm).
-// It registers globalThis.__sxweb = { open(options) }, calls
+// It registers globalThis.__sxweb = { open(options), importAccount(options) }
+// (account.go), calls
 // globalThis.__sxwebReady() when that is a function, and keeps running.
 //
 // open({db, relays, appURL}) resolves to a handle whose methods are the JS
@@ -53,6 +54,9 @@ func register() error {
 		return err
 	}
 	if err := api.Set("open", open.Value()); err != nil {
+		return err
+	}
+	if err := registerImport(api); err != nil {
 		return err
 	}
 	if err := safejs.Global().Set("__sxweb", api); err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/hack-pad/safejs"
 	"github.com/sxweb/sxweb/core/agent"
 	"github.com/sxweb/sxweb/core/chat"
+	"github.com/sxweb/sxweb/core/crypto/kdf"
 	"github.com/sxweb/sxweb/core/files"
 	"github.com/sxweb/sxweb/core/store"
 	"github.com/sxweb/sxweb/internal/fakeagent"
@@ -64,6 +65,7 @@ func TestMain(m *testing.M) {
 		}
 		return newRelayAgent(ctx, opts, st)
 	}
+	passphraseCost = kdf.Params{Time: 1, MemoryKiB: kdf.MinMemoryKiB, Threads: 1} // seconds per test otherwise
 	fileRelay := fakefiles.NewRelay()
 	newFileHTTP = func() files.HTTP { return fileRelay }
 	// __sxwebReady must be called once __sxweb exists.

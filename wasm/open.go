@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/hack-pad/safejs"
-	"github.com/sxweb/sxweb/idbstore"
 	"github.com/sxweb/sxweb/wasm/bridge"
 )
 
@@ -22,6 +21,11 @@ type Options struct {
 	// FileRelay is the file relay's URL new files go to ("": the page's
 	// origin + "/files"; files cannot be sent without one)
 	FileRelay string
+	// Passphrase unlocks a database whose key a passphrase wraps (or makes
+	// a new one so); AtRest false keeps a new database in clear
+	// (benchmarks and tests; default true). atrest.go.
+	Passphrase string
+	AtRest     bool
 }
 
 func parseOptions(a bridge.Args) (Options, error) {
@@ -43,6 +47,12 @@ func parseOptions(a bridge.Args) (Options, error) {
 		return opts, err
 	}
 	if opts.FileRelay, err = o.String("fileRelay", ""); err != nil {
+		return opts, err
+	}
+	if opts.Passphrase, err = o.String("passphrase", ""); err != nil {
+		return opts, err
+	}
+	if opts.AtRest, err = o.Bool("atRest", true); err != nil {
 		return opts, err
 	}
 	origin, path := location()
@@ -98,9 +108,9 @@ func openHandle(ctx context.Context, a bridge.Args) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := idbstore.Open(ctx, opts.DB)
+	st, err := openDB(ctx, opts)
 	if err != nil {
-		return nil, bridge.Errorf(storeOpenCode(err), "open %q: %v", opts.DB, err)
+		return nil, err
 	}
 	var h *bridge.Handle
 	emit := func(ev map[string]any) { h.Emit(ev) }

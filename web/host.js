@@ -95,7 +95,8 @@ export class Host {
     let handle;
     try {
       const bridge = await loadRuntime(opts.wasmURL, this.onCrash);
-      handle = await bridge.open({ db: opts.db, relays: opts.relays, appURL: opts.appURL });
+      const { db, relays, appURL, fileRelay, passphrase, atRest } = opts;
+      handle = await bridge.open({ db, relays, appURL, fileRelay, passphrase, atRest });
     } catch (e) {
       lock.release();
       throw e;

@@ -17,6 +17,7 @@
 import { SimplexError, asError, loadRuntime } from "./runtime.js";
 import { acquireDB } from "./dblock.js";
 import { View } from "./view.js";
+import { markAccount, evicted, toBlob } from "./account.js";
 
 export { SimplexError };
 
@@ -28,6 +29,7 @@ const API = [
   "sendFile", "downloadFile", "cancelFile", "getFile", "files", "deleteFile",
   "startDirectChat", "acceptDirectChat", "sendDirectMessage", "deleteContact",
   "setGroupPreferences", "removeMember", "leaveGroup", "deleteGroup", "stats", "reconnect",
+  "exportAccount", "moveAccount", "setPassphrase", "atRest",
 ];
 const EVENT_TYPES = ["message", "update", "member", "contact", "group", "delivery", "file", "error", "elsewhere", "closed"];
 
@@ -81,39 +83,78 @@ function pickMode({ mode = "auto", takeover = false }) {
  * (default: the origin's /relay), appURL (base of the links this client makes,
  * default: the directory above this module), takeover (run `db` alone, closing
  * the core other tabs share, instead of rejecting LOCKED when a page runs it
- * alone), mode ("auto", or force "shared" / "leader" / "page"), wasmURL.
+ * alone), mode ("auto", or force "shared" / "leader" / "page"), wasmURL,
+ * passphrase (the database's, when one is set: PASSPHRASE_REQUIRED /
+ * BAD_PASSPHRASE; a core already running for other tabs is unlocked already),
+ * atRest (false: a new database stays unencrypted; benchmarks and tests),
+ * acceptEviction (start anew where the browser evicted the account instead of
+ * rejecting EVICTED).
  */
 export async function start(options = {}) {
   const db = options.db || "simplex";
   // Defaults are computed here, in the page: in a worker `location` is the worker's script.
   const relays = options.relays && options.relays.length ? [...options.relays] : [defaultRelay()];
   const appURL = options.appURL || new URL("../", base).href;
+  // The file relay too: a worker has no page location to default it from.
+  const fileRelay = options.fileRelay || new URL("../files", base).href;
   let ended = null;
   let end = (reason) => { ended = reason; }; // until the chat exists
   const bindEnd = (fn) => {
     end = fn;
     if (ended) fn(ended);
   };
+  const { passphrase, atRest } = options;
   try {
+    if (!options.acceptEviction && await evicted(db)) {
+      throw new SimplexError("EVICTED", `the browser removed the data of "${db}": restore it from a backup (importAccount), or start anew (acceptEviction)`);
+    }
     const mode = pickMode(options);
-    if (mode === "page") return await startInPage({ db, relays, appURL, mode }, options, (r) => end(r), bindEnd);
-    const view = new View({ db, relays, appURL, takeover: !!options.takeover, mode, wasmURL: options.wasmURL }, (r) => end(r));
+    if (mode === "page") return await startInPage({ db, relays, appURL, fileRelay, mode, passphrase, atRest }, options, (r) => end(r), bindEnd);
+    const view = new View({ db, relays, appURL, fileRelay, takeover: !!options.takeover, mode, wasmURL: options.wasmURL, passphrase, atRest }, (r) => end(r));
     const [info, persisted] = await Promise.all([view.open(), persist(db)]);
     const handle = { setEventSink: (fn) => view.setEventSink(fn), close: () => view.close() };
     for (const name of info.methods) handle[name] = (...args) => view.call(name, args);
+    markAccount(db);
     return makeChat(handle, { db, relays: info.relays, appURL: info.appURL, persisted, mode, release: () => {}, bindEnd });
   } catch (e) {
     throw asError(e);
   }
 }
 
+/**
+ * Restores an account into database `db` from a backup (`data`: a Blob, ArrayBuffer
+ * or Uint8Array that exportAccount made) or a link that moveAccount made, with its
+ * passphrase. Into an empty database only (NOT_EMPTY) unless `replace`. It holds
+ * the database as a core would (LOCKED while one runs it in any tab) and runs in
+ * this page's main thread (the wasm is loaded into the page; a later start() here
+ * then runs in mode "page"). Resolves with {created, records, files}; rejects
+ * BAD_PASSPHRASE, BAD_BACKUP, SCHEMA_TOO_NEW.
+ */
+export async function importAccount({ db = "simplex", data, link, passphrase, replace = false, wasmURL } = {}) {
+  const blob = link ? null : toBlob(data);
+  if (!link && !blob) throw new SimplexError("BAD_ARGUMENT", "data: a Blob, ArrayBuffer or Uint8Array, or a link");
+  let lock = null;
+  try {
+    lock = await acquireDB(db, { kind: "page" });
+    const bridge = await loadRuntime(wasmURL);
+    const res = await bridge.importAccount({ db, data: blob, link, passphrase, replace });
+    markAccount(db);
+    return res;
+  } catch (e) {
+    throw asError(e);
+  } finally {
+    lock?.release();
+  }
+}
+
 /** Mode "page": the core on this page's main thread, holding the database itself. */
-async function startInPage({ db, relays, appURL, mode }, options, onYield, bindEnd) {
+async function startInPage({ db, relays, appURL, fileRelay, mode, passphrase, atRest }, options, onYield, bindEnd) {
   const lock = await acquireDB(db, { takeover: !!options.takeover, kind: "page", onYield });
   try {
     const persisted = await persist(db);
     const bridge = await loadRuntime(options.wasmURL);
-    const handle = await bridge.open({ db, relays, appURL });
+    const handle = await bridge.open({ db, relays, appURL, fileRelay, passphrase, atRest });
+    markAccount(db);
     return makeChat(handle, { db, relays, appURL, persisted, mode, release: lock.release, bindEnd });
   } catch (e) {
     lock.release();

@@ -139,8 +139,8 @@ export class View {
   }
 
   sendOpen() {
-    const { db, relays, appURL, takeover, wasmURL } = this.opts;
-    this.transport.post({ t: "open", view: this.id, version: VERSION, opts: { db, relays, appURL, wasmURL }, takeover: !!takeover, lock: this.lock });
+    const { db, relays, appURL, fileRelay, takeover, wasmURL, passphrase, atRest } = this.opts;
+    this.transport.post({ t: "open", view: this.id, version: VERSION, opts: { db, relays, appURL, fileRelay, wasmURL, passphrase, atRest }, takeover: !!takeover, lock: this.lock });
   }
 
   receive(msg) {

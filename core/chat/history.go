@@ -82,7 +82,8 @@ func (t *tx) chatKey(ref ChatRef) (string, error) {
 // a block had fewer messages than still needed and the wider block starts
 // below what was read. Blocks never overlap, so each record is read once
 // at most, and a page of a chat with many messages reads about the page
-// plus one block; a sparse chat takes more (cheap) reads instead.
+// plus one block; a sparse chat takes more (cheap) reads instead. A store
+// that is a store.Tailer (all three are) reads exactly the page instead.
 func (c *Client) history(t *tx, chat string, p Page) ([]store.KV, error) {
 	pre := chat + "/"
 	end := c.seq.Load() + 1 // the page is below message number end
@@ -96,6 +97,11 @@ func (c *Client) history(t *tx, chat string, p Page) ([]store.KV, error) {
 	if p.Limit == 0 {
 		kvs, err := t.List(bMsg, pre)
 		return below(kvs, pre+seqKey(end)), err
+	}
+	// A store that reads the end of a range reads the page and nothing
+	// else: what it does not read, it need not open (sealed at rest).
+	if tl, ok := c.st.(store.Tailer); ok && t.view {
+		return tl.Tail(t.ctx(), bMsg, pre, pre+seqKey(end), p.Limit)
 	}
 	var chunks [][]store.KV // newest first
 	n, drop, span := 0, 2, uint64(256)

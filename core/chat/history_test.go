@@ -27,13 +27,29 @@ func (s *countingStore) List(ctx context.Context, bucket, prefix string) ([]stor
 	return kvs, err
 }
 
+// tailingStore is a countingStore that reads pages with Tail.
+type tailingStore struct{ *countingStore }
+
+func (s tailingStore) Tail(ctx context.Context, bucket, prefix, before string, limit int) ([]store.KV, error) {
+	kvs, err := s.Store.(store.Tailer).Tail(ctx, bucket, prefix, before, limit)
+	if bucket == "c.msg" {
+		s.read.Add(int64(len(kvs)))
+	}
+	return kvs, err
+}
+
 // soloGroups makes a client with n groups of its own and sends count
 // messages spread over them unevenly (group i gets about 1 in 2^(i+1)).
-func soloGroups(t testing.TB, n, count int) (*chat.Client, *countingStore, []string) {
+// With tail, its store reads pages with Tail, else by blocks of keys.
+func soloGroups(t testing.TB, n, count int, tail bool) (*chat.Client, *countingStore, []string) {
 	t.Helper()
 	st := &countingStore{Store: memstore.New()}
-	ag := fakeagent.NewNetwork().NewAgent("solo", st)
-	c, err := chat.New(chat.Config{Store: st, Agent: ag})
+	var cst store.Store = st
+	if tail {
+		cst = tailingStore{st}
+	}
+	ag := fakeagent.NewNetwork().NewAgent("solo", cst)
+	c, err := chat.New(chat.Config{Store: cst, Agent: ag})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,9 +76,16 @@ func soloGroups(t testing.TB, n, count int) (*chat.Client, *countingStore, []str
 	return c, st, gids
 }
 
-// Every page equals the matching slice of the whole history.
+// Every page equals the matching slice of the whole history, read by
+// blocks of keys or by Tail.
 func TestMessagePages(t *testing.T) {
-	c, _, gids := soloGroups(t, 8, 3000) // from ~1500 messages down to ~20, spread out
+	for _, tail := range []bool{false, true} {
+		t.Run(map[bool]string{false: "blocks", true: "tail"}[tail], func(t *testing.T) { testMessagePages(t, tail) })
+	}
+}
+
+func testMessagePages(t *testing.T, tail bool) {
+	c, _, gids := soloGroups(t, 8, 3000, tail) // from ~1500 messages down to ~20, spread out
 	for _, g := range gids {
 		ref := chat.ChatRef{GroupID: g}
 		all, err := c.Messages(ctx, ref)
@@ -105,12 +128,18 @@ func TestMessagePages(t *testing.T) {
 }
 
 // A page of 50 out of 10,000 messages reads a few hundred records, not
-// the whole chat (a count of records, not a timing).
+// the whole chat (a count of records, not a timing); by Tail, exactly 50.
 func TestMessagePageReadsLittle(t *testing.T) {
 	if testing.Short() {
 		t.Skip("10,000 messages")
 	}
-	c, st, gids := soloGroups(t, 1, 10000)
+	for _, tail := range []bool{false, true} {
+		t.Run(map[bool]string{false: "blocks", true: "tail"}[tail], func(t *testing.T) { testMessagePageReadsLittle(t, tail) })
+	}
+}
+
+func testMessagePageReadsLittle(t *testing.T, tail bool) {
+	c, st, gids := soloGroups(t, 1, 10000, tail)
 	ref := chat.ChatRef{GroupID: gids[0]}
 	st.read.Store(0)
 	page, err := c.Messages(ctx, ref, chat.Page{Limit: 50})
@@ -123,7 +152,7 @@ func TestMessagePageReadsLittle(t *testing.T) {
 	if err != nil || len(older) != 50 || older[49].Text != "m9949" {
 		t.Fatalf("older page: %d messages (%v)", len(older), err)
 	}
-	if n := st.read.Load(); first > 1000 || n > 1000 {
+	if n := st.read.Load(); first > 1000 || n > 1000 || (tail && (first != 50 || n != 50)) {
 		t.Fatalf("a page of 50 read %d and %d message records (the chat has 10,000)", first, n)
 	}
 	t.Logf("records read for a page of 50 of 10,000: %d (newest), %d (the page before)", first, st.read.Load())

@@ -37,6 +37,9 @@ var ErrQuota = errors.New("store: storage quota exceeded")
 // ErrClosed is returned after Close.
 var ErrClosed = errors.New("store: closed")
 
+// ErrScanLimit is returned by Scan for a limit that is not positive.
+var ErrScanLimit = errors.New("store: scan limit must be positive")
+
 // KV is one record.
 type KV struct {
 	Key   string
@@ -60,6 +63,65 @@ type Store interface {
 	// Close releases the store; later calls return ErrClosed.
 	Close() error
 }
+
+// Record is one record as Scan returns it: its bucket, key and value.
+type Record struct {
+	Bucket string
+	Key    string
+	Value  []byte
+}
+
+// Pos is a position in the order Scan walks: by bucket, then by key, both
+// bytewise.
+type Pos struct {
+	Bucket string
+	Key    string
+}
+
+// Scanner is the optional capability of a Store to walk every record of
+// every bucket in (bucket, key) order, a page at a time. Export reads a
+// whole database this way: its memory is bounded by a page, not by the
+// history. memstore, boltstore and idbstore implement it (storetest checks).
+type Scanner interface {
+	// Scan returns up to limit records (limit > 0, else an error) coming
+	// strictly after *after in (bucket, key) order, from the first record
+	// of the store when after is nil. A page shorter than limit is the
+	// last one. Each page is one read: a batch applied between two calls
+	// may show in the later page only (callers that need one consistent
+	// copy keep writers out meanwhile).
+	Scan(ctx context.Context, after *Pos, limit int) ([]Record, error)
+}
+
+// Tailer is the optional capability of a Store to read the end of a key
+// range and nothing more: a page of a chat's history (the newest messages
+// before one) without reading the records around it, which at rest must
+// all be opened. memstore, boltstore and idbstore implement it.
+type Tailer interface {
+	// Tail returns the last limit records (limit > 0, else an error) of
+	// bucket whose keys start with prefix and, when before is not "",
+	// sort before it; in key order.
+	Tail(ctx context.Context, bucket, prefix, before string, limit int) ([]KV, error)
+}
+
+// Resetter is the optional capability of a Store to empty itself
+// atomically (an import replacing a database).
+type Resetter interface {
+	// Reset deletes every record of every bucket, and whatever else the
+	// store keeps for the database (idbstore: file bytes and keys), then
+	// applies b, as one atomic step: after a crash the store holds either
+	// what it held before or exactly b.
+	Reset(ctx context.Context, b *Batch) error
+}
+
+// SystemPrefix starts the names of buckets that belong to the storage
+// layers below the core (the at-rest encryption header, the import
+// marker): the core never names one, an export skips them, and the
+// at-rest encryption keeps them in clear (they must be readable before a
+// key is unlocked, and hold no secret).
+const SystemPrefix = "!"
+
+// IsSystem reports whether bucket is a system bucket (SystemPrefix).
+func IsSystem(bucket string) bool { return len(bucket) > 0 && bucket[0] == SystemPrefix[0] }
 
 // Op is one write of a Batch.
 type Op struct {

@@ -50,6 +50,15 @@ func checkSizes(ops []store.Op) error {
 	return nil
 }
 
+func (p *pending) write(tx *bolt.Tx) error {
+	if p.reset {
+		if err := dropAll(tx); err != nil {
+			return err
+		}
+	}
+	return write(tx, p.ops)
+}
+
 // write applies one batch's ops inside tx, in order (a later write to the
 // same key wins, as it overwrites the earlier one).
 func write(tx *bolt.Tx, ops []store.Op) error {
@@ -114,6 +123,7 @@ type committer struct {
 
 type pending struct {
 	ops      []store.Op
+	reset    bool  // drop every bucket first (Reset)
 	err      error // guarded by mu once queued
 	finished bool
 }
@@ -133,7 +143,15 @@ func (c *committer) isClosed() bool {
 // submit queues ops and returns the outcome of their commit, committing
 // them (with whatever else is queued) itself when no commit is running.
 func (c *committer) submit(ops []store.Op) error {
-	p := &pending{ops: ops}
+	return c.submitPending(&pending{ops: ops})
+}
+
+// submitReset is submit for a Reset: every bucket goes, then ops.
+func (c *committer) submitReset(ops []store.Op) error {
+	return c.submitPending(&pending{ops: ops, reset: true})
+}
+
+func (c *committer) submitPending(p *pending) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.closed {
@@ -184,7 +202,7 @@ func (c *committer) commit(group []*pending) []error {
 	errs := make([]error, len(group))
 	err := c.db.Update(func(tx *bolt.Tx) error {
 		for _, p := range group {
-			if err := write(tx, p.ops); err != nil {
+			if err := p.write(tx); err != nil {
 				return err
 			}
 		}
@@ -193,7 +211,7 @@ func (c *committer) commit(group []*pending) []error {
 	if err != nil && len(group) > 1 {
 		for i, p := range group {
 			c.commits.Add(1)
-			errs[i] = applyErr(c.db.Update(func(tx *bolt.Tx) error { return write(tx, p.ops) }))
+			errs[i] = applyErr(c.db.Update(p.write))
 		}
 		return errs
 	}

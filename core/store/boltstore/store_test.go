@@ -40,6 +40,20 @@ func TestConformance(t *testing.T) {
 	})
 }
 
+func TestScanConformance(t *testing.T) {
+	storetest.RunScan(t, func(t *testing.T) store.Store {
+		s, _ := openTemp(t)
+		return s
+	})
+}
+
+func TestTailConformance(t *testing.T) {
+	storetest.RunTail(t, func(t *testing.T) store.Store {
+		s, _ := openTemp(t)
+		return s
+	})
+}
+
 func TestReopenConformance(t *testing.T) {
 	dir := t.TempDir()
 	storetest.RunReopen(t, func(t *testing.T, name string) store.Store {

@@ -62,6 +62,9 @@ func (s *Store) List(_ context.Context, bucket, prefix string) ([]store.KV, erro
 
 // Apply implements store.Store.
 func (s *Store) Apply(_ context.Context, b *store.Batch) error {
+	if b == nil {
+		b = &store.Batch{}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
@@ -70,6 +73,11 @@ func (s *Store) Apply(_ context.Context, b *store.Batch) error {
 	if s.FailApply != nil {
 		return s.FailApply
 	}
+	s.applyLocked(b)
+	return nil
+}
+
+func (s *Store) applyLocked(b *store.Batch) {
 	for _, op := range b.Ops {
 		m := s.buckets[op.Bucket]
 		if op.Value == nil {
@@ -82,7 +90,6 @@ func (s *Store) Apply(_ context.Context, b *store.Batch) error {
 		}
 		m[op.Key] = clone(op.Value)
 	}
-	return nil
 }
 
 // Clone returns an independent copy of every record, taken atomically
@@ -108,4 +115,84 @@ func (s *Store) Close() error {
 	defer s.mu.Unlock()
 	s.closed = true
 	return nil
+}
+
+// Scan implements store.Scanner. It sorts the bucket names and the keys
+// of each bucket it visits on every call: fine for tests and tools, not
+// for a large store.
+func (s *Store) Scan(_ context.Context, after *store.Pos, limit int) ([]store.Record, error) {
+	if limit <= 0 {
+		return nil, store.ErrScanLimit
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.closed {
+		return nil, store.ErrClosed
+	}
+	names := make([]string, 0, len(s.buckets))
+	for name := range s.buckets {
+		if after == nil || name >= after.Bucket {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	var out []store.Record
+	for _, name := range names {
+		keys := make([]string, 0, len(s.buckets[name]))
+		for k := range s.buckets[name] {
+			if after == nil || name > after.Bucket || k > after.Key {
+				keys = append(keys, k)
+			}
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			if len(out) == limit {
+				return out, nil
+			}
+			out = append(out, store.Record{Bucket: name, Key: k, Value: clone(s.buckets[name][k])})
+		}
+	}
+	return out, nil
+}
+
+// Reset implements store.Resetter.
+func (s *Store) Reset(_ context.Context, b *store.Batch) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return store.ErrClosed
+	}
+	if s.FailApply != nil {
+		return s.FailApply
+	}
+	s.buckets = map[string]map[string][]byte{}
+	if b != nil {
+		s.applyLocked(b)
+	}
+	return nil
+}
+
+// Tail implements store.Tailer.
+func (s *Store) Tail(_ context.Context, bucket, prefix, before string, limit int) ([]store.KV, error) {
+	if limit <= 0 {
+		return nil, store.ErrScanLimit
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.closed {
+		return nil, store.ErrClosed
+	}
+	var keys []string
+	for k := range s.buckets[bucket] {
+		if strings.HasPrefix(k, prefix) && (before == "" || k < before) {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	keys = keys[max(0, len(keys)-limit):]
+	out := make([]store.KV, len(keys))
+	for i, k := range keys {
+		out[i] = store.KV{Key: k, Value: clone(s.buckets[bucket][k])}
+	}
+	return out, nil
 }

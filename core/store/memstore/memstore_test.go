@@ -35,3 +35,11 @@ func TestCloneIsIndependent(t *testing.T) {
 		t.Fatalf("clone sees a later key: %v", err)
 	}
 }
+
+func TestScanConformance(t *testing.T) {
+	storetest.RunScan(t, func(t *testing.T) store.Store { return memstore.New() })
+}
+
+func TestTailConformance(t *testing.T) {
+	storetest.RunTail(t, func(t *testing.T) store.Store { return memstore.New() })
+}
