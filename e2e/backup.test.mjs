@@ -51,14 +51,16 @@ async function user(name, ctx = null) {
 }
 
 const texts = (ms) => ms.map((m) => m.text);
+const said = (ms) => texts(ms.filter((m) => !m.system));
 
-/** alice's chats as the API lists them: the group, the contact, each one's texts. */
+/** alice's chats as the API lists them: the group, the contact, each one's texts
+ * (what people wrote: a restored copy adds notices of its re-synchronized encryption). */
 async function chatsOf(u) {
   const groups = await call(u, "groups");
   const contacts = await call(u, "contacts");
   const out = { groups: [], contacts: [] };
-  for (const g of groups) out.groups.push({ name: g.displayName, texts: texts(await call(u, "messages", { groupId: g.groupId })) });
-  for (const c of contacts) out.contacts.push({ name: c.displayName, texts: texts(await call(u, "messages", { contactId: c.contactId })) });
+  for (const g of groups) out.groups.push({ name: g.displayName, texts: said(await call(u, "messages", { groupId: g.groupId })) });
+  for (const c of contacts) out.contacts.push({ name: c.displayName, texts: said(await call(u, "messages", { contactId: c.contactId })) });
   return out;
 }
 
@@ -89,19 +91,25 @@ async function importIn(page, opts) {
   }, opts);
 }
 
+/** a and b: contacts, and a group a made with b in it; the ids on each. */
+async function connectPair(a, b) {
+  const inv = await call(a, "createInvitation");
+  const { contactId: bc } = await call(b, "connect", inv.link);
+  a.contactId = inv.contactId;
+  b.contactId = bc;
+  await until(async () => (await call(a, "contacts")).some((c) => c.status === "connected"), { what: "contact connected" });
+  const { groupId } = await call(a, "createGroup", { displayName: "Book club", fullName: "", directMessages: "off" });
+  a.groupId = groupId;
+  b.groupId = (await call(b, "joinGroup", await call(a, "createGroupLink", groupId), { incognito: false })).groupId;
+  await until(async () => (await call(a, "members", groupId)).some((m) => m.status === "connected"), { what: `${b.name} in the group` });
+}
+
 test("alice and bob: a contact and a group, chatting both ways", async () => {
   users.alice = await user("alice");
   users.bob = await user("bob");
   const { alice, bob } = users;
-  const inv = await call(alice, "createInvitation");
-  const { contactId: bc } = await call(bob, "connect", inv.link);
-  alice.contactId = inv.contactId;
-  bob.contactId = bc;
-  await until(async () => (await call(alice, "contacts")).some((c) => c.status === "connected"), { what: "contact connected" });
-  const { groupId } = await call(alice, "createGroup", { displayName: "Book club", fullName: "", directMessages: "off" });
-  alice.groupId = groupId;
-  bob.groupId = (await call(bob, "joinGroup", await call(alice, "createGroupLink", groupId), { incognito: false })).groupId;
-  await until(async () => (await call(alice, "members", groupId)).some((m) => m.status === "connected"), { what: "bob in the group" });
+  await connectPair(alice, bob);
+  const groupId = alice.groupId;
   await call(alice, "sendDirectMessage", alice.contactId, "direct from alice");
   await call(bob, "sendDirectMessage", bob.contactId, "direct from bob");
   await call(alice, "sendGroupMessage", groupId, "group from alice");
@@ -246,19 +254,23 @@ test("after use, the browser profile's IndexedDB files hold no message text", as
 });
 
 test("a stale backup chats on both ways after import (ratchet re-sync)", async () => {
-  const { alice, bob } = users;
+  // a pair of its own: the tests above moved alice's account elsewhere
+  const alice = await user("carol"), bob = await user("dave");
+  await connectPair(alice, bob);
+  await call(alice, "sendDirectMessage", alice.contactId, "before the backup");
+  await until(async () => texts(await call(bob, "messages", { contactId: bob.contactId })).includes("before the backup"), { what: "dave got carol's" });
   const b64 = await exportB64(alice, { passphrase: "stale passphrase" });
   // they keep chatting after the backup: the ratchets move on
   await call(alice, "sendDirectMessage", alice.contactId, "after the backup, from alice");
   await call(bob, "sendDirectMessage", bob.contactId, "after the backup, from bob");
   await call(bob, "sendGroupMessage", bob.groupId, "group after the backup");
-  await until(async () => (await call(alice, "messages", { contactId: alice.contactId })).length === 4, { what: "alice got bob's" });
+  await until(async () => texts(await call(alice, "messages", { contactId: alice.contactId })).includes("after the backup, from bob"), { what: "alice got bob's" });
   await call(alice, "close");
   await alice.ctx.close();
   const ctx = await browser.newContext();
   const page = await apiPage(ctx, server.url, "alice-stale");
-  assert.ok((await importIn(page, { db: "alice", b64, passphrase: "stale passphrase" })).ok);
-  assert.ok((await startIn(page, "alice")).ok);
+  assert.ok((await importIn(page, { db: "carol", b64, passphrase: "stale passphrase" })).ok);
+  assert.ok((await startIn(page, "carol")).ok);
   const stale = { name: "alice-stale", page };
   await call(stale, "sendDirectMessage", alice.contactId, "from the restored alice");
   await call(stale, "sendGroupMessage", alice.groupId, "group from the restored alice");
@@ -268,4 +280,6 @@ test("a stale backup chats on both ways after import (ratchet re-sync)", async (
   await call(bob, "sendGroupMessage", bob.groupId, "bob to the group again");
   await until(async () => texts(await call(stale, "messages", { contactId: alice.contactId })).includes("bob to the restored alice"), { what: "the restored alice gets bob's", timeout: 60000 });
   await until(async () => texts(await call(stale, "messages", { groupId: alice.groupId })).includes("bob to the group again"), { what: "and the group's", timeout: 60000 });
+  // the chat says what happened: a notice of the re-synchronized encryption
+  assert.ok((await call(stale, "messages", { contactId: alice.contactId })).some((m) => m.system === "ratchetSync"), "no re-sync notice in the restored chat");
 });
