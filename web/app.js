@@ -109,7 +109,19 @@ function scheduleRefresh() {
   refreshTimer = setTimeout(refreshNow, 60);
 }
 
-// Only the lists (unread counts after a message arrived): the open view has the message already.
+/**
+ * A received message carries its chat's unread count: the list's badge takes
+ * it from there; only a chat the lists do not know yet makes them reload.
+ */
+function countUnread(ev) {
+  const x = ev.groupId != null ? app.groups.find((g) => String(g.groupId) === String(ev.groupId))
+    : app.contacts.find((c) => String(c.contactId) === String(ev.contactId));
+  if (!x || typeof ev.unread !== "number") return scheduleLists();
+  x.unread = ev.unread;
+  renderSidebar();
+}
+
+// Only the lists (a chat they do not know yet): the open view has the message already.
 let listsTimer = 0;
 function scheduleLists() {
   clearTimeout(listsTimer);
@@ -177,13 +189,13 @@ async function boot(takeover = false) {
   globalThis.__sxReadyAt = performance.now();
   // Messages, their changes and delivery marks go to the open chat only (no
   // re-reading of the history); members, contacts and groups refresh the lists
-  // and the view. A received message also changes the unread counts of the list.
+  // and the view. A received message also says its chat's unread count, for the list.
   for (const t of ["message", "update", "delivery"]) chat.on(t, (ev) => app.view && app.view.onEvent && app.view.onEvent(ev));
   chat.on("message", announce);
   chat.on("message", (ev) => {
     if (ev.sender === "me" || ev.history) return;
     notify(app, ev);
-    scheduleLists();
+    countUnread(ev);
   });
   for (const t of ["member", "contact", "group"]) chat.on(t, scheduleRefresh);
   chat.on("error", (ev) => app.error(ev.message || ev.code || "error"));

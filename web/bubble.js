@@ -67,19 +67,21 @@ export function tickTimers(el, now = Date.now()) {
 const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /**
- * The text as nodes, with "@name" highlighted for every name in names (members
- * and me; the longest first so "@Ann Lee" wins over "@Ann"); mine marks
- * mentions of me. The core does not list a message's mentions, so a mention
- * is "@" followed by a name of this chat's members.
+ * The text as nodes, with "@name" highlighted for every member the message
+ * mentions (mentions: {displayName: memberId}, as the core lists them; the
+ * longest name first so "@Ann Lee" wins over "@Ann"); a mention of myId (my
+ * memberId in the group) is marked as mine.
  */
-export function withMentions(text, names, mine = new Set()) {
+export function withMentions(text, mentions, myId = null) {
+  const names = Object.keys(mentions || {});
   if (!text || !names.length || !text.includes("@")) return [text];
-  const re = new RegExp(`@(${[...names].sort((a, b) => b.length - a.length).map(escapeRe).join("|")})(?![\\p{L}\\p{N}_])`, "gu");
+  const re = new RegExp(`@(${names.sort((a, b) => b.length - a.length).map(escapeRe).join("|")})(?![\\p{L}\\p{N}_])`, "gu");
   const out = [];
   let last = 0;
   for (const m of text.matchAll(re)) {
     if (m.index > 0 && /[\p{L}\p{N}_]/u.test(text[m.index - 1])) continue; // an e-mail address, not a mention
-    out.push(text.slice(last, m.index), h("span", { class: `mention${mine.has(m[1]) ? " me" : ""}` }, m[0]));
+    const me = myId != null && String(mentions[m[1]]) === String(myId);
+    out.push(text.slice(last, m.index), h("span", { class: `mention${me ? " me" : ""}` }, m[0]));
     last = m.index + m[0].length;
   }
   out.push(text.slice(last));
@@ -89,8 +91,8 @@ export function withMentions(text, names, mine = new Set()) {
 const DELETED = { sender: "Message deleted", moderator: "Removed by an admin" };
 
 /**
- * One message. ctx: nameOf(sender), showFrom (a group: name the sender), names
- * and myNames (for mentions), reactions ("" allowed, else the reason they
+ * One message. ctx: nameOf(sender), showFrom (a group: name the sender), myId
+ * (my memberId: mentions of me), reactions ("" allowed, else the reason they
  * are not), onReact(m, emoji, add), onJump(m.quote), onMenu(m, anchor).
  */
 export function bubble(m, ctx) {
@@ -112,7 +114,7 @@ export function bubble(m, ctx) {
   m.mentioned ? h("span", { class: "sr-only" }, "Mentions you. ") : null,
   m.quote && !deleted ? quoteBlock(m.quote, ctx) : null,
   deleted ? h("span", { class: "text gone", id: `text-${m.messageId}` }, DELETED[deleted] || "Message deleted")
-    : h("span", { class: "text", id: `text-${m.messageId}` }, withMentions(m.text, ctx.names, ctx.myNames)),
+    : h("span", { class: "text", id: `text-${m.messageId}` }, withMentions(m.text, m.mentions, ctx.myId)),
   !deleted && m.reactions && m.reactions.length ? reactionsRow(m, ctx) : null,
   h("span", { class: "meta" }, timerMark(m), m.edited && !deleted ? h("span", { class: "edited" }, "edited") : null,
     m.history ? h("span", { class: "hist", title: "sent to you as the group's history when you joined" }, "history") : null,

@@ -24,7 +24,7 @@ export const pageVisible = () => document.visibilityState === "visible";
  * newest PAGE when undefined), oldest first; send(text, {quote, mentions, ttl})
  * → {messageId} once stored; chat (the JS API: editMessage, deleteMessage,
  * react, markRead) and ref ({groupId} | {contactId}); features() →
- * {reactions: "" | why not, fullDelete, canModerate(m)}; members() to complete
+ * {reactions: "" | why not, canModerate(m)}; members() to complete
  * @names; timer for the composer (composer.js); onError.
  */
 export function chatPane(opts) {
@@ -37,7 +37,7 @@ export function chatPane(opts) {
   let flashId = null; // the message a quote jump highlights
   let currentId = null; // the message whose "⋯" is the list's one tab stop, once one was focused (else the newest)
   let stopId = null; // that tab stop in the last drawing
-  let ctx = { nameOf: () => "", names: [], myNames: new Set() };
+  let ctx = { nameOf: () => "", myId: null };
 
   // Not a live region: it is redrawn whole; app.js announces new messages instead.
   const list = h("ol", { class: "messages", "aria-label": label, onkeydown: onListKey });
@@ -183,7 +183,7 @@ export function chatPane(opts) {
   }
 
   // ---- events ----
-  /** Sets the names (ctx: nameOf, names, myNames) and, on the first load, the newest page and the chat's unread count. */
+  /** Sets the names (ctx: nameOf, showFrom, myId) and, on the first load, the newest page and the chat's unread count. */
   function render(messages, names, unread = 0) {
     if (names) ctx = { ...ctx, ...names };
     if (messages && pending) { // the first load only: later ones would drop the events applied since
@@ -217,9 +217,9 @@ export function chatPane(opts) {
       if (i >= 0) all[i] = { ...all[i], status: ev.status, total: ev.total, sent: ev.sent, delivered: ev.delivered, receipts: ev.receipts };
       return; // not loaded: its page is read with the current state
     }
-    const { type, groupId, contactId, ...m } = ev;
-    // Gone: its time ran out, deleted here, or deleted where the group removes deleted messages.
-    if (type === "update" && (m.deleted === "expired" || m.deleted === "here" || (m.deleted && features().fullDelete))) {
+    const { type, groupId, contactId, unread, ...m } = ev;
+    // Gone from this device: its time ran out, deleted here, or deleted where the group removes deleted messages.
+    if (type === "update" && m.removed) {
       if (i >= 0) all.splice(i, 1);
       box.forget(m.messageId);
       return;
