@@ -32,6 +32,7 @@ const EXPLAIN = {
   NOT_ALLOWED: "You are not allowed to do this in this group.",
   TOO_LARGE: "This message is too long to send. Split it into shorter messages.",
   CLOSED: "This tab no longer runs your chats (it was opened in another tab).",
+  FILE_FAILED: "The file could not be downloaded: it was damaged on the way, refused, or it expired on the file relay (files are kept there for 48 hours).",
 };
 function explain(e) {
   if (!e || typeof e !== "object") return String(e);
@@ -58,10 +59,11 @@ function renderStatus() {
 
 // A screen reader hears each incoming message once (the message list is redrawn, not live).
 function announce(ev) {
-  if (ev.sender === "me" || !ev.text) return;
+  if (ev.sender === "me" || !(ev.text || ev.file)) return;
   const g = ev.groupId ? app.groups.find((x) => String(x.groupId) === String(ev.groupId)) : null;
   const c = ev.contactId ? app.contacts.find((x) => String(x.contactId) === String(ev.contactId)) : null;
-  $("announce").textContent = `New message ${g ? `in ${g.displayName}` : c ? `from ${c.displayName}` : ""}: ${ev.text}`;
+  const what = ev.file ? `file ${ev.file.name}${ev.text ? `, ${ev.text}` : ""}` : ev.text;
+  $("announce").textContent = `New ${ev.file ? "" : "message "}${g ? `in ${g.displayName}` : c ? `from ${c.displayName}` : ""}: ${what}`;
 }
 
 // ---- routing ----
@@ -187,10 +189,11 @@ async function boot(takeover = false) {
   }
   app.chat = chat;
   globalThis.__sxReadyAt = performance.now();
-  // Messages, their changes and delivery marks go to the open chat only (no
-  // re-reading of the history); members, contacts and groups refresh the lists
-  // and the view. A received message also says its chat's unread count, for the list.
-  for (const t of ["message", "update", "delivery"]) chat.on(t, (ev) => app.view && app.view.onEvent && app.view.onEvent(ev));
+  // Messages, their changes, delivery marks and file progress go to the open
+  // chat only (no re-reading of the history); members, contacts and groups
+  // refresh the lists and the view. A received message also says its chat's
+  // unread count, for the list.
+  for (const t of ["message", "update", "delivery", "file"]) chat.on(t, (ev) => app.view && app.view.onEvent && app.view.onEvent(ev));
   chat.on("message", announce);
   chat.on("message", (ev) => {
     if (ev.sender === "me" || ev.history) return;

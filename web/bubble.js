@@ -1,11 +1,13 @@
 // bubble.js — one message as the chat list shows it: sender, the quote it
-// replies to (a button that jumps to the original), the text with @mentions
-// highlighted (or who deleted it), reactions under it (mine highlighted; a click
-// toggles mine), and a meta line: timer, "edited", time, delivery mark. The
-// bubble's actions (reply, edit, delete, react) open from its "⋯" button, a
-// right click or a long press; msgmenu.js draws them.
+// replies to (a button that jumps to the original), its file (filebubble.js),
+// the text with @mentions highlighted (or who deleted it), reactions under it
+// (mine highlighted; a click toggles mine), and a meta line: timer, "edited",
+// time, delivery mark. The bubble's actions (reply, edit, delete, react, the
+// file's) open from its "⋯" button, a right click or a long press; msgmenu.js
+// draws them.
 import { h, fmtTime } from "./dom.js";
 import { duration } from "./prefs.js";
+import { fileBlock } from "./filebubble.js";
 
 // The statuses the core sends for my messages (README, "messages").
 const STATUS = {
@@ -93,13 +95,15 @@ const DELETED = { sender: "Message deleted", moderator: "Removed by an admin" };
 /**
  * One message. ctx: nameOf(sender), showFrom (a group: name the sender), myId
  * (my memberId: mentions of me), reactions ("" allowed, else the reason they
- * are not), onReact(m, emoji, add), onJump(m.quote), onMenu(m, anchor).
+ * are not), onReact(m, emoji, add), onJump(m.quote), onMenu(m, anchor), file
+ * (filebubble.js's fx: media, act).
  */
 export function bubble(m, ctx) {
   const mine = m.sender === "me";
   const deleted = m.deleted && m.deleted !== false ? m.deleted : "";
   const from = mine || !ctx.showFrom ? "" : (ctx.nameOf(m.sender) || m.senderName || "member");
-  const cls = ["msg", mine ? "mine" : "theirs", deleted && "deleted", m.mentioned && "mentioned", m.history && "history", (m.ttl || m.expiresAt) && "timed"];
+  const file = m.file && !deleted && ctx.file ? m.file : null;
+  const cls = ["msg", mine ? "mine" : "theirs", deleted && "deleted", m.mentioned && "mentioned", m.history && "history", (m.ttl || m.expiresAt) && "timed", file && "has-file"];
   const li = h("li", {
     class: cls.filter(Boolean).join(" "), tabindex: "-1",
     dataset: { id: m.messageId, status: m.status || "", ...(deleted ? { deleted } : {}) },
@@ -113,16 +117,17 @@ export function bubble(m, ctx) {
   from ? h("span", { class: "from", id: `from-${m.messageId}` }, from) : null,
   m.mentioned ? h("span", { class: "sr-only" }, "Mentions you. ") : null,
   m.quote && !deleted ? quoteBlock(m.quote, ctx) : null,
+  file ? fileBlock(m, ctx.file) : null,
   deleted ? h("span", { class: "text gone", id: `text-${m.messageId}` }, DELETED[deleted] || "Message deleted")
-    : h("span", { class: "text", id: `text-${m.messageId}` }, withMentions(m.text, m.mentions, ctx.myId)),
+    : file && !m.text ? null : h("span", { class: "text", id: `text-${m.messageId}` }, withMentions(m.text, m.mentions, ctx.myId)),
   !deleted && m.reactions && m.reactions.length ? reactionsRow(m, ctx) : null,
   h("span", { class: "meta" }, timerMark(m), m.edited && !deleted ? h("span", { class: "edited" }, "edited") : null,
     m.history ? h("span", { class: "hist", title: "sent to you as the group's history when you joined" }, "history") : null,
     h("time", {}, fmtTime(m.ts)), mine ? statusMark(m) : null),
   h("button", {
-    type: "button", class: "actions-btn", "aria-label": "Message actions", "aria-haspopup": "menu", title: "Reply, react, edit, delete",
+    type: "button", class: "actions-btn", "aria-label": "Message actions", "aria-haspopup": "menu", title: file ? "Reply, react, delete, the file's actions" : "Reply, react, edit, delete",
     // Moving through the list with the arrows, a screen reader hears whose message and what it says.
-    "aria-describedby": `${from ? `from-${m.messageId} ` : ""}text-${m.messageId}`,
+    "aria-describedby": [from && `from-${m.messageId}`, file && `file-${m.messageId}`, (!file || m.text) && `text-${m.messageId}`].filter(Boolean).join(" "),
     dataset: { focus: `actions-${m.messageId}` }, onclick: (e) => ctx.onMenu(m, e.currentTarget),
   }, "⋯"));
   longPress(li, () => ctx.onMenu(m, li.querySelector(".actions-btn") || li));

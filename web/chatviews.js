@@ -71,6 +71,12 @@ function canModerate(g, members, m) {
   return !author || (RANK[author.role] || 0) <= RANK[g.role];
 }
 
+/** Why I cannot send files in group g ("" when I can). */
+function filesRefused(g) {
+  if (g.files === "off") return `Files are turned off in this group${g.role === "owner" ? ": you can turn them on in its settings (Members)" : " by its owners"}.`;
+  if (g.role === "observer") return "Observers cannot send files in this group.";
+  return "";
+}
 
 export function groupView(app, { groupId }) {
   const g = findGroup(app, groupId);
@@ -84,8 +90,10 @@ export function groupView(app, { groupId }) {
     label: `Messages in ${g.displayName}`, chat: app.chat, ref, onError: app.error,
     page: (before) => app.chat.messages({ groupId: id, limit: PAGE, before }),
     send: (text, o) => app.chat.sendGroupMessage(id, text, o).catch((e) => { app.error(e); throw e; }),
+    sendFile: (f, o) => app.chat.sendFile(ref, f, o).catch((e) => { app.error(e); throw e; }),
     features: () => ({
       reactions: cur().reactions === "off" ? "Reactions are turned off in this group." : "",
+      files: filesRefused(cur()),
       canModerate: (m) => canModerate(cur(), members, m),
     }),
     members: () => members.filter((m) => !["left", "removed"].includes(m.status)),
@@ -211,6 +219,7 @@ export function contactView(app, { contactId }) {
     label: `Messages with ${c.displayName}`, chat: app.chat, ref, onError: app.error,
     page: (before) => app.chat.messages({ contactId: c.contactId, limit: PAGE, before }),
     send: (text, o) => app.chat.sendDirectMessage(c.contactId, text, o).catch((e) => { app.error(e); throw e; }),
+    sendFile: (f, o) => app.chat.sendFile(ref, f, o).catch((e) => { app.error(e); throw e; }),
     // Timed messages are always allowed between contacts.
     timer: { get: () => chatTTL(ref), set: (s) => setChatTTL(ref, s), allowed: () => "" },
   });
