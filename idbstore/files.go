@@ -27,6 +27,7 @@ func (s *Store) Files() *Files { return &Files{s: s} }
 
 var (
 	blobCtor  = safejs.MustGetGlobal("Blob")
+	fileCtor  = safejs.MustGetGlobal("File")
 	uint8Ctor = safejs.MustGetGlobal("Uint8Array")
 	keyRange  = safejs.MustGetGlobal("IDBKeyRange")
 )
@@ -196,9 +197,9 @@ func (f *Files) Delete(ctx context.Context, id string) error {
 	return w.wait(ctx, "files delete", cause)
 }
 
-// Blob is a file's bytes as one Blob of type mime (its parts joined: no
-// bytes are read or copied).
-func (f *Files) Blob(ctx context.Context, id, mime string) (safejs.Value, error) {
+// File is a file's bytes as one File (a Blob with a name) of type mime:
+// its parts joined, no bytes read or copied.
+func (f *Files) File(ctx context.Context, id, name, mime string) (safejs.Value, error) {
 	parts, err := f.parts(ctx, id)
 	if err != nil {
 		return safejs.Null(), err
@@ -207,7 +208,7 @@ func (f *Files) Blob(ctx context.Context, id, mime string) (safejs.Value, error)
 	for i, p := range parts {
 		list[i] = p
 	}
-	return blobCtor.New(list, map[string]any{"type": mime})
+	return fileCtor.New(list, name, map[string]any{"type": mime})
 }
 
 // Size is how many bytes a file's stored parts take.

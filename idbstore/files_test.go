@@ -42,7 +42,7 @@ func TestFilesParts(t *testing.T) {
 	if n, err := f.Size(ctx, "file-1"); err != nil || n != int64(len(all)) {
 		t.Fatalf("Size = %d, %v", n, err)
 	}
-	b, err := f.Blob(ctx, "file-1", "image/png")
+	b, err := f.File(ctx, "file-1", "cat.png", "image/png")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,8 +50,12 @@ func TestFilesParts(t *testing.T) {
 		t.Fatalf("Blob size %d", n)
 	}
 	ty, _ := b.Get("type")
+	nm, _ := b.Get("name")
 	if s, _ := ty.String(); s != "image/png" {
-		t.Fatalf("Blob type %q", s)
+		t.Fatalf("File type %q", s)
+	}
+	if s, _ := nm.String(); s != "cat.png" {
+		t.Fatalf("File name %q", s)
 	}
 	if err := f.Delete(ctx, "file-1"); err != nil {
 		t.Fatal(err)

@@ -75,8 +75,8 @@ var fileAPI = map[string]fm{
 		}
 		return nil, c.CancelFile(ctx, id)
 	},
-	// getFile(messageId) → {name, type, size, blob}: a file of mine, or a
-	// received one once downloaded (else NOT_FOUND).
+	// getFile(messageId) → a File (a Blob with its name and type): a file
+	// of mine, or a received one once downloaded (else NOT_FOUND).
 	"getFile": func(ctx context.Context, c *chat.Client, fs *idbstore.Files, a bridge.Args) (any, error) {
 		id, err := a.String(0)
 		if err != nil {
@@ -86,11 +86,19 @@ var fileAPI = map[string]fm{
 		if err != nil {
 			return nil, err
 		}
-		blob, err := fs.Blob(ctx, fileID, info.Type)
+		return fs.File(ctx, fileID, info.Name, info.Type)
+	},
+	// files() → every chat's files, newest first, with what is stored here.
+	"files": func(ctx context.Context, c *chat.Client, _ *idbstore.Files, _ bridge.Args) (any, error) {
+		return asList(c.Files(ctx))
+	},
+	// deleteFile(messageId): its bytes leave this device; the message stays.
+	"deleteFile": func(ctx context.Context, c *chat.Client, _ *idbstore.Files, a bridge.Args) (any, error) {
+		id, err := a.String(0)
 		if err != nil {
 			return nil, err
 		}
-		return map[string]any{"name": info.Name, "type": info.Type, "size": info.Size, "blob": blob}, nil
+		return nil, c.DeleteFileCopy(ctx, id)
 	},
 }
 

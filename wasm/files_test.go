@@ -73,11 +73,19 @@ func TestFileThroughTheJSAPI(t *testing.T) {
 	if str(f, "name") != "notes.pdf" || str(f, "type") != "application/pdf" {
 		t.Fatalf("getFile: %s %s", str(f, "name"), str(f, "type"))
 	}
-	if got := blobData(t, mustGet(f, "blob")); !bytes.Equal(got, data) {
+	if got := blobData(t, f); !bytes.Equal(got, data) {
 		t.Fatalf("bob's file: %d bytes, not what was sent", len(got))
 	}
-	if got := blobData(t, mustGet(alice.call("getFile", sent), "blob")); !bytes.Equal(got, data) {
+	if got := blobData(t, alice.call("getFile", sent)); !bytes.Equal(got, data) {
 		t.Fatal("alice's own copy is not the file")
+	}
+	list := bob.call("files")
+	if length(list) != 1 || str(list, 0, "messageId") != mid || !truthy(index(list, 0, "stored")) {
+		t.Fatalf("bob's files(): %d", length(list))
+	}
+	bob.call("deleteFile", mid)
+	if _, err := bob.try("getFile", mid); codeOf(err) != "NOT_FOUND" {
+		t.Fatalf("getFile after deleteFile: %v", err)
 	}
 	states := map[string]bool{}
 	for i := 0; i < length(bob.events); i++ {
@@ -140,4 +148,10 @@ func TestImagePreview(t *testing.T) {
 	if n := len(str(bob.call("messages", map[string]any{"contactId": bc}), 0, "preview")); n > maxPreview {
 		t.Fatalf("a preview of %d bytes", n)
 	}
+}
+
+// index reads list[i][name].
+func index(list safejs.Value, i int, name string) safejs.Value {
+	v, _ := list.Index(i)
+	return mustGet(v, name)
 }

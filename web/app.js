@@ -104,11 +104,20 @@ function renderSidebar() {
   showUnread(app);
 }
 
-// ---- refresh on events (debounced: the core can report many at once) ----
-let refreshTimer = 0;
+// ---- refresh on events (the core can report many at once: joining a
+// 1,000-member group brings a member event every few ms). A refresh waits
+// for a 60 ms pause, but never more than 1 s, and one runs at a time.
+let refreshTimer = 0, refreshFirst = 0, refreshing = null;
 function scheduleRefresh() {
+  const now = performance.now();
+  if (!refreshTimer) refreshFirst = now;
   clearTimeout(refreshTimer);
-  refreshTimer = setTimeout(refreshNow, 60);
+  const wait = Math.max(0, Math.min(60, refreshFirst + 1000 - now));
+  refreshTimer = setTimeout(async () => {
+    refreshTimer = 0;
+    if (refreshing) await refreshing; // one at a time
+    refreshing = refreshNow().finally(() => { refreshing = null; });
+  }, wait);
 }
 
 /**

@@ -14,7 +14,7 @@ const API = [
   "createGroup", "groups", "createGroupLink", "joinGroup", "inviteToGroup",
   "acceptGroupInvitation", "members", "sendGroupMessage", "messages",
   "editMessage", "deleteMessage", "react", "markRead",
-  "sendFile", "downloadFile", "cancelFile", "getFile",
+  "sendFile", "downloadFile", "cancelFile", "getFile", "files", "deleteFile",
   "startDirectChat", "acceptDirectChat", "sendDirectMessage", "deleteContact",
   "setGroupPreferences", "removeMember", "leaveGroup", "deleteGroup", "stats", "reconnect",
 ];

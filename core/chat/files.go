@@ -72,6 +72,7 @@ type fileRec struct {
 	Keys    files.Keys `json:"keys"`
 	Expires time.Time  `json:"expires,omitzero"`
 	Error   string     `json:"error,omitempty"`
+	Code    string     `json:"code,omitempty"`    // the error's code (FILE_FAILED, QUOTA)
 	Cleaned bool       `json:"cleaned,omitempty"` // cancelled: its chunks or parts are gone
 	// mine: the recipients (memberIds or the contactId) in the chunks'
 	// order, and those that got their description
@@ -84,6 +85,9 @@ type fileRec struct {
 	// the message went: the worker removes the file (files_gone.go)
 	Gone      bool `json:"gone,omitempty"`
 	DropRelay bool `json:"dropRelay,omitempty"`
+	// the bytes here were deleted (deleteFile) / are still to delete (the worker)
+	Dropped   bool `json:"dropped,omitempty"`
+	DropLocal bool `json:"dropLocal,omitempty"`
 	// theirs: the description's parts as they arrive, the description,
 	// and where the download stands
 	Parts    map[int]string `json:"parts,omitempty"`

@@ -180,11 +180,11 @@ func (c *Client) DownloadFile(ctx context.Context, messageID string) error {
 		default:
 			return newErr(CodeNotAllowed, "the file is %s", f.State)
 		}
-		if f.Mine || len(f.Descr) == 0 {
+		if f.Mine || len(f.Descr) == 0 || f.Dropped {
 			return newErr(CodeNotAllowed, "the file cannot be downloaded here")
 		}
 		if f.State != FileAvailable { // a failed or cancelled download starts again
-			f.Next, f.DecState, f.Done, f.Error = 0, files.State{}, 0, ""
+			f.Next, f.DecState, f.Done, f.Error, f.Code = 0, files.State{}, 0, "", ""
 		}
 		c.setFileState(t, m, f, FileDownloading)
 		c.kickFiles(t)
@@ -230,7 +230,7 @@ func (c *Client) FileOf(ctx context.Context, messageID string) (FileInfo, string
 		if err != nil {
 			return err
 		}
-		if !f.Mine && f.State != FileDone {
+		if !stored(f) {
 			return &Error{Code: CodeNotFound, Detail: "file is " + f.State, Err: ErrFileNotStored}
 		}
 		info, id = *fileView(f), f.ID

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/sxweb/sxweb/core/files"
+	"github.com/sxweb/sxweb/core/store"
 )
 
 // Files move in the background, one chunk at a time: a chunk's network
@@ -43,7 +44,11 @@ func (c *Client) waitFile(ctx context.Context, id string) error {
 		case f.State == FileDone:
 			return nil
 		case f.State == FileFailed:
-			return newErr(CodeFileFailed, "%s", f.Error)
+			code := CodeFileFailed
+			if f.Code != "" {
+				code = f.Code
+			}
+			return newErr(code, "%s", f.Error)
 		case f.State == FileCancelled:
 			return newErr(CodeCanceled, "the file was cancelled")
 		}
@@ -118,6 +123,8 @@ func (c *Client) fileStep(ctx context.Context) (bool, error) {
 	switch {
 	case f.Gone:
 		return true, c.cleanGone(ctx, f)
+	case f.DropLocal:
+		return true, c.dropLocal(ctx, f)
 	case len(f.Later) > 0 && f.State == FileSent:
 		return true, c.describeLater(ctx, f)
 	case f.State == FileCancelled && f.Mine:
@@ -139,7 +146,7 @@ func (c *Client) pendingFiles(ctx context.Context) ([]*fileRec, error) {
 		fs, err := listJSON[fileRec](t, bFile, "")
 		for i := range fs {
 			f := &fs[i]
-			if f.Gone || (f.State == FileUploading && f.Mine) || f.State == FileDownloading ||
+			if f.Gone || f.DropLocal || (f.State == FileUploading && f.Mine) || f.State == FileDownloading ||
 				(f.State == FileCancelled && !f.Cleaned) || (f.State == FileSent && len(f.Later) > 0) {
 				out = append(out, f)
 			}
@@ -262,7 +269,10 @@ func (c *Client) failFile(ctx context.Context, f *fileRec, cause error) error {
 		if err != nil || m == nil {
 			return err
 		}
-		cur.Error = cause.Error()
+		cur.Error, cur.Code = cause.Error(), ""
+		if errors.Is(cause, store.ErrQuota) { // the device is full: say so, not "failed"
+			cur.Code = CodeQuota
+		}
 		if !cur.Mine {
 			cur.Done, cur.Next, cur.DecState = 0, 0, files.State{}
 		}

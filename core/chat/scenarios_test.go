@@ -85,3 +85,7 @@ func TestFileGoesWithItsMessage(t *testing.T) { chattest.FileGoesWithItsMessage(
 func TestFileForAMemberConnectedLater(t *testing.T) {
 	chattest.FileForAMemberConnectedLater(t, fake)
 }
+
+func TestFileCopiesOnThisDevice(t *testing.T) { chattest.FileCopiesOnThisDevice(t, fake) }
+
+func TestFileBadInput(t *testing.T) { chattest.FileBadInput(t, fake) }

@@ -137,6 +137,10 @@ func TestFileBetweenContacts(t *testing.T) { chattest.FileBetweenContacts(t, rel
 
 func TestFileGoesWithItsMessage(t *testing.T) { chattest.FileGoesWithItsMessage(t, relayFactory(t)) }
 
+func TestFileCopiesOnThisDevice(t *testing.T) { chattest.FileCopiesOnThisDevice(t, relayFactory(t)) }
+
+func TestFileBadInput(t *testing.T) { chattest.FileBadInput(t, relayFactory(t)) }
+
 func TestFileForAMemberConnectedLater(t *testing.T) {
 	chattest.FileForAMemberConnectedLater(t, relayFactory(t))
 }
