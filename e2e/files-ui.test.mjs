@@ -252,7 +252,7 @@ test("refusals: a file over 1 GB, a group with files off, and the owner's switch
   await ctx.close();
 });
 
-test("storage: the estimate and what files take in settings; the storage page lists them and deletes one for me", async () => {
+test("storage: the estimate and what files take in settings; the storage page lists them and deletes one from this device", async () => {
   const { ctx, page } = await open(DESKTOP, "#/settings");
   const total = page.locator(".storage-summary .files-total");
   await total.waitFor();
@@ -264,9 +264,15 @@ test("storage: the estimate and what files take in settings; the storage page li
   await files.waitFor();
   assert.deepEqual((await files.locator("strong").allInnerTexts()), ["harbour.jpg", "notes.txt"], "largest first");
   await shots(page, "storage");
-  await files.getByRole("button", { name: "Delete notes.txt for me" }).click();
-  await page.getByRole("dialog", { name: "Delete message?" }).getByRole("button", { name: "Delete for me" }).click();
+  await files.getByRole("button", { name: "Delete notes.txt from this device" }).click();
+  const dlg = page.getByRole("dialog", { name: "Delete the file from this device?" });
+  assert.match(await dlg.innerText(), /those you sent it to keep their copies/);
+  await dlg.getByRole("button", { name: "Delete file" }).click();
   await until(async () => (await files.locator("strong").allInnerTexts()).join() === "harbour.jpg", { what: "notes.txt gone" });
+  // The message stays, saying where its file is.
+  await page.goto(`${server.url}#/group/4`);
+  await bubble(page, "notes.txt").locator(".fstate", { hasText: "deleted from this device" }).waitFor();
+  assert.equal(await bubble(page, "notes.txt").getByRole("link", { name: /Save/ }).count(), 0);
   await ctx.close();
 });
 

@@ -175,7 +175,7 @@ export function chatPane(opts) {
     if (m.deleted) return { remove: "here" };
     return {
       react: true, reactions: f.reactions, reply: true, edit: m.sender === "me", copy: !!m.text,
-      jump: !!(m.quote && m.quote.messageId), file: fileActions(m),
+      jump: !!(m.quote && m.quote.messageId), file: fileActions(m, media),
       remove: m.sender === "me" ? "own" : f.canModerate && f.canModerate(m) ? "moderate" : "here",
     };
   }

@@ -59,6 +59,7 @@ function transfer(m, full, fx, image) {
     case "uploading":
       return mine ? row(bar("Uploading"), btn("cancel", "Cancel")) : row(say("The sender is still uploading it…"));
     case "sent":
+      if (fx.media.missing(m)) return row(say("✓ Uploaded · deleted from this device"));
       return image ? null : row(say("✓ Uploaded", "ok"), save());
     case "available":
       if (image) return f.size <= AUTO_DOWNLOAD ? row(say("Loading…")) : null;

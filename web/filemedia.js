@@ -49,7 +49,7 @@ export function fileMedia(chat, { onChange = () => {}, onShape = () => {} } = {}
     if (u === undefined) {
       const p = chat.getFile(id).then((f) => {
         if (urls.get(id) !== p) return;
-        urls.set(id, URL.createObjectURL(f.blob));
+        urls.set(id, URL.createObjectURL(f instanceof Blob ? f : f.blob)); // a File (older cores: {blob})
         onChange();
       }, () => { if (urls.get(id) === p) urls.set(id, false); });
       urls.set(id, p);
@@ -64,6 +64,8 @@ export function fileMedia(chat, { onChange = () => {}, onShape = () => {} } = {}
       await urls.get(m.messageId);
       return url(m);
     },
+    /** The file should be here but is not (my copy was deleted from this device). */
+    missing: (m) => urls.get(m.messageId) === false,
     shape: (id) => shapes.get(id) || null,
     setShape(id, img) {
       if (shapes.has(id) || !img.naturalWidth) return;
@@ -85,12 +87,12 @@ export function fileMedia(chat, { onChange = () => {}, onShape = () => {} } = {}
 
 /**
  * What a file offers in its message's actions menu: [kind, icon, label]
- * (kinds as fx.act takes them).
+ * (kinds as fx.act takes them); media: the chat's fileMedia.
  */
-export function fileActions(m) {
+export function fileActions(m, media) {
   const f = m.file;
   if (!f) return [];
-  const mine = m.sender === "me", here = fileHere(m);
+  const mine = m.sender === "me", here = fileHere(m) && !media.missing(m);
   return [
     here && SHOWABLE.test(f.type) ? ["open", "🖼️", "Open image"] : null,
     here ? ["save", "💾", `Save ${f.name}`] : null,

@@ -1,31 +1,17 @@
 // storageview.js — what this browser keeps for the app: the storage estimate
 // (used of what the browser allows this site), whether it is persistent, and
-// what files take — the copies of the files I sent and the files I downloaded,
-// largest first, each deletable with its message ("delete for me"). The core
-// has no call for the files' total, so it is counted from every chat's
-// messages when the page opens.
-import { h, fill, fmtTime } from "./dom.js";
+// what files take (the core's files(): the copies of the files I sent and the
+// files I downloaded), largest first, each deletable from this device
+// (deleteFile: the message stays).
+import { h, fill } from "./dom.js";
 import { fmtSize } from "./filemedia.js";
-import { confirmDelete } from "./msgmenu.js";
 
-/** Bytes of a message's file in this browser: mine whole, theirs as far as downloaded. */
-const storedBytes = (m) => (m.sender === "me" ? m.file.size : m.file.state === "done" ? m.file.size : m.file.state === "downloading" ? m.file.done || 0 : 0);
-
-/** Every file kept here, largest first: [{messageId, chat, name, size, stored, mine, ts}]. */
+/** The files whose bytes are here, largest first, each with its chat's name. */
 export async function storedFiles(app) {
-  const chats = [
-    ...app.groups.filter((g) => g.status !== "deleted").map((g) => ({ ref: { groupId: g.groupId }, name: g.displayName })),
-    ...app.contacts.map((c) => ({ ref: { contactId: c.contactId }, name: c.displayName || "contact" })),
-  ];
-  const out = [];
-  for (const c of chats) {
-    const ms = await app.chat.messages(c.ref).catch(() => []);
-    for (const m of ms) {
-      const stored = m.file && !m.deleted ? storedBytes(m) : 0;
-      if (stored) out.push({ messageId: m.messageId, chat: c.name, name: m.file.name, size: m.file.size, stored, mine: m.sender === "me", ts: m.ts });
-    }
-  }
-  return out.sort((a, b) => b.stored - a.stored);
+  const chatName = (f) => (f.groupId != null ? app.groups.find((g) => String(g.groupId) === String(f.groupId))?.displayName
+    : app.contacts.find((c) => String(c.contactId) === String(f.contactId))?.displayName) || "a chat";
+  const all = (await app.chat.files()) || [];
+  return all.filter((f) => f.stored).map((f) => ({ ...f, chat: chatName(f) })).sort((a, b) => b.size - a.size);
 }
 
 /** "Using 12 MB of 1.2 GB": the browser's estimate, with a bar. */
@@ -39,9 +25,12 @@ function usage(est) {
 }
 
 /** The files' share: their total and count. */
-const filesLine = (files) => h("p", { class: "files-total", dataset: { files: files.length, bytes: files.reduce((n, f) => n + f.stored, 0) } },
-  files.length ? `Files take ${fmtSize(files.reduce((n, f) => n + f.stored, 0))} (${files.length} file${files.length === 1 ? "" : "s"}: the copies of files you sent and the files you downloaded).`
-    : "No files are kept in this browser.");
+const filesLine = (files) => {
+  const bytes = files.reduce((n, f) => n + f.size, 0);
+  return h("p", { class: "files-total", dataset: { files: files.length, bytes } },
+    files.length ? `Files take ${fmtSize(bytes)} (${files.length} file${files.length === 1 ? "" : "s"}: the copies of files you sent and the files you downloaded).`
+      : "No files are kept in this browser.");
+};
 
 /** The summary card of the settings screen: storage used and what files take, with a link to the details. */
 export function storageSummary(app) {
@@ -53,7 +42,7 @@ export function storageSummary(app) {
     h("h2", { id: "set-st-h" }, "Storage"), body, h("p", {}, h("a", { href: "#/storage" }, "Storage details and files")));
 }
 
-/** The storage screen: persistence, usage, and the files kept here (delete for me). */
+/** The storage screen: persistence, usage, and the files kept here (each deletable from this device). */
 export function storageView(app, { evictionNote }) {
   const est = h("div", {}, h("p", { class: "hint" }, "Reading the browser's estimate…"));
   const list = h("div", { class: "stored-files" }, h("p", { class: "hint" }, "Counting files…"));
@@ -64,16 +53,16 @@ export function storageView(app, { evictionNote }) {
     const focused = list.contains(document.activeElement);
     fill(list, filesLine(files), files.length ? h("ul", { class: "files", "aria-label": "Files kept in this browser" }, files.slice(0, shown).map((f) => h("li", {},
       h("div", { class: "who" }, h("strong", {}, f.name),
-        h("small", {}, `${fmtSize(f.stored)}${f.stored < f.size ? ` of ${fmtSize(f.size)}` : ""} · ${f.mine ? "sent by you" : "received"} in ${f.chat} · ${fmtTime(f.ts)}`)),
-      h("button", { type: "button", class: "danger", "aria-label": `Delete ${f.name} for me`, onclick: () => remove(f) }, "Delete for me")))) : null,
+        h("small", {}, `${fmtSize(f.size)} · ${f.mine ? "sent by you" : "received"} in ${f.chat}${f.mine && f.state === "uploading" ? " · uploading" : ""}`)),
+      f.mine && f.state === "uploading" ? h("small", { class: "hint" }, "Cancel the upload in the chat first")
+        : h("button", { type: "button", class: "danger", "aria-label": `Delete ${f.name} from this device`, onclick: () => remove(f) }, "Delete")))) : null,
     files.length > shown ? h("button", { type: "button", onclick: () => { shown += 50; update(); } }, `Show more (${files.length - shown} more)`) : null);
     if (focused) (list.querySelector("button") || list).focus();
   }
   async function remove(f) {
-    const how = await confirmDelete("here", `📎 ${f.name} (${fmtSize(f.size)})`);
-    if (!how) return;
+    if (!(await confirmFile(f))) return;
     try {
-      await app.chat.deleteMessage(f.messageId);
+      await app.chat.deleteFile(f.messageId);
       await update();
     } catch (e) { app.error(e); }
   }
@@ -84,7 +73,24 @@ export function storageView(app, { evictionNote }) {
       h("p", { dataset: { persisted: String(p) } }, "Persistent storage: ", h("strong", {}, p === true ? "granted" : p === false ? "not granted" : "not supported by this browser")),
       est, evictionNote(app, false),
       h("h2", {}, "Files"),
-      h("p", { class: "hint" }, "Deleting a file here deletes its message from this browser only; the others keep theirs."),
+      h("p", { class: "hint" }, "Deleting a file frees its space in this browser; its message stays, and the others keep their copies."),
       list, h("p", {}, `Database: ${app.chat.db}`)),
   };
+}
+
+/** Asks before a file's bytes leave this device; resolves true to delete. */
+function confirmFile(f) {
+  return new Promise((resolve) => {
+    let yes = false;
+    const dlg = h("dialog", { class: "confirm", "aria-labelledby": "delf-h", "aria-describedby": "delf-d" },
+      h("h2", { id: "delf-h" }, "Delete the file from this device?"),
+      h("blockquote", { class: "preview" }, `📎 ${f.name} (${fmtSize(f.size)})`),
+      h("p", { id: "delf-d" }, f.mine ? "Its message stays, and those you sent it to keep their copies; you cannot open it here any more."
+        : "Its message stays, but the file cannot be downloaded again."),
+      h("div", { class: "row end" }, h("button", { type: "button", autofocus: true, onclick: () => dlg.close() }, "Cancel"),
+        h("button", { type: "button", class: "danger", onclick: () => { yes = true; dlg.close(); } }, "Delete file")));
+    dlg.addEventListener("close", () => { dlg.remove(); resolve(yes); });
+    document.body.append(dlg);
+    dlg.showModal();
+  });
 }
