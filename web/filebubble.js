@@ -53,11 +53,13 @@ function transfer(m, full, fx, image) {
       h("span", { class: "pct" }, `${verb} ${p}%`));
   };
   const save = () => (full ? h("a", { class: "button file-btn", href: full, download: f.name, tabindex: "-1", dataset: { focus: `save-${id}` }, "aria-label": `Save ${f.name}` }, "Save") : null);
-  const say = (text, cls = "") => h("span", { class: `fstate ${cls}` }, text);
+  const say = (text, cls = "", title = null) => h("span", { class: `fstate ${cls}`, title }, text);
   const row = (...c) => h("div", { class: "transfer" }, ...c);
   switch (f.state) {
     case "uploading":
-      return mine ? row(bar("Uploading"), btn("cancel", "Cancel")) : row(say("The sender is still uploading it…"));
+      if (!mine) return row(say("The sender is still uploading it…"));
+      // All up: each member's description (the keys to download it) goes next, then it is "sent".
+      return row(percent(f) >= 100 ? say("Uploaded · finishing…", "", "Each member gets the keys to download it next") : bar("Uploading"), btn("cancel", "Cancel"));
     case "sent":
       if (fx.media.missing(m)) return row(say("✓ Uploaded · deleted from this device"));
       return image ? null : row(say("✓ Uploaded", "ok"), save());
@@ -69,7 +71,9 @@ function transfer(m, full, fx, image) {
     case "done":
       return image ? null : row(save());
     case "failed":
-      return row(say(mine ? "Upload failed" : "Download failed", "err"), mine ? null : btn("retry", "Retry"));
+      return [row(say(mine ? "Upload failed" : "Download failed", "err"), mine ? null : btn("retry", "Retry")),
+        h("small", { class: "hint" }, mine ? "The file relay refused it: nobody can download it. Send the file again."
+          : "It was damaged on the way or on the file relay, or it expired there (files are kept 48 hours).")];
     case "cancelled":
       return row(say(mine ? "Upload cancelled: nobody can download it" : "Download cancelled"), mine ? null : btn("download", "Download"));
     default:
