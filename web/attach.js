@@ -48,7 +48,7 @@ export function attachTray({ allowed, storage = async () => null, onChange = () 
       else if (f.size > free) refused.push(`${f.name} (${fmtSize(f.size)}) does not fit in this browser's storage (${fmtSize(Math.max(0, free))} left): free some space first.`);
       else {
         if (pasted) f = rename(f);
-        items.push({ file: f, url: f.type.startsWith("image/") && f.size <= 50e6 ? URL.createObjectURL(f) : null });
+        items.push({ file: f, url: f.type.startsWith("image/") && f.size <= 20e6 ? URL.createObjectURL(f) : null });
         free -= f.size;
       }
     }
