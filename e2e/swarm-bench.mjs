@@ -32,6 +32,13 @@ const PORT = opt("port", "18088");
 // PREFIX-join-K.cpuprofile and PREFIX-send-K.cpuprofile (open them in
 // DevTools), and their top functions by self time printed.
 const PROFILE = opt("profile", "");
+// --file MB: after the messages, the tab sends a file of MB megabytes to
+// the group: timed until sendFile resolves, until the tab's upload is done
+// and every member's description sent (its own file event "sent"), until
+// all K have it available; then --downloaders natives (default 10)
+// download it at once. The tab's wasm memory is sampled meanwhile.
+const FILE_MB = Number(opt("file", "0"));
+const DOWNLOADERS = Number(opt("downloaders", "10"));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 if (!haveWasm()) { console.error("run ./build.sh wasm first"); process.exit(2); }
@@ -134,8 +141,10 @@ try {
       console.error(`K=${K} message ${k}: resolved ${s.resolved.toFixed(1)} ms, all have it ${Math.round(r.lastMs - s.at)} ms, ${rw} readwrite transactions in ${WINDOW} ms`);
     }
     if (cdp) saveProfile(`${PROFILE}-send-${K}`, (await cdp.send("Profiler.stop")).profile);
+    let file = null;
+    if (FILE_MB > 0) file = await sendFileTo(page, K, FILE_MB);
     const mem = await page.evaluate(() => ({ heap: performance.memory?.usedJSHeapSize || 0, wasm: globalThis.__sxwebGo?.mem?.buffer?.byteLength || 0 }));
-    rows.push({ K, join: joined.ms, joinRW: joined.rw, resolved: median(resolved), all: median(all), rw: median(txs), heap: mem.heap, wasm: mem.wasm });
+    rows.push({ K, join: joined.ms, joinRW: joined.rw, resolved: median(resolved), all: median(all), rw: median(txs), heap: mem.heap, wasm: mem.wasm, file });
     // leave, so that a reused group (--data) has no gone member left behind
     await page.evaluate(async () => {
       await chat.leaveGroup(gid);
@@ -149,6 +158,35 @@ try {
   await swarm.stop();
   await server.stop();
 }
+// sendFileTo has the tab send a file of mb MB to the group of K natives.
+async function sendFileTo(page, K, mb) {
+  const text = `file of ${mb} MB to ${K} ${Date.now()}`;
+  const s = await page.evaluate(async ([text, mb]) => {
+    const bytes = new Uint8Array(mb << 20);
+    for (let off = 0; off < bytes.length; off += 65536) crypto.getRandomValues(bytes.subarray(off, off + 65536));
+    const blob = new Blob([bytes], { type: "application/octet-stream" });
+    globalThis.__fileSent = null;
+    globalThis.__wasmPeak = 0;
+    const sample = setInterval(() => { __wasmPeak = Math.max(__wasmPeak, globalThis.__sxwebGo?.mem?.buffer?.byteLength || 0); }, 50);
+    const sentIds = new Set();
+    let wake = () => {};
+    const off = chat.on("file", (ev) => { if (ev.state === "sent") { sentIds.add(ev.messageId); wake(); } });
+    const t0 = performance.now();
+    const { messageId } = await chat.sendFile({ groupId: gid }, blob, { name: "bench.bin", text });
+    const resolved = performance.now() - t0;
+    while (!sentIds.has(messageId)) await new Promise((res) => { wake = res; });
+    off();
+    clearInterval(sample);
+    return { resolved, sent: performance.now() - t0, at: Date.now() - (performance.now() - t0), peak: __wasmPeak };
+  }, [text, mb]);
+  const r = await until(async () => { const r = await swarm.get(`files?size=${K}&text=${encodeURIComponent(text)}`); return r.count >= K ? r : null; },
+    { what: `all ${K} have the file`, timeout: 1800000, interval: 100 });
+  const d = await swarm.post(`download?size=${K}&n=${DOWNLOADERS}&text=${encodeURIComponent(text)}`);
+  const out = { mb, resolved: s.resolved, uploaded: s.sent, all: r.lastMs - s.at, download: d.ms, peak: s.peak };
+  console.error(`K=${K} file ${mb} MB: sendFile resolved ${s.resolved.toFixed(0)} ms, uploaded and described ${(s.sent / 1000).toFixed(1)} s (${(mb / (s.sent / 1000)).toFixed(1)} MB/s), all ${K} have it ${((r.lastMs - s.at) / 1000).toFixed(1)} s, ${DOWNLOADERS} natives downloaded it in ${(d.ms / 1000).toFixed(1)} s, tab's wasm memory peak ${(s.peak / 1e6).toFixed(1)} MB`);
+  return out;
+}
+
 // saveProfile writes a CPU profile and prints its top functions by self time.
 function saveProfile(name, profile) {
   writeFileSync(`${name}.cpuprofile`, JSON.stringify(profile));
@@ -172,4 +210,13 @@ console.log("| other members | tab joins, all connected | readwrite tx to join |
 console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
 for (const r of rows) {
   console.log(`| ${r.K} | ${(r.join / 1000).toFixed(2)} s | ${r.joinRW} | ${f1(r.resolved)} ms | ${r.all} ms | ${r.rw} | ${(r.heap / 1e6).toFixed(1)} MB | ${(r.wasm / 1e6).toFixed(1)} MB |`);
+}
+if (FILE_MB > 0) {
+  console.log("");
+  console.log(`| other members | sendFile resolves | uploaded, every description sent | all have it available | ${DOWNLOADERS} download at once | tab's wasm memory peak |`);
+  console.log("| --- | --- | --- | --- | --- | --- |");
+  for (const r of rows.filter((r) => r.file)) {
+    const f = r.file;
+    console.log(`| ${r.K} | ${f.resolved.toFixed(0)} ms | ${(f.uploaded / 1000).toFixed(1)} s | ${(f.all / 1000).toFixed(1)} s | ${(f.download / 1000).toFixed(1)} s | ${(f.peak / 1e6).toFixed(1)} MB |`);
+  }
 }

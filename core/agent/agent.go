@@ -60,7 +60,8 @@ type Agent struct {
 	st      store.Store
 	handler Handler
 
-	mu         sync.Mutex // the one lock of a transaction; guards everything below
+	callers    atomic.Int64 // API transactions waiting for or holding mu (background work yields to them)
+	mu         sync.Mutex   // the one lock of a transaction; guards everything below
 	conns      map[string]*conn
 	queues     map[string]*queue
 	reqs       map[string]*request

@@ -33,17 +33,35 @@ type ack struct {
 // failure (a store error, or a handler asking to retry) with backoff; the
 // relay messages are acknowledged only after the commit.
 func (a *Agent) handleRelayEvents(r *relay, evs []relayclient.Event) {
+	for len(evs) > 0 {
+		n := a.handleSome(r, evs)
+		if n == 0 {
+			return // closed
+		}
+		evs = evs[n:]
+	}
+}
+
+// handleSome applies the first events of evs in one transaction (as many
+// as fit its budget, at least one) and returns how many (0: closed).
+func (a *Agent) handleSome(r *relay, evs []relayclient.Event) int {
 	var acks []ack
+	var done int
 	delay := a.cfg.RetryMin
 	for {
 		err := a.transact(a.ctx, func(t *Tx) error {
-			acks = acks[:0]
+			acks, done = acks[:0], 0
+			start := time.Now()
 			for _, ev := range evs {
+				if done > 0 && a.yield(start) {
+					break
+				}
 				got, err := a.relayEvent(t, r, ev)
 				acks = append(acks, got...)
 				if err != nil {
 					return err
 				}
+				done++
 			}
 			return nil
 		})
@@ -51,12 +69,12 @@ func (a *Agent) handleRelayEvents(r *relay, evs []relayclient.Event) {
 			break
 		}
 		if a.ctx.Err() != nil {
-			return
+			return 0
 		}
 		a.logf("agent: processing failed, retrying in %v: %v", delay, err)
 		select {
 		case <-a.ctx.Done():
-			return
+			return 0
 		case <-time.After(delay):
 		}
 		delay = min(delay*2, a.cfg.RetryMax)
@@ -68,6 +86,7 @@ func (a *Agent) handleRelayEvents(r *relay, evs []relayclient.Event) {
 			}
 		}()
 	}
+	return done
 }
 
 // relayEvent applies one relay event in t.

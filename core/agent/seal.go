@@ -154,7 +154,7 @@ func (a *Agent) sealLoop() {
 		// Promise resolves only once no goroutine is busy.
 		time.Sleep(time.Millisecond)
 		for a.ctx.Err() == nil {
-			n, err := a.sealSome()
+			_, more, err := a.sealSome()
 			if err != nil {
 				a.logf("agent: sealing: %v", err)
 				select {
@@ -163,21 +163,26 @@ func (a *Agent) sealLoop() {
 				}
 				break
 			}
-			if n < a.cfg.SealBatch {
+			if !more {
 				break
 			}
 		}
 	}
 }
 
-// sealSome seals up to SealBatch waiting messages in one transaction and
-// returns how many.
-func (a *Agent) sealSome() (int, error) {
-	n := 0
-	err := a.transact(a.ctx, func(t *Tx) error {
-		n = 0
+// sealSome seals up to SealBatch waiting messages in one transaction (fewer
+// when its time is up or a caller waits: see yield) and returns how many,
+// and whether it stopped with more to seal.
+func (a *Agent) sealSome() (n int, more bool, err error) {
+	err = a.transact(a.ctx, func(t *Tx) error {
+		n, more = 0, false
+		start := time.Now()
+		full := func() bool {
+			more = more || n >= a.cfg.SealBatch || n > 0 && a.yield(start)
+			return more
+		}
 		for id, list := range a.outbox {
-			if n >= a.cfg.SealBatch {
+			if full() {
 				break
 			}
 			if !waitsSeal(list) {
@@ -188,7 +193,7 @@ func (a *Agent) sealSome() (int, error) {
 				continue
 			}
 			for _, it := range list {
-				if n >= a.cfg.SealBatch {
+				if full() {
 					break
 				}
 				if !t.needsSeal(it) {
@@ -203,7 +208,7 @@ func (a *Agent) sealSome() (int, error) {
 		}
 		return nil
 	})
-	return n, err
+	return n, more, err
 }
 
 func waitsSeal(list []*outItem) bool {

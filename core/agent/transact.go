@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Update runs fn as one transaction: everything fn writes and asks of the
@@ -20,7 +21,23 @@ func (a *Agent) Update(ctx context.Context, fn func(t *Tx) error) error {
 	if err := a.checkStarted(); err != nil {
 		return err
 	}
+	a.callers.Add(1) // background work yields to a waiting caller (yield)
+	defer a.callers.Add(-1)
 	return a.transact(ctx, fn)
+}
+
+// Background transactions (a batch of received events, a batch of copies
+// to seal) hold the lock that an API call needs: a caller waits for the
+// one running. They are cut short so it never waits long: one stops once
+// it has run for bgBudget, or at once (after its first item) when a
+// caller is waiting, and the rest goes in the next transaction. (In the
+// browser a batch of 256 events can take 100 ms and more of CPU.)
+const bgBudget = 20 * time.Millisecond
+
+// yield reports whether a background transaction that began at start and
+// has done some work should commit now and leave the rest for later.
+func (a *Agent) yield(start time.Time) bool {
+	return a.callers.Load() > 0 || time.Since(start) > bgBudget
 }
 
 // errNeedQueues aborts an attempt that needs queues the pool lacks.

@@ -8,6 +8,7 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -65,7 +66,7 @@ func openGroup(ctx context.Context, relayURL, dir string, k int, mesh bool) (*gr
 	if dir != "" {
 		var s saved
 		if b, err := os.ReadFile(groupFile(dir, k)); err == nil && json.Unmarshal(b, &s) == nil && s.Mesh == mesh {
-			nodes, err := startNodes(ctx, relayURL, k, nodeOpts{dir: groupDir(dir, k), mesh: mesh})
+			nodes, err := startNodes(ctx, relayURL, k, nodeOpts{dir: groupDir(dir, k), mesh: mesh, fileRelay: fileRelayOf(relayURL)})
 			if err != nil {
 				return nil, err
 			}
@@ -106,7 +107,7 @@ func groupFile(dir string, k int) string { return filepath.Join(dir, fmt.Sprintf
 // every member is connected with every other one (mesh) or with the host.
 func buildGroup(ctx context.Context, relayURL, dir string, k int, mesh bool) (*group, error) {
 	t0 := time.Now()
-	nodes, err := startNodes(ctx, relayURL, k, nodeOpts{dir: groupDir(dir, k), mesh: mesh})
+	nodes, err := startNodes(ctx, relayURL, k, nodeOpts{dir: groupDir(dir, k), mesh: mesh, fileRelay: fileRelayOf(relayURL)})
 	if err != nil {
 		return nil, err
 	}
@@ -233,4 +234,46 @@ func waitUntil(ctx context.Context, cond func() bool) error {
 		}
 	}
 	return nil
+}
+
+// fileRelayOf is the file relay beside a relay (cmd/serve serves both:
+// ws://host/relay → http://host/files).
+func fileRelayOf(relayURL string) string {
+	u := strings.Replace(strings.Replace(relayURL, "wss://", "https://", 1), "ws://", "http://", 1)
+	return strings.TrimSuffix(u, "/relay") + "/files"
+}
+
+// files reports, for the file message with this text, how many members
+// have it available (or done) and the latest arrival among them.
+func (g *group) files(text string) (count int, last time.Time) {
+	for _, n := range g.nodes {
+		if f := n.file(text); !f.available.IsZero() {
+			count++
+			if f.available.After(last) {
+				last = f.available
+			}
+		}
+	}
+	return count, last
+}
+
+// download has the first n members download the file with this text, all
+// at once, and returns how long until every one has it.
+func (g *group) download(ctx context.Context, text string, n int) (time.Duration, error) {
+	start := time.Now()
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	for i, nd := range g.nodes[:min(n, len(g.nodes))] {
+		f := nd.file(text)
+		if f.messageID == "" {
+			return 0, fmt.Errorf("%s has no file %q", nd.name, text)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = nd.client.DownloadFile(ctx, f.messageID)
+		}()
+	}
+	wg.Wait()
+	return time.Since(start), errors.Join(errs...)
 }

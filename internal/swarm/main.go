@@ -31,6 +31,8 @@ func main() {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /group", s.handleGroup)
 	mux.HandleFunc("GET /received", s.handleReceived)
+	mux.HandleFunc("GET /files", s.handleFiles)
+	mux.HandleFunc("POST /download", s.handleDownload)
 	mux.HandleFunc("POST /quit", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, map[string]bool{"ok": true})
 		close(s.quit)
@@ -108,6 +110,45 @@ func (s *server) handleReceived(w http.ResponseWriter, r *http.Request) {
 	}
 	n, last := g.received(r.URL.Query().Get("text"))
 	writeJSON(w, map[string]any{"count": n, "of": len(g.nodes), "lastMs": last.UnixMilli()})
+}
+
+// handleFiles: how many members have the file message with this text
+// available (its description arrived), and the latest arrival.
+func (s *server) handleFiles(w http.ResponseWriter, r *http.Request) {
+	g := s.group(w, r)
+	if g == nil {
+		return
+	}
+	n, last := g.files(r.URL.Query().Get("text"))
+	writeJSON(w, map[string]any{"count": n, "of": len(g.nodes), "lastMs": last.UnixMilli()})
+}
+
+// handleDownload: the first n members download the file with this text at
+// once; answers when all have it, with the time it took.
+func (s *server) handleDownload(w http.ResponseWriter, r *http.Request) {
+	g := s.group(w, r)
+	if g == nil {
+		return
+	}
+	n, _ := strconv.Atoi(r.URL.Query().Get("n"))
+	d, err := g.download(r.Context(), r.URL.Query().Get("text"), max(n, 1))
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	writeJSON(w, map[string]any{"ms": d.Milliseconds()})
+}
+
+// group is the built group of ?size= (nil, and the answer written, if none).
+func (s *server) group(w http.ResponseWriter, r *http.Request) *group {
+	k, _ := strconv.Atoi(r.URL.Query().Get("size"))
+	s.mu.Lock()
+	g := s.groups[k]
+	s.mu.Unlock()
+	if g == nil {
+		http.Error(w, "no group of that size", http.StatusNotFound)
+	}
+	return g
 }
 
 func writeJSON(w http.ResponseWriter, v any) {

@@ -12,10 +12,12 @@ import (
 	"github.com/sxweb/sxweb/core/agent"
 	"github.com/sxweb/sxweb/core/chat"
 	"github.com/sxweb/sxweb/core/chat/agentconn"
+	"github.com/sxweb/sxweb/core/files/nethttp"
 	"github.com/sxweb/sxweb/core/relayclient/wsdial"
 	"github.com/sxweb/sxweb/core/store"
 	"github.com/sxweb/sxweb/core/store/boltstore"
 	"github.com/sxweb/sxweb/core/store/memstore"
+	"github.com/sxweb/sxweb/internal/fakefiles"
 )
 
 // node is one native member: its client, agent and what it received.
@@ -29,14 +31,24 @@ type node struct {
 	mu        sync.Mutex
 	direct    map[string]bool      // memberID → our group connection is up
 	received  map[string]time.Time // text → first arrival
+	msgText   map[string]string    // messageId → text (to name files by their caption)
+	fileState map[string]fileSeen  // a file message's text → its state here
 	errEvents int
+}
+
+// fileSeen is when a received file became available and was stored.
+type fileSeen struct {
+	messageID       string
+	available, done time.Time
+	state           string
 }
 
 // nodeOpts: where the node keeps its state ("" = memory) and whether it
 // joins the natives' mesh.
 type nodeOpts struct {
-	dir  string
-	mesh bool
+	dir       string
+	mesh      bool
+	fileRelay string // the file relay's URL (http://host/files)
 }
 
 // swarmLogs counts the nodes' diagnostics printed (a thousand nodes
@@ -61,7 +73,10 @@ func openNode(ctx context.Context, name, relayURL string, o nodeOpts) (*node, er
 		st.Close()
 		return nil, err
 	}
-	c, err := chat.New(chat.Config{Store: st, Agent: agentconn.Agent{Agent: ag}})
+	// Received files are kept in memory: a benchmark member downloads a
+	// few, and its chunks are what is measured, not its disk.
+	c, err := chat.New(chat.Config{Store: st, Agent: agentconn.Agent{Agent: ag},
+		Files: fakefiles.NewStore(), FileRelay: o.fileRelay, FileHTTP: nethttp.Client{}})
 	if err != nil {
 		st.Close()
 		return nil, err
@@ -72,7 +87,7 @@ func openNode(ctx context.Context, name, relayURL string, o nodeOpts) (*node, er
 	}
 	ag.SetHandler(h)
 	n := &node{name: name, client: c, agent: ag, st: st, done: make(chan struct{}),
-		direct: map[string]bool{}, received: map[string]time.Time{}}
+		direct: map[string]bool{}, received: map[string]time.Time{}, msgText: map[string]string{}, fileState: map[string]fileSeen{}}
 	go n.loop()
 	if err := c.Start(ctx); err == nil {
 		err = ag.Start(ctx)
@@ -151,6 +166,21 @@ func (n *node) apply(evs []chat.Event) {
 			if _, seen := n.received[e.Message.Text]; !seen && e.Message.Sender != "me" {
 				n.received[e.Message.Text] = now
 			}
+			n.msgText[e.Message.MessageID] = e.Message.Text
+		case chat.FileEvent:
+			text, ok := n.msgText[e.MessageID]
+			if !ok {
+				break
+			}
+			f := n.fileState[text]
+			f.messageID, f.state = e.MessageID, e.State
+			if e.State == chat.FileAvailable && f.available.IsZero() {
+				f.available = now
+			}
+			if e.State == chat.FileDone && f.done.IsZero() {
+				f.done = now
+			}
+			n.fileState[text] = f
 		case chat.ErrorEvent:
 			n.errEvents++
 		}
@@ -175,4 +205,10 @@ func (n *node) receivedAt(text string) (time.Time, bool) {
 	defer n.mu.Unlock()
 	t, ok := n.received[text]
 	return t, ok
+}
+
+func (n *node) file(text string) fileSeen {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.fileState[text]
 }
