@@ -57,7 +57,7 @@ export function chatPane(opts) {
     edit: (id, text) => chat.editMessage(id, text).catch((e) => { onError(e); throw e; }),
     members: opts.members || null,
     timer: opts.timer || null,
-    describe: (m) => ({ who: m.sender === "me" ? "yourself" : ctx.nameOf(m.sender) || m.senderName || "them", text: m.text }),
+    describe: (m) => ({ who: m.sender === "me" ? "yourself" : ctx.nameOf(m.sender) || m.senderName || "them", text: m.text || (m.file ? `📎 ${m.file.name}` : "") }),
     onMode: () => redraw(), // the message being edited is outlined
     files: opts.sendFile ? {
       allowed: () => features().files || "",
@@ -236,7 +236,8 @@ export function chatPane(opts) {
     }
     if (ev.type === "file") {
       if (i < 0 || !all[i].file) return;
-      if (ev.state !== all[i].file.state) media.forget(ev.messageId); // e.g. done: its Blob is here now
+      // Theirs done: its Blob is here now (or gone again); mine keeps its bytes whatever the state.
+      if (ev.state !== all[i].file.state && all[i].sender !== "me") media.forget(ev.messageId);
       all[i] = { ...all[i], file: { ...all[i].file, state: ev.state, done: ev.done } };
       return;
     }
