@@ -269,10 +269,20 @@ test("storage: the estimate and what files take in settings; the storage page li
   assert.match(await dlg.innerText(), /those you sent it to keep their copies/);
   await dlg.getByRole("button", { name: "Delete file" }).click();
   await until(async () => (await files.locator("strong").allInnerTexts()).join() === "harbour.jpg", { what: "notes.txt gone" });
-  // The message stays, saying where its file is.
+  await files.getByRole("button", { name: "Delete harbour.jpg from this device" }).click();
+  assert.match(await dlg.innerText(), /cannot be downloaded again/);
+  await dlg.getByRole("button", { name: "Delete file" }).click();
+  await page.getByText("No files are kept in this browser.").waitFor();
+  // The messages stay, saying where their files are.
   await page.goto(`${server.url}#/group/4`);
   await bubble(page, "notes.txt").locator(".fstate", { hasText: "deleted from this device" }).waitFor();
   assert.equal(await bubble(page, "notes.txt").getByRole("link", { name: /Save/ }).count(), 0);
+  // The received photo shows its preview again; the core refuses to fetch it again, and the bubble says why.
+  await thumb(page, "p1").locator("img.preview").waitFor();
+  await thumb(page, "p1").click();
+  await page.locator(".msg[data-id='p1'] .fstate", { hasText: "Deleted from this device" }).waitFor();
+  assert.equal(await page.locator("#banner").isHidden(), true);
+  assert.equal(await page.locator(".msg[data-id='p1'] button.thumb").count(), 0, "nothing left to click");
   await ctx.close();
 });
 

@@ -31,7 +31,7 @@ function imageView(m, full, fx) {
     onload: (e) => fx.media.setShape(id, e.currentTarget),
   });
   if (shape) img.style.aspectRatio = shape; // CSSOM: the page's CSP allows no style attributes
-  const kind = showFull ? "open" : fetchable(m) && f.state !== "failed" ? "download" : null;
+  const kind = showFull ? "open" : fetchable(m) && f.state !== "failed" && !fx.media.gone(m) ? "download" : null;
   const label = showFull ? `Open image ${f.name}` : kind ? `Download image ${f.name} (${fmtSize(f.size)})` : `Image ${f.name}, ${fmtSize(f.size)}`;
   return h(kind ? "button" : "div", {
     type: kind ? "button" : null, class: "thumb", id: `file-${id}`, tabindex: kind ? "-1" : null,
@@ -75,6 +75,7 @@ function transfer(m, full, fx, image) {
         h("small", { class: "hint" }, mine ? "The file relay refused it: nobody can download it. Send the file again."
           : "It was damaged on the way or on the file relay, or it expired there (files are kept 48 hours).")];
     case "cancelled":
+      if (!mine && fx.media.gone(m)) return row(say("Deleted from this device: it cannot be downloaded again."));
       return row(say(mine ? "Upload cancelled: nobody can download it" : "Download cancelled"), mine ? null : btn("download", "Download"));
     default:
       return null;

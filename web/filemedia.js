@@ -42,6 +42,7 @@ export const fetchable = (m) => m.sender !== "me" && ["available", "failed", "ca
 export function fileMedia(chat, { onChange = () => {}, onShape = () => {} } = {}) {
   const urls = new Map(); // messageId → object URL | Promise (getFile running) | false (failed)
   const shapes = new Map(); // messageId → "w / h"
+  const gone = new Set(); // messageIds of received files deleted from this device (the core refuses to download them)
   function url(m) {
     if (!fileHere(m)) return null;
     const id = m.messageId, u = urls.get(id);
@@ -51,7 +52,11 @@ export function fileMedia(chat, { onChange = () => {}, onShape = () => {} } = {}
         if (urls.get(id) !== p) return;
         urls.set(id, URL.createObjectURL(f instanceof Blob ? f : f.blob)); // a File (older cores: {blob})
         onChange();
-      }, () => { if (urls.get(id) === p) urls.set(id, false); });
+      }, () => {
+        if (urls.get(id) !== p) return;
+        urls.set(id, false);
+        onChange(); // the bubble says it is not here
+      });
       urls.set(id, p);
     }
     return null;
@@ -66,6 +71,9 @@ export function fileMedia(chat, { onChange = () => {}, onShape = () => {} } = {}
     },
     /** The file should be here but is not (my copy was deleted from this device). */
     missing: (m) => urls.get(m.messageId) === false,
+    /** A received file that cannot be downloaded again (its copy here was deleted). */
+    gone: (m) => gone.has(m.messageId),
+    markGone(id) { gone.add(id); onChange(); },
     shape: (id) => shapes.get(id) || null,
     setShape(id, img) {
       if (shapes.has(id) || !img.naturalWidth) return;
@@ -96,7 +104,7 @@ export function fileActions(m, media) {
   return [
     here && SHOWABLE.test(f.type) ? ["open", "🖼️", "Open image"] : null,
     here ? ["save", "💾", `Save ${f.name}`] : null,
-    fetchable(m) && f.state !== "failed" ? ["download", "⬇️", `Download (${fmtSize(f.size)})`] : null,
+    fetchable(m) && f.state !== "failed" && !media.gone(m) ? ["download", "⬇️", `Download (${fmtSize(f.size)})`] : null,
     !mine && f.state === "failed" ? ["retry", "🔁", "Retry download"] : null,
     (mine && f.state === "uploading") || f.state === "downloading" ? ["cancel", "✖️", mine ? "Cancel upload" : "Cancel download"] : null,
   ].filter(Boolean);
@@ -124,7 +132,10 @@ export function fileActor({ chat, media, onError }) {
         await chat.cancelFile(m.messageId);
       }
     } catch (e) {
-      if (!["FILE_FAILED", "CANCELED", "CLOSED"].includes(e.code)) onError(e);
+      // A received file whose copy was deleted here: the relay forgot this recipient. messages()
+      // says only "cancelled", so the refusal is what tells it apart from a cancelled download.
+      if ((kind === "download" || kind === "retry") && e.code === "NOT_ALLOWED") media.markGone(m.messageId);
+      else if (!["FILE_FAILED", "CANCELED", "CLOSED"].includes(e.code)) onError(e);
     }
   };
 }
