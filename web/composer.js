@@ -199,8 +199,8 @@ export function composer({ send, edit, members = null, timer = null, describe, o
   return {
     el, input, replyTo, editing, setEnabled, syncTimer, syncFiles,
     /** Files dropped on the chat: to the tray. */
-    attach: (fs) => (tray ? tray.add(fs) : undefined),
-    allowFiles: () => (tray ? tray.allowed() : "Files cannot be sent here."),
+    attach: (fs) => (tray && !input.disabled ? tray.add(fs) : undefined),
+    allowFiles: () => (!tray ? "Files cannot be sent here." : input.disabled ? hint.textContent || "Nothing can be sent here now." : tray.allowed()),
     editingId: () => (mode && mode.edit ? mode.edit.messageId : null),
     /** Leaves replying to or editing message id (it went). */
     forget(id) { if (mode && (mode.edit || mode.reply).messageId === id) leave(false); },
