@@ -2,7 +2,7 @@
 # build.sh — the project's front door.
 #   ./build.sh serve   build everything and serve the app + relay on http://127.0.0.1:${PORT:-8080}
 #   ./build.sh test    run every test (Go native, wasm in Node and Chromium, the Worker's JS
-#                      helpers, end to end),
+#                      helpers, the web client's JS in Node, end to end),
 #                      installing what the tests need when it is missing
 #   ./build.sh wasm    build the wasm and the web bundle into build/web
 #   ./build.sh bench   print the browser numbers (docs/browser-numbers.md)
@@ -47,7 +47,8 @@ has_wasm_main() { compgen -G "wasm/*.go" >/dev/null && grep -qs '^package main' 
 
 # build_web writes the complete app into build/web:
 #   index.html, sw.js (stamped), version.json,
-#   web/{simplex,app,views,chatviews,dom}.js, app.css, manifest, icons/, vendor/qrcode.mjs,
+#   web/*.js (simplex.js and the core's worker: core-worker.js, host.js, view.js, ...;
+#   version.js stamped), app.css, manifest, icons/, vendor/qrcode.mjs,
 #   web/wasm_exec.js (from the Go that compiles), web/app.wasm.
 build_web() {
   need_go
@@ -83,6 +84,9 @@ build_web() {
     [ "$f" = index.html ] || shell="$shell, \"$f\""
   done
   sed -e "s|__SXWEB_VERSION__|$version|" -e "s|\"__SXWEB_SHELL__\"|$shell|" web/sw.js > "$tmp/sw.js"
+  # The same version names the core's worker (web/version.js); the build time
+  # orders builds: when two want one database, the later one takes it over.
+  sed -i -e "s|\"__SXWEB_VERSION__\"|\"$version\"|" -e "s|\"__SXWEB_BUILT__\"|\"${SOURCE_DATE_EPOCH:-$(date +%s)}\"|" "$tmp/web/version.js"
   printf '{"version":"%s","wasm":"%s"}\n' "$version" "$wasmhash" > "$tmp/version.json"
   rm -rf "$WEB"
   mv "$tmp" "$WEB"
@@ -107,6 +111,8 @@ cmd_test() {
   ensure_chromium
   say "worker JS helpers (node --test worker/test/)"
   node --test worker/test/
+  say "the page side of the many-tabs protocol (node --test web/test/)"
+  node --test web/test/
   say "go test (native)"
   go test -count=1 ./...
   say "go test -race: concurrent calls and events, transactions"

@@ -2,7 +2,7 @@
 // cmd/serve on a free port with a temp data dir, launch Debian's Chromium through
 // playwright-core, poll until a condition holds, save screenshots; storySuite, the
 // before/after hooks of the step-by-step stories on the real core; apiPage and call,
-// to drive the JS API in a page.
+// to drive the JS API in a page; startSwarm, native members for the benchmarks.
 import { chromium } from "playwright-core";
 import { test as nodeTest, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -175,4 +175,29 @@ export async function call(u, method, ...args) {
   }, [method, args]);
   if (r.code) throw Object.assign(new Error(`${u.name}.${method}: ${r.code} ${r.message}`), { code: r.code });
   return r.v;
+}
+
+/**
+ * Runs internal/swarm (native members on relay, for benchmarks: a group of K
+ * natives by POST /group?n=K, GET /received?text=T&size=K counts who has a
+ * message). Resolves {url, post(path), get(path), stop()}.
+ */
+export async function startSwarm(relay) {
+  const proc = spawn("go", ["run", "./internal/swarm", "-relay", relay], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
+  const url = await new Promise((resolve, reject) => {
+    let out = "";
+    proc.stdout.on("data", (d) => { out += d; const m = out.match(/swarm (http:\/\/\S+\/)/); if (m) resolve(m[1]); });
+    proc.on("exit", (c) => reject(new Error(`swarm exited ${c}`)));
+  });
+  const ask = async (path, init) => {
+    const r = await fetch(url + path, init);
+    if (!r.ok) throw new Error(`swarm ${path}: ${await r.text()}`);
+    return r.json();
+  };
+  return {
+    url,
+    post: (path) => ask(path, { method: "POST" }),
+    get: (path) => ask(path),
+    async stop() { try { await ask("quit", { method: "POST" }); } catch { /* gone already */ } proc.kill(); },
+  };
 }

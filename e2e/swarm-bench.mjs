@@ -98,7 +98,8 @@ try {
     }
     const joined = await page.evaluate(async ([link, K]) => {
       const { start } = await import("/web/simplex.js");
-      globalThis.chat = await start({ db: `swarm${K}` });
+      // mode "page": the core on this page's thread, where __idbRW and __sxwebGo can see it
+      globalThis.chat = await start({ db: `swarm${K}`, mode: "page" });
       await chat.setProfile({ displayName: "browser", fullName: "" });
       // Connected members are counted from the member events (as a UI
       // would follow them); members() is asked once at the end: polling

@@ -1,8 +1,8 @@
 // ui-smoke.test.mjs — the app's screens on a stand-in core (fixtures/mockcore.js):
 // every screen renders at desktop and phone widths, the forms call the JS API,
 // "Message directly" is disabled with its reason where the group forbids it, the
-// keyboard can send a message, and a second tab on the same database is refused
-// and can take over. Independent of the Go core; screenshots in e2e/screenshots/.
+// keyboard can send a message, and a second tab on a database another tab holds
+// alone is refused and can take over. Independent of the Go core; screenshots in e2e/screenshots/.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -200,12 +200,14 @@ test("ignoring a request deletes it (after confirming)", async () => {
   await ctx.close();
 });
 
-test("a second tab on the same database is refused and can take over", async () => {
+// The stand-in core runs on the page's main thread (mode "page"), which no other
+// tab can share: the screens of a database held alone by another tab.
+test("a database held alone by another tab: the second tab is refused and can take over", async () => {
   const { ctx, page } = await open(DESKTOP);
   const second = await ctx.newPage();
   await second.goto(server.url);
   await second.waitForSelector("body[data-route='locked']");
-  assert.match(await second.locator("main").innerText(), /open in another tab/);
+  assert.match(await second.locator("main").innerText(), /open alone in another tab/);
   await shot(second, "mock-desktop-locked");
   await second.getByRole("button", { name: "Use here instead" }).click();
   await second.waitForSelector("body[data-ready='1']");

@@ -58,8 +58,13 @@ func parseOptions(a bridge.Args) (Options, error) {
 	return opts, nil
 }
 
-// location returns the page's origin and path ("" outside a page).
+// location returns the page's origin and path ("" outside a page). In a
+// worker (web/core-worker.js) location is the worker script's URL, which is
+// no default for anything: there the caller passes relays and appURL.
 func location() (origin, path string) {
+	if doc, err := safejs.Global().Get("document"); err != nil || doc.Type() != safejs.TypeObject {
+		return "", ""
+	}
 	loc, err := safejs.Global().Get("location")
 	if err != nil || loc.Type() != safejs.TypeObject {
 		return "", ""

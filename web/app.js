@@ -33,6 +33,7 @@ const EXPLAIN = {
   TOO_LARGE: "This message is too long to send. Split it into shorter messages.",
   CLOSED: "This tab no longer runs your chats (it was opened in another tab).",
   FILE_FAILED: "The file could not be downloaded: it was damaged on the way, refused, or it expired on the file relay (files are kept there for 48 hours).",
+  MOVED: "Your chats moved to another tab while this was under way; it may not have happened. Try again.",
 };
 function explain(e) {
   if (!e || typeof e !== "object") return String(e);
@@ -152,16 +153,16 @@ async function refreshNow() {
     renderSidebar();
     if (app.view && app.view.update) await app.view.update();
   } catch (e) {
-    if (e.code !== "CLOSED") app.error(e);
+    if (e.code !== "CLOSED" && e.code !== "VERSION") app.error(e);
   }
 }
 
-// ---- one core per database: locked and taken-over screens ----
+// ---- one core per database: every tab shares it, unless a page took it alone ----
 function showLocked() {
   fill($("main"), h("section", { class: "card center", "aria-labelledby": "locked-h" },
-    h("h1", { id: "locked-h" }, "Hearth is open in another tab"),
-    h("p", {}, "Only one tab can run your chats at a time, so that two copies never send or store messages over each other."),
-    h("p", {}, "Use it in the other tab, or move it here: the other tab will stop."),
+    h("h1", { id: "locked-h" }, "Hearth is open alone in another tab"),
+    h("p", {}, "Another tab or page asked to run your chats alone, so that two copies never send or store messages over each other."),
+    h("p", {}, "Use it there, or move it here: the other tab will stop."),
     h("button", { class: "primary", autofocus: true, onclick: () => boot(true) }, "Use here instead")));
   document.body.dataset.route = "locked";
   $("main").querySelector("button").focus();
@@ -172,10 +173,34 @@ function showTakenOver() {
   fill($("sidebar"));
   fill($("main"), h("section", { class: "card center", "aria-labelledby": "taken-h" },
     h("h1", { id: "taken-h" }, "Hearth was opened in another tab"),
-    h("p", {}, "This tab stopped so that only one copy runs your chats."),
+    h("p", {}, "That tab asked to run your chats alone, so this one stopped."),
     h("button", { class: "primary", onclick: () => boot(true) }, "Use here instead")));
   document.body.dataset.route = "taken";
   $("main").querySelector("button").focus();
+}
+
+// A newer build of the app runs the database (another tab has it): this tab
+// is the old one, so it reloads into the new build; at most once a minute, so
+// a tab that keeps getting the old build (a service worker not yet updated)
+// asks instead of looping.
+const RELOADED = "sxweb.versionReload";
+async function reloadForNewVersion() {
+  app.chat = null;
+  const last = Number(sessionStorage.getItem(RELOADED)) || 0;
+  if (Date.now() - last > 60000) {
+    sessionStorage.setItem(RELOADED, String(Date.now()));
+    document.body.dataset.route = "reloading";
+    const reg = await navigator.serviceWorker?.getRegistration().catch(() => null);
+    await Promise.race([reg?.update().catch(() => {}), new Promise((r) => setTimeout(r, 3000))]);
+    location.reload();
+    return;
+  }
+  fill($("sidebar"));
+  fill($("main"), h("section", { class: "card center", "aria-labelledby": "version-h" },
+    h("h1", { id: "version-h" }, "A new version of Hearth is running"),
+    h("p", {}, "Another tab runs a newer version of the app. Reload this tab to use it."),
+    h("button", { class: "primary", autofocus: true, onclick: () => location.reload() }, "Reload")));
+  document.body.dataset.route = "version";
 }
 
 function showFatal(e) {
@@ -194,6 +219,7 @@ async function boot(takeover = false) {
     chat = await start({ takeover });
   } catch (e) {
     if (e.code === "LOCKED") return showLocked();
+    if (e.code === "VERSION") return reloadForNewVersion();
     return showFatal(e);
   }
   app.chat = chat;
@@ -211,7 +237,10 @@ async function boot(takeover = false) {
   });
   for (const t of ["member", "contact", "group"]) chat.on(t, scheduleRefresh);
   chat.on("error", (ev) => app.error(ev.message || ev.code || "error"));
-  chat.on("closed", (ev) => { if (ev.reason === "takeover") showTakenOver(); });
+  chat.on("closed", (ev) => {
+    if (ev.reason === "takeover") showTakenOver();
+    if (ev.reason === "version") reloadForNewVersion();
+  });
   try {
     app.profile = await chat.getProfile();
   } catch (e) {

@@ -3,11 +3,22 @@
 //   import { start } from "./web/simplex.js";
 //   const chat = await start({ db: "alice", relays: ["ws://127.0.0.1:8080/relay"] });
 //
-// start() loads wasm_exec.js and app.wasm (found next to this file), opens the
-// IndexedDB database `db` through the Go core, resumes every connection and
-// resolves with a chat object whose methods forward to the Go handle. All logic
-// lives in Go; this file only loads it, guards the database with a Web Lock (one
-// running core per database across tabs) and turns events into subscriptions.
+// start() runs the Go core (wasm_exec.js and app.wasm, found next to this file)
+// off the page's main thread and resolves with a chat object whose methods
+// forward to it. One core per IndexedDB database serves every tab and embedding
+// page of the origin (README, "Many tabs"): in a SharedWorker (mode "shared"),
+// else in a dedicated worker of a leader tab elected with Web Locks (mode
+// "leader"); view.js is the page's side of that, host.js the worker's. With
+// takeover the page runs the database alone in its own worker ("solo"); mode
+// "page" runs the core on the page's main thread (the way it was before
+// workers; kept for benchmarks and for a core already loaded into the page).
+// All logic lives in Go; this file only picks the mode and turns events into
+// subscriptions.
+import { SimplexError, asError, loadRuntime } from "./runtime.js";
+import { acquireDB } from "./dblock.js";
+import { View } from "./view.js";
+
+export { SimplexError };
 
 const API = [
   "setProfile", "getProfile", "createInvitation", "connect", "contacts",
@@ -21,63 +32,12 @@ const API = [
 const EVENT_TYPES = ["message", "update", "member", "contact", "group", "delivery", "file", "error", "closed"];
 
 const base = new URL(".", import.meta.url);
-let runtime = null; // Promise of globalThis.__sxweb, shared by every start() in this page
-
-/** An Error with a stable string code, the shape of every rejection of this API. */
-export class SimplexError extends Error {
-  constructor(code, message) {
-    super(message || code);
-    this.name = "SimplexError";
-    this.code = code;
-  }
-}
-
-function asError(e) {
-  if (e instanceof Error) {
-    if (!e.code) e.code = "INTERNAL";
-    return e;
-  }
-  if (e && typeof e === "object") return new SimplexError(e.code || "INTERNAL", e.message || String(e.code));
-  return new SimplexError("INTERNAL", String(e));
-}
 
 /** The relay of the origin that served this module, as ws(s)://host/relay. */
 export function defaultRelay(from = base) {
   const u = new URL("../relay", from);
   u.protocol = u.protocol === "https:" ? "wss:" : "ws:";
   return u.href;
-}
-
-/** Loads wasm_exec.js and the wasm once per page; resolves with the Go bridge. */
-function loadRuntime(wasmURL) {
-  if (globalThis.__sxweb) return Promise.resolve(globalThis.__sxweb);
-  if (runtime) return runtime;
-  runtime = (async () => {
-    if (typeof WebAssembly !== "object") throw new SimplexError("UNSUPPORTED", "this browser has no WebAssembly");
-    if (!globalThis.Go) await import(new URL("wasm_exec.js", base).href);
-    const go = new globalThis.Go();
-    globalThis.__sxwebGo = go; // diagnostics: the wasm memory (go.mem.buffer) for benchmarks
-    const ready = new Promise((resolve) => {
-      globalThis.__sxwebReady = () => resolve(globalThis.__sxweb);
-    });
-    const url = wasmURL || new URL("app.wasm", base).href;
-    let inst;
-    try {
-      inst = await WebAssembly.instantiateStreaming(fetch(url), go.importObject);
-    } catch (e) {
-      // A server with the wrong MIME type: fall back to bytes.
-      const resp = await fetch(url);
-      if (!resp.ok) throw new SimplexError("LOAD_FAILED", `fetching ${url}: ${resp.status}`);
-      inst = await WebAssembly.instantiate(await resp.arrayBuffer(), go.importObject);
-    }
-    const exited = go.run(inst.instance).then(() => {
-      runtime = null;
-      throw new SimplexError("LOAD_FAILED", "the Go runtime exited");
-    });
-    return Promise.race([ready, exited]);
-  })();
-  runtime.catch(() => { runtime = null; });
-  return runtime;
 }
 
 /**
@@ -100,64 +60,70 @@ async function persist(db) {
   }
 }
 
-/**
- * Holds the Web Lock of `db` until release() is called. Resolves with release, or
- * rejects LOCKED when another tab runs the core on the same database. With
- * takeover, asks the holder (over a BroadcastChannel) to close, then waits for it.
- */
-async function acquire(db, { takeover = false, lockTimeout = 10000 } = {}) {
-  const locks = globalThis.navigator && navigator.locks;
-  if (!locks) return () => {}; // no Web Locks: nothing to guard with
-  const name = `sxweb:${db}`;
-  let release;
-  const held = new Promise((r) => { release = r; });
-  const got = (opts) => new Promise((resolve, reject) => {
-    locks.request(name, opts, (lock) => {
-      resolve(!!lock);
-      return lock ? held : undefined;
-    }).catch(reject);
-  });
-  if (await got({ ifAvailable: true })) return release;
-  if (!takeover) throw new SimplexError("LOCKED", `database "${db}" is open in another tab`);
-  const bc = new BroadcastChannel(name);
-  bc.postMessage({ type: "takeover" });
-  bc.close();
-  const signal = AbortSignal.timeout ? AbortSignal.timeout(lockTimeout) : undefined;
-  try {
-    await got({ signal });
-  } catch {
-    // The other tab did not answer (frozen or gone): take the lock anyway; it
-    // closes its core when the takeover message reaches it.
-    await got({ steal: true });
-  }
-  return release;
+const MODES = ["auto", "shared", "leader", "page"];
+
+/** Where the core runs for these options (README, "Many tabs"). */
+function pickMode({ mode = "auto", takeover = false }) {
+  if (!MODES.includes(mode)) throw new SimplexError("BAD_ARGUMENT", `mode: one of ${MODES.join(", ")}`);
+  const g = globalThis;
+  if (mode === "page" || (mode === "auto" && g.__sxweb)) return "page"; // asked for, or a core already in this page
+  if (typeof g.Worker !== "function" || !g.navigator?.locks || typeof g.BroadcastChannel !== "function") return "page";
+  if (takeover) return "solo";
+  if (mode !== "auto") return mode;
+  // A SharedWorker's script must come from the page's own origin; an embedding
+  // page of another origin elects a leader tab among its own tabs instead.
+  const sameOrigin = new URL(import.meta.url).origin === g.location?.origin;
+  return typeof g.SharedWorker === "function" && sameOrigin ? "shared" : "leader";
 }
 
 /**
  * Starts the client. Options: db (IndexedDB name, default "simplex"), relays
  * (default: the origin's /relay), appURL (base of the links this client makes,
- * default: the directory above this module), takeover (close the core running on
- * `db` in another tab instead of rejecting with LOCKED), wasmURL.
+ * default: the directory above this module), takeover (run `db` alone, closing
+ * the core other tabs share, instead of rejecting LOCKED when a page runs it
+ * alone), mode ("auto", or force "shared" / "leader" / "page"), wasmURL.
  */
 export async function start(options = {}) {
   const db = options.db || "simplex";
+  // Defaults are computed here, in the page: in a worker `location` is the worker's script.
   const relays = options.relays && options.relays.length ? [...options.relays] : [defaultRelay()];
   const appURL = options.appURL || new URL("../", base).href;
-  const release = await acquire(db, options);
+  let ended = null;
+  let end = (reason) => { ended = reason; }; // until the chat exists
+  const bindEnd = (fn) => {
+    end = fn;
+    if (ended) fn(ended);
+  };
   try {
-    const persisted = await persist(db);
-    const bridge = await loadRuntime(options.wasmURL);
-    const handle = await bridge.open({ db, relays, appURL });
-    return makeChat(handle, { db, relays, appURL, persisted, release });
+    const mode = pickMode(options);
+    if (mode === "page") return await startInPage({ db, relays, appURL, mode }, options, (r) => end(r), bindEnd);
+    const view = new View({ db, relays, appURL, takeover: !!options.takeover, mode, wasmURL: options.wasmURL }, (r) => end(r));
+    const [info, persisted] = await Promise.all([view.open(), persist(db)]);
+    const handle = { setEventSink: (fn) => view.setEventSink(fn), close: () => view.close() };
+    for (const name of info.methods) handle[name] = (...args) => view.call(name, args);
+    return makeChat(handle, { db, relays: info.relays, appURL: info.appURL, persisted, mode, release: () => {}, bindEnd });
   } catch (e) {
-    release();
     throw asError(e);
   }
 }
 
-function makeChat(handle, { db, relays, appURL, persisted, release }) {
+/** Mode "page": the core on this page's main thread, holding the database itself. */
+async function startInPage({ db, relays, appURL, mode }, options, onYield, bindEnd) {
+  const lock = await acquireDB(db, { takeover: !!options.takeover, kind: "page", onYield });
+  try {
+    const persisted = await persist(db);
+    const bridge = await loadRuntime(options.wasmURL);
+    const handle = await bridge.open({ db, relays, appURL });
+    return makeChat(handle, { db, relays, appURL, persisted, mode, release: lock.release, bindEnd });
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
+}
+
+function makeChat(handle, { db, relays, appURL, persisted, mode, release, bindEnd }) {
   const handlers = new Map(EVENT_TYPES.map((t) => [t, new Set()]));
-  let closed = false;
+  let closed = null; // why, once closed
   const emit = (ev) => {
     const set = handlers.get(ev && ev.type);
     if (!set) return;
@@ -167,9 +133,9 @@ function makeChat(handle, { db, relays, appURL, persisted, release }) {
   };
   if (typeof handle.setEventSink === "function") handle.setEventSink(emit);
 
-  const chat = { db, relays, appURL, persisted };
+  const chat = { db, relays, appURL, persisted, mode };
   const forward = (name) => async (...args) => {
-    if (closed) throw new SimplexError("CLOSED", "this client was closed");
+    if (closed) throw new SimplexError(closed === "version" ? "VERSION" : "CLOSED", "this client was closed");
     const fn = handle[name];
     if (typeof fn !== "function") throw new SimplexError("NOT_IMPLEMENTED", `${name} is not available`);
     try {
@@ -194,16 +160,16 @@ function makeChat(handle, { db, relays, appURL, persisted, release }) {
   /** The browser's storage estimate, for showing usage and quota. */
   chat.storage = async () => (navigator.storage && navigator.storage.estimate ? navigator.storage.estimate() : null);
 
-  const bc = typeof BroadcastChannel === "function" ? new BroadcastChannel(`sxweb:${db}`) : null;
   // The network is back: dial the relays now instead of waiting out the backoff.
   const onOnline = () => { if (!closed) chat.reconnect().catch(() => {}); };
   globalThis.addEventListener?.("online", onOnline);
 
+  // reason: "closed" (close()), "takeover" (another page took the database),
+  // "version" (a newer build of the app took it: reload).
   const shutdown = async (reason) => {
     if (closed) return;
-    closed = true;
+    closed = reason;
     globalThis.removeEventListener?.("online", onOnline);
-    if (bc) bc.close();
     try {
       if (typeof handle.close === "function") await handle.close();
     } finally {
@@ -211,9 +177,9 @@ function makeChat(handle, { db, relays, appURL, persisted, release }) {
       emit({ type: "closed", reason });
     }
   };
-  if (bc) bc.onmessage = (m) => { if (m.data && m.data.type === "takeover") shutdown("takeover"); };
+  bindEnd(shutdown);
 
-  /** Stops the core and releases the database for another tab. */
+  /** Closes this client: this page's view of the core (the core stops with the last view). */
   chat.close = () => shutdown("closed");
   return chat;
 }
