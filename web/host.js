@@ -95,7 +95,7 @@ export class Host {
     let handle;
     try {
       const bridge = await loadRuntime(opts.wasmURL, this.onCrash);
-      handle = await bridge.open({ db: opts.db, relays: opts.relays, appURL: opts.appURL });
+      handle = await bridge.open({ db: opts.db, relays: opts.relays, appURL: opts.appURL, fileRelay: opts.fileRelay });
     } catch (e) {
       lock.release();
       throw e;

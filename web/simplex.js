@@ -81,13 +81,15 @@ function pickMode({ mode = "auto", takeover = false }) {
  * (default: the origin's /relay), appURL (base of the links this client makes,
  * default: the directory above this module), takeover (run `db` alone, closing
  * the core other tabs share, instead of rejecting LOCKED when a page runs it
- * alone), mode ("auto", or force "shared" / "leader" / "page"), wasmURL.
+ * alone), mode ("auto", or force "shared" / "leader" / "page"), wasmURL,
+ * fileRelay (default: the origin's /files).
  */
 export async function start(options = {}) {
   const db = options.db || "simplex";
   // Defaults are computed here, in the page: in a worker `location` is the worker's script.
   const relays = options.relays && options.relays.length ? [...options.relays] : [defaultRelay()];
   const appURL = options.appURL || new URL("../", base).href;
+  const fileRelay = options.fileRelay || new URL("../files", base).href;
   let ended = null;
   let end = (reason) => { ended = reason; }; // until the chat exists
   const bindEnd = (fn) => {
@@ -96,8 +98,8 @@ export async function start(options = {}) {
   };
   try {
     const mode = pickMode(options);
-    if (mode === "page") return await startInPage({ db, relays, appURL, mode }, options, (r) => end(r), bindEnd);
-    const view = new View({ db, relays, appURL, takeover: !!options.takeover, mode, wasmURL: options.wasmURL }, (r) => end(r));
+    if (mode === "page") return await startInPage({ db, relays, appURL, fileRelay, mode }, options, (r) => end(r), bindEnd);
+    const view = new View({ db, relays, appURL, fileRelay, takeover: !!options.takeover, mode, wasmURL: options.wasmURL }, (r) => end(r));
     const [info, persisted] = await Promise.all([view.open(), persist(db)]);
     const handle = { setEventSink: (fn) => view.setEventSink(fn), close: () => view.close() };
     for (const name of info.methods) handle[name] = (...args) => view.call(name, args);
@@ -108,12 +110,12 @@ export async function start(options = {}) {
 }
 
 /** Mode "page": the core on this page's main thread, holding the database itself. */
-async function startInPage({ db, relays, appURL, mode }, options, onYield, bindEnd) {
+async function startInPage({ db, relays, appURL, fileRelay, mode }, options, onYield, bindEnd) {
   const lock = await acquireDB(db, { takeover: !!options.takeover, kind: "page", onYield });
   try {
     const persisted = await persist(db);
     const bridge = await loadRuntime(options.wasmURL);
-    const handle = await bridge.open({ db, relays, appURL });
+    const handle = await bridge.open({ db, relays, appURL, fileRelay });
     return makeChat(handle, { db, relays, appURL, persisted, mode, release: lock.release, bindEnd });
   } catch (e) {
     lock.release();

@@ -90,7 +90,7 @@ async function hold(name) {
 
 export class View {
   /**
-   * opts: {db, relays, appURL, takeover, mode, wasmURL}, and for tests
+   * opts: {db, relays, appURL, fileRelay, takeover, mode, wasmURL}, and for tests
    * transport(onMessage, onError) in place of the worker; onEnd(reason) when
    * the core is closed under it.
    */
@@ -139,8 +139,8 @@ export class View {
   }
 
   sendOpen() {
-    const { db, relays, appURL, takeover, wasmURL } = this.opts;
-    this.transport.post({ t: "open", view: this.id, version: VERSION, opts: { db, relays, appURL, wasmURL }, takeover: !!takeover, lock: this.lock });
+    const { db, relays, appURL, fileRelay, takeover, wasmURL } = this.opts;
+    this.transport.post({ t: "open", view: this.id, version: VERSION, opts: { db, relays, appURL, fileRelay, wasmURL }, takeover: !!takeover, lock: this.lock });
   }
 
   receive(msg) {
