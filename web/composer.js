@@ -36,7 +36,8 @@ export function composer({ send, edit, members = null, timer = null, describe, o
   const button = h("button", { class: "primary send", type: "submit" }, "Send");
   const ttlSelect = timer ? h("select", { class: "ttl-select", "aria-label": "Disappearing messages", title: "Disappearing messages", onchange: () => { timer.set(Number(ttlSelect.value)); syncTimer(); input.focus(); } }) : null;
   const ttlHint = h("small", { class: "hint ttl-hint", hidden: true });
-  const form = h("form", { class: "composer", onsubmit: (e) => { e.preventDefault(); submit(); } }, ttlSelect, input, tray && tray.button, tray && tray.input, button);
+  // The sender reports a failure (the app's banner); the box keeps the text and files.
+  const form = h("form", { class: "composer", onsubmit: (e) => { e.preventDefault(); submit().catch(() => {}); } }, ttlSelect, input, tray && tray.button, tray && tray.input, button);
   const el = h("div", { class: "composer-wrap" }, bar, list, hint, tray && tray.el, form, ttlHint, keys);
 
   let mode = null; // null | {reply: m} | {edit: m}
@@ -167,7 +168,7 @@ export function composer({ send, edit, members = null, timer = null, describe, o
       if (e.key === "Escape") { e.preventDefault(); return hideList(); }
     }
     if (e.key === "Escape" && mode) { e.preventDefault(); return leave(); }
-    if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); submit(); }
+    if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); submit().catch(() => {}); }
   }
 
   // ---- disappearing messages ----
