@@ -6,10 +6,14 @@
 // group; carol's photo downloads by itself; bob's download of a damaged chunk
 // fails, Retry gets it once the chunk is whole again, a cancelled download
 // starts again, and Save hands over the exact bytes; the owner turns files off
-// and bob is told why. The relay's requests are slowed in the pages (routes) so
-// that progress is on screen long enough to see and to cancel. Screenshots:
-// e2e/screenshots/files-*.
+// and bob is told why. The app is served through a small proxy that can hold
+// the file relay's chunk requests (the core runs in a SharedWorker, which no
+// page route sees), so that progress is on screen long enough to see and to
+// cancel. Screenshots: e2e/screenshots/files-*.
 import assert from "node:assert/strict";
+import { after } from "node:test";
+import http from "node:http";
+import net from "node:net";
 import { mkdtempSync, readdirSync, statSync, readFileSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -47,7 +51,7 @@ const chunksDir = () => join(data, "files", "chunks");
 const chunkFiles = () => readdirSync(chunksDir()).map((n) => ({ path: join(chunksDir(), n), size: statSync(join(chunksDir(), n)).size }));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-async function person(name, viewport, url = server.url) {
+async function person(name, viewport, url = proxy.url) {
   const ctx = await browser.newContext({ viewport, serviceWorkers: "block", acceptDownloads: true });
   const page = await ctx.newPage();
   watch(page, name);
@@ -60,11 +64,41 @@ async function onboard(p) {
   await p.page.getByLabel("Display name").fill(p.name);
   await p.page.getByRole("button", { name: "Create profile" }).click();
 }
-/** Slows the page's requests to the file relay's chunks (method PUT or GET) by ms; 0 stops. */
-async function slow(p, method, ms) {
-  await p.page.unroute("**/files/chunk/**");
-  if (ms) await p.page.route("**/files/chunk/**", async (r) => { if (r.request().method() === method) await sleep(ms); await r.continue(); });
+/**
+ * A proxy in front of the server (HTTP and WebSocket) that holds requests to
+ * the file relay's chunks for delay[method] ms: {url, delay, close}.
+ */
+async function slowProxy(target) {
+  const t = new URL(target);
+  const delay = { PUT: 0, GET: 0 };
+  const server = http.createServer((req, res) => {
+    const go = () => {
+      const up = http.request({ host: t.hostname, port: t.port, method: req.method, path: req.url, headers: req.headers }, (r) => {
+        res.writeHead(r.statusCode, r.headers);
+        r.pipe(res);
+      });
+      up.on("error", () => res.destroy());
+      req.pipe(up);
+    };
+    const ms = req.url.startsWith("/files/chunk/") ? delay[req.method] || 0 : 0;
+    if (ms) setTimeout(go, ms); else go();
+  });
+  server.on("upgrade", (req, sock, head) => {
+    const up = net.connect(Number(t.port), t.hostname, () => {
+      up.write(`${req.method} ${req.url} HTTP/1.1\r\n${Object.entries(req.headers).map(([k, v]) => `${k}: ${v}`).join("\r\n")}\r\n\r\n`);
+      up.write(head);
+      sock.pipe(up).pipe(sock);
+    });
+    up.on("error", () => sock.destroy());
+    sock.on("error", () => up.destroy());
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  return { url: `http://127.0.0.1:${server.address().port}/`, delay, close: () => { server.closeAllConnections(); server.close(); } };
 }
+let proxy;
+after(() => proxy?.close());
+/** Holds the file relay's chunk requests of this method (PUT: uploads, GET: downloads) ms each; 0 stops. */
+const slow = (method, ms) => { proxy.delay[method] = ms; };
 /** The bubble of file name (a file shows its name; an image says it in its label). */
 const bubble = (p, name) => p.page.locator(".messages .msg").filter({ has: p.page.locator(`.file:has-text("${name}"), .file .thumb[aria-label*="${name}"]`) });
 const api = (p, fn, arg) => p.page.evaluate(fn, arg);
@@ -80,6 +114,7 @@ async function shots(p, name) {
 }
 
 test("alice makes a group; bob (desktop) and carol (phone) join", async () => {
+  proxy = await slowProxy(server.url);
   const alice = await person("alice", DESKTOP);
   await onboard(alice);
   await alice.page.getByRole("link", { name: "New group" }).first().click();
@@ -102,7 +137,7 @@ test("alice makes a group; bob (desktop) and carol (phone) join", async () => {
       return ms.length === 2 && ms.every((m) => m.status === "connected");
     }, { what: `${p.name} connected with both others`, timeout: 120000 });
   }
-  await alice.page.goto(`${server.url}#/group/${encodeURIComponent(alice.groupId)}`);
+  await alice.page.goto(`${proxy.url}#/group/${encodeURIComponent(alice.groupId)}`);
   await alice.page.waitForSelector(".chat-view .messages li");
 });
 
@@ -118,7 +153,7 @@ test("alice sends a photo and a 5 MB file with a caption: her upload's progress,
   }));
   assert.ok(photo.length < MiB, "a photo that downloads by itself");
   u.photoSize = photo.length;
-  await slow(alice, "PUT", 1500); // uploads take long enough to be seen
+  slow("PUT", 1500); // uploads take long enough to be seen
   const [chooser] = await Promise.all([alice.page.waitForEvent("filechooser"), alice.page.getByRole("button", { name: "Attach files" }).click()]);
   await chooser.setFiles([{ name: "sunset.jpg", mimeType: "image/jpeg", buffer: photo }, { name: "data.bin", mimeType: "application/octet-stream", buffer: BIG }]);
   await alice.page.getByRole("list", { name: "Files to send" }).getByRole("listitem").nth(1).waitFor();
@@ -137,7 +172,7 @@ test("alice sends a photo and a 5 MB file with a caption: her upload's progress,
   await until(async () => (await bar.count()) === 1 && Number(await bar.getAttribute("value")) > 0, { what: "alice's upload on its way", timeout: 90000 });
   await shots(alice, "uploading");
   await bubble(alice, "data.bin").locator(".fstate", { hasText: "Uploaded" }).waitFor({ timeout: 90000 });
-  await slow(alice, "PUT", 0);
+  slow("PUT", 0);
 });
 
 test("the relay holds one copy of each chunk for the whole group", async () => {
@@ -183,7 +218,7 @@ test("bob: a damaged chunk fails the download, Retry gets it, a cancelled one st
   await shots(bob, "failed");
   writeFileSync(big.path, whole);
 
-  await slow(bob, "GET", 2000);
+  slow("GET", 2000);
   await b.getByRole("button", { name: "Retry data.bin" }).click();
   await b.getByRole("progressbar", { name: "Downloading data.bin" }).waitFor();
   await b.getByRole("button", { name: "Cancel data.bin" }).click();
@@ -196,7 +231,7 @@ test("bob: a damaged chunk fails the download, Retry gets it, a cancelled one st
   await shots(bob, "downloading");
   const save = b.getByRole("link", { name: "Save data.bin" });
   await save.waitFor({ timeout: 60000 });
-  await slow(bob, "GET", 0);
+  slow("GET", 0);
   const [download] = await Promise.all([bob.page.waitForEvent("download"), save.click()]);
   assert.equal(download.suggestedFilename(), "data.bin");
   assert.ok(readFileSync(await download.path()).equals(BIG), "the saved bytes are alice's");
@@ -205,7 +240,7 @@ test("bob: a damaged chunk fails the download, Retry gets it, a cancelled one st
 
 test("the owner turns files off: bob's attach button says why and sendFile is refused", async () => {
   const { alice, bob } = u;
-  await alice.page.goto(`${server.url}#/group/${encodeURIComponent(alice.groupId)}/members`);
+  await alice.page.goto(`${proxy.url}#/group/${encodeURIComponent(alice.groupId)}/members`);
   await alice.page.getByRole("switch", { name: "Files and images" }).uncheck();
   await until(async () => (await api(bob, (id) => sxapp.chat.groups().then((gs) => gs.find((g) => g.groupId === id).files), bob.groupId)) === "off",
     { what: "bob gets files off" });
