@@ -102,6 +102,10 @@ cmd_serve() {
 cmd_test() {
   need_go
   local t0=$SECONDS
+  say "no merge conflict markers"
+  if git grep -nE '^(<<<<<<< |>>>>>>> )' -- . ':!node_modules' 2>/dev/null; then
+    echo "build.sh: a merge left conflict markers (above)" >&2; return 1
+  fi
   say "go vet (native)"
   go vet ./...
   say "go vet (GOOS=js)"

@@ -62,13 +62,15 @@ func TestNewRateLimits(t *testing.T) {
 // The allowance refills at NewRate per second.
 func TestNewRateRefills(t *testing.T) {
 	lim := relay.Unlimited()
-	lim.NewBurst, lim.NewRate = 2, 20
+	// One NEW a second: creating the burst takes far less than a second
+	// even on a loaded machine, so no token refills meanwhile.
+	lim.NewBurst, lim.NewRate = 2, 1
 	r := relaytest.Start(t, relay.Config{Limits: lim})
 	c := protosuite.NewClient(t, r.URL)
 	if qs, err := createUntil(t, c, 10); len(qs) != 2 || !errors.Is(err, relayclient.ErrRate) {
 		t.Fatalf("%d queues, then %v", len(qs), err)
 	}
-	time.Sleep(150 * time.Millisecond) // 3 NEWs' worth, capped at the burst of 2
+	time.Sleep(3 * time.Second) // 3 NEWs' worth, capped at the burst of 2
 	if qs, err := createUntil(t, c, 10); len(qs) != 2 || !errors.Is(err, relayclient.ErrRate) {
 		t.Fatalf("after refilling: %d queues, then %v", len(qs), err)
 	}

@@ -338,6 +338,8 @@ func chatEvent(ev chat.Event) (map[string]any, error) {
 	case chat.ErrorEvent:
 		out = map[string]any{"code": e.Code, "message": e.Detail, "groupId": e.GroupID,
 			"contactId": e.ContactID, "memberId": e.MemberID}
+	case chat.ElsewhereEvent:
+		out = map[string]any{"connections": e.Connections}
 	default:
 		return nil, bridge.Errorf(bridge.CodeInternal, "unknown chat event %T", ev)
 	}

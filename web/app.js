@@ -241,6 +241,7 @@ async function boot(takeover = false) {
     if (ev.reason === "takeover") showTakenOver();
     if (ev.reason === "version") reloadForNewVersion();
   });
+  chat.on("elsewhere", () => showBanner("This account is now used in another browser: messages no longer arrive here."));
   try {
     app.profile = await chat.getProfile();
   } catch (e) {

@@ -29,7 +29,7 @@ const API = [
   "startDirectChat", "acceptDirectChat", "sendDirectMessage", "deleteContact",
   "setGroupPreferences", "removeMember", "leaveGroup", "deleteGroup", "stats", "reconnect",
 ];
-const EVENT_TYPES = ["message", "update", "member", "contact", "group", "delivery", "file", "error", "closed"];
+const EVENT_TYPES = ["message", "update", "member", "contact", "group", "delivery", "file", "error", "elsewhere", "closed"];
 
 const base = new URL(".", import.meta.url);
 

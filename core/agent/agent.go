@@ -2,6 +2,7 @@ package agent
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -42,6 +43,17 @@ type Config struct {
 	// ConnectWait bounds how long a transaction that needs new queues waits
 	// for the relay connection (default 10s); then it fails NOT_CONNECTED.
 	ConnectWait time.Duration
+	// SyncInterval is the cooldown after a ratchet re-synchronization of a
+	// connection before it takes part in another (a request of the peer
+	// within it is answered when it ends); it doubles with each one in a
+	// row, up to SyncMaxInterval (defaults 1 minute and 1 hour). A peer
+	// cannot make this agent re-key faster.
+	SyncInterval, SyncMaxInterval time.Duration
+	// Restored: the store is a copy of another client's (an imported
+	// backup), whose ratchets may be older than the peers'. At Start every
+	// connection re-synchronizes before anything new is sealed, so no
+	// message key of the copy is used a second time.
+	Restored bool
 	// Logf receives diagnostics (default: discard).
 	Logf func(format string, args ...any)
 }
@@ -72,6 +84,8 @@ type Agent struct {
 	nextSeq    uint64
 	shared     map[string]*envelope.SharedKey // derived keys, by key material
 	subscribed map[string]bool
+	moved      map[string]bool      // queues another client took over (END), until restart
+	deferred   map[string]time.Time // connID → when its held-back sync may start
 
 	rmu     sync.Mutex // guards relays and closed (taken without or inside mu)
 	relays  map[string]*relay
@@ -118,6 +132,13 @@ func New(cfg Config) (*Agent, error) {
 	if cfg.ConnectWait <= 0 {
 		cfg.ConnectWait = 10 * time.Second
 	}
+	if cfg.SyncInterval <= 0 {
+		cfg.SyncInterval = time.Minute
+	}
+	if cfg.SyncMaxInterval <= 0 {
+		cfg.SyncMaxInterval = time.Hour
+	}
+	cfg.SyncMaxInterval = max(cfg.SyncMaxInterval, cfg.SyncInterval)
 	if cfg.NewRelay == nil {
 		cfg.NewRelay = defaultRelay(cfg)
 	}
@@ -128,6 +149,7 @@ func New(cfg Config) (*Agent, error) {
 		conns: map[string]*conn{}, queues: map[string]*queue{}, reqs: map[string]*request{},
 		outbox: map[string][]*outItem{}, jobs: map[string]*job{}, sent: map[string]map[uint64]sentRec{},
 		shared: map[string]*envelope.SharedKey{}, relays: map[string]*relay{}, subscribed: map[string]bool{},
+		moved: map[string]bool{}, deferred: map[string]time.Time{},
 		sealKick: make(chan struct{}, 1)}
 	return a, nil
 }
@@ -146,6 +168,16 @@ func (a *Agent) Start(ctx context.Context) error {
 	}
 	if err := a.load(ctx); err != nil {
 		return err
+	}
+	mb, mk := RestoredMark()
+	_, err := a.st.Get(ctx, mb, mk)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	if a.cfg.Restored || err == nil {
+		if err := a.resyncAll(ctx); err != nil {
+			return err
+		}
 	}
 	a.ctx, a.cancel = context.WithCancel(context.Background())
 	a.started.Store(true)

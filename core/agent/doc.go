@@ -5,7 +5,12 @@
 // per-queue NaCl box envelope (core/agent/envelope), numbers and chains
 // messages to detect duplicates, gaps and bad messages, sends batched
 // delivery receipts, keeps a persisted outbox that retries until the relay
-// accepts, and resubscribes every queue after a (re)start.
+// accepts, and resubscribes every queue after a (re)start. A connection
+// whose ratchet no longer agrees with the peer's (one side restored an
+// older copy of its state) re-synchronizes by itself over its queues
+// (sync.go, RatchetSync), at most once per cooldown; when another client
+// takes this agent's queues over, it stops using them (moved.go,
+// SubscriptionsEnded).
 //
 // Layer: above core/relayclient (the relay protocol client, used through
 // the small RelayClient interface declared here), core/crypto and

@@ -61,6 +61,7 @@ const (
 	IntegrityBadID      = "bad_id"      // a number at or below the last one (not delivered)
 	IntegrityBadHash    = "bad_hash"    // previous-message hash differs (delivered)
 	IntegrityBadMessage = "bad_message" // undecryptable or malformed (not delivered)
+	IntegrityBadSync    = "bad_sync"    // a sync message refused: malformed, replayed or unexpected
 )
 
 // Integrity reports a problem with received messages.
@@ -95,15 +96,56 @@ type HandlerFailed struct {
 	Reason string // the panic value, for logs (not stable)
 }
 
-func (Confirmation) agentEvent()  {}
-func (Request) agentEvent()       {}
-func (Connected) agentEvent()     {}
-func (Message) agentEvent()       {}
-func (Sent) agentEvent()          {}
-func (Delivered) agentEvent()     {}
-func (SendFailed) agentEvent()    {}
-func (Integrity) agentEvent()     {}
-func (RelayUp) agentEvent()       {}
-func (RelayDown) agentEvent()     {}
-func (Deleted) agentEvent()       {}
-func (HandlerFailed) agentEvent() {}
+// Ratchet re-synchronization states (RatchetSync.State).
+const (
+	// SyncRequired: the connection's ratchet no longer agrees with the
+	// peer's; a re-synchronization waits for its cooldown (a connection
+	// re-synchronizes at most once per Config.SyncInterval, doubling).
+	SyncRequired = "required"
+	// SyncStarted: our fresh keys went to the peer; messages to it wait
+	// (queued) for its answer.
+	SyncStarted = "started"
+	// SyncDone: a fresh ratchet is in place on both sides; messages flow.
+	SyncDone = "done"
+)
+
+// RatchetSync reports a ratchet re-synchronization of a connection: one
+// side restored an older copy of its state (a backup), so the ratchets no
+// longer agree, and the connection starts a fresh one over its queues
+// (docs/agent-protocol.md §6.1). SyncDone says what the old ratchet took
+// with it: Lost counts the peer's messages that never reached us here
+// (undecryptable, or taken by the other copy of this account),
+// Unconfirmed ours whose receipts will not come (they may or may not have
+// been read). Both are counts of application messages, best effort.
+type RatchetSync struct {
+	ConnID      string
+	State       string
+	Lost        int
+	Unconfirmed int
+}
+
+// SubscriptionsEnded: another client subscribed these queues of Server:
+// the account is running elsewhere (a copy of this store). Until it is
+// restarted this agent neither receives nor sends on those connections and
+// does not subscribe them again; queues made ahead among them are dropped
+// (Spares counts them).
+type SubscriptionsEnded struct {
+	Server  string
+	ConnIDs []string
+	Spares  int
+}
+
+func (Confirmation) agentEvent()       {}
+func (Request) agentEvent()            {}
+func (Connected) agentEvent()          {}
+func (Message) agentEvent()            {}
+func (Sent) agentEvent()               {}
+func (Delivered) agentEvent()          {}
+func (SendFailed) agentEvent()         {}
+func (Integrity) agentEvent()          {}
+func (RelayUp) agentEvent()            {}
+func (RelayDown) agentEvent()          {}
+func (Deleted) agentEvent()            {}
+func (HandlerFailed) agentEvent()      {}
+func (RatchetSync) agentEvent()        {}
+func (SubscriptionsEnded) agentEvent() {}

@@ -40,7 +40,7 @@ var failedTypes = map[string]func() Event{}
 
 func init() {
 	for _, ev := range []Event{Confirmation{}, Request{}, Connected{}, Message{}, Sent{}, Delivered{},
-		SendFailed{}, Integrity{}, RelayUp{}, RelayDown{}, Deleted{}} {
+		SendFailed{}, Integrity{}, RelayUp{}, RelayDown{}, Deleted{}, RatchetSync{}, SubscriptionsEnded{}} {
 		t := reflect.TypeOf(ev)
 		failedTypes[t.Name()] = func() Event { return reflect.New(t).Elem().Interface().(Event) }
 	}
@@ -115,6 +115,8 @@ func eventConnID(ev Event) string {
 	case Integrity:
 		return e.ConnID
 	case Deleted:
+		return e.ConnID
+	case RatchetSync:
 		return e.ConnID
 	}
 	return ""

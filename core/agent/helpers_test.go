@@ -23,18 +23,33 @@ type party struct {
 	log    []Event // every event, in order
 	// hook, when set, runs inside the handler (may use the ...Tx methods).
 	hook func(ev Event, tx *Tx) error
+	// cfg, when set, adjusts the agent's configuration at each start.
+	cfg func(*Config)
 }
 
 func newParty(t testing.TB, name, relay string, mk func(string) RelayClient) *party {
-	p := &party{t: t, name: name, st: memstore.New(), relay: relay, mk: mk, events: make(chan Event, 100000)}
+	return newPartyOn(t, name, relay, mk, memstore.New(), nil)
+}
+
+// newPartyOn starts a party on st (a copy of another party's store: a
+// restored backup), with cfg adjusting its configuration.
+func newPartyOn(t testing.TB, name, relay string, mk func(string) RelayClient, st *memstore.Store, cfg func(*Config)) *party {
+	if st == nil {
+		st = memstore.New()
+	}
+	p := &party{t: t, name: name, st: st, relay: relay, mk: mk, events: make(chan Event, 100000), cfg: cfg}
 	p.start()
 	return p
 }
 
 // start (re)creates the agent on the party's store.
 func (p *party) start() {
-	a, err := New(Config{Store: p.st, Relays: []string{p.relay}, NewRelay: p.mk,
-		RetryMin: 5 * time.Millisecond, Logf: p.t.Logf, RetryMax: 200 * time.Millisecond, ReceiptDelay: 5 * time.Millisecond})
+	c := Config{Store: p.st, Relays: []string{p.relay}, NewRelay: p.mk,
+		RetryMin: 5 * time.Millisecond, Logf: p.t.Logf, RetryMax: 200 * time.Millisecond, ReceiptDelay: 5 * time.Millisecond}
+	if p.cfg != nil {
+		p.cfg(&c)
+	}
+	a, err := New(c)
 	if err != nil {
 		p.t.Fatal(err)
 	}

@@ -53,8 +53,9 @@ func (a *Agent) load(ctx context.Context) error {
 		return err
 	}
 	for _, list := range a.outbox { // job items join their connections' lists in order
-		slices.SortStableFunc(list, func(x, y *outItem) int { return cmpUint(x.Seq, y.Seq) })
+		slices.SortStableFunc(list, cmpOut)
 	}
+	a.loadSyncs()
 	return nil
 }
 

@@ -86,10 +86,13 @@ func (a *Agent) nextOut(server string, max int) ([]*outItem, time.Duration) {
 		if it.inflight || it.needsSeal() || a.target(id, it) != server {
 			continue
 		}
-		if it.Kind == outMsg || it.Kind == outRcpt {
+		if it.Kind == outMsg || it.Kind == outRcpt || it.Kind == outSync {
 			if c := a.conns[id]; c == nil || c.Snd == nil {
 				continue // deleted meanwhile: dropped by the deletion
 			}
+		}
+		if a.heldByMove(id, it) {
+			continue
 		}
 		if d := it.retryAt.Sub(now); d > 0 {
 			wait = min(wait, d)
@@ -109,6 +112,16 @@ func (a *Agent) target(connID string, it *outItem) string {
 		return c.Snd.Server
 	}
 	return ""
+}
+
+// heldByMove: another client took the entry's connection (or the queue it
+// deletes) over; nothing of it goes out until a restart.
+func (a *Agent) heldByMove(connID string, it *outItem) bool {
+	if it.Kind == outDelete && it.Del != nil {
+		return a.isMoved(qkey(it.Del.RecipientID))
+	}
+	c := a.conns[connID]
+	return c != nil && a.isMoved(c.RcvQueue)
 }
 
 // completeLoop applies the results of one relay's transmissions.
@@ -219,7 +232,7 @@ func (t *Tx) completeFailed(it *outItem, code string) []Event {
 		t.a.logf("agent: deleting a queue on %s: %s", it.Server, code)
 		return nil
 	}
-	if it.Kind == outMsg && it.Wire != 0 {
+	if c := t.peek(it.ConnID); it.Kind == outMsg && it.Wire != 0 && c != nil && it.Epoch == c.epoch() {
 		t.Del(bSent, sentKey(it.ConnID, it.Wire))
 		a, id, w := t.a, it.ConnID, it.Wire
 		t.after = append(t.after, func() { delete(a.sent[id], w) })
@@ -266,6 +279,9 @@ func (a *Agent) receiptLoop() {
 			if err := a.flushReceipts(); err != nil {
 				a.logf("agent: queueing receipts: %v", err)
 			}
+			if err := a.runDeferredSyncs(); err != nil {
+				a.logf("agent: starting held-back re-synchronizations: %v", err)
+			}
 		}
 	}
 }
@@ -274,7 +290,7 @@ func (a *Agent) flushReceipts() error {
 	a.mu.Lock()
 	due := false
 	for id, c := range a.conns {
-		if len(c.Rcpts) > 0 && c.State == stConnected && len(a.outbox[id]) == 0 {
+		if receiptsDue(a, id, c) {
 			due = true
 			break
 		}
@@ -285,7 +301,7 @@ func (a *Agent) flushReceipts() error {
 	}
 	return a.transact(a.ctx, func(t *Tx) error {
 		for id, c0 := range a.conns {
-			if len(c0.Rcpts) == 0 || c0.State != stConnected || len(a.outbox[id]) > 0 || c0.Deleting {
+			if !receiptsDue(a, id, c0) || c0.Deleting {
 				continue
 			}
 			c := t.conn(id)
@@ -298,4 +314,10 @@ func (a *Agent) flushReceipts() error {
 		}
 		return nil
 	})
+}
+
+// receiptsDue: c has receipts to send alone (nothing in its outbox to
+// carry them), and can seal them.
+func receiptsDue(a *Agent, id string, c *conn) bool {
+	return len(c.Rcpts) > 0 && c.State == stConnected && c.canSeal() && len(a.outbox[id]) == 0 && !a.isMoved(c.RcvQueue)
 }

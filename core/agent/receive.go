@@ -69,7 +69,11 @@ func (a *Agent) receiveIn(t *Tx, c *conn, q *queue, body []byte) ([]Event, error
 	if err != nil {
 		return nil, err
 	}
-	if in.Tag != envelope.InnerMessage {
+	switch in.Tag {
+	case envelope.InnerSync:
+		return t.receiveSync(c, in.Body)
+	case envelope.InnerMessage:
+	default:
 		return nil, errors.New("unexpected inner payload")
 	}
 	r := new(ratchet.Ratchet)
@@ -77,11 +81,8 @@ func (a *Agent) receiveIn(t *Tx, c *conn, q *queue, body []byte) ([]Event, error
 		return nil, err
 	}
 	pt, err := r.Decrypt(in.Body, ratchetAD)
-	if errors.Is(err, ratchet.ErrDuplicate) {
-		return []Event{Integrity{ConnID: c.ID, Kind: IntegrityDuplicate, Reason: err.Error()}}, nil
-	}
 	if err != nil {
-		return nil, err
+		return a.undecryptable(t, c, err)
 	}
 	st, err := r.MarshalBinary()
 	if err != nil {
@@ -92,7 +93,25 @@ func (a *Agent) receiveIn(t *Tx, c *conn, q *queue, body []byte) ([]Event, error
 	if err != nil {
 		return nil, err
 	}
-	return a.receiveAgentMessage(t, c, m, pt), nil
+	return a.receiveAgentMessage(t, c, m, pt)
+}
+
+// undecryptable reports a message the ratchet refused although the
+// per-queue box opened with the peer's key: a message already decrypted
+// (a replay older than the seen record, or a peer that restored an older
+// ratchet and uses its keys again), or one no key of ours fits (the
+// ratchets went apart). Either means a re-synchronization, except for
+// malformed bytes, which no ratchet state explains.
+func (a *Agent) undecryptable(t *Tx, c *conn, err error) ([]Event, error) {
+	ev := Integrity{ConnID: c.ID, Kind: IntegrityBadMessage, Reason: err.Error()}
+	if errors.Is(err, ratchet.ErrDuplicate) {
+		ev.Kind = IntegrityDuplicate
+	}
+	if errors.Is(err, ratchet.ErrBadMessage) || errors.Is(err, ratchet.ErrBadEncoding) {
+		return []Event{ev}, nil
+	}
+	more, err := t.broken(c, true, err.Error())
+	return append([]Event{ev}, more...), err
 }
 
 // open unboxes env with the shared key of (priv, peer) and decodes the
@@ -128,22 +147,43 @@ func (a *Agent) sharedKey(priv, peer []byte) (*envelope.SharedKey, error) {
 }
 
 // receiveAgentMessage applies the integrity rules and the message kind.
-func (a *Agent) receiveAgentMessage(t *Tx, c *conn, m *envelope.AgentMessage, pt []byte) []Event {
+// A number at or below the last one, or a chain that forks (the right
+// number after another previous message), is what a peer running an older
+// copy of its state sends: the connection re-synchronizes.
+func (a *Agent) receiveAgentMessage(t *Tx, c *conn, m *envelope.AgentMessage, pt []byte) ([]Event, error) {
 	var evs []Event
 	h := envelope.Hash(pt)
 	switch {
 	case m.MsgNum == c.RcvWire && h == c.RcvHash:
-		return []Event{Integrity{ConnID: c.ID, Kind: IntegrityDuplicate, MsgNum: m.MsgNum}}
+		return []Event{Integrity{ConnID: c.ID, Kind: IntegrityDuplicate, MsgNum: m.MsgNum}}, nil
 	case m.MsgNum <= c.RcvWire:
-		return []Event{Integrity{ConnID: c.ID, Kind: IntegrityBadID, MsgNum: m.MsgNum}}
+		app := m.Kind == envelope.KindMessage || m.Kind == envelope.KindQuiet
+		more, err := t.broken(c, app, "message number at or below the last one")
+		return append([]Event{Integrity{ConnID: c.ID, Kind: IntegrityBadID, MsgNum: m.MsgNum}}, more...), err
 	case m.MsgNum > c.RcvWire+1:
 		evs = append(evs, Integrity{ConnID: c.ID, Kind: IntegritySkipped, MsgNum: m.MsgNum,
 			FromNum: c.RcvWire + 1, ToNum: m.MsgNum - 1})
 	case m.PrevHash != c.RcvHash:
 		evs = append(evs, Integrity{ConnID: c.ID, Kind: IntegrityBadHash, MsgNum: m.MsgNum})
+		more, err := t.broken(c, false, "previous-message hash differs")
+		if err != nil {
+			return nil, err
+		}
+		evs = append(evs, more...)
 	}
 	c.RcvWire, c.RcvHash = m.MsgNum, h
-	evs = append(evs, a.receipts(t, c, m.Receipts)...)
+	if receiptsAhead(c, m.Receipts) {
+		// The peer confirms messages we never sent: it got them from
+		// another copy of this connection (we run a restored, older
+		// state). The numbers may match messages of ours it never got.
+		more, err := t.broken(c, false, "receipts for messages never sent")
+		if err != nil {
+			return nil, err
+		}
+		evs = append(evs, more...)
+	} else {
+		evs = append(evs, a.receipts(t, c, m.Receipts)...)
+	}
 	switch m.Kind {
 	case envelope.KindInfo:
 		if c.Role == roleJoiner && c.State == stJoined {
@@ -153,14 +193,16 @@ func (a *Agent) receiveAgentMessage(t *Tx, c *conn, m *envelope.AgentMessage, pt
 		}
 	case envelope.KindMessage:
 		c.addRcpt(m.MsgNum)
+		c.RcvApp++
 		evs = append(evs, Message{ConnID: c.ID, MsgNum: m.MsgNum, Body: m.Body})
 	case envelope.KindQuiet:
+		c.RcvApp++
 		evs = append(evs, Message{ConnID: c.ID, MsgNum: m.MsgNum, Body: m.Body})
 	case envelope.KindConfirmation:
 		evs = append(evs, Integrity{ConnID: c.ID, Kind: IntegrityBadMessage, MsgNum: m.MsgNum,
 			Reason: "confirmation on a connected queue"})
 	}
-	return evs
+	return evs, nil
 }
 
 // maxRcptRanges bounds the receipts carried by one message.
@@ -172,6 +214,16 @@ func (c *conn) addRcpt(n uint64) {
 		return
 	}
 	c.Rcpts = append(c.Rcpts, envelope.Range{From: n, To: n})
+}
+
+// receiptsAhead: rs confirms a number above the last one c sent.
+func receiptsAhead(c *conn, rs []envelope.Range) bool {
+	for _, r := range rs {
+		if r.To > c.SndWire {
+			return true
+		}
+	}
+	return false
 }
 
 // receipts turns received receipts into Delivered events (completing the
@@ -194,7 +246,7 @@ func (a *Agent) receipts(t *Tx, c *conn, rs []envelope.Range) []Event {
 	var evs []Event
 	for _, w := range wires {
 		for _, it := range a.outbox[c.ID] {
-			if it.Wire == w && it.Sealed && !it.done {
+			if it.Wire == w && it.Sealed && !it.done && it.Epoch == c.epoch() {
 				evs = append(evs, t.completeSent(it)...)
 			}
 		}

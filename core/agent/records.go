@@ -24,6 +24,7 @@ const (
 	bReq     = "a.req"     // reqID → request
 	bSent    = "a.sent"    // connID/%016x wire → sentRec, until delivered
 	bSpare   = "a.spare"   // hex(recipient id) → queue made ahead, not yet used
+	bMark    = "a.mark"    // "restored": written by an import (RestoredMark), gone at the next Start
 )
 
 // Connection roles and states.
@@ -71,7 +72,12 @@ type conn struct {
 	RcvWire  uint64           // last agent message number received
 	RcvHash  [32]byte         //
 	Rcpts    []envelope.Range `json:",omitempty"` // receipts to send
-	Ratchet  []byte           `json:"-"`
+	// SndApp and RcvApp count the application messages sealed and
+	// delivered under the current ratchet (a re-sync compares them).
+	SndApp  uint64     `json:",omitempty"`
+	RcvApp  uint64     `json:",omitempty"`
+	Sync    *syncState `json:",omitempty"` // ratchet re-synchronization (sync.go)
+	Ratchet []byte     `json:"-"`
 }
 
 func (c *conn) clone() *conn {
@@ -81,14 +87,22 @@ func (c *conn) clone() *conn {
 		s := *c.Snd
 		n.Snd = &s
 	}
+	if c.Sync != nil {
+		n.Sync = c.Sync.clone()
+	}
 	return &n
 }
 
 // canSeal reports whether messages can be sealed for c now: the peer's
-// queue is known and our side of the handshake is done.
+// queue is known, our side of the handshake is done and no ratchet
+// re-synchronization is under way.
 func (c *conn) canSeal() bool {
-	return c.Snd != nil && (c.State == stConnected || c.State == stAllowed)
+	return c.Snd != nil && (c.State == stConnected || c.State == stAllowed) && c.syncState() == ""
 }
+
+// firstOnQueue: nothing of ours went to the peer's queue yet, so the next
+// envelope carries our key.
+func (c *conn) firstOnQueue() bool { return c.SndWire == 0 && c.epoch() == 0 }
 
 // queue is one of our receive queues.
 type queue struct {
@@ -145,6 +159,7 @@ const (
 	outMsg    = "msg"    // application message, sealed when it can be
 	outRcpt   = "rcpt"   // receipts only (always sealed when made)
 	outDelete = "delete" // DEL of our receive queue (Del), after its connection was deleted
+	outSync   = "sync"   // a ratchet re-synchronization message (sealed when made, box only)
 )
 
 // outItem is one outbox entry. Body is plaintext until Sealed; an item of
@@ -164,12 +179,41 @@ type outItem struct {
 	Sealed   bool   `json:",omitempty"`
 	Wire     uint64 `json:",omitempty"`
 	Del      *Queue `json:",omitempty"` // outDelete: the queue to delete
+	// Epoch is the connection's ratchet generation the entry was sealed
+	// under (receipts match only entries of the current one).
+	Epoch uint32 `json:",omitempty"`
+	// Pos, for an outSync entry, is the Seq of the first entry that was
+	// waiting to be sealed when it was made: it goes before that one.
+	Pos uint64 `json:",omitempty"`
 
 	// memory only, guarded by Agent.mu
 	inflight bool // handed to the relay; until its result is applied
 	done     bool // removed from the outbox
 	attempts int
 	retryAt  time.Time
+}
+
+// order is the entry's place in its connection's list (see Pos).
+func (it *outItem) order() uint64 {
+	if it.Pos != 0 {
+		return it.Pos
+	}
+	return it.Seq
+}
+
+// cmpOut orders the entries of one connection: by order, a sync entry
+// before the entry it was placed before, then by Seq.
+func cmpOut(x, y *outItem) int {
+	if c := cmpUint(x.order(), y.order()); c != 0 {
+		return c
+	}
+	if (x.Pos != 0) != (y.Pos != 0) {
+		if x.Pos != 0 {
+			return -1
+		}
+		return 1
+	}
+	return cmpUint(x.Seq, y.Seq)
 }
 
 func (it *outItem) key() string {

@@ -63,6 +63,9 @@ func (a *Agent) handleSome(r *relay, evs []relayclient.Event) int {
 				}
 				done++
 			}
+			if len(t.ended) > 0 {
+				return t.handle(a.endSubscriptions(t, r.server))
+			}
 			return nil
 		})
 		if err == nil {
@@ -108,7 +111,7 @@ func (a *Agent) relayEvent(t *Tx, r *relay, ev relayclient.Event) ([]ack, error)
 		t.after = append(t.after, func() {
 			a.resetBackoff(r.server)
 			for k, q := range a.queues { // the client resubscribed all it remembers
-				if q.Q.Server == r.server {
+				if q.Q.Server == r.server && !a.moved[k] {
 					a.subscribed[k] = true
 				}
 			}
@@ -118,6 +121,7 @@ func (a *Agent) relayEvent(t *Tx, r *relay, ev relayclient.Event) ([]ack, error)
 		return nil, t.handle(RelayDown{Server: r.server})
 	case relayclient.End:
 		a.unsubscribed(t, e.RecipientID, "another connection subscribed it")
+		t.ended = append(t.ended, e.RecipientID)
 	case relayclient.QueueDeleted:
 		a.unsubscribed(t, e.RecipientID, "deleted")
 	}

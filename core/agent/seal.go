@@ -76,21 +76,25 @@ func (t *Tx) seal(c *conn, it *outItem) error {
 	t.setRatchet(c, st)
 	c.SndWire, c.SndHash, c.Rcpts = m.MsgNum, envelope.Hash(pt), c.Rcpts[len(rc):]
 	api := it.API
-	if it.Kind == outMsg && api == 0 { // a SendMany copy is numbered now
-		c.NextAPI++
-		api = c.NextAPI
+	if it.Kind == outMsg {
+		c.SndApp++
+		if api == 0 { // a SendMany copy is numbered now
+			c.NextAPI++
+			api = c.NextAPI
+		}
 	}
 	if it.Kind == outMsg && !it.Quiet {
 		rec := sentRec{API: api, Tag: it.Tag}
 		t.Put(bSent, sentKey(c.ID, m.MsgNum), mustJSON(rec))
 		a, id, w := t.a, c.ID, m.MsgNum
+		t.sentNow[id] = append(t.sentNow[id], w)
 		t.after = append(t.after, func() { a.sentMap(id)[w] = rec })
 	}
 	if it.Job != "" {
 		t.jobDone(it.Job, c.ID)
 	}
 	n := *it
-	n.API, n.Body, n.Sealed, n.Wire = api, env, true, m.MsgNum
+	n.API, n.Body, n.Sealed, n.Wire, n.Epoch = api, env, true, m.MsgNum, c.epoch()
 	n.Server, n.SenderID, n.AuthKey = c.Snd.Server, c.Snd.SenderID, c.Snd.AuthKey
 	t.putOut(&n)
 	t.kick = true
@@ -133,7 +137,7 @@ func (a *Agent) sealEnvelope(c *conn, ct []byte) ([]byte, error) {
 		return nil, err
 	}
 	var key []byte
-	if c.SndWire == 0 {
+	if c.firstOnQueue() {
 		key = c.Snd.E2EPub
 	}
 	return envelope.Seal(k, key, inner)
@@ -188,10 +192,10 @@ func (a *Agent) sealSome() (n int, more bool, err error) {
 			if !waitsSeal(list) {
 				continue
 			}
-			c := t.conn(id)
-			if c == nil || !c.canSeal() {
+			if c := a.conns[id]; c == nil || !c.canSeal() || a.isMoved(c.RcvQueue) {
 				continue
 			}
+			c := t.conn(id)
 			for _, it := range list {
 				if full() {
 					break

@@ -106,21 +106,22 @@ func (a *Agent) makeSpares(ctx context.Context, n int) error {
 func (a *Agent) writeSpares(t *Tx) {
 	for _, s := range a.spare {
 		k := qkey(s.Q.RecipientID)
+		gone := t.used[s] || t.dropped[s]
 		switch {
-		case t.used[s] && s.persisted:
+		case gone && s.persisted:
 			t.Del(bSpare, k)
-		case !t.used[s] && !s.persisted:
+		case !gone && !s.persisted:
 			t.Put(bSpare, k, mustJSON(s.Q))
 		}
 	}
 }
 
-// applySpares: after the commit, the used spares leave the pool and the
-// rest are persisted.
+// applySpares: after the commit, the used (and dropped) spares leave the
+// pool and the rest are persisted.
 func (a *Agent) applySpares(t *Tx) {
 	kept := a.spare[:0]
 	for _, s := range a.spare {
-		if !t.used[s] {
+		if !t.used[s] && !t.dropped[s] {
 			s.persisted = true
 			kept = append(kept, s)
 		}

@@ -3,6 +3,7 @@ package agent
 import (
 	"context"
 	"errors"
+	"slices"
 
 	"github.com/sxweb/sxweb/core/store"
 )
@@ -28,9 +29,12 @@ type Tx struct {
 	jobs      map[string]*job       // nil value: deleted
 	gone      map[string]bool       // connections deleted here
 	used      map[*spare]bool       // spare queues taken here
+	dropped   map[*spare]bool       // spare queues another client took (END)
 	added     map[string][]*outItem // outbox entries added here, by connection
 	removed   map[*outItem]bool     // outbox entries removed here
 	sealedNow map[*outItem]bool     // committed entries sealed here (applied after commit)
+	sentNow   map[string][]uint64   // sent records written here, by connection
+	ended     [][]byte              // queues whose subscription another client took (END)
 	after     []func()              // in-memory effects once committed
 	kick      bool                  // the relays' outboxes have new work
 	sealKick  bool                  // the sealer has new work
@@ -48,8 +52,8 @@ func (a *Agent) newTx(ctx context.Context, failed map[int]*failure) *Tx {
 	o := store.NewOverlay(a.st)
 	return &Tx{a: a, ctx: ctx, o: o, b: o.Batch(),
 		conns: map[string]*conn{}, ratchet: map[string]bool{}, queues: map[string]*queue{},
-		reqs: map[string]*request{}, jobs: map[string]*job{}, gone: map[string]bool{}, used: map[*spare]bool{},
-		added: map[string][]*outItem{}, removed: map[*outItem]bool{}, sealedNow: map[*outItem]bool{},
+		reqs: map[string]*request{}, jobs: map[string]*job{}, gone: map[string]bool{}, used: map[*spare]bool{}, dropped: map[*spare]bool{},
+		added: map[string][]*outItem{}, removed: map[*outItem]bool{}, sealedNow: map[*outItem]bool{}, sentNow: map[string][]uint64{},
 		failed: failed, panicAt: -1}
 }
 
@@ -135,8 +139,21 @@ func (t *Tx) addOut(it *outItem) {
 	it.Seq = a.nextSeq
 	t.putOut(it)
 	t.added[it.ConnID] = append(t.added[it.ConnID], it)
-	t.after = append(t.after, func() { a.outbox[it.ConnID] = append(a.outbox[it.ConnID], it) })
+	t.after = append(t.after, func() { a.outbox[it.ConnID] = insertOut(a.outbox[it.ConnID], it) })
 	t.kick = true
+}
+
+// insertOut adds it to a connection's list: at its end, or a sync entry
+// (Pos set) before the first entry waiting to be sealed.
+func insertOut(list []*outItem, it *outItem) []*outItem {
+	if it.Pos != 0 {
+		for i, x := range list {
+			if x.needsSeal() {
+				return slices.Insert(list, i, it)
+			}
+		}
+	}
+	return append(list, it)
 }
 
 func (t *Tx) putOut(it *outItem) { t.Put(bOutbox, it.key(), mustJSON(it)) }

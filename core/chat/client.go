@@ -74,6 +74,8 @@ type Client struct {
 	fileMu     sync.Mutex
 	fileWait   map[string][]chan struct{}
 	owed       atomic.Bool // some member is owed a file's description (c.flater)
+
+	moved atomic.Bool // ElsewhereEvent was emitted (once per run; sync.go)
 }
 
 // New returns a Client; register HandleEvent as the agent's handler

@@ -25,6 +25,10 @@ func (c *Client) dispatch(t *tx, ev agent.Event) error {
 		return c.onConnEvent(t, e.ConnID, ev)
 	case agent.Message:
 		return c.onConnEvent(t, e.ConnID, ev)
+	case agent.RatchetSync:
+		return c.onRatchetSync(t, e)
+	case agent.SubscriptionsEnded:
+		c.onMoved(t, e)
 	}
 	return nil // integrity reports, relay up/down, deletions: nothing to store
 }

@@ -134,6 +134,10 @@ type msgRec struct {
 	FileID     string              `json:"fileId,omitempty"`    // its file (c.file)
 	File       *FileInfo           `json:"file,omitempty"`      // the file as shown (kept up to date with c.file)
 	Preview    string              `json:"preview,omitempty"`   // an image's preview (data URL)
+	// A notice of the chat itself (Message.System), with its counts.
+	System      string `json:"system,omitempty"`
+	Lost        int    `json:"lost,omitempty"`
+	Unconfirmed int    `json:"unconfirmed,omitempty"`
 	// Deliv is the per-member state written before schema 2 (migrated).
 	Deliv map[string]string `json:"deliv,omitempty"`
 }

@@ -158,7 +158,18 @@ type Message struct {
 	// small preview as a data URL.
 	File    *FileInfo `json:"file"`
 	Preview string    `json:"preview,omitempty"`
+	// System marks a notice of the chat itself, not anyone's words; Text
+	// says it in English. "ratchetSync": encryption was re-negotiated with
+	// the sender (one side had restored an older copy of its data); Lost of
+	// its messages could not be decrypted or were not received on this
+	// device, Unconfirmed of mine may not have arrived.
+	System      string `json:"system,omitempty"`
+	Lost        int    `json:"lost,omitempty"`
+	Unconfirmed int    `json:"unconfirmed,omitempty"`
 }
+
+// System notices (Message.System).
+const SystemRatchetSync = "ratchetSync"
 
 // Quote is what a reply shows of the message it answers. MessageID is set
 // when that message is in this chat here.
@@ -234,7 +245,7 @@ type Stats struct {
 }
 
 // Event is one of MessageEvent, MemberEvent, ContactEvent, GroupEvent,
-// DeliveryEvent, ErrorEvent.
+// DeliveryEvent, UpdateEvent, FileEvent, ErrorEvent, ElsewhereEvent.
 type Event interface{ Type() string }
 
 // MessageEvent: a message arrived (or one of mine was stored).
@@ -279,6 +290,16 @@ type ErrorEvent struct {
 	MemberID  string
 }
 
+// ElsewhereEvent: another client opened a copy of this account (its data
+// imported in another browser) and took over Connections of its
+// connections: this one no longer receives or sends on them. It comes
+// once per run; the app should say "this account is now used in another
+// browser" and stop (close) rather than go on. (Not the MOVED error code,
+// which is about a call cut off by the core moving between tabs.)
+type ElsewhereEvent struct {
+	Connections int
+}
+
 // UpdateEvent: a message changed (edited, deleted, reacted to, its timer
 // started) or went (expired: Deleted "expired"; deleted here: "here").
 type UpdateEvent struct {
@@ -286,10 +307,11 @@ type UpdateEvent struct {
 	Message Message
 }
 
-func (UpdateEvent) Type() string   { return "update" }
-func (MessageEvent) Type() string  { return "message" }
-func (MemberEvent) Type() string   { return "member" }
-func (ContactEvent) Type() string  { return "contact" }
-func (GroupEvent) Type() string    { return "group" }
-func (DeliveryEvent) Type() string { return "delivery" }
-func (ErrorEvent) Type() string    { return "error" }
+func (UpdateEvent) Type() string    { return "update" }
+func (MessageEvent) Type() string   { return "message" }
+func (MemberEvent) Type() string    { return "member" }
+func (ContactEvent) Type() string   { return "contact" }
+func (GroupEvent) Type() string     { return "group" }
+func (DeliveryEvent) Type() string  { return "delivery" }
+func (ErrorEvent) Type() string     { return "error" }
+func (ElsewhereEvent) Type() string { return "elsewhere" }

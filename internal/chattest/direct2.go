@@ -113,6 +113,7 @@ func SimultaneousInvitationsEndWithOneContact(t *testing.T, mk Factory) {
 	// both offline while they invite each other (or, on an agent that cannot
 	// pause, both at once)
 	var sc, rc string
+	samFirst := true // sam's invitation (and its "from sam") went out
 	if sam.Pause != nil {
 		sam.Pause()
 		rob.Pause()
@@ -136,6 +137,7 @@ func SimultaneousInvitationsEndWithOneContact(t *testing.T, mk Factory) {
 				return len(cs) == 1 && len(cr) == 1
 			})
 			if err1 != nil {
+				samFirst = false
 				cs, _ := sam.Contacts(ctx)
 				sc = cs[0].ContactID
 				must[struct{}](t)(struct{}{}, sam.AcceptDirectChat(ctx, sc))
@@ -164,6 +166,6 @@ func SimultaneousInvitationsEndWithOneContact(t *testing.T, mk Factory) {
 		for _, m := range ms {
 			got[m.Text] = true
 		}
-		return got["from sam"] && got["after"]
+		return (got["from sam"] || !samFirst) && got["after"]
 	})
 }

@@ -28,6 +28,11 @@ type User struct {
 	// Stop and Start close the user's app and open it again on the same
 	// store: meanwhile nothing is received (or sent).
 	Stop, Start func()
+	// Backup copies the user's data as it is now (nil when the agent
+	// cannot); calling what it returns opens another app on that copy, as
+	// an older backup imported in another browser is (stop the user first
+	// to replace it, or leave it running to have two).
+	Backup func() func() *User
 	// Files is where the user's file bytes are; FileRelay the file relay
 	// its files go to (shared by the users of a scenario).
 	Files     *fakefiles.Store

@@ -4,8 +4,10 @@
 //   - the per-queue envelope: NaCl crypto_box (X25519, XSalsa20-Poly1305)
 //     between the queue's sender and recipient, over a padded plaintext so
 //     the relay sees only a few lengths (Seal, Open, Decode);
-//   - the inner payload inside the box (Hello, Request or ratchet
-//     Message; DecodeInner);
+//   - the inner payload inside the box (Hello, Request, ratchet Message or
+//     Sync; DecodeInner);
+//   - the ratchet re-synchronization message, in the box only (fresh keys
+//     or the answer to them; DecodeSync);
 //   - the agent message inside the ratchet (message number, hash of the
 //     previous message, kind, batched receipts, body; DecodeAgentMessage)
 //     and the queue information a joiner gives for its reply queue.

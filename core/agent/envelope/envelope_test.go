@@ -123,7 +123,7 @@ func hasCode(err error, code string) bool {
 	return errors.As(err, &e) && e.Code == code
 }
 
-// vector: "decoder: envelope|open|inner|agent", "expect: ok|<code>", "hex: ...".
+// vector: "decoder: envelope|open|inner|agent|sync", "expect: ok|<code>", "hex: ...".
 type vector struct {
 	name, decoder, expect string
 	data                  []byte
@@ -181,6 +181,9 @@ func decode(t testing.TB, decoder string, b []byte) error {
 	case "agent":
 		_, err := DecodeAgentMessage(b)
 		return err
+	case "sync":
+		_, err := DecodeSync(b)
+		return err
 	}
 	t.Fatalf("unknown decoder %q", decoder)
 	return nil
@@ -190,12 +193,37 @@ func TestVectors(t *testing.T) {
 	if *update {
 		writeVectors(t)
 	}
-	for _, d := range []string{"envelope", "open", "inner", "agent"} {
+	for _, d := range []string{"envelope", "open", "inner", "agent", "sync"} {
 		for _, v := range loadVectors(t, d) {
 			err := decode(t, d, v.data)
 			if v.expect == "ok" && err != nil || v.expect != "ok" && !hasCode(err, v.expect) {
 				t.Errorf("%s: want %s, got %v", v.name, v.expect, err)
 			}
+		}
+	}
+}
+
+func TestSyncRoundTrip(t *testing.T) {
+	a := &Sync{Kind: SyncAnswer, Sent: 1 << 40, Hello: bytes.Repeat([]byte{7}, 1185)}
+	a.ReqHash[3] = 9
+	for _, s := range []*Sync{{Kind: SyncKeys, Keys: bytes.Repeat([]byte{1}, 1249)}, a} {
+		b, err := s.Encode()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := DecodeSync(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b2, _ := got.Encode()
+		if !bytes.Equal(b, b2) || got.Kind != s.Kind || got.Sent != s.Sent || got.ReqHash != s.ReqHash {
+			t.Fatalf("sync %c round trip changed it: %+v", s.Kind, got)
+		}
+	}
+	for _, s := range []*Sync{{Kind: 'Z', Keys: []byte{1}}, {Kind: SyncKeys}, {Kind: SyncAnswer},
+		{Kind: SyncKeys, Keys: make([]byte, MaxSyncField+1)}} {
+		if _, err := s.Encode(); !hasCode(err, CodeBadEnvelope) {
+			t.Fatalf("encoding %+v: %v", s.Kind, err)
 		}
 	}
 }

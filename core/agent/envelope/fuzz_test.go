@@ -49,3 +49,11 @@ func FuzzDecodeAgentMessage(f *testing.F) {
 		return out, err == nil
 	})
 }
+
+func FuzzDecodeSync(f *testing.F) {
+	fuzzDecoder(f, "sync", func(b []byte) ([]byte, bool) {
+		s, _ := DecodeSync(b)
+		out, err := s.Encode()
+		return out, err == nil
+	})
+}

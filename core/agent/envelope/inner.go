@@ -5,6 +5,7 @@ const (
 	InnerHello   = 'H' // joiner's confirmation: ratchet hello + ratchet message
 	InnerRequest = 'R' // connection request to a contact address
 	InnerMessage = 'M' // ratchet message
+	InnerSync    = 'S' // ratchet re-synchronization (Sync): the box only
 )
 
 // MaxLinkLen bounds the invitation link carried in a request.
@@ -15,7 +16,7 @@ type Inner struct {
 	Tag   byte
 	Hello []byte // InnerHello: the ratchet's JoinerHello
 	Link  string // InnerRequest: the requester's own invitation link
-	Body  []byte // InnerHello, InnerMessage: ratchet ciphertext; InnerRequest: connInfo
+	Body  []byte // InnerHello, InnerMessage: ratchet ciphertext; InnerRequest: connInfo; InnerSync: a Sync
 }
 
 // Encode writes the inner payload.
@@ -34,7 +35,7 @@ func (in *Inner) Encode() ([]byte, error) {
 		}
 		out = putU16(out, len(in.Link))
 		out = append(out, in.Link...)
-	case InnerMessage:
+	case InnerMessage, InnerSync:
 	default:
 		return nil, bad("unknown inner tag %d", in.Tag)
 	}
@@ -56,7 +57,7 @@ func DecodeInner(b []byte) (*Inner, error) {
 		if r.err == nil && (len(in.Link) == 0 || len(in.Link) > MaxLinkLen) {
 			return nil, bad("link length")
 		}
-	case InnerMessage:
+	case InnerMessage, InnerSync:
 	default:
 		if r.err == nil {
 			return nil, bad("unknown inner tag %d", in.Tag)

@@ -24,6 +24,11 @@ func writeVectors(t *testing.T) {
 	amB, _ := am.Encode()
 	quiet := &AgentMessage{MsgNum: 10, Kind: KindQuiet, Body: []byte("hi all")}
 	quietB, _ := quiet.Encode()
+	syncInner, _ := (&Inner{Tag: InnerSync, Body: []byte{SyncVersion}}).Encode()
+	keysB, _ := (&Sync{Kind: SyncKeys, Sent: 7, Keys: []byte("fresh keys")}).Encode()
+	answer := &Sync{Kind: SyncAnswer, Sent: 3, Hello: []byte("hello")}
+	answer.ReqHash[0], answer.ReqHash[31] = 0xaa, 0x55
+	answerB, _ := answer.Encode()
 	nonMinimal := append([]byte{}, amB[:agentHeadSize]...)
 	nonMinimal = append(nonMinimal, 0x80, 0x00)
 	vs := []struct {
@@ -44,6 +49,14 @@ func writeVectors(t *testing.T) {
 		{"inner_message", "inner", "ok", msg},
 		{"inner_bad_tag", "inner", CodeBadEnvelope, []byte("Zabc")},
 		{"inner_truncated", "inner", CodeBadEnvelope, hello[:4]},
+		{"inner_sync", "inner", "ok", syncInner},
+		{"sync_keys", "sync", "ok", keysB},
+		{"sync_answer", "sync", "ok", answerB},
+		{"sync_bad_version", "sync", CodeBadEnvelope, append([]byte{2}, keysB[1:]...)},
+		{"sync_bad_kind", "sync", CodeBadEnvelope, append([]byte{1, 'Q'}, keysB[2:]...)},
+		{"sync_truncated", "sync", CodeBadEnvelope, answerB[:len(answerB)-1]},
+		{"sync_trailing", "sync", CodeBadEnvelope, append(append([]byte{}, keysB...), 0)},
+		{"sync_empty_keys", "sync", CodeBadEnvelope, append(append([]byte{}, keysB[:10]...), 0, 0)},
 		{"agent_conf", "agent", "ok", confB},
 		{"agent_msg", "agent", "ok", amB},
 		{"agent_msg_quiet", "agent", "ok", quietB},

@@ -38,20 +38,35 @@ func onRelay(url string) chattest.Factory {
 // same store.
 func newUser(t testing.TB, url, name string, auto bool, fileRelay ...*fakefiles.Relay) *chattest.User {
 	t.Helper()
-	st := memstore.New()
 	o := clientOpts{auto: auto, files: fakefiles.NewStore()}
 	if len(fileRelay) > 0 {
 		o.fileRelay = fileRelay[0]
 	}
-	c, ag := openClient(t, st, url, o)
-	if err := c.SetProfile(ctx, chat.Profile{DisplayName: name, FullName: name + " Full"}); err != nil {
+	u := userOn(t, memstore.New(), url, name, o)
+	if err := u.SetProfile(ctx, chat.Profile{DisplayName: name, FullName: name + " Full"}); err != nil {
 		t.Fatal(err)
 	}
+	return u
+}
+
+// userOn opens a user's app on st. Backup copies st as it is; opening the
+// copy is a new app on it (an older backup imported elsewhere).
+func userOn(t testing.TB, st *memstore.Store, url, name string, o clientOpts) *chattest.User {
+	t.Helper()
+	c, ag := openClient(t, st, url, o)
 	u := &chattest.User{Client: c, Name: name, Raw: agentconn.Agent{Agent: ag}, Files: o.files, FileRelay: o.fileRelay}
 	u.Stop = func() { u.Client.Close(); ag.Close() }
 	u.Start = func() {
 		c, ag = openClient(t, st, url, o)
 		u.Client, u.Raw = c, agentconn.Agent{Agent: ag}
+	}
+	u.Backup = func() func() *chattest.User {
+		snap := st.Clone()
+		return func() *chattest.User {
+			r := userOn(t, snap, url, name+"'", o)
+			chattest.Track(t, []*chattest.User{r})
+			return r
+		}
 	}
 	t.Cleanup(func() { u.Client.Close(); ag.Close() })
 	return u
@@ -144,3 +159,13 @@ func TestFileBadInput(t *testing.T) { chattest.FileBadInput(t, relayFactory(t)) 
 func TestFileForAMemberConnectedLater(t *testing.T) {
 	chattest.FileForAMemberConnectedLater(t, relayFactory(t))
 }
+
+func TestContactRestoredFromStaleBackup(t *testing.T) {
+	chattest.ContactRestoredFromStaleBackup(t, relayFactory(t))
+}
+
+func TestGroupMemberRestoredFromStaleBackup(t *testing.T) {
+	chattest.GroupMemberRestoredFromStaleBackup(t, relayFactory(t))
+}
+
+func TestMovedToAnotherBrowser(t *testing.T) { chattest.MovedToAnotherBrowser(t, relayFactory(t)) }

@@ -85,6 +85,23 @@ func (s *Store) Apply(_ context.Context, b *store.Batch) error {
 	return nil
 }
 
+// Clone returns an independent copy of every record, taken atomically
+// (between two Applies): a backup, or the disk of a process that crashed
+// at that moment.
+func (s *Store) Clone() *Store {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	n := New()
+	for b, m := range s.buckets {
+		c := make(map[string][]byte, len(m))
+		for k, v := range m {
+			c[k] = clone(v)
+		}
+		n.buckets[b] = c
+	}
+	return n
+}
+
 // Close implements store.Store.
 func (s *Store) Close() error {
 	s.mu.Lock()

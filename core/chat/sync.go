@@ -1,0 +1,79 @@
+package chat
+
+import (
+	"fmt"
+
+	"github.com/sxweb/sxweb/core/agent"
+)
+
+// When one side of a connection restored an older copy of its data, the
+// agent re-synchronizes the connection's encryption (agent.RatchetSync);
+// the chat of that contact, or the group of that member, gets a notice
+// (Message.System "ratchetSync") saying so and what could not be read.
+// When a copy of this account opened elsewhere takes its connections
+// over (agent.SubscriptionsEnded), the app is told once (ElsewhereEvent).
+
+// onRatchetSync adds the notice of a completed re-synchronization to the
+// chat its connection belongs to.
+func (c *Client) onRatchetSync(t *tx, e agent.RatchetSync) error {
+	if e.State != agent.SyncDone {
+		return nil
+	}
+	r, err := t.ref(e.ConnID)
+	if err != nil || r == nil {
+		return err
+	}
+	m := &msgRec{ID: newMsgID(), Ts: c.now(), Status: StatusReceived, System: SystemRatchetSync,
+		Lost: e.Lost, Unconfirmed: e.Unconfirmed}
+	var ref ChatRef
+	var name string
+	switch r.Kind {
+	case refContact:
+		ct, err := t.contact(r.ContactID)
+		if err != nil {
+			return ignoreNotFound(err)
+		}
+		ref, m.Chat, m.Sender, name = ChatRef{ContactID: ct.ID}, contactChat(ct.ID), ct.ID, ct.Profile.DisplayName
+	case refMember:
+		mb, err := t.member(r.GroupID, r.MemberID)
+		if err != nil || mb == nil {
+			return ignoreNotFound(err)
+		}
+		ref, m.Chat, m.Sender, name = ChatRef{GroupID: r.GroupID}, groupChat(r.GroupID), mb.ID.String(), mb.Profile.DisplayName
+	default:
+		return nil
+	}
+	m.Seq, m.Text = c.nextSeq(t), syncNotice(name, e.Lost, e.Unconfirmed)
+	c.putMsg(t, m)
+	t.emit(MessageEvent{Chat: ref, Message: msgView(m)})
+	return nil
+}
+
+// syncNotice is the notice's text (the app may word it from the counts).
+func syncNotice(name string, lost, unconfirmed int) string {
+	s := "encryption re-negotiated with " + name
+	if lost > 0 {
+		s += fmt.Sprintf("; %d %s could not be decrypted", lost, plural(lost, "message", "messages"))
+	}
+	if unconfirmed > 0 {
+		s += fmt.Sprintf("; %d of your messages may not have arrived", unconfirmed)
+	}
+	return s
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// onMoved emits ElsewhereEvent the first time another client takes this
+// account's connections over.
+func (c *Client) onMoved(t *tx, e agent.SubscriptionsEnded) {
+	if c.moved.Load() || len(e.ConnIDs)+e.Spares == 0 {
+		return
+	}
+	t.emit(ElsewhereEvent{Connections: len(e.ConnIDs)})
+	t.OnCommit(func() { c.moved.Store(true) })
+}
