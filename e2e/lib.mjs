@@ -133,19 +133,22 @@ export async function probeCore(browser, url) {
  * Chromium, hands them to ready(server, browser), and probes the core; after all
  * steps it closes both. Returns the story's `test`: each step needs the previous
  * ones, so after a failure the rest are skipped, and all are skipped (saying why)
- * when the wasm has no connection agent yet (AGENT_UNAVAILABLE).
+ * when the wasm has no connection agent yet (AGENT_UNAVAILABLE), or when
+ * requires(server) names something the served build lacks. server: options of
+ * startServer.
  */
-export function storySuite(ready) {
+export function storySuite(ready, { server: serverOptions = {}, requires = null } = {}) {
   let server, browser;
   let skip = "";
   before(async () => {
     assert.ok(haveWasm(), "build/web has no wasm: run ./build.sh wasm first");
-    server = await startServer();
+    server = await startServer(serverOptions);
     browser = await launch();
     ready(server, browser);
     const code = await probeCore(browser, server.url);
     if (code === "AGENT_UNAVAILABLE") skip = "this wasm has no connection agent yet (AGENT_UNAVAILABLE)";
     else assert.equal(code, null, `the core does not start: ${code}`);
+    if (!skip && requires) skip = await requires(server);
   });
   after(async () => {
     await browser?.close();

@@ -32,6 +32,7 @@ const EXPLAIN = {
   NOT_ALLOWED: "You are not allowed to do this in this group.",
   TOO_LARGE: "This message is too long to send. Split it into shorter messages.",
   CLOSED: "This tab no longer runs your chats (it was opened in another tab).",
+  FILE_FAILED: "The file could not be downloaded: it was damaged on the way, refused, or it expired on the file relay (files are kept there for 48 hours).",
   MOVED: "Your chats moved to another tab while this was under way; it may not have happened. Try again.",
 };
 function explain(e) {
@@ -59,10 +60,11 @@ function renderStatus() {
 
 // A screen reader hears each incoming message once (the message list is redrawn, not live).
 function announce(ev) {
-  if (ev.sender === "me" || !ev.text) return;
+  if (ev.sender === "me" || !(ev.text || ev.file)) return;
   const g = ev.groupId ? app.groups.find((x) => String(x.groupId) === String(ev.groupId)) : null;
   const c = ev.contactId ? app.contacts.find((x) => String(x.contactId) === String(ev.contactId)) : null;
-  $("announce").textContent = `New message ${g ? `in ${g.displayName}` : c ? `from ${c.displayName}` : ""}: ${ev.text}`;
+  const what = ev.file ? `file ${ev.file.name}${ev.text ? `, ${ev.text}` : ""}` : ev.text;
+  $("announce").textContent = `New ${ev.file ? "" : "message "}${g ? `in ${g.displayName}` : c ? `from ${c.displayName}` : ""}: ${what}`;
 }
 
 // ---- routing ----
@@ -119,7 +121,19 @@ function scheduleRefresh() {
   }, wait);
 }
 
-// Only the lists (unread counts after a message arrived): the open view has the message already.
+/**
+ * A received message carries its chat's unread count: the list's badge takes
+ * it from there; only a chat the lists do not know yet makes them reload.
+ */
+function countUnread(ev) {
+  const x = ev.groupId != null ? app.groups.find((g) => String(g.groupId) === String(ev.groupId))
+    : app.contacts.find((c) => String(c.contactId) === String(ev.contactId));
+  if (!x || typeof ev.unread !== "number") return scheduleLists();
+  x.unread = ev.unread;
+  renderSidebar();
+}
+
+// Only the lists (a chat they do not know yet): the open view has the message already.
 let listsTimer = 0;
 function scheduleLists() {
   clearTimeout(listsTimer);
@@ -210,15 +224,16 @@ async function boot(takeover = false) {
   }
   app.chat = chat;
   globalThis.__sxReadyAt = performance.now();
-  // Messages, their changes and delivery marks go to the open chat only (no
-  // re-reading of the history); members, contacts and groups refresh the lists
-  // and the view. A received message also changes the unread counts of the list.
-  for (const t of ["message", "update", "delivery"]) chat.on(t, (ev) => app.view && app.view.onEvent && app.view.onEvent(ev));
+  // Messages, their changes, delivery marks and file progress go to the open
+  // chat only (no re-reading of the history); members, contacts and groups
+  // refresh the lists and the view. A received message also says its chat's
+  // unread count, for the list.
+  for (const t of ["message", "update", "delivery", "file"]) chat.on(t, (ev) => app.view && app.view.onEvent && app.view.onEvent(ev));
   chat.on("message", announce);
   chat.on("message", (ev) => {
     if (ev.sender === "me" || ev.history) return;
     notify(app, ev);
-    scheduleLists();
+    countUnread(ev);
   });
   for (const t of ["member", "contact", "group"]) chat.on(t, scheduleRefresh);
   chat.on("error", (ev) => app.error(ev.message || ev.code || "error"));

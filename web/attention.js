@@ -70,7 +70,7 @@ export async function notify(app, ev) {
     title = app.contacts.find((x) => String(x.contactId) === String(ev.contactId))?.displayName || "New message";
   }
   const body = notifyHideText() ? (ev.mentioned ? "New message mentioning you" : "New message")
-    : `${from ? `${from}: ` : ""}${ev.mentioned ? "(mentions you) " : ""}${ev.text}`;
+    : `${from ? `${from}: ` : ""}${ev.mentioned ? "(mentions you) " : ""}${ev.file ? `📎 ${ev.file.name}${ev.text ? " " : ""}` : ""}${ev.text}`;
   try {
     const n = new Notification(title, { body, tag: `sxweb-${ev.messageId}`, icon: "web/icons/icon-192.png", data: { ref } });
     n.onclick = () => {

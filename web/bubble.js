@@ -1,11 +1,13 @@
 // bubble.js — one message as the chat list shows it: sender, the quote it
-// replies to (a button that jumps to the original), the text with @mentions
-// highlighted (or who deleted it), reactions under it (mine highlighted; a click
-// toggles mine), and a meta line: timer, "edited", time, delivery mark. The
-// bubble's actions (reply, edit, delete, react) open from its "⋯" button, a
-// right click or a long press; msgmenu.js draws them.
+// replies to (a button that jumps to the original), its file (filebubble.js),
+// the text with @mentions highlighted (or who deleted it), reactions under it
+// (mine highlighted; a click toggles mine), and a meta line: timer, "edited",
+// time, delivery mark. The bubble's actions (reply, edit, delete, react, the
+// file's) open from its "⋯" button, a right click or a long press; msgmenu.js
+// draws them.
 import { h, fmtTime } from "./dom.js";
 import { duration } from "./prefs.js";
+import { fileBlock } from "./filebubble.js";
 
 // The statuses the core sends for my messages (README, "messages").
 const STATUS = {
@@ -67,19 +69,21 @@ export function tickTimers(el, now = Date.now()) {
 const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /**
- * The text as nodes, with "@name" highlighted for every name in names (members
- * and me; the longest first so "@Ann Lee" wins over "@Ann"); mine marks
- * mentions of me. The core does not list a message's mentions, so a mention
- * is "@" followed by a name of this chat's members.
+ * The text as nodes, with "@name" highlighted for every member the message
+ * mentions (mentions: {displayName: memberId}, as the core lists them; the
+ * longest name first so "@Ann Lee" wins over "@Ann"); a mention of myId (my
+ * memberId in the group) is marked as mine.
  */
-export function withMentions(text, names, mine = new Set()) {
+export function withMentions(text, mentions, myId = null) {
+  const names = Object.keys(mentions || {});
   if (!text || !names.length || !text.includes("@")) return [text];
-  const re = new RegExp(`@(${[...names].sort((a, b) => b.length - a.length).map(escapeRe).join("|")})(?![\\p{L}\\p{N}_])`, "gu");
+  const re = new RegExp(`@(${names.sort((a, b) => b.length - a.length).map(escapeRe).join("|")})(?![\\p{L}\\p{N}_])`, "gu");
   const out = [];
   let last = 0;
   for (const m of text.matchAll(re)) {
     if (m.index > 0 && /[\p{L}\p{N}_]/u.test(text[m.index - 1])) continue; // an e-mail address, not a mention
-    out.push(text.slice(last, m.index), h("span", { class: `mention${mine.has(m[1]) ? " me" : ""}` }, m[0]));
+    const me = myId != null && String(mentions[m[1]]) === String(myId);
+    out.push(text.slice(last, m.index), h("span", { class: `mention${me ? " me" : ""}` }, m[0]));
     last = m.index + m[0].length;
   }
   out.push(text.slice(last));
@@ -89,15 +93,17 @@ export function withMentions(text, names, mine = new Set()) {
 const DELETED = { sender: "Message deleted", moderator: "Removed by an admin" };
 
 /**
- * One message. ctx: nameOf(sender), showFrom (a group: name the sender), names
- * and myNames (for mentions), reactions ("" allowed, else the reason they
- * are not), onReact(m, emoji, add), onJump(m.quote), onMenu(m, anchor).
+ * One message. ctx: nameOf(sender), showFrom (a group: name the sender), myId
+ * (my memberId: mentions of me), reactions ("" allowed, else the reason they
+ * are not), onReact(m, emoji, add), onJump(m.quote), onMenu(m, anchor), file
+ * (filebubble.js's fx: media, act).
  */
 export function bubble(m, ctx) {
   const mine = m.sender === "me";
   const deleted = m.deleted && m.deleted !== false ? m.deleted : "";
   const from = mine || !ctx.showFrom ? "" : (ctx.nameOf(m.sender) || m.senderName || "member");
-  const cls = ["msg", mine ? "mine" : "theirs", deleted && "deleted", m.mentioned && "mentioned", m.history && "history", (m.ttl || m.expiresAt) && "timed"];
+  const file = m.file && !deleted && ctx.file ? m.file : null;
+  const cls = ["msg", mine ? "mine" : "theirs", deleted && "deleted", m.mentioned && "mentioned", m.history && "history", (m.ttl || m.expiresAt) && "timed", file && "has-file"];
   const li = h("li", {
     class: cls.filter(Boolean).join(" "), tabindex: "-1",
     dataset: { id: m.messageId, status: m.status || "", ...(deleted ? { deleted } : {}) },
@@ -111,16 +117,17 @@ export function bubble(m, ctx) {
   from ? h("span", { class: "from", id: `from-${m.messageId}` }, from) : null,
   m.mentioned ? h("span", { class: "sr-only" }, "Mentions you. ") : null,
   m.quote && !deleted ? quoteBlock(m.quote, ctx) : null,
+  file ? fileBlock(m, ctx.file) : null,
   deleted ? h("span", { class: "text gone", id: `text-${m.messageId}` }, DELETED[deleted] || "Message deleted")
-    : h("span", { class: "text", id: `text-${m.messageId}` }, withMentions(m.text, ctx.names, ctx.myNames)),
+    : file && !m.text ? null : h("span", { class: "text", id: `text-${m.messageId}` }, withMentions(m.text, m.mentions, ctx.myId)),
   !deleted && m.reactions && m.reactions.length ? reactionsRow(m, ctx) : null,
   h("span", { class: "meta" }, timerMark(m), m.edited && !deleted ? h("span", { class: "edited" }, "edited") : null,
     m.history ? h("span", { class: "hist", title: "sent to you as the group's history when you joined" }, "history") : null,
     h("time", {}, fmtTime(m.ts)), mine ? statusMark(m) : null),
   h("button", {
-    type: "button", class: "actions-btn", "aria-label": "Message actions", "aria-haspopup": "menu", title: "Reply, react, edit, delete",
+    type: "button", class: "actions-btn", "aria-label": "Message actions", "aria-haspopup": "menu", title: file ? "Reply, react, delete, the file's actions" : "Reply, react, edit, delete",
     // Moving through the list with the arrows, a screen reader hears whose message and what it says.
-    "aria-describedby": `${from ? `from-${m.messageId} ` : ""}text-${m.messageId}`,
+    "aria-describedby": [from && `from-${m.messageId}`, file && `file-${m.messageId}`, (!file || m.text) && `text-${m.messageId}`].filter(Boolean).join(" "),
     dataset: { focus: `actions-${m.messageId}` }, onclick: (e) => ctx.onMenu(m, e.currentTarget),
   }, "⋯"));
   longPress(li, () => ctx.onMenu(m, li.querySelector(".actions-btn") || li));

@@ -2,12 +2,15 @@
 // chats. It keeps the loaded messages (the newest pages), applies the core's
 // message, update and delivery events to them without re-reading the history,
 // draws the "unread" divider, runs the actions of a message (reply, edit, delete,
-// react), jumps to the original of a quote, counts down timed messages, and
-// marks the chat read while it is on screen.
+// react, its file's), jumps to the original of a quote, counts down timed
+// messages, takes files dropped on it, and marks the chat read while it is on
+// screen.
 import { h, fill } from "./dom.js";
 import { bubble, tickTimers } from "./bubble.js";
 import { messageMenu, confirmDelete } from "./msgmenu.js";
 import { composer } from "./composer.js";
+import { fileMedia, fileActions, fileActor } from "./filemedia.js";
+import { dropZone } from "./attach.js";
 
 // A chat opens with its newest PAGE messages; older pages are read from the core
 // (messages({..., limit, before})) when the list is scrolled to the top or on
@@ -22,9 +25,10 @@ export const pageVisible = () => document.visibilityState === "visible";
 /**
  * opts: label; page(before) → the PAGE messages before messageId `before` (the
  * newest PAGE when undefined), oldest first; send(text, {quote, mentions, ttl})
- * → {messageId} once stored; chat (the JS API: editMessage, deleteMessage,
- * react, markRead) and ref ({groupId} | {contactId}); features() →
- * {reactions: "" | why not, fullDelete, canModerate(m)}; members() to complete
+ * → {messageId} once stored; sendFile(file, {text}) → {messageId} likewise;
+ * chat (the JS API: editMessage, deleteMessage, react, markRead, the file
+ * calls, storage) and ref ({groupId} | {contactId}); features() → {reactions:
+ * "" | why not, files: "" | why not, canModerate(m)}; members() to complete
  * @names; timer for the composer (composer.js); onError.
  */
 export function chatPane(opts) {
@@ -37,7 +41,7 @@ export function chatPane(opts) {
   let flashId = null; // the message a quote jump highlights
   let currentId = null; // the message whose "⋯" is the list's one tab stop, once one was focused (else the newest)
   let stopId = null; // that tab stop in the last drawing
-  let ctx = { nameOf: () => "", names: [], myNames: new Set() };
+  let ctx = { nameOf: () => "", myId: null };
 
   // Not a live region: it is redrawn whole; app.js announces new messages instead.
   const list = h("ol", { class: "messages", "aria-label": label, onkeydown: onListKey });
@@ -45,13 +49,24 @@ export function chatPane(opts) {
   const moreButton = h("button", { class: "link", type: "button", onclick: () => loadEarlier() }, "Load earlier messages");
   const moreItem = h("li", { class: "more" }, moreButton);
   const menu = messageMenu({ can, act });
+  // The full files' object URLs; an image whose shape becomes known keeps the list's bottom in view.
+  const media = fileMedia(chat, { onChange: () => redraw(), onShape: () => { if (atEnd) scroller.scrollTop = scroller.scrollHeight; } });
+  const fileAct = fileActor({ chat, media, onError });
   const box = composer({
     send: submit,
     edit: (id, text) => chat.editMessage(id, text).catch((e) => { onError(e); throw e; }),
     members: opts.members || null,
     timer: opts.timer || null,
-    describe: (m) => ({ who: m.sender === "me" ? "yourself" : ctx.nameOf(m.sender) || m.senderName || "them", text: m.text }),
+    describe: (m) => ({ who: m.sender === "me" ? "yourself" : ctx.nameOf(m.sender) || m.senderName || "them", text: m.text || (m.file ? `📎 ${m.file.name}` : "") }),
     onMode: () => redraw(), // the message being edited is outlined
+    files: opts.sendFile ? {
+      allowed: () => features().files || "",
+      storage: () => (chat.storage ? chat.storage() : Promise.resolve(null)),
+      send: async (f, o) => {
+        const r = await opts.sendFile(f, o);
+        sent(r.messageId, o.text, { file: { name: f.name, size: f.size, type: f.type, state: "uploading", done: 0 } });
+      },
+    } : null,
   });
 
   async function submit(text, o) {
@@ -94,7 +109,7 @@ export function chatPane(opts) {
   const redraw = () => { if (!frame) frame = requestAnimationFrame(() => draw()); };
 
   function item(m) {
-    const li = bubble(m, { ...ctx, reactions: features().reactions, onReact: react, onJump: jump, onMenu: (x, a) => menu.open(x, a) });
+    const li = bubble(m, { ...ctx, reactions: features().reactions, onReact: react, onJump: jump, onMenu: (x, a) => menu.open(x, a), file: { media, act: fileAct } });
     if (m.messageId === flashId) li.classList.add("flash");
     if (m.messageId === box.editingId()) li.classList.add("editing");
     // One tab stop for the whole list (the current message's "⋯"); arrows move it.
@@ -102,7 +117,7 @@ export function chatPane(opts) {
     btn.tabIndex = m.messageId === stopId ? 0 : -1;
     btn.addEventListener("focus", () => { currentId = m.messageId; });
     if (menu.openFor() === m.messageId) menu.adopt(btn);
-    for (const b of li.querySelectorAll(".quote, .reaction")) b.tabIndex = -1; // reached through the menu
+    for (const b of li.querySelectorAll(".quote, .reaction, .file button, .file a")) b.tabIndex = -1; // reached through the menu
     return li;
   }
 
@@ -160,7 +175,7 @@ export function chatPane(opts) {
     if (m.deleted) return { remove: "here" };
     return {
       react: true, reactions: f.reactions, reply: true, edit: m.sender === "me", copy: !!m.text,
-      jump: !!(m.quote && m.quote.messageId),
+      jump: !!(m.quote && m.quote.messageId), file: fileActions(m, media),
       remove: m.sender === "me" ? "own" : f.canModerate && f.canModerate(m) ? "moderate" : "here",
     };
   }
@@ -171,8 +186,9 @@ export function chatPane(opts) {
       if (kind === "edit") return box.editing(m);
       if (kind === "copy") return await navigator.clipboard.writeText(m.text);
       if (kind === "jump") return await jump(m.quote);
+      if (["open", "save", "download", "retry", "cancel"].includes(kind)) return await fileAct(kind, m);
       if (kind === "delete") {
-        const how = await confirmDelete(can(m).remove, m.text);
+        const how = await confirmDelete(can(m).remove, m.text || (m.file ? `📎 ${m.file.name}` : ""));
         if (how) await chat.deleteMessage(m.messageId, { forEveryone: how === "everyone" });
         list.querySelector(".actions-btn[tabindex='0']")?.focus({ preventScroll: true });
       }
@@ -183,7 +199,7 @@ export function chatPane(opts) {
   }
 
   // ---- events ----
-  /** Sets the names (ctx: nameOf, names, myNames) and, on the first load, the newest page and the chat's unread count. */
+  /** Sets the names (ctx: nameOf, showFrom, myId) and, on the first load, the newest page and the chat's unread count. */
   function render(messages, names, unread = 0) {
     if (names) ctx = { ...ctx, ...names };
     if (messages && pending) { // the first load only: later ones would drop the events applied since
@@ -210,18 +226,27 @@ export function chatPane(opts) {
 
   let pending = []; // events that arrived before the first load
   // A message event carries the message; an update the whole message (or that it
-  // went); a delivery event the counts of one of mine.
+  // went); a delivery event the counts of one of mine; a file event where its
+  // transfer stands.
   function apply(ev) {
     const i = all.findIndex((x) => x.messageId === ev.messageId);
     if (ev.type === "delivery") {
       if (i >= 0) all[i] = { ...all[i], status: ev.status, total: ev.total, sent: ev.sent, delivered: ev.delivered, receipts: ev.receipts };
       return; // not loaded: its page is read with the current state
     }
-    const { type, groupId, contactId, ...m } = ev;
-    // Gone: its time ran out, deleted here, or deleted where the group removes deleted messages.
-    if (type === "update" && (m.deleted === "expired" || m.deleted === "here" || (m.deleted && features().fullDelete))) {
+    if (ev.type === "file") {
+      if (i < 0 || !all[i].file) return;
+      // Theirs done: its Blob is here now (or gone again); mine keeps its bytes whatever the state.
+      if (ev.state !== all[i].file.state && all[i].sender !== "me") media.forget(ev.messageId);
+      all[i] = { ...all[i], file: { ...all[i].file, state: ev.state, done: ev.done } };
+      return;
+    }
+    const { type, groupId, contactId, unread, ...m } = ev;
+    // Gone from this device: its time ran out, deleted here, or deleted where the group removes deleted messages.
+    if (type === "update" && m.removed) {
       if (i >= 0) all.splice(i, 1);
       box.forget(m.messageId);
+      media.forget(m.messageId);
       return;
     }
     if (i >= 0) all[i] = { ...all[i], ...m };
@@ -265,10 +290,12 @@ export function chatPane(opts) {
   sticky?.observe(scroller);
 
   const el = h("div", { class: "chat" }, scroller, box.el, menu.el);
+  dropZone(el, { allowed: box.allowFiles, add: box.attach });
   return {
-    el, render, onEvent, sent, loadEarlier, input: box.input, syncTimer: box.syncTimer,
+    el, render, onEvent, sent, loadEarlier, input: box.input, syncTimer: box.syncTimer, syncFiles: box.syncFiles,
     setEnabled: (on, why) => box.setEnabled(on, why),
     dispose() {
+      media.dispose();
       clearInterval(ticker);
       sticky?.disconnect();
       clearTimeout(readTimer);

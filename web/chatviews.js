@@ -71,10 +71,11 @@ function canModerate(g, members, m) {
   return !author || (RANK[author.role] || 0) <= RANK[g.role];
 }
 
-/** The names to highlight as mentions in a group: the members' and mine (the name they see for me). */
-function mentionNames(app, g, members) {
-  const mine = g.incognitoName || app.profile.displayName;
-  return { names: [...new Set([mine, ...members.map((m) => m.displayName).filter(Boolean)])], myNames: new Set([mine]) };
+/** Why I cannot send files in group g ("" when I can). */
+function filesRefused(g) {
+  if (g.files === "off") return `Files are turned off in this group${g.role === "owner" ? ": you can turn them on in its settings (Members)" : " by its owners"}.`;
+  if (g.role === "observer") return "Observers cannot send files in this group.";
+  return "";
 }
 
 export function groupView(app, { groupId }) {
@@ -89,9 +90,10 @@ export function groupView(app, { groupId }) {
     label: `Messages in ${g.displayName}`, chat: app.chat, ref, onError: app.error,
     page: (before) => app.chat.messages({ groupId: id, limit: PAGE, before }),
     send: (text, o) => app.chat.sendGroupMessage(id, text, o).catch((e) => { app.error(e); throw e; }),
+    sendFile: (f, o) => app.chat.sendFile(ref, f, o).catch((e) => { app.error(e); throw e; }),
     features: () => ({
       reactions: cur().reactions === "off" ? "Reactions are turned off in this group." : "",
-      fullDelete: cur().fullDelete === "on",
+      files: filesRefused(cur()),
       canModerate: (m) => canModerate(cur(), members, m),
     }),
     members: () => members.filter((m) => !["left", "removed"].includes(m.status)),
@@ -111,7 +113,7 @@ export function groupView(app, { groupId }) {
     first ||= Promise.all([app.chat.messages({ groupId: id, limit: PAGE }), app.chat.groups()]).catch((e) => { first = null; throw e; });
     const [ms, [msgs, groups]] = await Promise.all([app.chat.members(id), first]);
     members = ms || [];
-    const names = { nameOf, showFrom: true, ...mentionNames(app, g2, members) };
+    const names = { nameOf, showFrom: true, myId: g2.memberId ?? null };
     if (msgs) pane.render(msgs, names, groups.find((x) => String(x.groupId) === String(id))?.unread || 0);
     else pane.render(null, names);
     first = Promise.resolve([null, []]);
@@ -217,6 +219,7 @@ export function contactView(app, { contactId }) {
     label: `Messages with ${c.displayName}`, chat: app.chat, ref, onError: app.error,
     page: (before) => app.chat.messages({ contactId: c.contactId, limit: PAGE, before }),
     send: (text, o) => app.chat.sendDirectMessage(c.contactId, text, o).catch((e) => { app.error(e); throw e; }),
+    sendFile: (f, o) => app.chat.sendFile(ref, f, o).catch((e) => { app.error(e); throw e; }),
     // Timed messages are always allowed between contacts.
     timer: { get: () => chatTTL(ref), set: (s) => setChatTTL(ref, s), allowed: () => "" },
   });
@@ -241,7 +244,7 @@ export function contactView(app, { contactId }) {
     pane.setEnabled(c2.status !== "request", c2.status === "request" ? "Accept the request to reply." : "");
     pane.syncTimer();
     // One sender: no names on the bubbles; quotes and the reply bar name the contact.
-    const names = { nameOf: (s) => (String(s) === String(c2.contactId) ? c2.displayName : ""), showFrom: false, names: [], myNames: new Set() };
+    const names = { nameOf: (s) => (String(s) === String(c2.contactId) ? c2.displayName : ""), showFrom: false, myId: null };
     first ||= Promise.all([app.chat.messages({ contactId: c2.contactId, limit: PAGE }), app.chat.contacts()]).catch((e) => { first = null; throw e; });
     const [msgs, contacts] = await first;
     first = Promise.resolve([null, []]);

@@ -1,6 +1,6 @@
 // groupsettings.js — the group's features on its members screen: owners switch
 // them (setGroupPreferences: every member gets them), the others see what is in
-// force. Files are left out: this app sends no files.
+// force.
 import { h, fill } from "./dom.js";
 
 const FEATURES = [
@@ -10,6 +10,7 @@ const FEATURES = [
   ["timedMessages", "Disappearing messages", "Members can send messages that disappear after a time each chooses."],
   ["fullDelete", "Deleted messages vanish", "A message deleted for everyone is removed completely instead of showing “Message deleted”."],
   ["history", "Recent history for new members", "Members who join by link get the last 100 messages."],
+  ["files", "Files and images", "Members can send files and photos (up to 1 GB each; uploaded once for the whole group, end-to-end encrypted). Off: the attach button is disabled and files are refused."],
 ];
 
 /** The settings card of group g; update(g) redraws it from the newest groups() entry. */

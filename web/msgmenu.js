@@ -1,8 +1,9 @@
 // msgmenu.js — the actions of one message: a small menu (the eight reactions the
-// protocol allows, reply, edit, copy, delete) next to its "⋯" button, a sheet at
-// the bottom on phones; and the dialog that confirms a delete. The menu lives
-// outside the message list, so a redraw of the list (an event arriving) does
-// not close it. Keyboard: arrows move, Escape closes and returns to the button.
+// protocol allows, reply, edit, copy, its file's actions, delete) next to its
+// "⋯" button, a sheet at the bottom on phones; and the dialog that confirms a
+// delete. The menu lives outside the message list, so a redraw of the list (an
+// event arriving) does not close it. Keyboard: arrows move, Escape closes and
+// returns to the button.
 import { h, fill } from "./dom.js";
 
 /** The reactions the core accepts (README, "react"), in its order. */
@@ -10,8 +11,9 @@ export const REACTIONS = ["👍", "👎", "😀", "😂", "😢", "❤️", "�
 
 /**
  * A menu for one chat. can(m) says what m allows: {react, reactions: "" or why
- * not, reply, edit, copy, jump, remove: "own" | "moderate" | "here"}; act(kind,
- * m, arg) does it (kind: react, reply, edit, copy, jump, delete).
+ * not, reply, edit, copy, jump, file: [[kind, icon, label]], remove: "own" |
+ * "moderate" | "here"}; act(kind, m, arg) does it (kind: react, reply, edit,
+ * copy, jump, delete, or a file's kind).
  */
 export function messageMenu({ can, act }) {
   const el = h("div", { class: "msg-menu", role: "menu", "aria-label": "Message actions", hidden: true, tabindex: "-1" });
@@ -54,6 +56,7 @@ export function messageMenu({ can, act }) {
       c.edit ? item("✏️", "Edit", run("edit", m)) : null,
       c.copy ? item("📋", "Copy text", run("copy", m)) : null,
       c.jump ? item("⬆️", "Show the message it replies to", run("jump", m)) : null,
+      (c.file || []).map(([kind, icon, label]) => item(icon, label, run(kind, m))),
       c.remove ? item("🗑️", "Delete…", run("delete", m), "danger") : null);
     el.hidden = false;
     place(from);

@@ -1,8 +1,10 @@
 // settingsview.js — the settings and about screen: notifications (the browser's
 // permission is asked only from the button here), hiding message text in them,
-// and what Hearth is — and is not.
+// storage used and what files take (storageview.js), and what Hearth is — and
+// is not.
 import { h, fill } from "./dom.js";
 import { notifyOn, setNotifyOn, notifyHideText, setNotifyHideText } from "./prefs.js";
+import { storageSummary } from "./storageview.js";
 
 // Said plainly wherever a person first meets the app: its name is its own, so
 // nobody expects to reach their SimpleX contacts with it.
@@ -45,7 +47,7 @@ export function settingsView(app) {
         h("small", { class: "hint", id: "set-hide-hint" }, "They say “New message” instead, so nothing of the conversation shows on your screen.")));
   }
   draw();
-  const el = h("div", { class: "settings" }, h("h1", {}, "Settings"), notes,
+  const el = h("div", { class: "settings" }, h("h1", {}, "Settings"), notes, storageSummary(app),
     h("section", { class: "card about", "aria-labelledby": "about-h" },
       h("h2", { id: "about-h" }, "About Hearth"),
       h("p", {}, h("strong", {}, "Hearth — private group chat. "), "End-to-end encrypted, with no user identifiers; everything is kept only in this browser."),

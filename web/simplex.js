@@ -88,7 +88,7 @@ function pickMode({ mode = "auto", takeover = false }) {
  * BAD_PASSPHRASE; a core already running for other tabs is unlocked already),
  * atRest (false: a new database stays unencrypted; benchmarks and tests),
  * acceptEviction (start anew where the browser evicted the account instead of
- * rejecting EVICTED).
+ * rejecting EVICTED), fileRelay (default: the origin's /files).
  */
 export async function start(options = {}) {
   const db = options.db || "simplex";

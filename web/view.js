@@ -90,7 +90,7 @@ async function hold(name) {
 
 export class View {
   /**
-   * opts: {db, relays, appURL, takeover, mode, wasmURL}, and for tests
+   * opts: {db, relays, appURL, fileRelay, takeover, mode, wasmURL}, and for tests
    * transport(onMessage, onError) in place of the worker; onEnd(reason) when
    * the core is closed under it.
    */

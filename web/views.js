@@ -1,10 +1,12 @@
 // views.js — the screens other than chats: onboarding, the chat list, creating
-// and sharing a group, joining by link, connecting, connections and storage.
+// and sharing a group, joining by link, connecting, connections (storage:
+// storageview.js, settings: settingsview.js).
 import { h, fill, field } from "./dom.js";
 import { groupView, membersView, contactView, plural } from "./chatviews.js";
 import { settingsView, NOT_SIMPLEX } from "./settingsview.js";
 import { unreadOf } from "./attention.js";
 import { isMuted } from "./prefs.js";
+import { storageView } from "./storageview.js";
 
 const enc = encodeURIComponent;
 
@@ -262,19 +264,7 @@ function connections(app) {
   };
 }
 
-function storage(app) {
-  const est = h("p");
-  app.chat.storage().then((e) => {
-    if (e) est.textContent = `Using ${(e.usage / 1048576).toFixed(1)} MB of ${(e.quota / 1048576).toFixed(0)} MB available to this site.`;
-  }, () => {});
-  const p = app.chat.persisted;
-  return { el: h("section", { class: "card", "aria-labelledby": "st-h" }, h("h1", { id: "st-h" }, "Storage"),
-    h("p", { dataset: { persisted: String(p) } }, "Persistent storage: ", h("strong", {}, p === true ? "granted" : p === false ? "not granted" : "not supported by this browser")),
-    est, evictionNote(app, false),
-    h("p", {}, `Database: ${app.chat.db}`)) };
-}
-
 export const views = {
-  home, onboarding, "new-group": newGroup, share, join, add, connections, storage, settings: settingsView,
+  home, onboarding, "new-group": newGroup, share, join, add, connections, storage: (app) => storageView(app, { evictionNote }), settings: settingsView,
   group: groupView, members: membersView, contact: contactView,
 };
