@@ -98,7 +98,7 @@ func (v *vector) marshal() []byte {
 }
 
 func TestVectors(t *testing.T) {
-	paths, _ := filepath.Glob("testdata/*.test")
+	paths, _ := filepath.Glob("testdata/*.vector")
 	if len(paths) == 0 {
 		t.Fatal("no vectors in testdata (go test -run Vectors -update writes them)")
 	}
@@ -190,7 +190,7 @@ func TestWriteVectors(t *testing.T) {
 
 	// fuzz seeds: headers, and the entry streams in clear
 	for _, name := range []string{"ok_empty", "ok_records", "ok_files"} {
-		v := readVector(t, "testdata/"+name+".test")
+		v := readVector(t, "testdata/"+name+".vector")
 		os.WriteFile("testdata/header_"+name+".bin", v.data[:HeaderSize], 0o644)
 		os.WriteFile("testdata/entries_"+name+".bin", plainStream(t, v), 0o644)
 	}
@@ -198,7 +198,7 @@ func TestWriteVectors(t *testing.T) {
 }
 
 func write(t *testing.T, name string, v *vector) {
-	if err := os.WriteFile("testdata/"+name+".test", v.marshal(), 0o644); err != nil {
+	if err := os.WriteFile("testdata/"+name+".vector", v.marshal(), 0o644); err != nil {
 		t.Fatal(err)
 	}
 }
