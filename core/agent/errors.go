@@ -17,6 +17,11 @@ const (
 	CodeRelay        = "RELAY"         // the relay refused (wrapped cause)
 	CodeStore        = "STORE"         // the store failed (wrapped cause)
 	CodeBadEnvelope  = "BAD_ENVELOPE"  // internal encoding failure
+	// CodeRestored fails a message that the copy this store was restored
+	// from had sealed and not yet seen sent: this copy does not send it
+	// (the other may have, with the same ratchet key), so it may or may
+	// not have arrived.
+	CodeRestored = "RESTORED"
 )
 
 // Error is the typed error of the agent.

@@ -57,11 +57,21 @@ type syncState struct {
 	// unexpected); Limited the syncs the cooldown held back.
 	Rejected int `json:",omitempty"`
 	Limited  int `json:",omitempty"`
+	// Unsent: messages a restored copy found sealed in its outbox and did
+	// not send (dropStale); failed with CodeRestored once the sync is done.
+	Unsent []unsent `json:",omitempty"`
+}
+
+// unsent is a message of Unsent: what its SendFailed needs.
+type unsent struct {
+	API uint64
+	Tag string `json:",omitempty"`
 }
 
 func (s *syncState) clone() *syncState {
 	n := *s
 	n.Seen = slices.Clone(s.Seen)
+	n.Unsent = slices.Clone(s.Unsent)
 	return &n
 }
 
@@ -275,7 +285,12 @@ func (t *Tx) switchRatchet(c *conn, r *ratchet.Ratchet, peerSent uint64, sndHash
 	if peerSent > c.RcvApp {
 		lost = max(lost, int(min(peerSent-c.RcvApp, 1<<31)))
 	}
-	ev := RatchetSync{ConnID: c.ID, State: SyncDone, Lost: lost, Unconfirmed: t.dropSent(c.ID)}
+	ev := RatchetSync{ConnID: c.ID, State: SyncDone, Lost: lost, Unconfirmed: t.dropSent(c.ID) + len(s.Unsent)}
+	evs := []Event{ev}
+	for _, u := range s.Unsent {
+		evs = append(evs, SendFailed{ConnID: c.ID, MsgNum: u.API, Tag: u.Tag, Code: CodeRestored})
+	}
+	s.Unsent = nil
 	t.setRatchet(c, st)
 	c.SndWire, c.SndHash, c.RcvWire, c.RcvHash, c.Rcpts = 0, sndHash, 0, rcvHash, nil
 	c.SndApp, c.RcvApp = 0, 0
@@ -286,7 +301,7 @@ func (t *Tx) switchRatchet(c *conn, r *ratchet.Ratchet, peerSent uint64, sndHash
 		return nil, err
 	}
 	t.sealKick = true
-	return []Event{ev}, nil
+	return evs, nil
 }
 
 // rejectSync counts and reports a refused sync message.
@@ -443,20 +458,45 @@ func (t *Tx) resumeSync(id string, now time.Time) ([]Event, error) {
 
 // resyncAll (Config.Restored, at Start) marks every connection to
 // re-synchronize at once, before the sealer runs: the requests go out from
-// the receipt loop's first tick, syncBatch per commit.
+// the receipt loop's first tick, syncBatch per commit. A sync the copy had
+// requested is requested anew (the peer's answer may have gone to the
+// other copy), and what the copy had sealed under its old ratchet is not
+// sent (dropStale).
 func (a *Agent) resyncAll(ctx context.Context) error {
 	t := a.newTx(ctx, nil)
 	for id := range a.conns {
-		if c := t.peek(id); !t.syncable(c) || c.syncState() != "" {
+		if !t.syncable(t.peek(id)) {
 			continue
 		}
 		c := t.conn(id)
-		c.sync().State = syncRequired
+		s := c.sync()
+		s.State = syncRequired
+		s.Unsent = append(s.Unsent, t.dropStale(c)...)
 		t.deferSync(id, time.Time{})
 	}
 	mb, mk := RestoredMark()
 	t.Del(mb, mk) // with the syncs it asked for, in one commit
 	return a.commit(t)
+}
+
+// dropStale removes from a restored copy's outbox what its original had
+// sealed (messages, receipts, its own sync request) and not yet seen
+// sent. The original may well have sent it since: sent again, the peer
+// would find a ratchet key used twice (a duplicate) and take it for a
+// restore of its own, or answer a request the copy no longer holds. The
+// messages among them are returned, to be reported failed.
+func (t *Tx) dropStale(c *conn) []unsent {
+	var out []unsent
+	for _, it := range t.pendingOut(c.ID) {
+		if !it.Sealed || (it.Kind != outMsg && it.Kind != outRcpt && it.Kind != outSync) {
+			continue
+		}
+		t.removeOut(it)
+		if it.Kind == outMsg {
+			out = append(out, unsent{API: it.API, Tag: it.Tag})
+		}
+	}
+	return out
 }
 
 // RestoredMark is the record an import writes into a store it restored
