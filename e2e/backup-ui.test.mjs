@@ -6,7 +6,8 @@
 // screen (a damaged copy and a wrong passphrase first, each said plainly) and
 // shows her chats, and the old browser says the account moved; she sets a
 // passphrase at rest: a second tab while Hearth runs does not ask, the next
-// start shows the unlock screen (a wrong one first); the browser deletes the
+// start shows the unlock screen (a wrong one first), and unlocking one locked
+// tab opens the other; the browser deletes the
 // database: the app says so and restores the backup, or starts anew; she moves
 // by link (with its QR code) to a third browser, which asks the passphrase and
 // gets bob's next message. Screenshots: e2e/screenshots/backup-*.
@@ -88,7 +89,7 @@ async function restore(p, { file, passphrase, submit = "Restore" }) {
   await p.getByLabel("Passphrase", { exact: true }).fill(passphrase);
   await p.getByRole("button", { name: submit, exact: true }).click();
   const err = p.locator("form.restore .error:not([hidden])");
-  const back = p.getByRole("heading", { name: "Hello, alice" });
+  const back = p.locator("body[data-ready='1'][data-route='home']"); // the page reloaded into the account
   await Promise.race([err.waitFor({ timeout: 90000 }), back.waitFor({ timeout: 90000 })]);
   return (await err.count()) ? err.textContent() : null;
 }
@@ -195,9 +196,14 @@ test("a passphrase at rest: set in Settings, a second tab does not ask, the next
   await q.getByRole("button", { name: "Unlock" }).click();
   await q.getByText("That is not the passphrase. Try again.").waitFor({ timeout: 30000 });
   await shots(q, "unlock-wrong");
+  const other = await page(ctx, "alice-locked-too"); // a second tab, locked too
+  await other.getByRole("heading", { name: "Hearth is locked" }).waitFor({ timeout: 60000 });
   await q.getByLabel("Passphrase", { exact: true }).fill(AT_REST);
   await q.getByRole("button", { name: "Unlock" }).click();
   await q.getByRole("heading", { name: "Hello, alice" }).waitFor({ timeout: 30000 });
+  // the other tab, back in view, finds the core unlocked (headless pages never hide: say it)
+  await api(other, () => document.dispatchEvent(new Event("visibilitychange")));
+  await other.getByRole("heading", { name: "Hello, alice" }).waitFor({ timeout: 30000 });
   u.restored.page = q;
 });
 
@@ -213,6 +219,8 @@ test("the browser deletes the database: the app says so, and the backup brings t
   assert.equal(await restore(p, { file: u.file, passphrase: PASS }), null);
   const texts = await groupTexts(p);
   assert.ok(texts.includes("bob says 5"), `chats after the eviction: ${texts}`);
+  // the backup is older than the chats' encryption: the chat says when it is re-negotiated
+  await p.getByText("encryption re-negotiated", { exact: false }).first().waitFor({ timeout: 120000 });
   u.restored.page = p;
 });
 
