@@ -187,6 +187,7 @@ test("a passphrase at rest: set in Settings, a second tab does not ask, the next
   await d.getByRole("button", { name: "Set passphrase" }).click();
   await card.getByText("Encrypted with your passphrase.").waitFor({ timeout: 30000 });
   assert.deepEqual(await api(p, () => sxapp.chat.atRest()), { mode: "passphrase" });
+  await shots(p, "settings");
   const second = await page(ctx, "second tab");
   await second.getByRole("heading", { name: "Hello, alice" }).waitFor({ timeout: 60000 }); // the core runs unlocked
   await closeApp(ctx);

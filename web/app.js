@@ -1,6 +1,9 @@
 // app.js — boots the app: registers the service worker, starts the Go core
 // through simplex.js (the same JS API an embedding page uses), routes on the URL
 // hash and re-renders from the core's answers whenever it reports an event.
+// A start that cannot open the chats shows a screen in their place (another
+// tab has them, the browser deleted them, a passphrase is needed:
+// restoreview.js).
 import { start } from "./simplex.js";
 import { h, fill } from "./dom.js";
 import { views, sidebar } from "./views.js";
