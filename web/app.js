@@ -1,15 +1,22 @@
 // app.js — boots the app: registers the service worker, starts the Go core
 // through simplex.js (the same JS API an embedding page uses), routes on the URL
 // hash and re-renders from the core's answers whenever it reports an event.
+// A start that cannot open the chats shows a screen in their place (another
+// tab has them, the browser deleted them, a passphrase is needed:
+// restoreview.js).
 import { start } from "./simplex.js";
 import { h, fill } from "./dom.js";
 import { views, sidebar } from "./views.js";
 import { showUnread, notify } from "./attention.js";
+import { backupNotice } from "./backupview.js";
+import { countMessage } from "./backupnote.js";
+import { evictedScreen, unlockScreen, restoreForm } from "./restoreview.js";
 
 const $ = (id) => document.getElementById(id);
 const PENDING_LINK = "sxweb.pendingLink";
 
 const app = {
+  db: "simplex", // the IndexedDB database of the app's account
   chat: null,
   profile: null,
   groups: [],
@@ -21,6 +28,12 @@ const app = {
   sync: () => refreshNow(), // reload the lists now (before navigating to something new)
   pendingLink: () => sessionStorage.getItem(PENDING_LINK),
   clearPendingLink: () => sessionStorage.removeItem(PENDING_LINK),
+  notice: () => renderNotice(),
+  boot: (opts) => boot(opts),
+  open: (opts) => open(opts),
+  failed: (e, opts) => failed(e, opts),
+  gate: (el, name) => gate(el, name),
+  stop: () => stop(),
 };
 globalThis.sxapp = app; // for the console and the end-to-end tests
 
@@ -34,6 +47,7 @@ const EXPLAIN = {
   CLOSED: "This tab no longer runs your chats (it was opened in another tab).",
   FILE_FAILED: "The file could not be downloaded: it was damaged on the way, refused, or it expired on the file relay (files are kept there for 48 hours).",
   MOVED: "Your chats moved to another tab while this was under way; it may not have happened. Try again.",
+  BAD_PASSPHRASE: "That passphrase is not right.",
 };
 function explain(e) {
   if (!e || typeof e !== "object") return String(e);
@@ -46,6 +60,13 @@ function showBanner(text) {
   if (!text) { b.hidden = true; return; }
   fill(b, h("span", {}, text), h("button", { class: "link", onclick: () => showBanner(""), "aria-label": "Dismiss" }, "✕"));
   b.hidden = false;
+}
+
+/** The backup reminder above the app (backupview.js), when one is due. */
+function renderNotice() {
+  const el = backupNotice(app);
+  fill($("notice"), el);
+  $("notice").hidden = !el;
 }
 
 function renderStatus() {
@@ -72,11 +93,12 @@ function parse(hash) {
   const parts = hash.replace(/^#\/?/, "").split("/");
   const [a, b, c] = parts;
   if (a === "join" || a === "invite" || a === "connect") return { name: "join", kind: a, link: location.href };
+  if (a === "move" && b) return { name: "move", link: location.href };
   if (a === "group" && b && c === "members") return { name: "members", groupId: decodeURIComponent(b) };
   if (a === "group" && b && c === "share") return { name: "share", groupId: decodeURIComponent(b) };
   if (a === "group" && b) return { name: "group", groupId: decodeURIComponent(b) };
   if (a === "contact" && b) return { name: "contact", contactId: decodeURIComponent(b) };
-  if (["new-group", "add", "connections", "storage", "settings"].includes(a)) return { name: a };
+  if (["new-group", "add", "connections", "storage", "settings", "restore"].includes(a)) return { name: a };
   return { name: "home" };
 }
 
@@ -86,7 +108,7 @@ function route() {
   if (r.name === "join") {
     sessionStorage.setItem(PENDING_LINK, r.link);
     if (!app.profile) r = { name: "onboarding" };
-  } else if (!app.profile) {
+  } else if (!app.profile && r.name !== "move" && r.name !== "restore") {
     r = { name: "onboarding" };
   }
   if (app.view && app.view.dispose) app.view.dispose();
@@ -103,6 +125,28 @@ function route() {
 function renderSidebar() {
   fill($("sidebar"), app.profile ? sidebar(app) : null);
   showUnread(app);
+  renderNotice();
+}
+
+/** A screen in place of the app, with no chat behind it (locked, evicted, restoring). */
+function gate(el, name) {
+  fill($("sidebar"));
+  fill($("main"), el);
+  document.body.dataset.route = name;
+  const focus = el.querySelector("[autofocus]") || el.querySelector("button");
+  if (focus) focus.focus();
+}
+
+/** Closes this tab's chat (an import needs the database free: the core stops with its last tab). */
+async function stop() {
+  const chat = app.chat;
+  app.chat = null;
+  app.profile = null;
+  if (app.view && app.view.dispose) app.view.dispose();
+  app.view = null;
+  fill($("sidebar"));
+  renderNotice();
+  if (chat) await chat.close().catch(() => {});
 }
 
 // ---- refresh on events (the core can report many at once: joining a
@@ -159,13 +203,11 @@ async function refreshNow() {
 
 // ---- one core per database: every tab shares it, unless a page took it alone ----
 function showLocked() {
-  fill($("main"), h("section", { class: "card center", "aria-labelledby": "locked-h" },
+  gate(h("section", { class: "card center", "aria-labelledby": "locked-h" },
     h("h1", { id: "locked-h" }, "Hearth is open alone in another tab"),
     h("p", {}, "Another tab or page asked to run your chats alone, so that two copies never send or store messages over each other."),
     h("p", {}, "Use it there, or move it here: the other tab will stop."),
-    h("button", { class: "primary", autofocus: true, onclick: () => boot(true) }, "Use here instead")));
-  document.body.dataset.route = "locked";
-  $("main").querySelector("button").focus();
+    h("button", { class: "primary", autofocus: true, onclick: () => boot({ takeover: true }) }, "Use here instead")), "locked");
 }
 
 function showTakenOver() {
@@ -174,7 +216,7 @@ function showTakenOver() {
   fill($("main"), h("section", { class: "card center", "aria-labelledby": "taken-h" },
     h("h1", { id: "taken-h" }, "Hearth was opened in another tab"),
     h("p", {}, "That tab asked to run your chats alone, so this one stopped."),
-    h("button", { class: "primary", onclick: () => boot(true) }, "Use here instead")));
+    h("button", { class: "primary", onclick: () => boot({ takeover: true }) }, "Use here instead")));
   document.body.dataset.route = "taken";
   $("main").querySelector("button").focus();
 }
@@ -212,16 +254,35 @@ function showFatal(e) {
 }
 
 // ---- boot ----
-async function boot(takeover = false) {
+/**
+ * Starts the core (opts: takeover, passphrase, acceptEviction) and shows the
+ * app; a refusal is shown by failed(), in its own words.
+ */
+async function boot(opts = {}) {
   fill($("main"), h("p", { class: "loading" }, "Starting…"));
-  let chat;
   try {
-    chat = await start({ takeover });
+    await open(opts);
   } catch (e) {
-    if (e.code === "LOCKED") return showLocked();
-    if (e.code === "VERSION") return reloadForNewVersion();
-    return showFatal(e);
+    failed(e, opts);
   }
+}
+
+/** The screen for a start that failed: another tab, a newer build, eviction, a passphrase, a broken import. */
+function failed(e, opts = {}) {
+  if (e.code === "LOCKED") return showLocked();
+  if (e.code === "VERSION") return reloadForNewVersion();
+  if (e.code === "EVICTED") return gate(evictedScreen(app), "evicted");
+  if (e.code === "PASSPHRASE_REQUIRED") return gate(unlockScreen(app, opts), "unlock");
+  if (e.code === "DAMAGED") {
+    const note = h("p", { class: "note warn" }, "Restoring a backup here did not finish, so there is no account to open. Restore the backup again.");
+    return gate(restoreForm(app, { note, back: () => location.reload() }), "restore");
+  }
+  return showFatal(e);
+}
+
+/** Starts the core and shows the app; rejects as start() does (the unlock screen handles BAD_PASSPHRASE). */
+async function open(opts = {}) {
+  const chat = await start({ db: app.db, ...opts });
   app.chat = chat;
   globalThis.__sxReadyAt = performance.now();
   // Messages, their changes, delivery marks and file progress go to the open
@@ -231,7 +292,12 @@ async function boot(takeover = false) {
   for (const t of ["message", "update", "delivery", "file"]) chat.on(t, (ev) => app.view && app.view.onEvent && app.view.onEvent(ev));
   chat.on("message", announce);
   chat.on("message", (ev) => {
-    if (ev.sender === "me" || ev.history) return;
+    if (ev.history) return;
+    if (!ev.system) {
+      countMessage(app.db); // toward the backup reminder: sent and received
+      renderNotice();
+    }
+    if (ev.sender === "me") return;
     notify(app, ev);
     countUnread(ev);
   });

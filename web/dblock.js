@@ -139,3 +139,19 @@ export async function acquireDB(db, { takeover = false, kind = "shared", lockTim
     },
   };
 }
+
+/**
+ * Resolves true once no core holds database db (its lock is free), false if
+ * one still does after timeout ms: a core that is closing (its last page went)
+ * lets go within a moment.
+ */
+export async function whenFree(db, timeout = 5000) {
+  const locks = globalThis.navigator && navigator.locks;
+  if (!locks) return true;
+  for (const end = Date.now() + timeout; ;) {
+    const { held = [] } = await locks.query();
+    if (!held.some((l) => l.name === lockName(db))) return true;
+    if (Date.now() > end) return false;
+    await sleep(100);
+  }
+}

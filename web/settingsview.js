@@ -1,10 +1,13 @@
-// settingsview.js — the settings and about screen: notifications (the browser's
-// permission is asked only from the button here), hiding message text in them,
-// storage used and what files take (storageview.js), and what Hearth is — and
-// is not.
+// settingsview.js — the settings and about screen: backup and moving
+// (backupview.js), encryption at rest (passview.js), notifications (the
+// browser's permission is asked only from the button here), hiding message text
+// in them, storage used and what files take (storageview.js), and what Hearth
+// is — and is not.
 import { h, fill } from "./dom.js";
 import { notifyOn, setNotifyOn, notifyHideText, setNotifyHideText } from "./prefs.js";
 import { storageSummary } from "./storageview.js";
+import { backupCard } from "./backupview.js";
+import { atRestCard } from "./passview.js";
 
 // Said plainly wherever a person first meets the app: its name is its own, so
 // nobody expects to reach their SimpleX contacts with it.
@@ -47,7 +50,7 @@ export function settingsView(app) {
         h("small", { class: "hint", id: "set-hide-hint" }, "They say “New message” instead, so nothing of the conversation shows on your screen.")));
   }
   draw();
-  const el = h("div", { class: "settings" }, h("h1", {}, "Settings"), notes, storageSummary(app),
+  const el = h("div", { class: "settings" }, h("h1", {}, "Settings"), backupCard(app), atRestCard(app), notes, storageSummary(app),
     h("section", { class: "card about", "aria-labelledby": "about-h" },
       h("h2", { id: "about-h" }, "About Hearth"),
       h("p", {}, h("strong", {}, "Hearth — private group chat. "), "End-to-end encrypted, with no user identifiers; everything is kept only in this browser."),

@@ -1,12 +1,14 @@
 // views.js — the screens other than chats: onboarding, the chat list, creating
-// and sharing a group, joining by link, connecting, connections (storage:
-// storageview.js, settings: settingsview.js).
+// and sharing a group, joining by link, connecting, connections, restoring
+// (restoreview.js; storage: storageview.js, settings: settingsview.js).
 import { h, fill, field } from "./dom.js";
 import { groupView, membersView, contactView, plural } from "./chatviews.js";
 import { settingsView, NOT_SIMPLEX } from "./settingsview.js";
 import { unreadOf } from "./attention.js";
 import { isMuted } from "./prefs.js";
 import { storageView } from "./storageview.js";
+import { copy, qrSVG } from "./qr.js";
+import { restoreForm, home as leave } from "./restoreview.js";
 
 const enc = encodeURIComponent;
 
@@ -86,7 +88,8 @@ function onboarding(app) {
   joining ? h("p", { class: "note" }, "After this you can join the group from the link you opened.") : null,
   field("Display name", name, "Shown to your contacts and group members."),
   field("Full name (optional)", full),
-  h("button", { class: "primary", type: "submit" }, "Create profile"));
+  h("button", { class: "primary", type: "submit" }, "Create profile"),
+  h("p", { class: "restore-link" }, "Used Hearth before? ", h("a", { href: "#/restore" }, "Restore from backup")));
   return { el: form };
 }
 
@@ -116,46 +119,6 @@ function newGroup(app) {
   return { el: form };
 }
 
-async function copy(text, btn) {
-  try {
-    await navigator.clipboard.writeText(text);
-  } catch {
-    const ta = h("textarea", { value: text });
-    document.body.append(ta); ta.select(); document.execCommand("copy"); ta.remove();
-  }
-  const was = btn.textContent;
-  btn.textContent = "Copied";
-  setTimeout(() => { btn.textContent = was; }, 1500);
-}
-
-/** Draws text as a QR code (SVG) with the vendored qrcode-generator; null when it does not fit. */
-async function qrSVG(text) {
-  try {
-    const { default: qrcode } = await import("./vendor/qrcode.mjs");
-    const qr = qrcode(0, "L");
-    qr.addData(text, "Byte");
-    qr.make();
-    const n = qr.getModuleCount();
-    const NS = "http://www.w3.org/2000/svg";
-    const svg = document.createElementNS(NS, "svg");
-    svg.setAttribute("viewBox", `-4 -4 ${n + 8} ${n + 8}`);
-    svg.setAttribute("role", "img");
-    svg.setAttribute("aria-label", "QR code of the group link");
-    svg.setAttribute("shape-rendering", "crispEdges");
-    let d = "";
-    for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) if (qr.isDark(r, c)) d += `M${c} ${r}h1v1h-1z`;
-    const bg = document.createElementNS(NS, "rect");
-    Object.entries({ x: -4, y: -4, width: n + 8, height: n + 8, fill: "#fff" }).forEach(([k, v]) => bg.setAttribute(k, v));
-    const path = document.createElementNS(NS, "path");
-    path.setAttribute("d", d);
-    path.setAttribute("fill", "#000");
-    svg.append(bg, path);
-    return svg;
-  } catch {
-    return null;
-  }
-}
-
 function share(app, { groupId }) {
   const g = app.groups.find((x) => String(x.groupId) === String(groupId));
   const out = h("div", { class: "share-body" }, h("p", {}, "Making the link…"));
@@ -166,7 +129,7 @@ function share(app, { groupId }) {
     link = typeof link === "string" ? link : link.link;
     const input = h("input", { readonly: true, value: link, class: "link-input", "aria-label": "Group link", onfocus: (e) => e.target.select() });
     const btn = h("button", { class: "primary", onclick: () => copy(link, btn) }, "Copy link");
-    const qr = await qrSVG(link);
+    const qr = await qrSVG(link, "QR code of the group link");
     fill(out,
       h("p", {}, "Anyone who opens this link in a browser can join the group. Share it privately."),
       h("div", { class: "row" }, input, btn),
@@ -264,7 +227,11 @@ function connections(app) {
   };
 }
 
+/** Restoring from a file (#/restore) or a moving link (#/move/…): the account here, if any, is replaced. */
+const restore = (app, r) => ({ el: restoreForm(app, { link: r.link || null, account: app.profile?.displayName || null, back: () => leave(app) }) });
+
 export const views = {
+  restore, move: restore,
   home, onboarding, "new-group": newGroup, share, join, add, connections, storage: (app) => storageView(app, { evictionNote }), settings: settingsView,
   group: groupView, members: membersView, contact: contactView,
 };
