@@ -24,7 +24,8 @@
 // (by definition each over 50 ms); a worker's own long tasks are not the
 // page's. The page is the bare API page (web/embed.html) with a handler on
 // every event, so what it measures is the cost of the core to a page. Beside
-// each count, those of an idle page in the same window: the machine's noise.
+// each count, those of an idle page in the same window: the machine's noise
+// (and, for the app, those of a page doing a little work each frame).
 // --web serves another build of the web bundle (default build/web): a copy of
 // an older build measures "before" on the same machine.
 import { startServer, launch, until, haveWasm, startSwarm, webDir } from "./lib.mjs";
@@ -83,16 +84,28 @@ async function start(page, db, mode) {
  * longest, total"; and, as a control, those of an idle page of the same
  * browser in the same wall-clock window (a machine shared with other work
  * stalls any thread now and then; such stalls show on the idle page too).
+ * With busy, also those of a page working BUSY_MS in each animation frame
+ * meanwhile (about what the app's redraw of its list costs): a short task
+ * stretched past 50 ms by the machine shows there.
  */
-async function longTasks(page, t0, t1) {
+async function longTasks(page, t0, t1, busy = false) {
   const summary = (lt) => (lt.length ? `${lt.length}, longest ${Math.round(Math.max(...lt))} ms, ${Math.round(lt.reduce((a, b) => a + b, 0))} ms in all` : "none");
   const lt = (await page.evaluate(() => __longTasks)).filter(([s]) => s >= t0 && s <= t1).map(([, d]) => d);
-  const [origin, o] = await Promise.all([page.evaluate(() => performance.timeOrigin), idle.evaluate(() => performance.timeOrigin)]);
-  const shift = origin - o; // the idle page's clock = the page's + shift
-  const c = (await idle.evaluate(() => __longTasks)).filter(([s]) => s >= t0 + shift && s <= t1 + shift).map(([, d]) => d);
+  const origin = await page.evaluate(() => performance.timeOrigin);
+  const of = async (other) => {
+    const shift = origin - (await other.evaluate(() => performance.timeOrigin)); // the other page's clock = the page's + shift
+    return (await other.evaluate(() => __longTasks)).filter(([s]) => s >= t0 + shift && s <= t1 + shift).map(([, d]) => d);
+  };
   if (argv.includes("--why")) await why(page, t0, t1);
-  return `${summary(lt)} (idle page: ${summary(c)})`;
+  return `${summary(lt)} (idle page: ${summary(await of(idle))}${busy ? `; a page working ${BUSY_MS} ms a frame: ${summary(await of(busyPage))}` : ""})`;
 }
+const BUSY_MS = 2;
+/** Starts (on) or stops the busy control page's work. */
+const busyWork = (on) => busyPage.evaluate(([on, ms]) => {
+  globalThis.busyOn = on;
+  const busy = () => { if (!globalThis.busyOn) return; const end = performance.now() + ms; while (performance.now() < end); requestAnimationFrame(busy); };
+  if (on) requestAnimationFrame(busy);
+}, [on, BUSY_MS]);
 
 /** With --why: where the long animation frames of page between t0 and t1 spent their time. */
 async function why(page, t0, t1) {
@@ -139,6 +152,7 @@ async function receive(mode, app = false) {
     await page.waitForSelector(".chat-view .messages", { timeout: 120000 });
     await page.evaluate(() => { globalThis.chat = sxapp.chat; });
   }
+  if (app) await busyWork(true);
   const t0 = await page.evaluate((n) => {
     globalThis.got = 0;
     chat.on("message", (ev) => { if (ev.sender !== "me" && ++got === n) globalThis.doneAt = performance.now(); });
@@ -152,7 +166,8 @@ async function receive(mode, app = false) {
     return performance.now() - t;
   }, MESSAGES);
   const doneAt = await until(() => page.evaluate(() => globalThis.doneAt), { what: `all ${MESSAGES} received`, timeout: 900000, interval: 250 });
-  const lt = await longTasks(page, t0, doneAt + 500);
+  const lt = await longTasks(page, t0, doneAt + 500, app);
+  if (app) await busyWork(false);
   // The app draws on animation frames: the last one sent is on screen a frame later.
   const shown = app ? await until(() => page.evaluate((n) => {
     const items = [...document.querySelectorAll(".chat-view .messages > li.msg")];
@@ -257,6 +272,9 @@ const browser = await launch();
 const idle = await (await browser.newContext()).newPage(); // the control: a page that does nothing
 await idle.context().addInitScript(OBSERVE);
 await idle.goto(`${server.url}web/embed.html`);
+const busyPage = await (await browser.newContext()).newPage(); // the control of --app: a page that works a little each frame
+await busyPage.context().addInitScript(OBSERVE);
+await busyPage.goto(`${server.url}web/embed.html`);
 let swarm = null;
 try {
   if (!skip("start")) for (const m of MODES) await startAndMove(m);

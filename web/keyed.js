@@ -40,7 +40,7 @@ export function keyed(parent) {
     });
     drawn = next;
     const keyedEls = new Set([...next.values()].map((d) => d.el));
-    const drawnEl = (el) => keyedEls.has(el);
+    const isKeyed = (el) => keyedEls.has(el);
     // Removed first, then the walk: a gone item in the middle moves none of those
     // after it, and a fixed item out of place is taken out and put back where it
     // belongs rather than moving the keyed ones past it (a moved element loses
@@ -49,7 +49,7 @@ export function keyed(parent) {
     for (const c of [...parent.children]) if (!want.has(c)) c.remove();
     let at = parent.firstChild;
     for (const el of els) {
-      while (at && at !== el && !drawnEl(at)) {
+      while (at && at !== el && !isKeyed(at)) {
         const n = at.nextSibling;
         at.remove();
         at = n;
