@@ -6,7 +6,7 @@
 //
 //   ./build.sh wasm && node e2e/tabs-bench.mjs [--messages 1000] [--members 100] [--sends 10]
 //        [--modes page,shared,leader] [--skip-receive] [--skip-group] [--skip-start] [--app]
-//        [--web DIR]
+//        [--web DIR] [--why]
 //
 // 1. receive: the measured tab is in a group with one other person (another
 //    browser context, core on its own main thread), who sends --messages
