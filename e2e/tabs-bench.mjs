@@ -6,11 +6,13 @@
 //
 //   ./build.sh wasm && node e2e/tabs-bench.mjs [--messages 1000] [--members 100] [--sends 10]
 //        [--modes page,shared,leader] [--skip-receive] [--skip-group] [--skip-start] [--app]
+//        [--web DIR] [--why]
 //
 // 1. receive: the measured tab is in a group with one other person (another
 //    browser context, core on its own main thread), who sends --messages
 //    messages as fast as it can; from the first send until the tab has them all.
-//    With --app also with the app (index.html) as the tab, the chat open.
+//    With --app also with the app (index.html) as the tab, the chat open; its
+//    row also says how many messages the chat's list holds at the end.
 // 2. group: the measured tab joins a group of --members (it and --members - 1
 //    native members of internal/swarm) and sends --sends messages, each waited
 //    until every member has it; then 4 s more for the receipts.
@@ -22,8 +24,11 @@
 // (by definition each over 50 ms); a worker's own long tasks are not the
 // page's. The page is the bare API page (web/embed.html) with a handler on
 // every event, so what it measures is the cost of the core to a page. Beside
-// each count, those of an idle page in the same window: the machine's noise.
-import { startServer, launch, until, haveWasm, startSwarm } from "./lib.mjs";
+// each count, those of an idle page in the same window: the machine's noise
+// (and, for the app, those of a page doing a little work each frame).
+// --web serves another build of the web bundle (default build/web): a copy of
+// an older build measures "before" on the same machine.
+import { startServer, launch, until, haveWasm, startSwarm, webDir } from "./lib.mjs";
 import { NO_SHARED_WORKER, startIn } from "./tabslib.mjs";
 
 const argv = process.argv;
@@ -33,6 +38,7 @@ const MEMBERS = Number(opt("members", "100"));
 const SENDS = Number(opt("sends", "10"));
 const MODES = opt("modes", "page,shared,leader").split(",");
 const skip = (what) => argv.includes(`--skip-${what}`);
+const WEB = opt("web", webDir);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const rows = [];
 const row = (...cells) => { rows.push(cells); console.error(cells.join(" | ")); };
@@ -40,10 +46,21 @@ const row = (...cells) => { rows.push(cells); console.error(cells.join(" | ")); 
 if (!haveWasm()) { console.error("run ./build.sh wasm first"); process.exit(2); }
 
 // Records the page's long tasks from its start (buffered).
+// Also the long animation frames (LoAF, over 50 ms), which say where the time went:
+// the scripts that ran (by function and file), and style and layout.
 const OBSERVE = () => {
   globalThis.__longTasks = [];
   new PerformanceObserver((l) => { for (const e of l.getEntries()) __longTasks.push([e.startTime, e.duration]); })
     .observe({ type: "longtask", buffered: true });
+  globalThis.__loaf = [];
+  try {
+    new PerformanceObserver((l) => {
+      for (const e of l.getEntries()) {
+        __loaf.push({ start: e.startTime, duration: e.duration, layout: e.styleAndLayoutStart ? e.startTime + e.duration - e.styleAndLayoutStart : 0,
+          scripts: e.scripts.map((s) => ({ what: `${s.invoker} ${s.sourceFunctionName || ""} ${String(s.sourceURL).replace(/^.*\//, "")}`, ms: s.duration })) });
+      }
+    }).observe({ type: "long-animation-frame", buffered: true });
+  } catch { /* no LoAF in this browser */ }
 };
 
 /** A new context and API page for mode (leader: SharedWorker removed, as on old Chrome for Android). */
@@ -67,14 +84,40 @@ async function start(page, db, mode) {
  * longest, total"; and, as a control, those of an idle page of the same
  * browser in the same wall-clock window (a machine shared with other work
  * stalls any thread now and then; such stalls show on the idle page too).
+ * With busy, also those of a page working BUSY_MS in each animation frame
+ * meanwhile (about what the app's redraw of its list costs): a short task
+ * stretched past 50 ms by the machine shows there.
  */
-async function longTasks(page, t0, t1) {
+async function longTasks(page, t0, t1, busy = false) {
   const summary = (lt) => (lt.length ? `${lt.length}, longest ${Math.round(Math.max(...lt))} ms, ${Math.round(lt.reduce((a, b) => a + b, 0))} ms in all` : "none");
   const lt = (await page.evaluate(() => __longTasks)).filter(([s]) => s >= t0 && s <= t1).map(([, d]) => d);
-  const [origin, o] = await Promise.all([page.evaluate(() => performance.timeOrigin), idle.evaluate(() => performance.timeOrigin)]);
-  const shift = origin - o; // the idle page's clock = the page's + shift
-  const c = (await idle.evaluate(() => __longTasks)).filter(([s]) => s >= t0 + shift && s <= t1 + shift).map(([, d]) => d);
-  return `${summary(lt)} (idle page: ${summary(c)})`;
+  const origin = await page.evaluate(() => performance.timeOrigin);
+  const of = async (other) => {
+    const shift = origin - (await other.evaluate(() => performance.timeOrigin)); // the other page's clock = the page's + shift
+    return (await other.evaluate(() => __longTasks)).filter(([s]) => s >= t0 + shift && s <= t1 + shift).map(([, d]) => d);
+  };
+  if (argv.includes("--why")) await why(page, t0, t1);
+  return `${summary(lt)} (idle page: ${summary(await of(idle))}${busy ? `; a page working ${BUSY_MS} ms a frame: ${summary(await of(busyPage))}` : ""})`;
+}
+const BUSY_MS = 2;
+/** Starts (on) or stops the busy control page's work. */
+const busyWork = (on) => busyPage.evaluate(([on, ms]) => {
+  globalThis.busyOn = on;
+  const busy = () => { if (!globalThis.busyOn) return; const end = performance.now() + ms; while (performance.now() < end); requestAnimationFrame(busy); };
+  if (on) requestAnimationFrame(busy);
+}, [on, BUSY_MS]);
+
+/** With --why: where the long animation frames of page between t0 and t1 spent their time. */
+async function why(page, t0, t1) {
+  const frames = (await page.evaluate(() => __loaf)).filter((f) => f.start >= t0 && f.start <= t1);
+  const by = new Map();
+  let layout = 0;
+  for (const f of frames) {
+    layout += f.layout;
+    for (const s of f.scripts) by.set(s.what, (by.get(s.what) || 0) + s.ms);
+  }
+  console.error(`long animation frames: ${frames.length}, ${Math.round(frames.reduce((a, f) => a + f.duration, 0))} ms; style and layout ${Math.round(layout)} ms; scripts:`);
+  for (const [what, ms] of [...by].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.error(`  ${Math.round(ms)} ms  ${what}`);
 }
 
 /**
@@ -109,6 +152,7 @@ async function receive(mode, app = false) {
     await page.waitForSelector(".chat-view .messages", { timeout: 120000 });
     await page.evaluate(() => { globalThis.chat = sxapp.chat; });
   }
+  if (app) await busyWork(true);
   const t0 = await page.evaluate((n) => {
     globalThis.got = 0;
     chat.on("message", (ev) => { if (ev.sender !== "me" && ++got === n) globalThis.doneAt = performance.now(); });
@@ -122,7 +166,15 @@ async function receive(mode, app = false) {
     return performance.now() - t;
   }, MESSAGES);
   const doneAt = await until(() => page.evaluate(() => globalThis.doneAt), { what: `all ${MESSAGES} received`, timeout: 900000, interval: 250 });
-  row(`receive ${MESSAGES} messages${app ? ", the app with the chat open" : ""}`, mode, `${((doneAt - t0) / 1000).toFixed(1)} s (sent in ${(sentIn / 1000).toFixed(1)} s)`, await longTasks(page, t0, doneAt + 500));
+  const lt = await longTasks(page, t0, doneAt + 500, app);
+  if (app) await busyWork(false);
+  // The app draws on animation frames: the last one sent is on screen a frame later.
+  const shown = app ? await until(() => page.evaluate((n) => {
+    const items = [...document.querySelectorAll(".chat-view .messages > li.msg")];
+    return items.some((li) => li.textContent.includes(`message ${n - 1} of ${n}`)) && items.length;
+  }, MESSAGES), { what: "the last message shown", timeout: 60000 }) : 0;
+  row(`receive ${MESSAGES} messages${app ? ", the app with the chat open" : ""}`, mode,
+    `${((doneAt - t0) / 1000).toFixed(1)} s (sent in ${(sentIn / 1000).toFixed(1)} s)${app ? `; ${shown} messages in the list at the end` : ""}`, lt);
   await ctx.close();
   await sctx.close();
 }
@@ -215,11 +267,14 @@ async function startAndMove(mode) {
   await ctx.close();
 }
 
-const server = await startServer();
+const server = await startServer({ web: WEB });
 const browser = await launch();
 const idle = await (await browser.newContext()).newPage(); // the control: a page that does nothing
 await idle.context().addInitScript(OBSERVE);
 await idle.goto(`${server.url}web/embed.html`);
+const busyPage = await (await browser.newContext()).newPage(); // the control of --app: a page that works a little each frame
+await busyPage.context().addInitScript(OBSERVE);
+await busyPage.goto(`${server.url}web/embed.html`);
 let swarm = null;
 try {
   if (!skip("start")) for (const m of MODES) await startAndMove(m);

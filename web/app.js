@@ -79,7 +79,7 @@ function renderStatus() {
       p === true ? "Storage: persistent" : p === false ? "Storage: may be evicted" : "Storage: unknown"));
 }
 
-// A screen reader hears each incoming message once (the message list is redrawn, not live).
+// A screen reader hears each incoming message once (the message list is not a live region).
 function announce(ev) {
   if (ev.sender === "me" || !(ev.text || ev.file)) return;
   const g = ev.groupId ? app.groups.find((x) => String(x.groupId) === String(ev.groupId)) : null;
@@ -123,6 +123,8 @@ function route() {
 }
 
 function renderSidebar() {
+  clearTimeout(sidebarTimer);
+  sidebarTimer = 0;
   fill($("sidebar"), app.profile ? sidebar(app) : null);
   showUnread(app);
   renderNotice();
@@ -147,6 +149,13 @@ async function stop() {
   fill($("sidebar"));
   renderNotice();
   if (chat) await chat.close().catch(() => {});
+}
+// A burst of received messages redraws the list's badges and the title at most
+// every SIDEBAR_MS, not once per message (each message is a task of its own).
+const SIDEBAR_MS = 250;
+let sidebarTimer = 0;
+function scheduleSidebar() {
+  if (!sidebarTimer) sidebarTimer = setTimeout(renderSidebar, SIDEBAR_MS);
 }
 
 // ---- refresh on events (the core can report many at once: joining a
@@ -174,7 +183,7 @@ function countUnread(ev) {
     : app.contacts.find((c) => String(c.contactId) === String(ev.contactId));
   if (!x || typeof ev.unread !== "number") return scheduleLists();
   x.unread = ev.unread;
-  renderSidebar();
+  scheduleSidebar();
 }
 
 // Only the lists (a chat they do not know yet): the open view has the message already.

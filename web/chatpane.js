@@ -4,19 +4,29 @@
 // draws the "unread" divider, runs the actions of a message (reply, edit, delete,
 // react, its file's), jumps to the original of a quote, counts down timed
 // messages, takes files dropped on it, and marks the chat read while it is on
-// screen.
+// screen. A redraw rebuilds only the bubbles whose message (or what they show
+// of the chat: names, files) changed (keyed.js), and at the bottom the list
+// keeps the newest AT_END messages: a burst of messages costs the new bubbles,
+// not the whole history each time.
 import { h, fill } from "./dom.js";
 import { bubble, tickTimers } from "./bubble.js";
 import { messageMenu, confirmDelete } from "./msgmenu.js";
 import { composer } from "./composer.js";
 import { fileMedia, fileActions, fileActor } from "./filemedia.js";
 import { dropZone } from "./attach.js";
+import { keyed } from "./keyed.js";
 
 // A chat opens with its newest PAGE messages; older pages are read from the core
 // (messages({..., limit, before})) when the list is scrolled to the top or on
 // "Load earlier", so opening a long chat costs one page, not the whole history.
 export const PAGE = 100;
 const NEAR_TOP = 120; // px from the top of the list that load the next page
+// At the bottom the list keeps this many messages (two pages): older ones are
+// dropped from the DOM and from memory, and come back from the core as pages
+// when scrolled to, like any older page. It is cut back once SLACK more came,
+// not on every message: removing the first bubbles moves all the others.
+export const AT_END = 2 * PAGE;
+export const SLACK = PAGE / 2;
 
 const received = (m) => m.sender !== "me" && !m.history;
 /** The page is on screen (a hidden tab reads nothing: its chats stay unread). */
@@ -39,12 +49,18 @@ export function chatPane(opts) {
   let loading = null; // the Promise of the page being read
   let dividerAt = null; // messageId the "unread" divider stands before
   let flashId = null; // the message a quote jump highlights
+  let jumping = false; // a quote jump is reading earlier pages
   let currentId = null; // the message whose "⋯" is the list's one tab stop, once one was focused (else the newest)
   let stopId = null; // that tab stop in the last drawing
   let ctx = { nameOf: () => "", myId: null };
 
-  // Not a live region: it is redrawn whole; app.js announces new messages instead.
+  // Not a live region: app.js announces new messages instead.
   const list = h("ol", { class: "messages", "aria-label": label, onkeydown: onListKey });
+  const rows = keyed(list);
+  const dividerItem = h("li", { class: "unread-divider", role: "separator", "aria-label": "Unread messages" }, h("span", {}, "Unread messages"));
+  const startItem = h("li", { class: "more start" }, "Start of the conversation");
+  const emptyItem = h("li", { class: "empty" }, "No messages yet.");
+  const drawn = new WeakMap(); // a bubble → {id: its messageId, btn: its "⋯" button}
   const scroller = h("div", { class: "scroller", onscroll: () => { menu.follow(scroller); if (scroller.scrollTop < NEAR_TOP) loadEarlier(); } }, list);
   const moreButton = h("button", { class: "link", type: "button", onclick: () => loadEarlier() }, "Load earlier messages");
   const moreItem = h("li", { class: "more" }, moreButton);
@@ -78,47 +94,106 @@ export function chatPane(opts) {
 
   // ---- drawing ----
   let frame = 0;
-  /** Redraws the list; keepTop keeps what is on screen in place while older messages are added above it. */
+  /**
+   * Redraws the list: builds the bubbles that are new or changed, keeps the
+   * others; keepTop keeps what is on screen in place while older messages are
+   * added above it.
+   */
   function draw(keepTop = false) {
     if (frame) cancelAnimationFrame(frame);
     frame = 0;
     const fromBottom = scroller.scrollHeight - scroller.scrollTop;
     const atBottom = fromBottom - scroller.clientHeight < 40;
     const first = list.dataset.first !== "0";
-    // The focus survives the redraw: the same control of the same message.
+    if (atBottom && !keepTop && !first && !loading && !jumping) trim();
+    // The focus survives a bubble rebuilt: the same control of the same message.
     const focusKey = list.contains(document.activeElement) ? document.activeElement.dataset.focus : null;
     const hadMore = document.activeElement === moreButton;
     moreButton.textContent = loading ? "Loading earlier messages…" : "Load earlier messages";
     moreItem.setAttribute("aria-busy", loading ? "true" : "false");
     const divider = all.some((m) => m.messageId === dividerAt) ? dividerAt : null;
     stopId = tabStop();
-    fill(list,
-      more ? moreItem : all.length >= PAGE ? h("li", { class: "more start" }, "Start of the conversation") : null,
-      all.length ? all.map((m) => [
-        m.messageId === divider ? h("li", { class: "unread-divider", role: "separator", "aria-label": "Unread messages" }, h("span", {}, "Unread messages")) : null,
-        item(m)]) : h("li", { class: "empty" }, "No messages yet."));
+    const bx = bubbleCtx();
+    const items = [more ? moreItem : all.length >= PAGE ? startItem : null];
+    for (const m of all) {
+      if (m.messageId === divider) items.push(dividerItem);
+      items.push([m.messageId, signature(m, bx), () => item(m, bx)]);
+    }
+    if (!all.length) items.push(emptyItem);
+    fresh = [];
+    rows.sync(items.filter(Boolean));
+    // The list's marks (tab stop, edited, highlighted, menu open) on the new
+    // bubbles, and on the kept ones whose mark came or went.
+    const now = [stopId, box.editingId(), flashId, menu.openFor()];
+    for (const li of fresh) mark(li);
+    for (const id of new Set([...marked, ...now])) if (id != null && rows.get(id)) mark(rows.get(id));
+    marked = now;
     if (keepTop) scroller.scrollTop = scroller.scrollHeight - fromBottom;
-    else if (first && divider) list.querySelector(".unread-divider").scrollIntoView({ block: "center" });
+    else if (first && divider) dividerItem.scrollIntoView({ block: "center" });
     else if (atBottom || first) scroller.scrollTop = scroller.scrollHeight;
     list.dataset.first = "0";
     list.dataset.more = String(more);
-    if (hadMore) (more ? moreButton : scroller).focus({ preventScroll: true });
-    else if (focusKey) list.querySelector(`[data-focus="${CSS.escape(focusKey)}"]`)?.focus({ preventScroll: true });
+    if (hadMore && !more) scroller.focus({ preventScroll: true }); // "Load earlier" went: nothing older
+    else if (focusKey && !list.contains(document.activeElement)) list.querySelector(`[data-focus="${CSS.escape(focusKey)}"]`)?.focus({ preventScroll: true });
     tickTimers(list);
   }
   const redraw = () => { if (!frame) frame = requestAnimationFrame(() => draw()); };
+  let fresh = []; // the bubbles built in this drawing
+  let marked = []; // the messageIds the last drawing marked (see draw)
 
-  function item(m) {
-    const li = bubble(m, { ...ctx, reactions: features().reactions, onReact: react, onJump: jump, onMenu: (x, a) => menu.open(x, a), file: { media, act: fileAct } });
-    if (m.messageId === flashId) li.classList.add("flash");
-    if (m.messageId === box.editingId()) li.classList.add("editing");
-    // One tab stop for the whole list (the current message's "⋯"); arrows move it.
+  /** What the bubbles of this drawing share (bubble.js's ctx). */
+  const bubbleCtx = () => ({ ...ctx, reactions: features().reactions, onReact: react, onJump: jump, onMenu: (x, a) => menu.open(x, a), file: { media, act: fileAct } });
+
+  /**
+   * Everything a bubble shows that can change: its message (a new object on
+   * every change: apply() never edits one in place), the names it shows, my id
+   * (mentions of me), whether reactions are allowed, and its file's URL here.
+   * A bubble is rebuilt when this changes, and only then.
+   */
+  function signature(m, bx) {
+    const f = m.file && !m.deleted;
+    return [m, bx.showFrom && m.sender !== "me" ? bx.nameOf(m.sender) : "", m.quote ? bx.nameOf(m.quote.sender) : "", bx.myId,
+      m.reactions && m.reactions.length ? bx.reactions : "",
+      f ? media.url(m) : null, f && media.missing(m), f && media.gone(m)];
+  }
+
+  function item(m, bx) {
+    const li = bubble(m, bx);
     const btn = li.querySelector(".actions-btn");
-    btn.tabIndex = m.messageId === stopId ? 0 : -1;
+    drawn.set(li, { id: m.messageId, btn });
+    fresh.push(li);
     btn.addEventListener("focus", () => { currentId = m.messageId; });
-    if (menu.openFor() === m.messageId) menu.adopt(btn);
     for (const b of li.querySelectorAll(".quote, .reaction, .file button, .file a")) b.tabIndex = -1; // reached through the menu
     return li;
+  }
+
+  /** What a bubble shows of the list's state (set on new bubbles, and on kept ones when it changes). */
+  function mark(li) {
+    const { id, btn } = drawn.get(li);
+    li.classList.toggle("flash", id === flashId);
+    li.classList.toggle("editing", id === box.editingId());
+    // One tab stop for the whole list (the current message's "⋯"); arrows move it.
+    const tab = id === stopId ? 0 : -1;
+    if (btn.tabIndex !== tab) btn.tabIndex = tab;
+    if (menu.openFor() === id && btn.getAttribute("aria-expanded") !== "true") menu.adopt(btn); // rebuilt while its menu is open
+  }
+
+  /**
+   * At the bottom, SLACK messages over: drops all but the newest AT_END (they come back as
+   * pages when scrolled to), keeping any the person is busy with (edited, its
+   * menu open, focused).
+   */
+  function trim() {
+    if (all.length <= AT_END + SLACK) return;
+    let cut = all.length - AT_END;
+    const focused = list.contains(document.activeElement) ? drawn.get(document.activeElement.closest(".msg"))?.id : null;
+    for (const id of [box.editingId(), menu.openFor(), focused]) {
+      const i = id == null ? -1 : all.findIndex((m) => m.messageId === id);
+      if (i >= 0 && i < cut) cut = i;
+    }
+    for (const m of all.slice(0, cut)) if (m.file) media.forget(m.messageId);
+    all = all.slice(cut);
+    more = true;
   }
 
   const tabStop = () => (currentId && all.some((m) => m.messageId === currentId) ? currentId : all.length ? all[all.length - 1].messageId : null);
@@ -159,7 +234,10 @@ export function chatPane(opts) {
 
   /** Scrolls to the message a quote answers (reading earlier pages until it is loaded) and highlights it. */
   async function jump(q) {
-    for (let n = 0; n < 50 && !all.some((m) => m.messageId === q.messageId) && more; n++) await loadEarlier();
+    jumping = true; // the pages read on the way stay, even at the bottom
+    try {
+      for (let n = 0; n < 50 && !all.some((m) => m.messageId === q.messageId) && more; n++) await loadEarlier();
+    } finally { jumping = false; }
     const li = list.querySelector(`.msg[data-id="${CSS.escape(q.messageId)}"]`);
     if (!li) return onError(new Error("The original message is no longer here."));
     flashId = q.messageId;
