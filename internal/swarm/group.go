@@ -203,11 +203,12 @@ func (g *group) close() {
 	}
 }
 
-// received counts the members that have a message with this text, and
-// the latest first arrival among them.
-func (g *group) received(text string) (count int, last time.Time) {
+// received counts the members that have a message with this text (mark
+// "") or have seen mark on it (node.mark), and the latest first arrival
+// among them.
+func (g *group) received(text, mark string) (count int, last time.Time) {
 	for _, n := range g.nodes {
-		if t, ok := n.receivedAt(text); ok {
+		if t, ok := n.markedAt(text, mark); ok {
 			count++
 			if t.After(last) {
 				last = t
@@ -276,4 +277,47 @@ func (g *group) download(ctx context.Context, text string, n int) (time.Duration
 	}
 	wg.Wait()
 	return time.Since(start), errors.Join(errs...)
+}
+
+// react has every member (the first n) react with emoji to the message
+// with this text, 64 at a time (people reacting within a moment), and
+// returns how long the calls took.
+func (g *group) react(ctx context.Context, text, emoji string, n int) (time.Duration, error) {
+	start := time.Now()
+	nodes := g.nodes[:min(n, len(g.nodes))]
+	errs := make([]error, len(nodes))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 64)
+	for i, nd := range nodes {
+		id := nd.messageID(text)
+		if id == "" {
+			return 0, fmt.Errorf("%s has no message %q", nd.name, text)
+		}
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			errs[i] = nd.client.React(ctx, id, emoji, true)
+		}()
+	}
+	wg.Wait()
+	return time.Since(start), errors.Join(errs...)
+}
+
+// send has member i send text to the group.
+func (g *group) send(ctx context.Context, i int, text string) error {
+	if i < 0 || i >= len(g.nodes) {
+		return fmt.Errorf("no member %d", i)
+	}
+	c := g.nodes[i].client
+	gs, err := c.Groups(ctx)
+	if err != nil {
+		return err
+	}
+	if len(gs) == 0 {
+		return fmt.Errorf("%s is in no group", g.nodes[i].name)
+	}
+	_, err = c.SendGroupMessage(ctx, gs[0].GroupID, text)
+	return err
 }
