@@ -11,7 +11,9 @@
 // without the natives' own mesh: a native drops the introductions of
 // other natives, so it is connected to the host and, once it joins, to the
 // browser only (a 1,000-member mesh would take hours and measure nothing
-// of the browser; everything the browser does is the real protocol).
+// of the browser; everything the browser does is the real protocol). The
+// host of such a group forgets the pairs of natives it introduced, so it
+// does not forward every native's message to all the other natives.
 //
 // It prints "swarm http://ADDR/" and serves a small control API on
 // 127.0.0.1 (JSON):

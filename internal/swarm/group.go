@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/sxweb/sxweb/core/chat"
+	"github.com/sxweb/sxweb/core/store"
 )
 
 // group is K natives in one group: nodes[0] hosts it (its link is what
@@ -71,7 +72,10 @@ func openGroup(ctx context.Context, relayURL, dir string, k int, mesh bool) (*gr
 				return nil, err
 			}
 			g := &group{nodes: nodes, link: s.Link, mesh: mesh}
-			if err := g.waitConnected(ctx); err != nil {
+			if err := g.waitConnected(ctx); err == nil && !mesh {
+				err = g.noForwarding(ctx)
+			}
+			if err != nil {
 				g.close()
 				return nil, err
 			}
@@ -129,6 +133,12 @@ func buildGroup(ctx context.Context, relayURL, dir string, k int, mesh bool) (*g
 		g.report()
 		g.close()
 		return nil, fmt.Errorf("the group of %d never completed: %w", k, err)
+	}
+	if !mesh {
+		if err := g.noForwarding(ctx); err != nil {
+			g.close()
+			return nil, err
+		}
 	}
 	g.seconds = time.Since(t0).Seconds()
 	log.Printf("swarm: group of %d built in %.1f s (mesh %v)", k, g.seconds, mesh)
@@ -320,4 +330,29 @@ func (g *group) send(ctx context.Context, i int, text string) error {
 	}
 	_, err = c.SendGroupMessage(ctx, gs[0].GroupID, text)
 	return err
+}
+
+// introBucket is where core/chat keeps, at the host, the pairs of members
+// it introduced that are not connected yet (and whose messages it
+// forwards to each other meanwhile).
+const introBucket = "c.intro"
+
+// noForwarding (a group without the natives' mesh) deletes the host's
+// pairs of natives: they never connect (withoutMesh), so the host would
+// forward every message a native sends to all the other natives — a
+// thousand natives reacting at once would be a million forwarded
+// messages, a load of the swarm, not of the browser. Pairs with the
+// browser are made when it joins, after this, and go as it connects.
+func (g *group) noForwarding(ctx context.Context) error {
+	st := g.nodes[0].st
+	kvs, err := st.List(ctx, introBucket, "")
+	if err != nil || len(kvs) == 0 {
+		return err
+	}
+	var b store.Batch
+	for _, kv := range kvs {
+		b.Delete(introBucket, kv.Key)
+	}
+	log.Printf("swarm: the host forgets %d introduced pairs of natives", len(kvs))
+	return store.Commit(ctx, st, &b)
 }

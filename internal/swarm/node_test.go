@@ -1,10 +1,13 @@
 package main
 
 import (
+	"context"
 	"testing"
 	"time"
 
 	"github.com/sxweb/sxweb/core/chat"
+	"github.com/sxweb/sxweb/core/store"
+	"github.com/sxweb/sxweb/core/store/memstore"
 )
 
 func bareNode() *node {
@@ -49,5 +52,29 @@ func TestMarksFollowAMessageByItsFirstText(t *testing.T) {
 	}
 	if id := n.messageID("hello"); id != "m1" {
 		t.Errorf(`messageID("hello") = %q, want m1`, id)
+	}
+}
+
+// A star group's host forgets the natives' pairs (else it forwards every
+// native's message to all the others) and keeps everything else.
+func TestNoForwardingForgetsTheHostsPairs(t *testing.T) {
+	ctx := context.Background()
+	st := memstore.New()
+	var b store.Batch
+	b.Put(introBucket, "g/a/b", []byte("{}"))
+	b.Put(introBucket, "g/b/a", []byte("{}"))
+	b.Put("c.member", "g/a", []byte("{}"))
+	if err := store.Commit(ctx, st, &b); err != nil {
+		t.Fatal(err)
+	}
+	g := &group{nodes: []*node{{st: st}}}
+	if err := g.noForwarding(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if kvs, _ := st.List(ctx, introBucket, ""); len(kvs) != 0 {
+		t.Errorf("%d pairs left", len(kvs))
+	}
+	if kvs, _ := st.List(ctx, "c.member", ""); len(kvs) != 1 {
+		t.Errorf("members: %d, want 1", len(kvs))
 	}
 }
