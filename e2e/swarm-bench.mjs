@@ -3,7 +3,11 @@
 // sending to it, with every other member a native Go client in one swarm
 // process (internal/swarm) on the same relay.
 //
-//   ./build.sh wasm && node e2e/swarm-bench.mjs [--sizes 2,8,20,100] [--messages 3] [--data DIR]
+//   ./build.sh wasm && node e2e/swarm-bench.mjs [--sizes 2,8,20,100] [--messages 5] [--data DIR]
+//       [--features] [--file MB [--downloaders N]] [--backup] [--profile PREFIX]
+//
+// Put DIR on tmpfs (/dev/shm): a thousand natives' bbolt fsyncs otherwise
+// measure the disk. Record the load average with every run.
 //
 // --data keeps the relay's data and the natives' stores in DIR: a group is
 // built once (a 1,000-member one takes minutes) and reused by later runs.
