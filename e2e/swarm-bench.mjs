@@ -32,9 +32,11 @@ const WINDOW = Number(opt("window", "4000"));
 const DATA = opt("data", "");
 const PORT = opt("port", "18088");
 // --profile PREFIX: CPU profiles of the tab (Chrome's sampling profiler,
-// wasm functions by name) while it joins and while it sends, written to
-// PREFIX-join-K.cpuprofile and PREFIX-send-K.cpuprofile (open them in
-// DevTools), and their top functions by self time printed.
+// wasm functions by name) while it joins, while it sends, while the
+// natives react (--features) and while it sends a file (--file), written
+// to PREFIX-join-K.cpuprofile, PREFIX-send-K, PREFIX-reactions-K and
+// PREFIX-file-K (open them in DevTools), and their top functions by self
+// time printed.
 const PROFILE = opt("profile", "");
 // --file MB: after the messages, the tab sends a file of MB megabytes to
 // the group: timed until sendFile resolves, until the tab's upload is done
@@ -161,7 +163,7 @@ try {
     if (cdp) saveProfile(`${PROFILE}-send-${K}`, (await cdp.send("Profiler.stop")).profile);
     const feats = FEATURES ? await featuresTo(page, K, sent, cdp) : null;
     let file = null;
-    if (FILE_MB > 0) file = await sendFileTo(page, K, FILE_MB);
+    if (FILE_MB > 0) file = await sendFileTo(page, K, FILE_MB, cdp);
     const mem = await page.evaluate(() => ({ heap: performance.memory?.usedJSHeapSize || 0, wasm: globalThis.__sxwebGo?.mem?.buffer?.byteLength || 0 }));
     let backup = null;
     if (BACKUP) ({ backup, ctx, page } = await backupAndRestore(browser, ctx, page, K));
@@ -300,8 +302,9 @@ async function backupAndRestore(browser, ctx, page, K) {
 }
 
 // sendFileTo has the tab send a file of mb MB to the group of K natives.
-async function sendFileTo(page, K, mb) {
+async function sendFileTo(page, K, mb, cdp) {
   const text = `file of ${mb} MB to ${K} ${Date.now()}`;
+  if (cdp) await cdp.send("Profiler.start");
   const before = { chunks: dirBytes(join(server.data, "files", "chunks")), db: dirBytes(join(server.data, "files", "files.db")) };
   const s = await page.evaluate(async ([text, mb]) => {
     const bytes = new Uint8Array(mb << 20);
@@ -323,6 +326,7 @@ async function sendFileTo(page, K, mb) {
   }, [text, mb]);
   const r = await until(async () => { const r = await swarm.get(`files?size=${K}&text=${encodeURIComponent(text)}`); return r.count >= K ? r : null; },
     { what: `all ${K} have the file`, timeout: 1800000, interval: 100 });
+  if (cdp) saveProfile(`${PROFILE}-file-${K}`, (await cdp.send("Profiler.stop")).profile);
   // what the relay stores for it: the chunks' bytes (one copy, however
   // many recipients) and the growth of its metadata (a record per chunk
   // and recipient)
