@@ -58,6 +58,7 @@ export async function startServer({ web = webDir, data: keep, args = [] } = {}) 
   return {
     url,
     relay: url.replace(/^http/, "ws") + "relay",
+    data, // the relay's data directory (the file relay's store under data/files)
     log: () => log,
     async stop() {
       if (proc.exitCode === null) {

@@ -132,12 +132,24 @@ func (c *Client) Close() error {
 func (c *Client) Events() *fifo.Queue[Event] { return c.events }
 
 // publish emits a committed transaction's events (a commit hook: it only
-// queues).
+// queues). Of a message's updates in one transaction only the last goes
+// out, in its place: it carries the whole message, and the reactions of
+// a thousand members that arrive in one batch would otherwise be a
+// thousand events for the app to render.
 func (c *Client) publish(t *tx) {
 	if c.cur == t {
 		c.cur = nil
 	}
-	for _, ev := range t.evs {
+	last := map[string]int{}
+	for i, ev := range t.evs {
+		if u, ok := ev.(UpdateEvent); ok {
+			last[u.Message.MessageID] = i
+		}
+	}
+	for i, ev := range t.evs {
+		if u, ok := ev.(UpdateEvent); ok && last[u.Message.MessageID] != i {
+			continue
+		}
 		c.push(ev)
 	}
 	for _, id := range t.dlvKeys {

@@ -11,7 +11,9 @@
 // without the natives' own mesh: a native drops the introductions of
 // other natives, so it is connected to the host and, once it joins, to the
 // browser only (a 1,000-member mesh would take hours and measure nothing
-// of the browser; everything the browser does is the real protocol).
+// of the browser; everything the browser does is the real protocol). The
+// host of such a group forgets the pairs of natives it introduced, so it
+// does not forward every native's message to all the other natives.
 //
 // It prints "swarm http://ADDR/" and serves a small control API on
 // 127.0.0.1 (JSON):
@@ -21,10 +23,23 @@
 //	                    {building: true} while it is being made (poll
 //	                    again), then {link, size, seconds, mesh}: the
 //	                    browser joins by link
-//	GET  /received?text=T&size=K
+//	GET  /received?text=T&size=K[&mark=M]
 //	                    how many members of that group have a message with
 //	                    text T: {count, of, lastMs} (lastMs: unix ms of the
-//	                    latest first arrival)
+//	                    latest first arrival); with mark, how many have
+//	                    seen M on it (T is the text it first had):
+//	                    "edited:NEW", "deleted", "reaction:EMOJI:COUNT",
+//	                    "quoted", "mentioned"
+//	GET  /files?text=T&size=K
+//	                    how many have the file message with text T
+//	                    available: {count, of, lastMs}
+//	POST /download?text=T&size=K&n=N
+//	                    the first N download that file at once: {ms}
+//	POST /react?text=T&size=K&emoji=E[&n=N]
+//	                    every member (the first N) reacts with E to the
+//	                    message with text T, 64 at a time: {ms}
+//	POST /send?text=T&size=K&i=I
+//	                    member I sends T to the group
 //	POST /quit
 //
 // Layer: a benchmark tool above core/chat; not product, imported by nothing.

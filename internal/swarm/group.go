@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/sxweb/sxweb/core/chat"
+	"github.com/sxweb/sxweb/core/store"
 )
 
 // group is K natives in one group: nodes[0] hosts it (its link is what
@@ -71,7 +72,10 @@ func openGroup(ctx context.Context, relayURL, dir string, k int, mesh bool) (*gr
 				return nil, err
 			}
 			g := &group{nodes: nodes, link: s.Link, mesh: mesh}
-			if err := g.waitConnected(ctx); err != nil {
+			if err := g.waitConnected(ctx); err == nil && !mesh {
+				err = g.noForwarding(ctx)
+			}
+			if err != nil {
 				g.close()
 				return nil, err
 			}
@@ -129,6 +133,12 @@ func buildGroup(ctx context.Context, relayURL, dir string, k int, mesh bool) (*g
 		g.report()
 		g.close()
 		return nil, fmt.Errorf("the group of %d never completed: %w", k, err)
+	}
+	if !mesh {
+		if err := g.noForwarding(ctx); err != nil {
+			g.close()
+			return nil, err
+		}
 	}
 	g.seconds = time.Since(t0).Seconds()
 	log.Printf("swarm: group of %d built in %.1f s (mesh %v)", k, g.seconds, mesh)
@@ -203,11 +213,12 @@ func (g *group) close() {
 	}
 }
 
-// received counts the members that have a message with this text, and
-// the latest first arrival among them.
-func (g *group) received(text string) (count int, last time.Time) {
+// received counts the members that have a message with this text (mark
+// "") or have seen mark on it (node.mark), and the latest first arrival
+// among them.
+func (g *group) received(text, mark string) (count int, last time.Time) {
 	for _, n := range g.nodes {
-		if t, ok := n.receivedAt(text); ok {
+		if t, ok := n.markedAt(text, mark); ok {
 			count++
 			if t.After(last) {
 				last = t
@@ -276,4 +287,72 @@ func (g *group) download(ctx context.Context, text string, n int) (time.Duration
 	}
 	wg.Wait()
 	return time.Since(start), errors.Join(errs...)
+}
+
+// react has every member (the first n) react with emoji to the message
+// with this text, 64 at a time (people reacting within a moment), and
+// returns how long the calls took.
+func (g *group) react(ctx context.Context, text, emoji string, n int) (time.Duration, error) {
+	start := time.Now()
+	nodes := g.nodes[:min(n, len(g.nodes))]
+	errs := make([]error, len(nodes))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 64)
+	for i, nd := range nodes {
+		id := nd.messageID(text)
+		if id == "" {
+			return 0, fmt.Errorf("%s has no message %q", nd.name, text)
+		}
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			errs[i] = nd.client.React(ctx, id, emoji, true)
+		}()
+	}
+	wg.Wait()
+	return time.Since(start), errors.Join(errs...)
+}
+
+// send has member i send text to the group.
+func (g *group) send(ctx context.Context, i int, text string) error {
+	if i < 0 || i >= len(g.nodes) {
+		return fmt.Errorf("no member %d", i)
+	}
+	c := g.nodes[i].client
+	gs, err := c.Groups(ctx)
+	if err != nil {
+		return err
+	}
+	if len(gs) == 0 {
+		return fmt.Errorf("%s is in no group", g.nodes[i].name)
+	}
+	_, err = c.SendGroupMessage(ctx, gs[0].GroupID, text)
+	return err
+}
+
+// introBucket is where core/chat keeps, at the host, the pairs of members
+// it introduced that are not connected yet (and whose messages it
+// forwards to each other meanwhile).
+const introBucket = "c.intro"
+
+// noForwarding (a group without the natives' mesh) deletes the host's
+// pairs of natives: they never connect (withoutMesh), so the host would
+// forward every message a native sends to all the other natives — a
+// thousand natives reacting at once would be a million forwarded
+// messages, a load of the swarm, not of the browser. Pairs with the
+// browser are made when it joins, after this, and go as it connects.
+func (g *group) noForwarding(ctx context.Context) error {
+	st := g.nodes[0].st
+	kvs, err := st.List(ctx, introBucket, "")
+	if err != nil || len(kvs) == 0 {
+		return err
+	}
+	var b store.Batch
+	for _, kv := range kvs {
+		b.Delete(introBucket, kv.Key)
+	}
+	log.Printf("swarm: the host forgets %d introduced pairs of natives", len(kvs))
+	return store.Commit(ctx, st, &b)
 }

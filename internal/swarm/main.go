@@ -33,6 +33,8 @@ func main() {
 	mux.HandleFunc("GET /received", s.handleReceived)
 	mux.HandleFunc("GET /files", s.handleFiles)
 	mux.HandleFunc("POST /download", s.handleDownload)
+	mux.HandleFunc("POST /react", s.handleReact)
+	mux.HandleFunc("POST /send", s.handleSend)
 	mux.HandleFunc("POST /quit", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, map[string]bool{"ok": true})
 		close(s.quit)
@@ -108,7 +110,7 @@ func (s *server) handleReceived(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "no group of that size", http.StatusNotFound)
 		return
 	}
-	n, last := g.received(r.URL.Query().Get("text"))
+	n, last := g.received(r.URL.Query().Get("text"), r.URL.Query().Get("mark"))
 	writeJSON(w, map[string]any{"count": n, "of": len(g.nodes), "lastMs": last.UnixMilli()})
 }
 
@@ -137,6 +139,40 @@ func (s *server) handleDownload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, map[string]any{"ms": d.Milliseconds()})
+}
+
+// handleReact: the first n members (all without n) react with emoji to
+// the message with this text; answers when every call returned.
+func (s *server) handleReact(w http.ResponseWriter, r *http.Request) {
+	g := s.group(w, r)
+	if g == nil {
+		return
+	}
+	q := r.URL.Query()
+	n, err := strconv.Atoi(q.Get("n"))
+	if err != nil {
+		n = len(g.nodes)
+	}
+	d, err := g.react(r.Context(), q.Get("text"), q.Get("emoji"), n)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	writeJSON(w, map[string]any{"ms": d.Milliseconds()})
+}
+
+// handleSend: member i sends text to the group (answers once stored).
+func (s *server) handleSend(w http.ResponseWriter, r *http.Request) {
+	g := s.group(w, r)
+	if g == nil {
+		return
+	}
+	i, _ := strconv.Atoi(r.URL.Query().Get("i"))
+	if err := g.send(r.Context(), i, r.URL.Query().Get("text")); err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	writeJSON(w, map[string]any{"ok": true})
 }
 
 // group is the built group of ?size= (nil, and the answer written, if none).

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log"
 	"os"
 	"path/filepath"
@@ -31,7 +32,9 @@ type node struct {
 	mu        sync.Mutex
 	direct    map[string]bool      // memberID → our group connection is up
 	received  map[string]time.Time // text → first arrival
-	msgText   map[string]string    // messageId → text (to name files by their caption)
+	msgText   map[string]string    // messageId → text as first received (names files, updates)
+	byText    map[string]string    // text → messageId (to react to a message named by its text)
+	marks     map[string]time.Time // text + "\x00" + mark → first time seen (see markOf)
 	fileState map[string]fileSeen  // a file message's text → its state here
 	errEvents int
 }
@@ -87,7 +90,8 @@ func openNode(ctx context.Context, name, relayURL string, o nodeOpts) (*node, er
 	}
 	ag.SetHandler(h)
 	n := &node{name: name, client: c, agent: ag, st: st, done: make(chan struct{}),
-		direct: map[string]bool{}, received: map[string]time.Time{}, msgText: map[string]string{}, fileState: map[string]fileSeen{}}
+		direct: map[string]bool{}, received: map[string]time.Time{}, msgText: map[string]string{},
+		byText: map[string]string{}, marks: map[string]time.Time{}, fileState: map[string]fileSeen{}}
 	go n.loop()
 	if err := c.Start(ctx); err == nil {
 		err = ag.Start(ctx)
@@ -166,7 +170,15 @@ func (n *node) apply(evs []chat.Event) {
 			if _, seen := n.received[e.Message.Text]; !seen && e.Message.Sender != "me" {
 				n.received[e.Message.Text] = now
 			}
-			n.msgText[e.Message.MessageID] = e.Message.Text
+			if _, seen := n.msgText[e.Message.MessageID]; !seen {
+				n.msgText[e.Message.MessageID] = e.Message.Text
+				n.byText[e.Message.Text] = e.Message.MessageID
+			}
+			n.mark(e.Message.Text, e.Message, now)
+		case chat.UpdateEvent:
+			if text, ok := n.msgText[e.Message.MessageID]; ok {
+				n.mark(text, e.Message, now)
+			}
 		case chat.FileEvent:
 			text, ok := n.msgText[e.MessageID]
 			if !ok {
@@ -185,6 +197,54 @@ func (n *node) apply(evs []chat.Event) {
 			n.errEvents++
 		}
 	}
+}
+
+// mark notes, under the text a message first had, what a message event
+// or an update shows of it: "edited:" + the new text, "deleted",
+// "reaction:" + emoji + ":" + its count, "quoted" (a reply), "mentioned"
+// (this member is named). The first time each is seen is kept: the
+// benchmark asks when every member has seen an edit or a reaction.
+func (n *node) mark(text string, m chat.Message, now time.Time) {
+	var ms []string
+	if m.Edited {
+		ms = append(ms, "edited:"+m.Text)
+	}
+	if m.Deleted != "" {
+		ms = append(ms, "deleted")
+	}
+	for _, r := range m.Reactions {
+		ms = append(ms, fmt.Sprintf("reaction:%s:%d", r.Emoji, r.Count))
+	}
+	if m.Quote != nil {
+		ms = append(ms, "quoted")
+	}
+	if m.Mentioned {
+		ms = append(ms, "mentioned")
+	}
+	for _, k := range ms {
+		if _, seen := n.marks[text+"\x00"+k]; !seen {
+			n.marks[text+"\x00"+k] = now
+		}
+	}
+}
+
+// markedAt is when this member first saw mark on the message with text
+// ("" : the message itself).
+func (n *node) markedAt(text, mark string) (time.Time, bool) {
+	if mark == "" {
+		return n.receivedAt(text)
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	t, ok := n.marks[text+"\x00"+mark]
+	return t, ok
+}
+
+// messageID is the id here of the message with this text ("" if none).
+func (n *node) messageID(text string) string {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.byText[text]
 }
 
 // directCount is the number of members our group connection is up with.
