@@ -100,7 +100,7 @@ func msgView(m *msgRec) Message {
 		Total: m.Total, Sent: m.Sent, Delivered: m.Delivered, Receipts: m.Receipts,
 		Edited: m.Edited, Deleted: DeletedBy(m.Deleted), TTL: m.TTL, Mentioned: m.Mentioned,
 		History: m.History, SenderName: m.SenderName, Reactions: []Reaction{}, File: m.File, Preview: m.Preview,
-		Mentions: m.Mentions, System: m.System, Lost: m.Lost, Unconfirmed: m.Unconfirmed}
+		Mentions: m.Mentions, System: m.System, Lost: m.Lost, Unconfirmed: m.Unconfirmed, Others: m.Others}
 	if q := m.Quote; q != nil {
 		v.Quote = &Quote{MessageID: q.MessageID, Text: q.Text, Sender: q.Author}
 	}

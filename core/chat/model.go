@@ -68,6 +68,11 @@ type groupRec struct {
 	InvContact string                 `json:"invContact,omitempty"`
 	Created    time.Time              `json:"created"`
 	Unread     int                    `json:"unread,omitempty"` // received messages not yet read
+	// SyncNote: the key of the group's latest notice of re-synchronized
+	// members that lost nothing; the next such sync within syncNoteSpan
+	// joins it instead of adding a line (a restore re-synchronizes every
+	// member at once: a thousand notices in a big group).
+	SyncNote string `json:"syncNote,omitempty"`
 }
 
 type memberRec struct {
@@ -138,6 +143,7 @@ type msgRec struct {
 	System      string `json:"system,omitempty"`
 	Lost        int    `json:"lost,omitempty"`
 	Unconfirmed int    `json:"unconfirmed,omitempty"`
+	Others      int    `json:"others,omitempty"` // ratchetSync: more members it covers (SyncNote)
 	// Deliv is the per-member state written before schema 2 (migrated).
 	Deliv map[string]string `json:"deliv,omitempty"`
 }

@@ -2,9 +2,14 @@ package chat
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/sxweb/sxweb/core/agent"
 )
+
+// syncNoteSpan: a member's re-synchronization that lost nothing joins the
+// group's notice of such syncs made within this span (SyncNote).
+const syncNoteSpan = 10 * time.Minute
 
 // When one side of a connection restored an older copy of its data, the
 // agent re-synchronizes the connection's encryption (agent.RatchetSync);
@@ -27,6 +32,7 @@ func (c *Client) onRatchetSync(t *tx, e agent.RatchetSync) error {
 		Lost: e.Lost, Unconfirmed: e.Unconfirmed}
 	var ref ChatRef
 	var name string
+	var group *groupRec
 	switch r.Kind {
 	case refContact:
 		ct, err := t.contact(r.ContactID)
@@ -39,14 +45,49 @@ func (c *Client) onRatchetSync(t *tx, e agent.RatchetSync) error {
 		if err != nil || mb == nil {
 			return ignoreNotFound(err)
 		}
+		g, err := t.group(r.GroupID)
+		if err != nil || g == nil {
+			return ignoreNotFound(err)
+		}
+		if e.Lost == 0 && e.Unconfirmed == 0 {
+			if joined, err := c.joinSyncNote(t, g); joined || err != nil {
+				return err
+			}
+		}
 		ref, m.Chat, m.Sender, name = ChatRef{GroupID: r.GroupID}, groupChat(r.GroupID), mb.ID.String(), mb.Profile.DisplayName
+		m.SenderName, group = name, g
 	default:
 		return nil
 	}
 	m.Seq, m.Text = c.nextSeq(t), syncNotice(name, e.Lost, e.Unconfirmed)
+	if group != nil { // the group's notice to join next, if this one lost nothing
+		group.SyncNote = ""
+		if e.Lost == 0 && e.Unconfirmed == 0 {
+			group.SyncNote = msgKey(m)
+		}
+		t.putGroup(group)
+	}
 	c.putMsg(t, m)
 	t.emit(MessageEvent{Chat: ref, Message: msgView(m)})
 	return nil
+}
+
+// joinSyncNote counts one more member in g's recent notice of syncs that
+// lost nothing, if there is one: the notice is updated (an update event),
+// not repeated.
+func (c *Client) joinSyncNote(t *tx, g *groupRec) (bool, error) {
+	if g.SyncNote == "" {
+		return false, nil
+	}
+	n, err := t.msg(g.SyncNote)
+	if err != nil || n == nil || n.System != SystemRatchetSync || n.Lost+n.Unconfirmed > 0 || c.now().Sub(n.Ts) > syncNoteSpan {
+		return false, err
+	}
+	n.Others++
+	n.Text = syncNotice(n.SenderName, 0, 0) + fmt.Sprintf(" and %d other %s", n.Others, plural(n.Others, "member", "members"))
+	c.putMsg(t, n)
+	t.emit(UpdateEvent{Chat: chatRefOf(n.Chat), Message: msgView(n)})
+	return true, nil
 }
 
 // syncNotice is the notice's text (the app may word it from the counts).

@@ -162,10 +162,14 @@ type Message struct {
 	// says it in English. "ratchetSync": encryption was re-negotiated with
 	// the sender (one side had restored an older copy of its data); Lost of
 	// its messages could not be decrypted or were not received on this
-	// device, Unconfirmed of mine may not have arrived.
+	// device, Unconfirmed of mine may not have arrived. In a group, the
+	// syncs of members that lost nothing within minutes of each other are
+	// one notice: Others counts the members beyond the sender (a restore
+	// re-synchronizes every member at once).
 	System      string `json:"system,omitempty"`
 	Lost        int    `json:"lost,omitempty"`
 	Unconfirmed int    `json:"unconfirmed,omitempty"`
+	Others      int    `json:"others,omitempty"`
 }
 
 // System notices (Message.System).
