@@ -21,25 +21,30 @@ func segments(size int64) uint64 {
 
 // EncryptChunk makes chunk c (padded to its size) of a file of size bytes
 // read from src. The same keys and plaintext always give the same bytes.
+// The plaintext the chunk covers (a little more than c.Len) is read with
+// one ReadAt: a browser's store answers each read with a transaction and a
+// Blob slice, so reading it a segment at a time made uploads crawl.
 func (k *Keys) EncryptChunk(src Source, size int64, c Chunk) ([]byte, error) {
-	out := make([]byte, 0, c.Size)
 	last := segments(size) - 1
 	first := uint64(c.Offset / sealedSegment)
+	end := uint64((c.Offset + int64(c.Len) - 1) / sealedSegment) // the chunk's last segment
+	if c.Len <= 0 || end > last {
+		return nil, errors.New("files: chunk beyond the file")
+	}
+	from := int64(first) * SegmentSize
+	plain := make([]byte, min(int64(end+1)*SegmentSize, size)-from)
+	if n, err := src.ReadAt(plain, from); err != nil && !(errors.Is(err, io.EOF) && n == len(plain)) {
+		return nil, err
+	}
+	out := make([]byte, 0, c.Size)
+	sealed := make([]byte, 0, sealedSegment)
 	skip := int(c.Offset % sealedSegment)
-	plain := make([]byte, SegmentSize)
-	for i := first; len(out) < c.Len; i++ {
-		if i > last {
-			return nil, errors.New("files: chunk beyond the file")
-		}
-		off := int64(i) * SegmentSize
-		n := min(int64(SegmentSize), size-off)
-		if _, err := src.ReadAt(plain[:n], off); err != nil && !(errors.Is(err, io.EOF) && n == 0) {
-			return nil, err
-		}
-		sealed := k.SealSegment(nil, plain[:n], i, i == last)
-		sealed = sealed[skip:]
+	for i := first; i <= end; i++ {
+		seg := plain[int64(i-first)*SegmentSize : min(int64(i-first+1)*SegmentSize, int64(len(plain)))]
+		sealed = k.SealSegment(sealed[:0], seg, i, i == last)
+		take := sealed[skip:]
 		skip = 0
-		out = append(out, sealed[:min(len(sealed), c.Len-len(out))]...)
+		out = append(out, take[:min(len(take), c.Len-len(out))]...)
 	}
 	return out[:c.Size], nil
 }
