@@ -23,7 +23,9 @@
 //     its peak is its last value) and JS heap (CDP Runtime.getHeapUsage,
 //     usedSize), sampled every 100 ms from before the file exists until the
 //     download is checked, against their values once the contact is made.
-// The load average (os.loadavg) is printed with every row: the machine may be
+// FILES_BENCH_VERBOSE=1 also prints each file relay request as the page's
+// fetch saw it (its time from the call to the whole answer) and as the
+// network saw it. The load average (os.loadavg) is printed with every row: the machine may be
 // shared. It prints numbers only; nothing in it asserts a time.
 import { mkdtempSync, readdirSync, statSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -59,6 +61,17 @@ async function person(name, run) {
   const page = await ctx.newPage();
   watch(page, name);
   if (process.env.FILES_BENCH_VERBOSE) {
+    await ctx.addInitScript(() => {
+      const f = globalThis.fetch;
+      globalThis.fetch = async (url, init) => {
+        const t = performance.now();
+        const r = await f(url, init);
+        const b = await r.arrayBuffer();
+        if (String(url).includes("/files/")) console.log(`fetch ${init?.method} ${String(url).split("/files/")[1].slice(0, 12)} ${init?.body?.length ?? init?.body?.size ?? 0} bytes: ${(performance.now() - t).toFixed(0)} ms`);
+        return new Response([101, 204, 205, 304].includes(r.status) ? null : b, { status: r.status, headers: r.headers });
+      };
+    });
+    page.on("console", (m) => { if (m.text().startsWith("fetch ")) console.error(`[${name}] ${m.text()}`); });
     const t0 = Date.now();
     page.on("requestfinished", async (r) => {
       if (!r.url().includes("/files/")) return;
