@@ -9,12 +9,14 @@
 // and bob is told why. The app is served through a small proxy that can hold
 // the file relay's chunk requests (the core runs in a SharedWorker, which no
 // page route sees), so that progress is on screen long enough to see and to
-// cancel. Screenshots: e2e/screenshots/files-*.
+// cancel. The relay's data directory holds no plaintext of the file, its name
+// or its caption (every file in it scanned, with a control that the scan finds
+// what is there). Screenshots: e2e/screenshots/files-*.
 import assert from "node:assert/strict";
 import { after } from "node:test";
 import http from "node:http";
 import net from "node:net";
-import { mkdtempSync, readdirSync, statSync, readFileSync, writeFileSync, rmSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readdirSync, statSync, readFileSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
@@ -187,6 +189,65 @@ test("the relay holds one copy of each chunk for the whole group", async () => {
   assert.ok([sort([...big, ...photo]), sort(big)].some((want) => JSON.stringify(want) === JSON.stringify(sizes)),
     `chunks on the relay ${sizes} are one copy of ${big} (+ ${photo})`);
   assert.equal(sizes.filter((x) => x === 4 * MiB).length, 1, "one copy, not one per member");
+});
+
+/** Every file under dir, recursively. */
+function filesUnder(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : e.isFile() ? [join(dir, e.name)] : []));
+}
+/**
+ * Scans every file under the data directory for needles ({what, bytes}):
+ * {found: [what in path], files, bytes} (a file gone meanwhile is skipped).
+ */
+function scanData(needles) {
+  const found = [];
+  let files = 0, bytes = 0;
+  for (const path of filesUnder(data)) {
+    let buf;
+    try { buf = readFileSync(path); } catch { continue; }
+    files++; bytes += buf.length;
+    for (const n of needles) if (buf.includes(n.bytes)) found.push(`${n.what} in ${path.slice(data.length)}`);
+  }
+  return { found, files, bytes };
+}
+/**
+ * A piece of plaintext as it could sit on the relay: raw, and (64 bytes and
+ * more: shorter would match random bytes by chance) in base64 at each of the
+ * 3 alignments, only whole groups.
+ */
+function forms(what, bytes) {
+  const out = [{ what, bytes }];
+  for (let a = 0; bytes.length >= 64 && a < 3; a++) {
+    const whole = bytes.subarray(a, a + Math.floor((bytes.length - a) / 3) * 3);
+    out.push({ what: `${what} (base64, +${a})`, bytes: Buffer.from(whole.toString("base64")) });
+  }
+  return out;
+}
+
+test("the relay's data directory holds no plaintext: not the file, not its name, not the caption", async () => {
+  const window = (off) => BIG.subarray(off, off + 64);
+  const needles = [
+    ...[0, 65536 - 32, 1_000_000, 2_500_001, 4 * MiB, BIG.length - 64].flatMap((off) => forms(`bytes ${off}–${off + 63} of data.bin`, window(off))),
+    ...forms("the name data.bin", Buffer.from("data.bin")),
+    ...forms("the name sunset.jpg", Buffer.from("sunset.jpg")),
+    ...forms("the caption", Buffer.from("Sunset, and the data")),
+  ];
+  // The control: plaintext put in the data directory is found, wherever it is.
+  const control = join(data, "control", "deep");
+  mkdirSync(control, { recursive: true });
+  writeFileSync(join(control, "plain.bin"), Buffer.concat([Buffer.from("x"), window(1_000_000), Buffer.from(" Sunset, and the data "), Buffer.from(window(4 * MiB).toString("base64"))]));
+  const seen = scanData(needles);
+  rmSync(join(data, "control"), { recursive: true, force: true });
+  const inControl = seen.found.filter((f) => f.includes("/control/deep/plain.bin"));
+  for (const want of ["bytes 1000000–1000063 of data.bin in", "the caption in", `bytes ${4 * MiB}–${4 * MiB + 63} of data.bin (base64, +0) in`]) {
+    assert.ok(inControl.some((f) => f.startsWith(want)), `the scan finds the control's ${want} (found: ${inControl})`);
+  }
+  // The scan read the chunks: at least the file's padded size, and the file's own chunks are there.
+  const chunks = chunkFiles();
+  const padded = layout(BIG.length).reduce((a, b) => a + b, 0);
+  assert.ok(chunks.reduce((a, c) => a + c.size, 0) >= padded, `the chunks on disk hold at least ${padded} bytes`);
+  assert.ok(seen.bytes >= padded, `the scan read ${seen.bytes} bytes, less than the chunks' ${padded}`);
+  assert.deepEqual(seen.found.filter((f) => !f.includes("/control/")), [], `plaintext on the relay's disk (${seen.files} files scanned)`);
 });
 
 test("carol's photo arrives by itself and opens full size on her phone", async () => {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
+	"unicode/utf8"
 
 	"github.com/sxweb/sxweb/core/agent"
 	"github.com/sxweb/sxweb/core/chat/proto"
@@ -68,21 +69,55 @@ func (c *Client) describe(t *tx, f *fileRec, m *msgRec, chunks []sentChunk, i in
 	if err != nil || connID == "" {
 		return err // gone meanwhile: nothing to send
 	}
-	part := c.maxBody() - 1024
-	for no, off := 0, 0; off < len(text) || no == 0; no++ {
-		end := min(off+part, len(text))
-		p := &proto.MsgFileDescr{MsgID: m.SharedID, FileDescr: proto.FileDescr{
-			FileDescrText: string(text[off:end]), FileDescrPartNo: no, FileDescrComplete: end == len(text)}}
-		if err := c.post(t, connID, encode(p), agent.SendOptions{}); err != nil {
+	bodies, err := descrParts(m.SharedID, text, c.maxBody())
+	if err != nil {
+		return err
+	}
+	for _, body := range bodies {
+		if err := c.post(t, connID, body, agent.SendOptions{}); err != nil {
 			return err
 		}
-		off = end
 	}
 	if f.Described == nil {
 		f.Described = map[string]bool{}
 	}
 	f.Described[who] = true
 	return nil
+}
+
+// descrParts cuts a description into the x.msg.file.descr bodies that
+// carry it, each at most limit bytes. A part is cut by what its body weighs,
+// not by its text: the text travels as a JSON string, where each quote
+// costs two bytes. (Parts cut at limit-1024 bytes of text made bodies of
+// 13,559 bytes, over the agent's 13,312: a description in more than one
+// part, a file above ~60 chunks or ~250 MB, was refused, and its upload
+// retried for ever.)
+func descrParts(msgID proto.Bytes, text []byte, limit int) ([][]byte, error) {
+	var out [][]byte
+	for no, off := 0, 0; off < len(text) || no == 0; no++ {
+		n := min(len(text)-off, limit)
+		for {
+			end := off + n
+			for end < len(text) && end > off && !utf8.RuneStart(text[end]) {
+				end--
+			}
+			p := &proto.MsgFileDescr{MsgID: msgID, FileDescr: proto.FileDescr{
+				FileDescrText: string(text[off:end]), FileDescrPartNo: no, FileDescrComplete: end == len(text)}}
+			body, err := proto.Encode(&proto.Message{V: proto.Current, MsgID: proto.Bytes(newMemberID()), Params: p})
+			if err == nil && len(body) <= limit {
+				out, off = append(out, body), end
+				break
+			}
+			shrink := max(1, n/4) // too large for proto.Encode to say by how much
+			if err == nil {
+				shrink = len(body) - limit + 16
+			}
+			if n -= shrink; n <= 0 {
+				return nil, fmt.Errorf("chat: a description part does not fit %d bytes", limit)
+			}
+		}
+	}
+	return out, nil
 }
 
 // recipientConn is the connection with a file's recipient: the contact's,

@@ -23,6 +23,12 @@ import (
 // MaxAnswer bounds an answer's body (the largest chunk, and some).
 const MaxAnswer = 5 << 20
 
+// blobBody: a body larger than this goes as a Blob. Chromium sends an
+// ArrayBuffer body through the renderer in small pieces (an upload of a
+// 4 MiB chunk took seconds on a busy machine), a Blob from the browser's
+// blob store.
+const blobBody = 64 << 10
+
 // Client is core/files.HTTP over fetch.
 type Client struct{}
 
@@ -51,6 +57,11 @@ func (Client) Do(ctx context.Context, method, url string, header map[string]stri
 			return 0, nil, err
 		}
 		init["body"] = arr
+		if len(body) > blobBody {
+			if init["body"], err = safejs.MustGetGlobal("Blob").New([]any{arr}); err != nil {
+				return 0, nil, err
+			}
+		}
 	}
 	stop := context.AfterFunc(ctx, func() { _, _ = ac.Call("abort") })
 	defer stop()
