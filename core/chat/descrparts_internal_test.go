@@ -43,7 +43,7 @@ func bigDescription(t *testing.T, n int) []byte {
 // 13,559 bytes).
 func TestDescriptionPartsFit(t *testing.T) {
 	max := min(agent.MaxMessage, proto.MaxMessage)
-	for _, chunks := range []int{1, 24, 75, 300, 2000} {
+	for _, chunks := range []int{1, 24, 75, 300, 2000, files.MaxChunks - 16} { // the largest file's tail adds chunks
 		text := bigDescription(t, chunks)
 		bodies, err := descrParts(proto.Bytes("msg-id-12345"), text, max)
 		if err != nil {
@@ -66,6 +66,9 @@ func TestDescriptionPartsFit(t *testing.T) {
 		}
 		if joined.String() != string(text) {
 			t.Fatalf("%d chunks: the parts join into %d bytes, the description is %d", chunks, joined.Len(), len(text))
+		}
+		if len(bodies) > maxDescrParts {
+			t.Fatalf("%d chunks in %d parts: a receiver takes %d", chunks, len(bodies), maxDescrParts)
 		}
 		if chunks >= 300 && len(bodies) < 2 {
 			t.Fatalf("%d chunks in %d part", chunks, len(bodies))

@@ -54,8 +54,10 @@ func (c *Client) recvFileDescr(t *tx, in incoming, p *proto.MsgFileDescr, rec fu
 	return true, nil
 }
 
-// maxDescrParts bounds a description's parts (16,384 chunks fit in 40).
-const maxDescrParts = 64
+// maxDescrParts bounds a description's parts: the largest file
+// (files.MaxChunks, 64 GiB) has a description of ~3.3 MB, 247 parts of a
+// message each (TestDescriptionPartsFit), so twice that is refused.
+const maxDescrParts = 512
 
 // addDescrPart collects a part; with the last one the description is
 // checked (a forged or damaged one fails the file) and the file is

@@ -43,6 +43,9 @@ func Layout(size int64) ([]Chunk, error) {
 		out = append(out, c)
 		off += int64(c.Len)
 	}
+	if len(out) > MaxChunks { // the smaller chunks of the tail count too (a description takes MaxChunks)
+		return nil, fmt.Errorf("files: %d bytes is above the largest file (%d chunks)", size, MaxChunks)
+	}
 	return out, nil
 }
 

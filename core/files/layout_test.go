@@ -27,3 +27,22 @@ func TestLayoutPadding(t *testing.T) {
 		}
 	}
 }
+
+// Layout never makes more chunks than a description may hold: near the
+// largest file the smaller chunks of its tail would push it over.
+func TestLayoutAtTheLargestFile(t *testing.T) {
+	refused := false
+	for size := int64(MaxChunks-32) * MaxChunk; size < int64(MaxChunks+1)*MaxChunk; size += 1 << 16 {
+		l, err := Layout(size)
+		if err != nil {
+			refused = true
+			continue
+		}
+		if len(l) > MaxChunks {
+			t.Fatalf("%d bytes: %d chunks, a description holds %d", size, len(l), MaxChunks)
+		}
+	}
+	if !refused {
+		t.Fatal("nothing refused past the largest file")
+	}
+}
