@@ -6,8 +6,6 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
 	"net/netip"
 	"net/url"
@@ -195,17 +193,11 @@ func CreateChunks(ctx context.Context, url string, from netip.Addr, n int) (File
 // in a byte every every: it creates n 4 MiB chunks, then sends each
 // PUT's signed headers and one byte at a time, for as long as the relay
 // keeps the connection.
-type SlowUploads struct {
-	Opened int
-	held   atomic.Int64
-	mu     sync.Mutex
-	conns  []net.Conn
-	stop   chan struct{}
-}
+type SlowUploads struct{ trickler }
 
 // StartSlowUploads starts the attack.
 func StartSlowUploads(ctx context.Context, baseURL string, from netip.Addr, n int, every time.Duration) (*SlowUploads, error) {
-	s := &SlowUploads{stop: make(chan struct{})}
+	s := &SlowUploads{trickler{stop: make(chan struct{})}}
 	c := FileClient(from)
 	const size = 4 << 20
 	type chunk struct {
@@ -237,44 +229,7 @@ func StartSlowUploads(ctx context.Context, baseURL string, from netip.Addr, n in
 			conn.Close()
 			continue
 		}
-		s.Opened++
-		s.held.Add(1)
-		s.mu.Lock()
-		s.conns = append(s.conns, conn)
-		s.mu.Unlock()
-		go func() { // the relay's answer or its close ends the hold
-			io.Copy(io.Discard, conn)
-			s.held.Add(-1)
-		}()
-		go s.trickle(conn, every)
+		s.hold(conn, every)
 	}
 	return s, nil
-}
-
-func (s *SlowUploads) trickle(c net.Conn, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-t.C:
-			if _, err := c.Write([]byte{0}); err != nil {
-				return
-			}
-		case <-s.stop:
-			return
-		}
-	}
-}
-
-// Held returns how many of the uploads the relay still holds open.
-func (s *SlowUploads) Held() int { return int(s.held.Load()) }
-
-// Close closes every connection.
-func (s *SlowUploads) Close() {
-	close(s.stop)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, c := range s.conns {
-		c.Close()
-	}
 }

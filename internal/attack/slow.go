@@ -12,7 +12,11 @@ import (
 )
 
 // Slow is a set of HTTP POSTs whose bodies trickle in, a byte at a time.
-type Slow struct {
+type Slow struct{ trickler }
+
+// trickler holds connections that each send a byte every so often, until
+// the relay answers or closes them (slow POSTs, slow chunk uploads).
+type trickler struct {
 	Opened int          // connections the relay accepted (TCP)
 	held   atomic.Int64 // of those, still open (the relay has not closed them)
 	mu     sync.Mutex
@@ -20,12 +24,27 @@ type Slow struct {
 	stop   chan struct{}
 }
 
+// hold counts c as opened and held, and trickles a byte into it every
+// every until the relay's answer or close ends the hold.
+func (s *trickler) hold(c net.Conn, every time.Duration) {
+	s.Opened++
+	s.held.Add(1)
+	s.mu.Lock()
+	s.conns = append(s.conns, c)
+	s.mu.Unlock()
+	go func() {
+		io.Copy(io.Discard, c)
+		s.held.Add(-1)
+	}()
+	go s.trickle(c, every)
+}
+
 // SlowPosts opens n connections from the address from to addr
 // (host:port), sends each a POST's headers announcing a 64 KiB body, and
 // then one byte of it every every, for as long as the relay keeps the
 // connection.
 func SlowPosts(ctx context.Context, addr string, from netip.Addr, n int, every time.Duration) *Slow {
-	s := &Slow{stop: make(chan struct{})}
+	s := &Slow{trickler{stop: make(chan struct{})}}
 	d := dialer(from)
 	for range n {
 		c, err := d.DialContext(ctx, "tcp", addr)
@@ -36,21 +55,12 @@ func SlowPosts(ctx context.Context, addr string, from netip.Addr, n int, every t
 			c.Close()
 			continue
 		}
-		s.Opened++
-		s.held.Add(1)
-		s.mu.Lock()
-		s.conns = append(s.conns, c)
-		s.mu.Unlock()
-		go func() { // the relay's answer or its close ends the hold
-			io.Copy(io.Discard, c)
-			s.held.Add(-1)
-		}()
-		go s.trickle(c, every)
+		s.hold(c, every)
 	}
 	return s
 }
 
-func (s *Slow) trickle(c net.Conn, every time.Duration) {
+func (s *trickler) trickle(c net.Conn, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
@@ -66,10 +76,10 @@ func (s *Slow) trickle(c net.Conn, every time.Duration) {
 }
 
 // Held returns how many of the connections the relay still holds open.
-func (s *Slow) Held() int { return int(s.held.Load()) }
+func (s *trickler) Held() int { return int(s.held.Load()) }
 
 // Close closes every connection.
-func (s *Slow) Close() {
+func (s *trickler) Close() {
 	close(s.stop)
 	s.mu.Lock()
 	defer s.mu.Unlock()
