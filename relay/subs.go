@@ -45,6 +45,18 @@ func (t *subTable) lock(rid string) (*stripe, map[string]*subState) {
 	return st, st.m
 }
 
+// count is the number of subscriptions held (all sessions).
+func (t *subTable) count() int {
+	n := 0
+	for i := range t.stripes {
+		st := &t.stripes[i]
+		st.mu.Lock()
+		n += len(st.m)
+		st.mu.Unlock()
+	}
+	return n
+}
+
 // shrink rebuilds the maps of stripes that hold under a quarter of their
 // peak: Go maps keep their size after deletes, so without this the
 // memory of a large session's subscriptions stays after it closed.
