@@ -134,29 +134,21 @@ func (f *Files) parts(ctx context.Context, id string) ([]part, error) {
 	if err != nil {
 		return nil, err
 	}
-	vreq, err := os.Call("getAll", rng)
-	if err != nil {
-		return nil, fmt.Errorf("idbstore: files: %w", err)
-	}
-	kreq, err := os.Call("getAllKeys", rng)
-	if err != nil {
-		return nil, fmt.Errorf("idbstore: files: %w", err)
-	}
-	res, err := awaitRequests(ctx, "files get", vreq, kreq)
+	vals, keys, err := getAllWithKeys(ctx, "files get", os, rng)
 	if err != nil {
 		return nil, err
 	}
-	n, err := res[0].Length()
+	n, err := vals.Length()
 	if err != nil {
 		return nil, err
 	}
 	out := make([]part, n)
 	for i := range out {
 		p := &out[i]
-		if p.blob, err = res[0].Index(i); err != nil {
+		if p.blob, err = vals.Index(i); err != nil {
 			return nil, err
 		}
-		k, err := res[1].Index(i)
+		k, err := keys.Index(i)
 		if err == nil {
 			p.n, err = partNumber(k)
 		}

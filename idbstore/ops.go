@@ -48,19 +48,31 @@ func (s *Store) List(ctx context.Context, bucket, prefix string) ([]store.KV, er
 	if err != nil {
 		return nil, err
 	}
-	vreq, err := kv.Call("getAll", rng)
-	if err != nil {
-		return nil, fmt.Errorf("idbstore: list: %w", err)
-	}
-	kreq, err := kv.Call("getAllKeys", rng)
-	if err != nil {
-		return nil, fmt.Errorf("idbstore: list: %w", err)
-	}
-	res, err := awaitRequests(ctx, "list", vreq, kreq)
+	vals, keys, err := getAllWithKeys(ctx, "list", kv, rng)
 	if err != nil {
 		return nil, err
 	}
-	return decodeList(bucket, res[1], res[0])
+	return decodeList(bucket, keys, vals)
+}
+
+// getAllWithKeys reads the records of os in rng (a key range, or null for
+// all; at most limit when one is given) with getAll and getAllKeys in the
+// same transaction: their values and keys, in key order.
+func getAllWithKeys(ctx context.Context, what string, os, rng safejs.Value, limit ...any) (vals, keys safejs.Value, err error) {
+	args := append([]any{rng}, limit...)
+	vreq, err := os.Call("getAll", args...)
+	if err != nil {
+		return vals, keys, fmt.Errorf("idbstore: %s: %w", what, err)
+	}
+	kreq, err := os.Call("getAllKeys", args...)
+	if err != nil {
+		return vals, keys, fmt.Errorf("idbstore: %s: %w", what, err)
+	}
+	res, err := awaitRequests(ctx, what, vreq, kreq)
+	if err != nil {
+		return vals, keys, err
+	}
+	return res[0], res[1], nil
 }
 
 func prefixRange(bucket, prefix string) (safejs.Value, error) {

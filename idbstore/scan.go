@@ -31,19 +31,11 @@ func (s *Store) Scan(ctx context.Context, after *store.Pos, limit int) ([]store.
 	if err != nil {
 		return nil, err
 	}
-	vreq, err := kv.Call("getAll", rng, limit)
-	if err != nil {
-		return nil, fmt.Errorf("idbstore: scan: %w", err)
-	}
-	kreq, err := kv.Call("getAllKeys", rng, limit)
-	if err != nil {
-		return nil, fmt.Errorf("idbstore: scan: %w", err)
-	}
-	res, err := awaitRequests(ctx, "scan", vreq, kreq)
+	vals, keys, err := getAllWithKeys(ctx, "scan", kv, rng, limit)
 	if err != nil {
 		return nil, err
 	}
-	return decodeScan(res[1], res[0])
+	return decodeScan(keys, vals)
 }
 
 // decodeScan is decodeList for records of any bucket: the [bucket, key]
@@ -181,16 +173,9 @@ func (s *Store) Tail(ctx context.Context, bucket, prefix, before string, limit i
 	if err != nil {
 		return nil, err
 	}
-	vreq, err := kv.Call("getAll", vrng)
+	vals, keys, err := getAllWithKeys(ctx, "tail", kv, vrng)
 	if err != nil {
-		return nil, fmt.Errorf("idbstore: tail: %w", err)
-	}
-	kreq, err := kv.Call("getAllKeys", vrng)
-	if err != nil {
-		return nil, fmt.Errorf("idbstore: tail: %w", err)
-	}
-	if res, err = awaitRequests(ctx, "tail", vreq, kreq); err != nil {
 		return nil, err
 	}
-	return decodeList(bucket, res[1], res[0])
+	return decodeList(bucket, keys, vals)
 }
